@@ -1,0 +1,79 @@
+"""The one settings object, read from ``RELAIS_*`` environment variables (and ``.env``)."""
+
+from enum import StrEnum
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import BaseModel, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from workflows.rules.policy import CasePolicy
+
+
+class Role(StrEnum):
+    COUNSELLOR = "counsellor"
+    SUPERVISOR = "supervisor"
+    INTEGRATOR = "integrator"
+    AUDITOR = "auditor"
+
+
+class TokenGrant(BaseModel):
+    subject: str
+    role: Role
+
+
+class TelemetryExporter(StrEnum):
+    NONE = "none"
+    CONSOLE = "console"
+    OTLP = "otlp"
+
+
+def _local_tokens() -> dict[str, TokenGrant]:
+    """Static bearer tokens for the local run only; production sets RELAIS_API_TOKENS."""
+    return {
+        f"local-{role.value}-token": TokenGrant(subject=f"local-{role.value}", role=role)
+        for role in Role
+    }
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="RELAIS_", env_nested_delimiter="__", env_file=".env", extra="ignore"
+    )
+
+    data_dir: Path = Path("data")
+
+    temporal_address: str = "127.0.0.1:7233"
+    temporal_namespace: str = "default"
+    task_queue: str = "relais-cases"
+
+    database_url: str = "sqlite+aiosqlite:///data/relais.db"
+
+    api_host: str = "127.0.0.1"
+    api_port: int = 8000
+    public_api_url: str = Field(
+        default="http://127.0.0.1:8000", description="Where platforms send their webhooks"
+    )
+
+    simulator_url: str = "http://127.0.0.1:8100"
+    webhook_secret: SecretStr = SecretStr("local-webhook-secret")
+    webhook_tolerance_seconds: int = 300
+
+    api_tokens: dict[str, TokenGrant] = Field(default_factory=_local_tokens)
+
+    telemetry_exporter: TelemetryExporter = TelemetryExporter.NONE
+    otlp_endpoint: str = "http://127.0.0.1:4318/v1/traces"
+    service_name: str = "relais"
+
+    policy: CasePolicy = Field(default_factory=CasePolicy)
+    policy_scale: float = Field(
+        default=1.0, gt=0, description="Multiply every policy duration (local demos, tests)"
+    )
+
+    def case_policy(self) -> CasePolicy:
+        return self.policy if self.policy_scale == 1.0 else self.policy.scaled(self.policy_scale)
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

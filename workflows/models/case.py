@@ -1,0 +1,76 @@
+"""Updates, queries and results of a SupportCaseWorkflow."""
+
+from datetime import datetime
+
+from pydantic import BaseModel, Field
+
+from workflows.models.enums import CallbackResult, CaseStatus, Category, Urgency
+from workflows.models.notice import NoticeOutcome
+from workflows.models.referral import ReferralOutcome
+
+
+class CallbackOutcomeRequest(BaseModel):
+    result: CallbackResult
+    recorded_by: str
+    close_case: bool = Field(
+        default=False, description="When reached: the young person is safe, close the case"
+    )
+    notes_code: str | None = Field(
+        default=None, max_length=200, description="Non-personal outcome note for statistics"
+    )
+
+
+class CloseRequest(BaseModel):
+    closed_by: str
+    reason: str = Field(min_length=1, max_length=200)
+    force: bool = Field(
+        default=False, description="Close even with notices or referrals outstanding (cancels them)"
+    )
+
+
+class TimelineEntry(BaseModel):
+    at: datetime
+    kind: str
+    detail: str
+    actor: str | None = None
+
+
+class CallbackView(BaseModel):
+    due_at: datetime | None = None
+    attempts: int = 0
+    max_attempts: int = 3
+    last_result: CallbackResult | None = None
+    overdue: bool = False
+
+
+class CaseView(BaseModel):
+    case_id: str
+    status: CaseStatus
+    urgency: Urgency
+    categories: list[Category]
+    opened_at: datetime
+    opened_by: str
+    closed_at: datetime | None = None
+    close_reason: str | None = None
+    notices: list[NoticeOutcome] = Field(default_factory=list)
+    referrals: list[ReferralOutcome] = Field(default_factory=list)
+    callback: CallbackView = Field(default_factory=CallbackView)
+    next_action_at: datetime | None = None
+    sla_breached: bool = False
+    timeline: list[TimelineEntry] = Field(default_factory=list)
+
+
+class CaseResult(BaseModel):
+    """Non-personal closing statistics."""
+
+    case_id: str
+    status: CaseStatus
+    urgency: Urgency
+    categories: list[Category]
+    opened_at: datetime
+    closed_at: datetime
+    close_reason: str
+    notices_sent: int
+    notices_removed: int
+    referrals_sent: int
+    callback_attempts: int

@@ -1,0 +1,73 @@
+"""A notice to a platform: what the TakedownWorkflow takes, sends and returns."""
+
+from datetime import datetime
+
+from pydantic import BaseModel, Field
+
+from workflows.models.catalog import AdapterInfo
+from workflows.models.enums import Decision, NoticeStatus
+from workflows.models.items import QualifiedItem
+from workflows.rules.policy import CasePolicy
+
+
+class NoticeInput(BaseModel):
+    case_id: str
+    notice_id: str
+    item: QualifiedItem
+    platform: AdapterInfo
+    policy: CasePolicy
+    parent_workflow_id: str | None = None
+
+
+class SubmitNoticeRequest(BaseModel):
+    case_id: str
+    notice_id: str
+    idempotency_key: str
+    item: QualifiedItem
+    renotice_of: str | None = None
+
+
+class NoticeReceipt(BaseModel):
+    platform_reference: str
+    acknowledged: bool = True
+
+
+class NoticeDecision(BaseModel):
+    decision: Decision
+    reason: str | None = Field(default=None, max_length=2000)
+    decided_at: datetime | None = None
+    platform_reference: str | None = None
+
+
+class FetchDecisionRequest(BaseModel):
+    platform: str
+    platform_reference: str
+
+
+class ContentCheckRequest(BaseModel):
+    platform: str
+    item: QualifiedItem
+
+
+class NoticeOutcome(BaseModel):
+    notice_id: str
+    platform: str
+    status: NoticeStatus
+    decision: Decision | None = None
+    platform_reference: str | None = None
+    reason: str | None = None
+    submitted_at: datetime | None = None
+    resolved_at: datetime | None = None
+    renotices: int = 0
+    sla_breached: bool = False
+
+
+class NoticeProgress(BaseModel):
+    """Sent by a TakedownWorkflow to its case at every change of status."""
+
+    notice_id: str
+    platform: str
+    status: NoticeStatus
+    at: datetime
+    sla_breached: bool = False
+    detail: str | None = None

@@ -1,0 +1,82 @@
+"""A referral (handoff) to a partner: what the ReferralWorkflow takes and returns."""
+
+from datetime import datetime
+
+from pydantic import BaseModel, Field
+
+from workflows.models.catalog import AdapterInfo, PartnerCatalog
+from workflows.models.enums import AgeBand, Category, LegalBasis, ReferralStatus, Urgency
+from workflows.models.personal import ContactDetails
+from workflows.rules.policy import CasePolicy
+
+
+class ReferralRequest(BaseModel):
+    """A counsellor asks for a handoff to a partner."""
+
+    partner: str = Field(min_length=1, max_length=64)
+    reason: str | None = Field(default=None, max_length=500, description="Non-personal reason")
+    requested_by: str
+    catalog: PartnerCatalog | None = None
+
+
+class HandoffPackage(BaseModel):
+    """The minimum a partner needs; contact details only when the partner must call."""
+
+    case_id: str
+    referral_id: str
+    categories: list[Category]
+    age_band: AgeBand
+    urgency: Urgency
+    legal_basis: LegalBasis
+    reason: str | None = None
+    contact: ContactDetails | None = None
+
+
+class ReferralInput(BaseModel):
+    case_id: str
+    referral_id: str
+    partner: AdapterInfo
+    package: HandoffPackage
+    emergency: bool = False
+    policy: CasePolicy
+    parent_workflow_id: str | None = None
+
+
+class HandoffRequest(BaseModel):
+    partner: str
+    idempotency_key: str
+    package: HandoffPackage
+
+
+class HandoffReceipt(BaseModel):
+    partner_reference: str
+    status: ReferralStatus = ReferralStatus.ACKNOWLEDGED
+
+
+class FetchHandoffStatusRequest(BaseModel):
+    partner: str
+    partner_reference: str
+
+
+class HandoffStatus(BaseModel):
+    status: ReferralStatus
+    detail: str | None = Field(default=None, max_length=2000)
+
+
+class ReferralOutcome(BaseModel):
+    referral_id: str
+    partner: str
+    status: ReferralStatus
+    partner_reference: str | None = None
+    detail: str | None = None
+    sent_at: datetime | None = None
+    resolved_at: datetime | None = None
+
+
+class ReferralProgress(BaseModel):
+    referral_id: str
+    partner: str
+    status: ReferralStatus
+    at: datetime
+    partner_reference: str | None = None
+    detail: str | None = None

@@ -1,0 +1,68 @@
+"""Triage: which referrals start at once, and how urgent a case is.
+
+Immediate danger overrides consent where the law requires it: a child in danger is
+reported to 119 (Code de l'action sociale et des familles, art. L226-3), a life at
+risk goes to the police at once.
+"""
+
+from pydantic import BaseModel
+
+from workflows.models.enums import Category, LegalBasis, RiskFlag, Urgency
+from workflows.models.intake import Intake
+
+POLICE = "police"
+CHILD_PROTECTION_119 = "enfance-en-danger-119"
+
+# Risk flag -> partners to alert at once, with the legal basis that allows it.
+_EMERGENCY_REFERRALS: dict[RiskFlag, tuple[tuple[str, LegalBasis], ...]] = {
+    RiskFlag.SUICIDAL_RISK: ((POLICE, LegalBasis.LIFE_AT_RISK),),
+    RiskFlag.ONGOING_SEXUAL_EXPLOITATION: (
+        (POLICE, LegalBasis.LIFE_AT_RISK),
+        (CHILD_PROTECTION_119, LegalBasis.CHILD_IN_DANGER),
+    ),
+    RiskFlag.MINOR_IN_PROSTITUTION: (
+        (POLICE, LegalBasis.LIFE_AT_RISK),
+        (CHILD_PROTECTION_119, LegalBasis.CHILD_IN_DANGER),
+    ),
+    RiskFlag.CHILD_AT_RISK_AT_HOME: ((CHILD_PROTECTION_119, LegalBasis.CHILD_IN_DANGER),),
+}
+
+_HIGH_URGENCY_CATEGORIES = frozenset(
+    {
+        Category.INTIMATE_IMAGE,
+        Category.SEXTORTION,
+        Category.GROOMING,
+        Category.PROSTITUTION_OF_MINOR,
+    }
+)
+
+
+class EmergencyReferral(BaseModel):
+    partner: str
+    legal_basis: LegalBasis
+
+
+class TriageDecision(BaseModel):
+    urgency: Urgency
+    emergency_referrals: list[EmergencyReferral]
+
+
+def triage(intake: Intake) -> TriageDecision:
+    referrals: dict[str, LegalBasis] = {}
+    for flag in intake.risk_flags:
+        for partner, basis in _EMERGENCY_REFERRALS[flag]:
+            referrals.setdefault(partner, basis)
+    if referrals:
+        urgency = Urgency.CRITICAL
+    elif _HIGH_URGENCY_CATEGORIES.intersection(intake.categories):
+        urgency = Urgency.HIGH
+    elif set(intake.categories) <= {Category.SCREEN_TIME, Category.OTHER}:
+        urgency = Urgency.LOW
+    else:
+        urgency = Urgency.NORMAL
+    return TriageDecision(
+        urgency=urgency,
+        emergency_referrals=[
+            EmergencyReferral(partner=p, legal_basis=b) for p, b in sorted(referrals.items())
+        ],
+    )

@@ -1,0 +1,39 @@
+"""Custom search attributes: what a supervisor filters on in the Temporal Web UI.
+
+Stored and shown in clear text, so only ids, enums, slugs, dates and flags go
+here, never personal data. The dev server and the tests register exactly this list.
+"""
+
+from temporalio.common import SearchAttributeKey
+
+CASE_ID = SearchAttributeKey.for_keyword("CaseId")
+CASE_STATUS = SearchAttributeKey.for_keyword("CaseStatus")
+CASE_URGENCY = SearchAttributeKey.for_keyword("CaseUrgency")
+CASE_CATEGORIES = SearchAttributeKey.for_keyword_list("CaseCategories")
+CASE_PLATFORMS = SearchAttributeKey.for_keyword_list("CasePlatforms")
+CASE_PARTNERS = SearchAttributeKey.for_keyword_list("CasePartners")
+NEXT_ACTION_AT = SearchAttributeKey.for_datetime("NextActionAt")
+SLA_BREACHED = SearchAttributeKey.for_bool("SlaBreached")
+NOTICE_STATUS = SearchAttributeKey.for_keyword("NoticeStatus")
+REFERRAL_STATUS = SearchAttributeKey.for_keyword("ReferralStatus")
+
+ALL: tuple[SearchAttributeKey, ...] = (  # type: ignore[type-arg]
+    CASE_ID,
+    CASE_STATUS,
+    CASE_URGENCY,
+    CASE_CATEGORIES,
+    CASE_PLATFORMS,
+    CASE_PARTNERS,
+    NEXT_ACTION_AT,
+    SLA_BREACHED,
+    NOTICE_STATUS,
+    REFERRAL_STATUS,
+)
+
+
+def dev_server_flags() -> list[str]:
+    """``--search-attribute Name=Type`` arguments for ``temporal server start-dev``."""
+    flags: list[str] = []
+    for key in ALL:
+        flags += ["--search-attribute", f"{key.name}={key._metadata_type}"]
+    return flags
