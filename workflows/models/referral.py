@@ -16,6 +16,9 @@ class ReferralRequest(BaseModel):
     partner: str = Field(min_length=1, max_length=64)
     reason: str | None = Field(default=None, max_length=500, description="Non-personal reason")
     requested_by: str
+    victim_consented: bool = Field(
+        default=False, description="The victim consents now (recorded on the case)"
+    )
     catalog: PartnerCatalog | None = None
 
 
@@ -60,6 +63,7 @@ class FetchHandoffStatusRequest(BaseModel):
 
 class HandoffStatus(BaseModel):
     status: ReferralStatus
+    partner_reference: str | None = None
     detail: str | None = Field(default=None, max_length=2000)
 
 
