@@ -1,0 +1,44 @@
+"""``python -m simulator --port 8100 --config sim.json --webhook-base-url ...``"""
+
+import argparse
+import logging
+from typing import Any
+
+import uvicorn
+
+from simulator.app import create_app
+from simulator.settings import SimulatorSettings
+
+
+def parse_args(argv: list[str] | None = None) -> SimulatorSettings:
+    parser = argparse.ArgumentParser(prog="simulator", description=__doc__)
+    parser.add_argument("--host")
+    parser.add_argument("--port", type=int)
+    parser.add_argument("--config", help="JSON or TOML: {defaults: {...}, targets: {slug: {...}}}")
+    parser.add_argument("--webhook-base-url", dest="webhook_base_url")
+    parser.add_argument("--webhook-secret", dest="webhook_secret")
+    parser.add_argument("--log-level", dest="log_level")
+    given: dict[str, Any] = {
+        k: v for k, v in vars(parser.parse_args(argv)).items() if v is not None
+    }
+    return SimulatorSettings(**given)
+
+
+def main(argv: list[str] | None = None) -> None:
+    settings = parse_args(argv)
+    logging.basicConfig(
+        level=settings.log_level.upper(), format="%(levelname)s %(name)s %(message)s"
+    )
+    app = create_app(settings.simulator_config())
+    # No access log: a content check's query string carries the item's URL.
+    uvicorn.run(
+        app,
+        host=settings.host,
+        port=settings.port,
+        log_level=settings.log_level,
+        access_log=False,
+    )
+
+
+if __name__ == "__main__":
+    main()

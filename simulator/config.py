@@ -1,0 +1,205 @@
+"""Configuration of the simulator: per-target knobs and the app-wide settings.
+
+A *target* is a platform or a partner, named by its slug. Its effective config is
+the built-in defaults, overlaid by the file's ``defaults``, overlaid by the file's
+``targets[slug]`` entry, overlaid by every ``PUT /_control/targets/{slug}``.
+Overlays are deep merges of JSON objects, so a partial update never resets the
+fields it does not name.
+"""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from datetime import UTC, datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+
+class PlatformDecision(StrEnum):
+    """What a platform decides on a notice; ``none`` never decides."""
+
+    REMOVED = "removed"
+    RESTRICTED = "restricted"
+    REFUSED = "refused"
+    NONE = "none"
+
+
+class PartnerOutcome(StrEnum):
+    """What a partner's handoff becomes after its acknowledgement; ``none`` stays acknowledged."""
+
+    ACCEPTED = "accepted"
+    IN_PROGRESS = "in_progress"
+    CLOSED = "closed"
+    DECLINED = "declined"
+    NONE = "none"
+
+
+class Delivery(StrEnum):
+    WEBHOOK = "webhook"
+    POLL = "poll"
+
+
+class FaultScope(StrEnum):
+    """Which requests the transient faults (latency, errors, 429, outage) hit."""
+
+    ALL = "all"
+    POST = "post"
+    GET = "get"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+class RateLimit(_Strict):
+    """Every ``every``-th request to the target is answered 429."""
+
+    every: int = Field(ge=1)
+    retry_after_seconds: int = Field(default=1, ge=0)
+
+
+class Outage(_Strict):
+    """The target answers 503 while ``active`` or while ``start <= now < until``.
+
+    ``{"active": true}`` is down until switched off; ``{"until": T}`` is down from now
+    until T; ``{"start": S, "until": T}`` is a planned maintenance window.
+    """
+
+    active: bool = False
+    start: datetime | None = None
+    until: datetime | None = None
+
+    @field_validator("start", "until")
+    @classmethod
+    def _aware(cls, value: datetime | None) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value
+
+    def is_down(self, now: datetime) -> bool:
+        if not (self.active or self.start or self.until):
+            return False
+        if self.start is not None and now < self.start:
+            return False
+        return self.until is None or now < self.until
+
+
+class TargetConfig(_Strict):
+    """Every knob of one platform or partner. All have defaults; any slug works."""
+
+    delivery: Delivery = Delivery.WEBHOOK
+    webhook_url: str | None = Field(
+        default=None, description="Default: webhook_base_url + /webhooks/{platforms|partners}/slug"
+    )
+    decision: PlatformDecision = PlatformDecision.REMOVED
+    decision_reason: str | None = Field(default=None, max_length=2000)
+    decision_delay_seconds: float = Field(default=1.0, ge=0)
+    outcome: PartnerOutcome = PartnerOutcome.ACCEPTED
+    outcome_detail: str | None = Field(default=None, max_length=2000)
+    content_stays_online: bool = False
+
+    latency_ms: int = Field(default=0, ge=0, le=120_000)
+    error_rate: float = Field(default=0.0, ge=0, le=1)
+    rate_limit: RateLimit | None = None
+    status_429_rate: float = Field(default=0.0, ge=0, le=1)
+    retry_after_seconds: int = Field(default=1, ge=0)
+    outage: Outage = Field(default_factory=Outage)
+    faults_on: FaultScope = FaultScope.ALL
+    reject_with: int | None = Field(default=None, ge=400, le=599)
+    reject_reason: str = Field(default="rejected by the simulator", max_length=2000)
+    lose_response_rate: float = Field(default=0.0, ge=0, le=1)
+
+    fail_next: int = Field(default=0, ge=0, description="Counts down: the next N requests get 503")
+    rate_limit_next: int = Field(default=0, ge=0, description="Counts down: the next N get 429")
+    lose_next_responses: int = Field(
+        default=0, ge=0, description="Counts down: the next N POSTs are processed, answered 500"
+    )
+    seed: int = 0
+
+
+def deep_merge(base: dict[str, Any], overlay: dict[str, Any]) -> dict[str, Any]:
+    """Overlay ``overlay`` on ``base``: nested objects merge, anything else replaces."""
+    merged = dict(base)
+    for key, value in overlay.items():
+        current = merged.get(key)
+        if isinstance(value, dict) and isinstance(current, dict):
+            merged[key] = deep_merge(current, value)
+        else:
+            merged[key] = value
+    return merged
+
+
+class SimulatorConfig(BaseModel):
+    """What the app is built from: file content plus command-line/env settings."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    webhook_base_url: str = "http://127.0.0.1:8000"
+    webhook_secret: SecretStr = SecretStr("local-webhook-secret")
+    webhook_retry_delays: list[float] = Field(
+        default_factory=lambda: [0.5, 1.0, 2.0, 4.0, 8.0, 15.0, 30.0],
+        max_length=20,
+        description="Pauses between webhook attempts: 8 tries over about a minute",
+    )
+    webhook_timeout_seconds: float = Field(default=5.0, gt=0)
+    defaults: dict[str, Any] = Field(
+        default_factory=dict, description="Partial TargetConfig applied to every target"
+    )
+    targets: dict[str, dict[str, Any]] = Field(
+        default_factory=dict, description="Partial TargetConfig per slug, over the defaults"
+    )
+
+    @field_validator("webhook_retry_delays")
+    @classmethod
+    def _non_negative(cls, delays: list[float]) -> list[float]:
+        if any(delay < 0 for delay in delays):
+            raise ValueError("delays must be >= 0")
+        return delays
+
+    @model_validator(mode="after")
+    def _targets_valid(self) -> SimulatorConfig:
+        """Fail at start, naming ``targets.<slug>.<field>``, rather than on first use."""
+        for name, slug in [("defaults", None), *((f"targets.{s}", s) for s in self.targets)]:
+            try:
+                self.target_config(slug)
+            except ValidationError as exc:
+                raise ValueError(f"{name}: {field_errors(exc)}") from None
+        return self
+
+    def target_config(self, slug: str | None) -> TargetConfig:
+        """The effective config of ``slug`` at start (before any control update)."""
+        layered = deep_merge(self.defaults, self.targets.get(slug, {}) if slug else {})
+        return TargetConfig.model_validate(layered)
+
+
+def field_errors(exc: ValidationError) -> list[dict[str, str]]:
+    """Pydantic errors as ``{"field": "a.b", "message": ...}``: what a 422 names."""
+    return [
+        {"field": ".".join(str(part) for part in error["loc"]), "message": error["msg"]}
+        for error in exc.errors()
+    ]
+
+
+def load_config_file(path: Path) -> dict[str, Any]:
+    """Read a JSON or TOML config file (chosen by its suffix) into a dict."""
+    text = path.read_text(encoding="utf-8")
+    data: Any = tomllib.loads(text) if path.suffix.lower() == ".toml" else json.loads(text)
+    if not isinstance(data, dict):
+        raise ValueError(f"{path}: the config must be an object")
+    return data
+
+
+def now_utc() -> datetime:
+    return datetime.now(UTC)

@@ -1,0 +1,136 @@
+"""What platform and partner endpoints share: faults, idempotent intake, recording.
+
+``receive`` is the whole life of a notice or handoff POST; ``guard_read`` applies
+the transient faults to a GET. Both record the request with the status answered.
+"""
+
+import json
+from typing import Annotated, Any
+
+from fastapi import Depends, Path, Request
+from fastapi.responses import JSONResponse
+
+from simulator import decisions, faults
+from simulator.config import now_utc
+from simulator.faults import FaultAnswer
+from simulator.state import (
+    Fault,
+    RequestKind,
+    RequestRecord,
+    SimulatorState,
+    Submission,
+    SubmissionKind,
+)
+
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+
+
+def get_state(request: Request) -> SimulatorState:
+    state: SimulatorState = request.app.state.simulator
+    return state
+
+
+StateDep = Annotated[SimulatorState, Depends(get_state)]
+Slug = Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")]
+
+
+class Exchange:
+    """One request on a target endpoint, recorded once it is answered."""
+
+    def __init__(
+        self, state: SimulatorState, request: Request, slug: str, kind: RequestKind
+    ) -> None:
+        self.state = state
+        self.request = request
+        self.slug = slug
+        self.kind = kind
+        self.key = request.headers.get(IDEMPOTENCY_HEADER) or None
+
+    def answer(
+        self,
+        status: int,
+        content: dict[str, Any],
+        *,
+        fault: Fault | None = None,
+        reference: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> JSONResponse:
+        self.state.record(
+            RequestRecord(
+                at=now_utc(),
+                method=self.request.method,
+                path=self.request.url.path,
+                target=self.slug,
+                kind=self.kind,
+                idempotency_key=self.key,
+                status=status,
+                fault=fault,
+                reference=reference,
+            )
+        )
+        return JSONResponse(content, status_code=status, headers=headers)
+
+    def fault(self, answer: FaultAnswer, reference: str | None = None) -> JSONResponse:
+        return self.answer(
+            answer.status,
+            {"detail": answer.detail},
+            fault=answer.fault,
+            reference=reference,
+            headers=answer.headers,
+        )
+
+
+async def guard_read(exchange: Exchange) -> JSONResponse | None:
+    """The transient fault a GET gets, already recorded, or ``None``."""
+    answer = await faults.transient_fault(exchange.state.target(exchange.slug), "GET")
+    return exchange.fault(answer) if answer else None
+
+
+async def receive(exchange: Exchange, kind: SubmissionKind) -> JSONResponse:
+    """Accept a notice/handoff once per idempotency key, through the target's faults."""
+    state, target = exchange.state, exchange.state.target(exchange.slug)
+    if exchange.key is None:
+        detail = f"the {IDEMPOTENCY_HEADER} header is required"
+        return exchange.answer(400, {"detail": detail}, fault=Fault.MISSING_KEY)
+    body = await _json_object(exchange.request)
+    if body is None:
+        detail = "the body must be a JSON object"
+        return exchange.answer(422, {"detail": detail}, fault=Fault.BAD_BODY)
+    target.attempts += 1
+    answer = await faults.transient_fault(target, "POST") or faults.rejection(target)
+    if answer:
+        return exchange.fault(answer)
+
+    initial = "received" if kind is SubmissionKind.NOTICE else "acknowledged"
+    existing = target.by_key.get((kind, exchange.key))
+    if existing is not None:
+        existing.posts += 1
+        target.conflicting_bodies += existing.body != body
+        submission, status = existing, 200
+    else:
+        submission = Submission(
+            kind=kind,
+            target=exchange.slug,
+            reference=state.new_reference(exchange.slug),
+            idempotency_key=exchange.key,
+            body=body,
+            received_at=now_utc(),
+            status="pending" if kind is SubmissionKind.NOTICE else initial,
+        )
+        target.by_key[(kind, exchange.key)] = submission
+        target.by_reference[submission.reference] = submission
+        decisions.schedule(state, submission)
+        status = 201
+    lost = faults.lose_response(target)
+    if lost:
+        return exchange.fault(lost, reference=submission.reference)
+    content = {"reference": submission.reference, "status": initial}
+    return exchange.answer(status, content, reference=submission.reference)
+
+
+async def _json_object(request: Request) -> dict[str, Any] | None:
+    try:
+        body = json.loads(await request.body())
+    except ValueError:
+        return None
+    return body if isinstance(body, dict) else None
