@@ -9,6 +9,9 @@ from datetime import timedelta
 from pydantic import BaseModel, Field
 
 
+_NOT_SCALED = frozenset({"record_timeout", "record_retry_max_interval"})
+
+
 class CasePolicy(BaseModel):
     # Takedown
     renotice_interval: timedelta = Field(
@@ -54,10 +57,14 @@ class CasePolicy(BaseModel):
     record_retry_max_interval: timedelta = timedelta(minutes=1)
 
     def scaled(self, factor: float) -> "CasePolicy":
-        """The same policy with every duration multiplied by ``factor`` (for tests
-        and local demos)."""
+        """The same journey with every waiting time multiplied by ``factor`` (for
+        tests and local demos); timeouts of our own database writes stay as they are."""
         values = {
-            name: (value * factor if isinstance(value, timedelta) else value)
+            name: (
+                value * factor
+                if isinstance(value, timedelta) and name not in _NOT_SCALED
+                else value
+            )
             for name, value in self.model_dump().items()
         }
         return CasePolicy.model_validate(values)

@@ -1,0 +1,1 @@
+"""Every side effect of a case: notices, handoffs, case records, tasks."""

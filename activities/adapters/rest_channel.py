@@ -1,0 +1,152 @@
+"""Adapters for partners that speak Relais' reference REST contract (the one the
+simulator plays; see docs/simulator.md): notices under ``/platforms/{slug}`` and
+handoffs under ``/partners/{slug}``, idempotent on the ``Idempotency-Key`` header."""
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+from pydantic import BaseModel, SecretStr
+
+from activities.adapters.base import HandoffChannel, NoticeChannel
+from activities.adapters.errors import PermanentAdapterError, TransientAdapterError
+from activities.notice_content import notice_body
+from workflows.models.catalog import AdapterInfo
+from workflows.models.enums import Decision, ReferralStatus
+from workflows.models.notice import NoticeDecision, NoticeReceipt, SubmitNoticeRequest
+from workflows.models.personal import ItemLocation
+from workflows.models.referral import HandoffReceipt, HandoffRequest, HandoffStatus
+
+
+class RestChannelConfig(BaseModel):
+    base_url: str
+    api_token: SecretStr | None = None
+    timeout_seconds: float = 20.0
+
+
+def retry_after(response: httpx.Response) -> timedelta | None:
+    """Parse ``Retry-After`` (seconds or an HTTP date)."""
+    value = response.headers.get("retry-after")
+    if not value:
+        return None
+    if value.strip().isdigit():
+        return timedelta(seconds=int(value))
+    try:
+        from email.utils import parsedate_to_datetime
+
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(when - datetime.now(UTC), timedelta(0))
+
+
+def _raise_for_status(response: httpx.Response, what: str) -> None:
+    status = response.status_code
+    if status < 400:
+        return
+    if status == 429:
+        raise TransientAdapterError(f"{what}: rate limited (429)", retry_after(response))
+    if status == 408 or status >= 500:
+        raise TransientAdapterError(f"{what}: partner unavailable ({status})", retry_after(response))
+    try:
+        reason = str(response.json().get("detail", ""))[:500]
+    except ValueError:
+        reason = response.text[:500]
+    raise PermanentAdapterError(f"{what}: refused ({status}) {reason}".strip(), status=status)
+
+
+class _RestClient:
+    def __init__(self, info: AdapterInfo, config: RestChannelConfig) -> None:
+        self._info = info
+        self._config = config
+
+    def client(self) -> httpx.AsyncClient:
+        headers = {"User-Agent": "relais/0.1"}
+        if self._config.api_token is not None:
+            headers["Authorization"] = f"Bearer {self._config.api_token.get_secret_value()}"
+        return httpx.AsyncClient(
+            base_url=self._config.base_url, headers=headers, timeout=self._config.timeout_seconds
+        )
+
+    async def request(
+        self, method: str, path: str, what: str, **kwargs: Any
+    ) -> dict[str, Any]:
+        try:
+            async with self.client() as client:
+                response = await client.request(method, path, **kwargs)
+        except httpx.TransportError as exc:
+            raise TransientAdapterError(
+                f"{what}: {self._info.slug} unreachable ({type(exc).__name__})"
+            ) from exc
+        _raise_for_status(response, what)
+        data: dict[str, Any] = response.json()
+        return data
+
+
+class RestNoticeChannel(NoticeChannel):
+    def __init__(self, info: AdapterInfo, config: RestChannelConfig) -> None:
+        super().__init__(info)
+        self._http = _RestClient(info, config)
+
+    async def submit_notice(self, request: SubmitNoticeRequest) -> NoticeReceipt:
+        data = await self._http.request(
+            "POST",
+            f"/platforms/{self.info.slug}/notices",
+            "submit notice",
+            json=notice_body(request),
+            headers={"Idempotency-Key": request.idempotency_key},
+        )
+        return NoticeReceipt(platform_reference=str(data["reference"]))
+
+    async def fetch_decision(self, platform_reference: str) -> NoticeDecision | None:
+        data = await self._http.request(
+            "GET", f"/platforms/{self.info.slug}/notices/{platform_reference}", "fetch decision"
+        )
+        status = data.get("status")
+        if status in (None, "pending", "received", "acknowledged"):
+            return None
+        decided_at = data.get("decided_at")
+        return NoticeDecision(
+            decision=Decision(status),
+            reason=data.get("reason"),
+            decided_at=datetime.fromisoformat(decided_at) if decided_at else None,
+            platform_reference=platform_reference,
+        )
+
+    async def is_content_online(self, location: ItemLocation) -> bool:
+        params = location.model_dump(exclude_none=True)
+        data = await self._http.request(
+            "GET", f"/platforms/{self.info.slug}/content", "check content", params=params
+        )
+        return bool(data["online"])
+
+
+class RestHandoffChannel(HandoffChannel):
+    def __init__(self, info: AdapterInfo, config: RestChannelConfig) -> None:
+        super().__init__(info)
+        self._http = _RestClient(info, config)
+
+    async def hand_over(self, request: HandoffRequest) -> HandoffReceipt:
+        body = request.package.model_dump(mode="json", exclude_none=True)
+        body["idempotency_key"] = request.idempotency_key
+        data = await self._http.request(
+            "POST",
+            f"/partners/{self.info.slug}/handoffs",
+            "hand over referral",
+            json=body,
+            headers={"Idempotency-Key": request.idempotency_key},
+        )
+        return HandoffReceipt(
+            partner_reference=str(data["reference"]),
+            status=ReferralStatus(data.get("status", ReferralStatus.ACKNOWLEDGED)),
+        )
+
+    async def fetch_status(self, partner_reference: str) -> HandoffStatus:
+        data = await self._http.request(
+            "GET", f"/partners/{self.info.slug}/handoffs/{partner_reference}", "fetch status"
+        )
+        return HandoffStatus(
+            status=ReferralStatus(data["status"]),
+            partner_reference=partner_reference,
+            detail=data.get("detail"),
+        )

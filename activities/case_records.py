@@ -1,0 +1,70 @@
+"""Activities that write the app database: projections, ledgers and tasks.
+
+Each write is idempotent (upsert by id, ignored when older than what is stored), so
+Temporal may retry them freely.
+"""
+
+from pydantic import BaseModel
+from temporalio import activity
+
+from relais.db import AuditLog, CaseDirectory, Database, NoticeLedger, ReferralLedger, TaskBoard
+from relais.db.records import AuditEntry, CaseRecord, NoticeRecord, ReferralRecord, TaskRecord
+from workflows.models.enums import TaskKind
+from workflows.models.tasks import CounsellorTask
+
+
+class CloseTasksRequest(BaseModel):
+    """Marks done one task (``task_id``) or every open task of a kind on a case."""
+
+    case_id: str
+    kind: TaskKind
+    task_id: str | None = None
+
+
+class CaseRecordActivities:
+    def __init__(self, database: Database) -> None:
+        self._cases = CaseDirectory(database)
+        self._notices = NoticeLedger(database)
+        self._referrals = ReferralLedger(database)
+        self._tasks = TaskBoard(database)
+        self._audit = AuditLog(database)
+
+    @activity.defn
+    async def record_case(self, record: CaseRecord) -> None:
+        await self._cases.upsert(record)
+
+    @activity.defn
+    async def record_notice(self, record: NoticeRecord) -> None:
+        await self._notices.upsert(record)
+
+    @activity.defn
+    async def record_referral(self, record: ReferralRecord) -> None:
+        await self._referrals.upsert(record)
+
+    @activity.defn
+    async def open_task(self, task: CounsellorTask) -> bool:
+        """Returns False when the task already existed (a retried creation)."""
+        info = activity.info()
+        return await self._tasks.create(
+            TaskRecord(
+                task_id=task.task_id,
+                case_id=task.case_id,
+                kind=task.kind,
+                for_role=task.for_role,
+                summary=task.summary,
+                due_at=task.due_at,
+                created_at=info.current_attempt_scheduled_time,
+            )
+        )
+
+    @activity.defn
+    async def close_tasks(self, request: CloseTasksRequest) -> None:
+        at = activity.info().current_attempt_scheduled_time
+        if request.task_id is not None:
+            await self._tasks.complete(request.task_id, at)
+        else:
+            await self._tasks.complete_for_case(request.case_id, request.kind, at)
+
+    @activity.defn
+    async def audit(self, entry: AuditEntry) -> None:
+        await self._audit.record(entry)

@@ -1,0 +1,103 @@
+"""The whole system in one test process, over real loopback HTTP: the simulator,
+the API (holding the given Temporal client), a worker on its own task queue, and a
+SQLite (or PostgreSQL) app database."""
+
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+from temporalio.client import Client
+from temporalio.worker import Worker
+
+from activities.adapters.registry import AdapterRegistry, load_registry
+from api.app import create_app
+from relais.db import Database
+from relais.serving import free_port, serve_app
+from relais.settings import Settings
+from simulator.app import create_app as create_simulator
+from simulator.config import SimulatorConfig
+from worker import build_worker
+from workflows.rules.policy import CasePolicy
+
+TOKENS = {
+    role: f"local-{role}-token" for role in ("counsellor", "supervisor", "integrator", "auditor")
+}
+
+
+def auth(role: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {TOKENS[role]}"}
+
+
+@dataclass
+class Stack:
+    client: Client
+    settings: Settings
+    database: Database
+    registry: AdapterRegistry
+    api: httpx.AsyncClient
+    simulator: httpx.AsyncClient
+    _worker_exit: AsyncExitStack = field(default_factory=AsyncExitStack)
+    worker: Worker | None = None
+
+    async def start_worker(self) -> None:
+        self.worker = build_worker(
+            self.client, self.settings.task_queue, self.database, self.registry
+        )
+        await self._worker_exit.enter_async_context(self.worker)
+
+    async def stop_worker(self) -> None:
+        await self._worker_exit.aclose()
+        self.worker = None
+
+    async def configure_target(self, slug: str, **config: Any) -> None:
+        response = await self.simulator.put(f"/_control/targets/{slug}", json=config)
+        response.raise_for_status()
+
+    async def deliveries(self) -> dict[str, Any]:
+        response = await self.simulator.get("/_control/deliveries")
+        response.raise_for_status()
+        data: dict[str, Any] = response.json()
+        return data
+
+
+@asynccontextmanager
+async def running_stack(
+    client: Client,
+    tmp_path: Path,
+    *,
+    policy: CasePolicy | None = None,
+    simulator_defaults: dict[str, Any] | None = None,
+    database_url: str | None = None,
+) -> AsyncIterator[Stack]:
+    api_port = free_port()
+    api_url = f"http://127.0.0.1:{api_port}"
+    async with AsyncExitStack() as exit_stack:
+        sim_config = SimulatorConfig(
+            webhook_base_url=api_url,
+            defaults={"decision_delay_seconds": 0.2, **(simulator_defaults or {})},
+        )
+        sim_url = await exit_stack.enter_async_context(serve_app(create_simulator(sim_config)))
+        settings = Settings(
+            task_queue=f"test-{uuid.uuid4().hex[:12]}",
+            database_url=database_url or f"sqlite+aiosqlite:///{tmp_path / 'relais.db'}",
+            simulator_url=sim_url,
+            public_api_url=api_url,
+            api_port=api_port,
+            policy=policy or CasePolicy(),
+        )
+        database = Database(settings.database_url)
+        await database.create_schema()
+        exit_stack.push_async_callback(database.dispose)
+        registry = load_registry(settings)
+        app = create_app(settings, temporal_client=client, database=database, registry=registry)
+        await exit_stack.enter_async_context(serve_app(app, port=api_port))
+        api = await exit_stack.enter_async_context(httpx.AsyncClient(base_url=api_url, timeout=30))
+        sim = await exit_stack.enter_async_context(httpx.AsyncClient(base_url=sim_url, timeout=30))
+        stack = Stack(client, settings, database, registry, api, sim)
+        await stack.start_worker()
+        exit_stack.push_async_callback(stack.stop_worker)
+        yield stack

@@ -1,0 +1,140 @@
+"""A case's whole journey over HTTP: API -> workflow -> simulator -> webhook ->
+verification -> callback -> closed. Once with production durations under
+time-skipping v2, once with shortened durations on a plain local server."""
+
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+from temporalio.client import WorkflowExecutionStatus
+from temporalio.testing import WorkflowEnvironment
+
+from tests.support.stack import Stack, auth, running_stack
+from tests.support.waiting import eventually
+from workflows import names
+from workflows import search_attributes as sa
+from workflows.models.case import CaseResult
+from workflows.rules.policy import CasePolicy
+
+INTAKE: dict[str, Any] = {
+    "channel": "phone",
+    "caller_role": "victim",
+    "age_band": "15_17",
+    "categories": ["cyberharassment"],
+    "risk_flags": [],
+    "consents": {
+        "report_to_platforms": True,
+        "referral_partners": ["france-victimes"],
+        "callback": {"consented": True},
+    },
+    "contact": {"first_name": "Lea", "phone": "+33600000000"},
+}
+ITEM = {
+    "platform": "tiktok",
+    "content_type": "video",
+    "legal_qualification": "cyberharassment",
+    "location": {"url": "https://www.tiktok.com/@someone/video/123"},
+}
+
+
+async def case_view(api: httpx.AsyncClient, case_id: str) -> dict[str, Any]:
+    response = await api.get(f"/cases/{case_id}", headers=auth("supervisor"))
+    assert response.status_code == 200, response.text
+    data: dict[str, Any] = response.json()
+    return data
+
+
+async def open_case_with_item_and_referral(stack: Stack) -> str:
+    opened = await stack.api.post(
+        "/cases", json=INTAKE, headers={**auth("counsellor"), "Idempotency-Key": "journey-1"}
+    )
+    assert opened.status_code == 201, opened.text
+    case_id: str = opened.json()["case_id"]
+    items = await stack.api.post(
+        f"/cases/{case_id}/items", json={"items": [ITEM]}, headers=auth("counsellor")
+    )
+    assert items.status_code == 202, items.text
+    referral = await stack.api.post(
+        f"/cases/{case_id}/referrals",
+        json={"partner": "france-victimes", "reason": "legal and psychological support"},
+        headers=auth("counsellor"),
+    )
+    assert referral.status_code == 202, referral.text
+    return case_id
+
+
+async def wait_for_callback_scheduled(stack: Stack, case_id: str) -> dict[str, Any]:
+    view = await eventually(
+        lambda: case_view(stack.api, case_id),
+        lambda v: v["status"] == "callback_scheduled",
+        what="notice verified, referral accepted and callback scheduled",
+    )
+    assert [n["status"] for n in view["notices"]] == ["verified_removed"]
+    assert [r["status"] for r in view["referrals"]] == ["accepted"]
+    assert view["referrals"][0]["partner_reference"]
+    return view
+
+
+async def close_after_callback(stack: Stack, case_id: str) -> None:
+    tasks = await stack.api.get("/tasks", headers=auth("counsellor"))
+    assert tasks.status_code == 200, tasks.text
+    assert any(t["case_id"] == case_id and t["kind"] == "callback_due" for t in tasks.json())
+    outcome = await stack.api.post(
+        f"/cases/{case_id}/callback-outcome",
+        json={"result": "reached", "close_case": True},
+        headers=auth("counsellor"),
+    )
+    assert outcome.status_code == 200, outcome.text
+    assert outcome.json()["status"] == "closed"
+
+
+async def assert_closed_and_visible(stack: Stack, case_id: str) -> None:
+    handle = stack.client.get_workflow_handle(names.case_workflow_id(case_id))
+    result = await handle.result(result_type=CaseResult)
+    assert (result.notices_sent, result.notices_removed, result.referrals_sent) == (1, 1, 1)
+    description = await handle.describe()
+    assert description.status == WorkflowExecutionStatus.COMPLETED
+    attributes = description.typed_search_attributes
+    assert attributes.get(sa.CASE_STATUS) == "closed"
+    assert attributes.get(sa.CASE_PLATFORMS) == ["tiktok"]
+    assert attributes.get(sa.CASE_PARTNERS) == ["france-victimes"]
+    deliveries = await stack.deliveries()
+    assert all(target["duplicates"] == 0 for target in deliveries.values()), deliveries
+    listed = await stack.api.get(
+        "/cases", params={"status": "closed"}, headers=auth("supervisor")
+    )
+    assert case_id in [c["case_id"] for c in listed.json()]
+
+
+async def test_journey_with_production_durations(
+    time_skipping_env: WorkflowEnvironment, tmp_path: Path
+) -> None:
+    async with running_stack(time_skipping_env.client, tmp_path) as stack:
+        case_id = await open_case_with_item_and_referral(stack)
+        view = await wait_for_callback_scheduled(stack, case_id)
+        handle = stack.client.get_workflow_handle(names.case_workflow_id(case_id))
+        await time_skipping_env.fast_forward(handle, timedelta(hours=48, minutes=1))
+        due = await case_view(stack.api, case_id)
+        assert due["status"] == "callback_due"
+        # The callback fell due 48 h (virtual) after the last outcome, not before.
+        due_at = datetime.fromisoformat(view["callback"]["due_at"])
+        opened_at = datetime.fromisoformat(view["opened_at"])
+        assert due_at - opened_at >= timedelta(hours=48)
+        assert await time_skipping_env.get_current_time(handle) >= due_at
+        await close_after_callback(stack, case_id)
+        await assert_closed_and_visible(stack, case_id)
+
+
+async def test_journey_with_short_durations(local_env: WorkflowEnvironment, tmp_path: Path) -> None:
+    policy = CasePolicy(callback_delay=timedelta(seconds=2))
+    async with running_stack(local_env.client, tmp_path, policy=policy) as stack:
+        case_id = await open_case_with_item_and_referral(stack)
+        await wait_for_callback_scheduled(stack, case_id)
+        await eventually(
+            lambda: case_view(stack.api, case_id),
+            lambda v: v["status"] == "callback_due",
+            what="callback due after the shortened delay",
+        )
+        await close_after_callback(stack, case_id)
+        await assert_closed_and_visible(stack, case_id)

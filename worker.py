@@ -1,0 +1,92 @@
+"""The Temporal worker: composition root of the workflows and activities.
+
+Builds the dependencies (database, adapter registry), lists what it registers, and
+runs until SIGINT/SIGTERM, letting in-flight activities finish.
+"""
+
+import asyncio
+import logging
+import signal
+from collections.abc import Sequence
+from datetime import timedelta
+from typing import Any
+
+from temporalio.client import Client
+from temporalio.worker import Worker
+
+from activities.adapters.registry import AdapterRegistry, load_registry
+from activities.case_records import CaseRecordActivities
+from activities.handoffs import HandoffActivities
+from activities.notices import NoticeActivities
+from relais.db import Database
+from relais.settings import Settings, get_settings
+from relais.telemetry import shutdown_tracing
+from relais.temporal_client import connect_client
+from workflows.case import SupportCaseWorkflow
+from workflows.referral import ReferralWorkflow
+from workflows.takedown import TakedownWorkflow
+
+WORKFLOWS: Sequence[type] = (SupportCaseWorkflow, TakedownWorkflow, ReferralWorkflow)
+
+log = logging.getLogger("relais.worker")
+
+
+def activities(database: Database, registry: AdapterRegistry) -> list[Any]:
+    notices = NoticeActivities(registry)
+    handoffs = HandoffActivities(registry)
+    records = CaseRecordActivities(database)
+    return [
+        notices.submit_notice,
+        notices.fetch_notice_decision,
+        notices.check_content_online,
+        handoffs.hand_over,
+        handoffs.fetch_handoff_status,
+        records.record_case,
+        records.record_notice,
+        records.record_referral,
+        records.open_task,
+        records.close_tasks,
+        records.audit,
+    ]
+
+
+def build_worker(
+    client: Client, task_queue: str, database: Database, registry: AdapterRegistry
+) -> Worker:
+    return Worker(
+        client,
+        task_queue=task_queue,
+        workflows=list(WORKFLOWS),
+        activities=activities(database, registry),
+        graceful_shutdown_timeout=timedelta(seconds=20),
+    )
+
+
+async def run(settings: Settings) -> None:
+    client = await connect_client(settings)
+    database = Database(settings.database_url)
+    registry = load_registry(settings)
+    worker = build_worker(client, settings.task_queue, database, registry)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    async with worker:
+        log.info(
+            "worker started on task queue %s (%d adapters)",
+            settings.task_queue,
+            len(registry.specs()),
+        )
+        await stop.wait()
+        log.info("worker stopping: letting running activities finish")
+    await database.dispose()
+    shutdown_tracing()
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    asyncio.run(run(get_settings()))
+
+
+if __name__ == "__main__":
+    main()
