@@ -102,6 +102,11 @@ class AuditEntry(BaseModel):
     action: str = Field(description='e.g. "case.open", "case.read", "notice.decision"')
     case_id: str | None = None
     detail: str | None = Field(default=None, description="Non-personal detail")
+    idempotency_key: str | None = Field(
+        default=None,
+        max_length=256,
+        description="Set by writers that retry (activities): the entry is recorded once",
+    )
     id: int | None = None
 
 

@@ -1,0 +1,65 @@
+"""Pieces the repositories share: where sessions come from, and the two
+dialect-specific statements that make writes idempotent.
+
+Both SQLite (3.35+) and PostgreSQL speak ``INSERT .. ON CONFLICT .. RETURNING``, so a
+"write unless older" or "insert unless present" is one atomic statement, safe under
+concurrent retries, and RETURNING says whether it took effect.
+"""
+
+from typing import Any, cast
+
+from sqlalchemy import Table
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from relais.db.engine import Database
+from relais.db.tables import Base
+
+SessionSource = Database | async_sessionmaker[AsyncSession]
+
+
+def sessions_of(source: SessionSource) -> async_sessionmaker[AsyncSession]:
+    return source.session_factory if isinstance(source, Database) else source
+
+
+def table_of(row: type[Base]) -> Table:
+    return cast(Table, row.__table__)
+
+
+def _insert(session: AsyncSession, table: Table) -> Any:
+    """The dialect's own ``insert`` (the one with ``on_conflict_*``)."""
+    name = session.get_bind().dialect.name
+    if name == "postgresql":
+        return postgresql.insert(table)
+    if name == "sqlite":
+        return sqlite.insert(table)
+    raise NotImplementedError(f"the app database supports SQLite and PostgreSQL, not {name}")
+
+
+def upsert_unless_older(
+    session: AsyncSession, row: type[Base], key: str, values: dict[str, Any]
+) -> Any:
+    """Insert the row, or overwrite it when the stored ``version`` is not newer.
+
+    Returns a statement whose RETURNING yields the key when the write was applied and
+    nothing when a newer version was already stored (a late retry: ignored).
+    """
+    table = table_of(row)
+    statement = _insert(session, table).values(values)
+    return statement.on_conflict_do_update(
+        index_elements=[table.c[key]],
+        set_={name: statement.excluded[name] for name in values if name != key},
+        where=table.c.version <= statement.excluded.version,
+    ).returning(table.c[key])
+
+
+def insert_unless_present(
+    session: AsyncSession, row: type[Base], key: str, values: dict[str, Any]
+) -> Any:
+    """Insert the row unless one with the same ``key`` exists; RETURNING yields the
+    primary key only when this call inserted it."""
+    table = table_of(row)
+    statement = _insert(session, table).values(values)
+    return statement.on_conflict_do_nothing(index_elements=[table.c[key]]).returning(
+        *table.primary_key.columns
+    )

@@ -1,0 +1,62 @@
+"""The audit log: who did what on which case, when. Append-only; read oldest first."""
+
+from datetime import datetime
+
+from sqlalchemy import insert, select
+
+from relais.db.records import AuditEntry
+from relais.db.repositories._sql import SessionSource, insert_unless_present, sessions_of
+from relais.db.tables import AuditRow
+
+AuditEntries = list[AuditEntry]
+
+
+class AuditLog:
+    def __init__(self, source: SessionSource) -> None:
+        self._sessions = sessions_of(source)
+
+    async def record(self, entry: AuditEntry) -> int:
+        """Append ``entry`` and return its id. An entry carrying an ``idempotency_key``
+        is recorded once: a retry returns the id of the first."""
+        values = entry.model_dump(exclude={"id"})
+        async with self._sessions.begin() as session:
+            if entry.idempotency_key is None:
+                statement = insert(AuditRow).values(values).returning(AuditRow.id)
+                return int((await session.execute(statement)).scalar_one())
+            inserted = await session.execute(
+                insert_unless_present(session, AuditRow, "idempotency_key", values)
+            )
+            new_id = inserted.scalar()
+            if new_id is not None:
+                return int(new_id)
+            existing = select(AuditRow.id).where(AuditRow.idempotency_key == entry.idempotency_key)
+            return int((await session.execute(existing)).scalar_one())
+
+    async def list(
+        self,
+        case_id: str | None = None,
+        actor: str | None = None,
+        action: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        limit: int = 1000,
+    ) -> AuditEntries:
+        """Entries matching every filter, oldest first; ``since`` is inclusive and
+        ``until`` exclusive, so consecutive windows never overlap."""
+        if limit < 1:
+            raise ValueError("limit must be at least 1")
+        statement = select(AuditRow)
+        if case_id is not None:
+            statement = statement.where(AuditRow.case_id == case_id)
+        if actor is not None:
+            statement = statement.where(AuditRow.actor == actor)
+        if action is not None:
+            statement = statement.where(AuditRow.action == action)
+        if since is not None:
+            statement = statement.where(AuditRow.at >= since)
+        if until is not None:
+            statement = statement.where(AuditRow.at < until)
+        statement = statement.order_by(AuditRow.at, AuditRow.id).limit(limit)
+        async with self._sessions() as session:
+            rows = (await session.scalars(statement)).all()
+            return [AuditEntry.model_validate(row, from_attributes=True) for row in rows]

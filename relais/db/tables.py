@@ -1,0 +1,189 @@
+"""Declarative tables of the app database: projections of the workflows, tasks for
+people, and the audit log. No personal data is ever stored here.
+
+Statuses and other enums are stored as their string values in plain ``VARCHAR``
+columns (no native enum types): adding a status then needs no migration, and the
+pydantic records validate the values on the way out.
+
+A case's list columns (categories, platforms, partners) are kept twice, on purpose:
+as JSON on the case row (read back in their original order) and as rows of
+``case_labels`` (indexed, so "cases reported to tiktok" is an index lookup on both
+SQLite and PostgreSQL instead of a JSON scan).
+"""
+
+from datetime import datetime
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from relais.db.types import UTCDateTime
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+ID = String(128)
+SLUG = String(64)
+ENUM = String(32)
+# SQLite only auto-increments an INTEGER PRIMARY KEY; PostgreSQL gets a bigint identity.
+AUTO_ID = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {datetime: UTCDateTime()}
+
+
+class CaseRow(Base):
+    __tablename__ = "cases"
+
+    case_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger)
+    status: Mapped[str] = mapped_column(ENUM)
+    urgency: Mapped[str] = mapped_column(ENUM)
+    channel: Mapped[str] = mapped_column(ENUM)
+    caller_role: Mapped[str] = mapped_column(ENUM)
+    age_band: Mapped[str] = mapped_column(ENUM)
+    categories: Mapped[list[str]] = mapped_column(JSON)
+    platforms: Mapped[list[str]] = mapped_column(JSON)
+    partners: Mapped[list[str]] = mapped_column(JSON)
+    opened_by: Mapped[str] = mapped_column(ID)
+    opened_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    closed_at: Mapped[datetime | None]
+    next_action_at: Mapped[datetime | None]
+    sla_breached: Mapped[bool] = mapped_column(Boolean)
+    notices_open: Mapped[int] = mapped_column(Integer)
+    referrals_open: Mapped[int] = mapped_column(Integer)
+
+    __table_args__ = (
+        # Every listing is "newest first", usually narrowed by one of these.
+        Index("ix_cases_opened_at", "opened_at"),
+        Index("ix_cases_status_opened_at", "status", "opened_at"),
+        Index("ix_cases_urgency_opened_at", "urgency", "opened_at"),
+        Index("ix_cases_sla_breached_opened_at", "sla_breached", "opened_at"),
+        Index("ix_cases_opened_by_opened_at", "opened_by", "opened_at"),
+    )
+
+
+class CaseLabelRow(Base):
+    """One row per (case, kind, slug): kind is ``category``, ``platform`` or ``partner``."""
+
+    __tablename__ = "case_labels"
+
+    case_id: Mapped[str] = mapped_column(
+        ID, ForeignKey("cases.case_id", ondelete="CASCADE"), primary_key=True
+    )
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    slug: Mapped[str] = mapped_column(SLUG, primary_key=True)
+
+    __table_args__ = (Index("ix_case_labels_kind_slug", "kind", "slug", "case_id"),)
+
+
+class NoticeRow(Base):
+    __tablename__ = "notices"
+
+    notice_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    case_id: Mapped[str] = mapped_column(ID)
+    version: Mapped[int] = mapped_column(BigInteger)
+    platform: Mapped[str] = mapped_column(SLUG)
+    idempotency_key: Mapped[str] = mapped_column(String(256))
+    status: Mapped[str] = mapped_column(ENUM)
+    decision: Mapped[str | None] = mapped_column(ENUM)
+    platform_reference: Mapped[str | None] = mapped_column(String(256))
+    submitted_at: Mapped[datetime | None]
+    acknowledged_at: Mapped[datetime | None]
+    decided_at: Mapped[datetime | None]
+    verified_at: Mapped[datetime | None]
+    renotices: Mapped[int] = mapped_column(Integer)
+    sla_breached: Mapped[bool] = mapped_column(Boolean)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    updated_at: Mapped[datetime]
+
+    __table_args__ = (
+        Index("ix_notices_case_id", "case_id"),
+        Index("ix_notices_idempotency_key", "idempotency_key"),
+        Index("ix_notices_platform_status_updated_at", "platform", "status", "updated_at"),
+        Index("ix_notices_updated_at", "updated_at"),
+    )
+
+
+class ReferralRow(Base):
+    __tablename__ = "referrals"
+
+    referral_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    case_id: Mapped[str] = mapped_column(ID)
+    version: Mapped[int] = mapped_column(BigInteger)
+    partner: Mapped[str] = mapped_column(SLUG)
+    idempotency_key: Mapped[str] = mapped_column(String(256))
+    legal_basis: Mapped[str] = mapped_column(ENUM)
+    emergency: Mapped[bool] = mapped_column(Boolean)
+    status: Mapped[str] = mapped_column(ENUM)
+    partner_reference: Mapped[str | None] = mapped_column(String(256))
+    sent_at: Mapped[datetime | None]
+    acknowledged_at: Mapped[datetime | None]
+    outcome_at: Mapped[datetime | None]
+    detail: Mapped[str | None] = mapped_column(Text)
+    updated_at: Mapped[datetime]
+
+    __table_args__ = (
+        Index("ix_referrals_case_id", "case_id"),
+        Index("ix_referrals_idempotency_key", "idempotency_key"),
+        Index("ix_referrals_partner_status_updated_at", "partner", "status", "updated_at"),
+        Index("ix_referrals_updated_at", "updated_at"),
+    )
+
+
+class TaskRow(Base):
+    __tablename__ = "tasks"
+
+    task_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    case_id: Mapped[str] = mapped_column(ID)
+    kind: Mapped[str] = mapped_column(ENUM)
+    for_role: Mapped[str] = mapped_column(ENUM)
+    summary: Mapped[str] = mapped_column(Text)
+    due_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+    claimed_by: Mapped[str | None] = mapped_column(ID)
+    claimed_at: Mapped[datetime | None]
+    done_at: Mapped[datetime | None]
+
+    __table_args__ = (
+        Index("ix_tasks_case_id_kind", "case_id", "kind"),
+        Index("ix_tasks_for_role_done_at_due_at", "for_role", "done_at", "due_at"),
+    )
+
+
+class AuditRow(Base):
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(AUTO_ID, primary_key=True, autoincrement=True)
+    at: Mapped[datetime]
+    actor: Mapped[str] = mapped_column(ID)
+    role: Mapped[str] = mapped_column(ENUM)
+    action: Mapped[str] = mapped_column(String(64))
+    case_id: Mapped[str | None] = mapped_column(ID)
+    detail: Mapped[str | None] = mapped_column(Text)
+    idempotency_key: Mapped[str | None] = mapped_column(String(256), unique=True)
+
+    __table_args__ = (
+        Index("ix_audit_log_at", "at"),
+        Index("ix_audit_log_case_id_at", "case_id", "at"),
+        Index("ix_audit_log_actor_at", "actor", "at"),
+        Index("ix_audit_log_action_at", "action", "at"),
+    )
+
