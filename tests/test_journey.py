@@ -2,6 +2,7 @@
 verification -> callback -> closed. Once with production durations under
 time-skipping v2, once with shortened durations on a plain local server."""
 
+import uuid
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -47,7 +48,7 @@ async def case_view(api: httpx.AsyncClient, case_id: str) -> dict[str, Any]:
 
 async def open_case_with_item_and_referral(stack: Stack) -> str:
     opened = await stack.api.post(
-        "/cases", json=INTAKE, headers={**auth("counsellor"), "Idempotency-Key": "journey-1"}
+        "/cases", json=INTAKE, headers={**auth("counsellor"), "Idempotency-Key": uuid.uuid4().hex}
     )
     assert opened.status_code == 201, opened.text
     case_id: str = opened.json()["case_id"]
@@ -90,8 +91,10 @@ async def close_after_callback(stack: Stack, case_id: str) -> None:
 
 
 async def assert_closed_and_visible(stack: Stack, case_id: str) -> None:
-    handle = stack.client.get_workflow_handle(names.case_workflow_id(case_id))
-    result = await handle.result(result_type=CaseResult)
+    handle = stack.client.get_workflow_handle(
+        names.case_workflow_id(case_id), result_type=CaseResult
+    )
+    result = await handle.result()
     assert (result.notices_sent, result.notices_removed, result.referrals_sent) == (1, 1, 1)
     description = await handle.describe()
     assert description.status == WorkflowExecutionStatus.COMPLETED
@@ -100,11 +103,13 @@ async def assert_closed_and_visible(stack: Stack, case_id: str) -> None:
     assert attributes.get(sa.CASE_PLATFORMS) == ["tiktok"]
     assert attributes.get(sa.CASE_PARTNERS) == ["france-victimes"]
     deliveries = await stack.deliveries()
-    assert all(target["duplicates"] == 0 for target in deliveries.values()), deliveries
+    total = deliveries["total"]
+    assert (total["notices"], total["handoffs"]) == (1, 1), deliveries
+    assert total["duplicates"] == 0 and total["ids_under_several_keys"] == [], deliveries
     listed = await stack.api.get(
         "/cases", params={"status": "closed"}, headers=auth("supervisor")
     )
-    assert case_id in [c["case_id"] for c in listed.json()]
+    assert case_id in [c["case_id"] for c in listed.json()["items"]]
 
 
 async def test_journey_with_production_durations(

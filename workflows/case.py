@@ -102,17 +102,19 @@ class SupportCaseWorkflow:
         self._schedule_callback()
         await self._publish()
 
+        handled = self._changes
         while state.closed_at is None:
-            seen = self._changes
             deadline = state.next_action_at()
             timeout = max(deadline - workflow.now(), timedelta(0)) if deadline else None
             try:
                 await workflow.wait_condition(
-                    lambda: self._changes != seen or self._close_request is not None,
+                    lambda: self._changes != handled or self._close_request is not None,
                     timeout=timeout,
                 )
             except TimeoutError:
                 await self._on_deadline()
+            # Changes that land while we act below wake the next round at once.
+            handled = self._changes
             if self._close_request is not None:
                 await self._close(self._close_request)
             else:

@@ -44,7 +44,7 @@ def item_problems(
         location = item.location
         if not (location.url or location.account or location.message_id):
             problems.append(f"{where}.location: give a url, an account or a message id")
-        if location.url is not None and (reason := check_url(location.url)):
+        if location.url and (reason := check_url(location.url)):
             problems.append(f"{where}.location.url {reason}")
     return problems
 
