@@ -18,9 +18,7 @@ async def partner_errors() -> AsyncIterator[None]:
     try:
         yield
     except PermanentAdapterError as exc:
-        raise ApplicationError(
-            str(exc), type=PERMANENT_PARTNER_ERROR, non_retryable=True
-        ) from exc
+        raise ApplicationError(str(exc), type=PERMANENT_PARTNER_ERROR, non_retryable=True) from exc
     except TransientAdapterError as exc:
         raise ApplicationError(
             str(exc), type=TRANSIENT_PARTNER_ERROR, next_retry_delay=exc.retry_after

@@ -106,9 +106,7 @@ async def assert_closed_and_visible(stack: Stack, case_id: str) -> None:
     total = deliveries["total"]
     assert (total["notices"], total["handoffs"]) == (1, 1), deliveries
     assert total["duplicates"] == 0 and total["ids_under_several_keys"] == [], deliveries
-    listed = await stack.api.get(
-        "/cases", params={"status": "closed"}, headers=auth("supervisor")
-    )
+    listed = await stack.api.get("/cases", params={"status": "closed"}, headers=auth("supervisor"))
     assert case_id in [c["case_id"] for c in listed.json()["items"]]
 
 

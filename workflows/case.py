@@ -8,6 +8,7 @@ it going. State and its projections live in :mod:`workflows.case_state`.
 """
 
 import asyncio
+from collections.abc import Callable
 from datetime import timedelta
 
 from temporalio import workflow
@@ -54,7 +55,9 @@ _KINDS_THAT_CALL = frozenset({"police", "child_protection", "victim_support"})
 
 
 def _rejected(problems: list[str]) -> ApplicationError:
-    return ApplicationError("; ".join(problems), problems, type="RequestRejected", non_retryable=True)
+    return ApplicationError(
+        "; ".join(problems), problems, type="RequestRejected", non_retryable=True
+    )
 
 
 @workflow.defn(name=names.SUPPORT_CASE_WORKFLOW)
@@ -94,8 +97,12 @@ class SupportCaseWorkflow:
                 reason="immediate danger identified at triage",
                 actor="triage",
             )
-        state.note(state.opened_at, "opened", f"case opened ({input.intake.channel.value})",
-                   input.opened_by)
+        state.note(
+            state.opened_at,
+            "opened",
+            f"case opened ({input.intake.channel.value})",
+            input.opened_by,
+        )
         state.note(state.opened_at, "triage", f"urgency {state.urgency.value}")
         state.last_outcome_at = state.opened_at
         state.callback.owed = state.consents.callback.consented
@@ -107,10 +114,7 @@ class SupportCaseWorkflow:
             deadline = state.next_action_at()
             timeout = max(deadline - workflow.now(), timedelta(0)) if deadline else None
             try:
-                await workflow.wait_condition(
-                    lambda: self._changes != handled or self._close_request is not None,
-                    timeout=timeout,
-                )
+                await workflow.wait_condition(self._woken_since(handled), timeout=timeout)
             except TimeoutError:
                 await self._on_deadline()
             # Changes that land while we act below wake the next round at once.
@@ -124,13 +128,18 @@ class SupportCaseWorkflow:
         await workflow.wait_condition(workflow.all_handlers_finished)
         return state.result()
 
+    def _woken_since(self, handled: int) -> Callable[[], bool]:
+        return lambda: self._changes != handled or self._close_request is not None
+
     # ---- updates -------------------------------------------------------------------------
 
     @workflow.update(name=names.UPDATE_ADD_ITEMS)
     async def add_items(self, request: AddItemsRequest) -> AddItemsResult:
         if request.catalog is not None:
             self._state.catalog = request.catalog
-        notice_ids = [await self._start_notice(item, request.requested_by) for item in request.items]
+        notice_ids = [
+            await self._start_notice(item, request.requested_by) for item in request.items
+        ]
         self._work_added()
         return AddItemsResult(notice_ids=notice_ids)
 
@@ -170,8 +179,10 @@ class SupportCaseWorkflow:
         for referral_id in self._state.open_referrals():
             if self._state.referrals[referral_id].partner == request.partner:
                 raise _rejected(
-                    [f"partner: a referral to '{request.partner}' is already under way "
-                     f"({referral_id})"]
+                    [
+                        f"partner: a referral to '{request.partner}' is already under way "
+                        f"({referral_id})"
+                    ]
                 )
 
     @workflow.update(name=names.UPDATE_RECORD_CALLBACK_OUTCOME)
@@ -186,8 +197,12 @@ class SupportCaseWorkflow:
             CaseRecordActivities.close_tasks,
             CloseTasksRequest(case_id=state.case_id, kind=TaskKind.CALLBACK_DUE),
         )
-        state.note(now, "callback", f"callback attempt {cb.attempts}: {request.result.value}",
-                   request.recorded_by)
+        state.note(
+            now,
+            "callback",
+            f"callback attempt {cb.attempts}: {request.result.value}",
+            request.recorded_by,
+        )
         if request.result is CallbackResult.NOT_REACHED:
             if cb.attempts >= state.input.policy.callback_max_attempts:
                 cb.owed = False
@@ -245,8 +260,9 @@ class SupportCaseWorkflow:
             return  # unknown, or already settled by the child's result
         notice.status = progress.status
         notice.sla_breached = progress.sla_breached
-        self._state.note(progress.at, "notice",
-                         f"{progress.notice_id} ({progress.platform}): {progress.detail}")
+        self._state.note(
+            progress.at, "notice", f"{progress.notice_id} ({progress.platform}): {progress.detail}"
+        )
         self._changes += 1
 
     @workflow.signal(name=names.SIGNAL_REFERRAL_PROGRESS)
@@ -256,8 +272,11 @@ class SupportCaseWorkflow:
             return
         referral.status = progress.status
         referral.partner_reference = progress.partner_reference or referral.partner_reference
-        self._state.note(progress.at, "referral",
-                         f"{progress.referral_id} ({progress.partner}): {progress.detail}")
+        self._state.note(
+            progress.at,
+            "referral",
+            f"{progress.referral_id} ({progress.partner}): {progress.detail}",
+        )
         self._changes += 1
 
     # ---- children ------------------------------------------------------------------------
@@ -285,8 +304,9 @@ class SupportCaseWorkflow:
             f"({item.legal_qualification.value})",
             parent_close_policy=ParentClosePolicy.REQUEST_CANCEL,
         )
-        state.note(workflow.now(), "notice", f"{notice_id}: notice to {platform.slug} started",
-                   actor)
+        state.note(
+            workflow.now(), "notice", f"{notice_id}: notice to {platform.slug} started", actor
+        )
         self._children[notice_id] = asyncio.create_task(self._follow_notice(notice_id, handle))
         return notice_id
 
@@ -348,8 +368,12 @@ class SupportCaseWorkflow:
             + (" (emergency)" if emergency else ""),
             parent_close_policy=ParentClosePolicy.REQUEST_CANCEL,
         )
-        state.note(workflow.now(), "referral",
-                   f"{referral_id}: handoff to {partner_slug} started ({basis.value})", actor)
+        state.note(
+            workflow.now(),
+            "referral",
+            f"{referral_id}: handoff to {partner_slug} started ({basis.value})",
+            actor,
+        )
         self._children[referral_id] = asyncio.create_task(
             self._follow_referral(referral_id, handle)
         )
@@ -397,8 +421,7 @@ class SupportCaseWorkflow:
             state.note(now, "callback", f"callback attempt {cb.attempts + 1} is due")
             await self._open_task(
                 TaskKind.CALLBACK_DUE,
-                f"Call back the young person of case {state.case_id} "
-                f"(attempt {cb.attempts + 1})",
+                f"Call back the young person of case {state.case_id} (attempt {cb.attempts + 1})",
                 suffix=f"callback-{cb.attempts + 1}",
             )
         elif not cb.overdue:
@@ -440,8 +463,10 @@ class SupportCaseWorkflow:
 
     def _outstanding_problems(self, field: str) -> list[str]:
         outstanding = ", ".join(sorted(self._state.open_children))
-        return [f"{field}: notices or referrals still outstanding ({outstanding}); "
-                "close with force=true to cancel them"]
+        return [
+            f"{field}: notices or referrals still outstanding ({outstanding}); "
+            "close with force=true to cancel them"
+        ]
 
     async def _open_task(
         self, kind: TaskKind, summary: str, *, suffix: str, for_role: str = "counsellor"

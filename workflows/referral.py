@@ -73,8 +73,10 @@ class ReferralWorkflow:
         policy = self._input.policy
         self._sent_at = workflow.now()
         await self._report(f"handing over to {self._input.partner.display_name}")
-        deadline = policy.emergency_handoff_deadline if self._input.emergency else (
-            policy.handoff_deadline
+        deadline = (
+            policy.emergency_handoff_deadline
+            if self._input.emergency
+            else (policy.handoff_deadline)
         )
         try:
             receipt = await self._hand_over(deadline)
@@ -123,7 +125,8 @@ class ReferralWorkflow:
         except TimeoutError:
             await self._open_manual_handoff_task("the partner has not received the handoff")
             await self._report("handoff deadline passed: counsellor asked to hand over by phone")
-        return await handoff
+        receipt: HandoffReceipt = await handoff
+        return receipt
 
     async def _wait_for_outcome(self) -> None:
         policy = self._input.policy
@@ -135,8 +138,10 @@ class ReferralWorkflow:
             if now >= give_up_at:
                 await self._report("no outcome from the partner: follow-up stopped")
                 return
-            wait = min(policy.referral_poll_interval, give_up_at - now) if polled else (
-                give_up_at - now
+            wait = (
+                min(policy.referral_poll_interval, give_up_at - now)
+                if polled
+                else (give_up_at - now)
             )
             try:
                 await workflow.wait_condition(
@@ -159,7 +164,9 @@ class ReferralWorkflow:
                     partner=self._input.partner.slug, partner_reference=self._reference
                 ),
                 summary=f"poll {self._input.partner.slug} for the outcome",
-                **partner_call(self._input.partner.retry, self._input.policy.referral_poll_interval),
+                **partner_call(
+                    self._input.partner.retry, self._input.policy.referral_poll_interval
+                ),
             )
         except ActivityError:
             return

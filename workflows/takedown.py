@@ -9,8 +9,10 @@ the parent case.
 
 import asyncio
 from datetime import datetime, timedelta
+from typing import Any
 
 from temporalio import workflow
+from temporalio.common import SearchAttributeUpdate
 from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
@@ -299,7 +301,7 @@ class TakedownWorkflow:
                 workflow.logger.info("case workflow no longer accepts notice progress")
 
     def _upsert_search_attributes(self) -> None:
-        updates = [
+        updates: list[SearchAttributeUpdate[Any]] = [
             sa.CASE_ID.value_set(self._input.case_id),
             sa.NOTICE_STATUS.value_set(self._status.value),
             sa.CASE_PLATFORMS.value_set([self._input.platform.slug]),

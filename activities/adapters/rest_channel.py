@@ -47,7 +47,9 @@ def _raise_for_status(response: httpx.Response, what: str) -> None:
     if status == 429:
         raise TransientAdapterError(f"{what}: rate limited (429)", retry_after(response))
     if status == 408 or status >= 500:
-        raise TransientAdapterError(f"{what}: partner unavailable ({status})", retry_after(response))
+        raise TransientAdapterError(
+            f"{what}: partner unavailable ({status})", retry_after(response)
+        )
     try:
         reason = str(response.json().get("detail", ""))[:500]
     except ValueError:
@@ -68,9 +70,7 @@ class _RestClient:
             base_url=self._config.base_url, headers=headers, timeout=self._config.timeout_seconds
         )
 
-    async def request(
-        self, method: str, path: str, what: str, **kwargs: Any
-    ) -> dict[str, Any]:
+    async def request(self, method: str, path: str, what: str, **kwargs: Any) -> dict[str, Any]:
         try:
             async with self.client() as client:
                 response = await client.request(method, path, **kwargs)

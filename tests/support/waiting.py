@@ -14,15 +14,15 @@ async def eventually(
     condition: Callable[[T], bool],
     *,
     what: str,
-    timeout: float = 30.0,
+    within: float = 30.0,
     interval: float = 0.1,
 ) -> T:
-    deadline = time.monotonic() + timeout
+    deadline = time.monotonic() + within
     last: T | None = None
     while True:
         last = await probe()
         if condition(last):
             return last
         if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout}s waiting for {what}; last: {last!r}")
+            raise AssertionError(f"timed out after {within}s waiting for {what}; last: {last!r}")
         await asyncio.sleep(interval)

@@ -27,7 +27,8 @@ OFFENCES: dict[LegalQualification, Offence] = {
         "227-23", "image ou représentation pédopornographique d'un mineur"
     ),
     LegalQualification.SEXUAL_SOLICITATION_OF_MINOR: Offence(
-        "227-22-1", "propositions sexuelles faites à un mineur par un moyen de communication électronique"
+        "227-22-1",
+        "propositions sexuelles faites à un mineur par un moyen de communication électronique",
     ),
     LegalQualification.PROSTITUTION_OF_MINOR: Offence(
         "225-12-1", "recours à la prostitution d'un mineur"

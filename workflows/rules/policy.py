@@ -8,7 +8,6 @@ from datetime import timedelta
 
 from pydantic import BaseModel, Field
 
-
 _NOT_SCALED = frozenset({"record_timeout", "record_retry_max_interval"})
 
 

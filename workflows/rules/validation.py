@@ -40,7 +40,9 @@ def item_problems(
         where = f"items[{index}]"
         if catalog.platform(item.platform) is None:
             known = ", ".join(sorted(catalog.platforms)) or "none registered"
-            problems.append(f"{where}.platform: unknown platform '{item.platform}' (known: {known})")
+            problems.append(
+                f"{where}.platform: unknown platform '{item.platform}' (known: {known})"
+            )
         location = item.location
         if not (location.url or location.account or location.message_id):
             problems.append(f"{where}.location: give a url, an account or a message id")

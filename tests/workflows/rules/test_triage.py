@@ -2,7 +2,15 @@
 
 import pytest
 
-from workflows.models.enums import AgeBand, CallerRole, Category, Channel, LegalBasis, RiskFlag, Urgency
+from workflows.models.enums import (
+    AgeBand,
+    CallerRole,
+    Category,
+    Channel,
+    LegalBasis,
+    RiskFlag,
+    Urgency,
+)
 from workflows.models.intake import Intake
 from workflows.rules.triage import CHILD_PROTECTION_119, POLICE, triage
 
@@ -44,10 +52,16 @@ def test_several_flags_alert_each_partner_once() -> None:
     decision = triage(
         intake(
             [Category.GROOMING],
-            [RiskFlag.SUICIDAL_RISK, RiskFlag.ONGOING_SEXUAL_EXPLOITATION, RiskFlag.CHILD_AT_RISK_AT_HOME],
+            [
+                RiskFlag.SUICIDAL_RISK,
+                RiskFlag.ONGOING_SEXUAL_EXPLOITATION,
+                RiskFlag.CHILD_AT_RISK_AT_HOME,
+            ],
         )
     )
-    assert [r.partner for r in decision.emergency_referrals] == sorted({POLICE, CHILD_PROTECTION_119})
+    assert [r.partner for r in decision.emergency_referrals] == sorted(
+        {POLICE, CHILD_PROTECTION_119}
+    )
 
 
 @pytest.mark.parametrize(

@@ -10,8 +10,12 @@ from workflows.models.personal import ItemLocation
 from workflows.rules.validation import check_url, item_problems, referral_problems
 
 CATALOG = PartnerCatalog(
-    platforms={"tiktok": AdapterInfo(slug="tiktok", display_name="TikTok", kind=PartnerKind.PLATFORM)},
-    partners={"pharos": AdapterInfo(slug="pharos", display_name="Pharos", kind=PartnerKind.AUTHORITY)},
+    platforms={
+        "tiktok": AdapterInfo(slug="tiktok", display_name="TikTok", kind=PartnerKind.PLATFORM)
+    },
+    partners={
+        "pharos": AdapterInfo(slug="pharos", display_name="Pharos", kind=PartnerKind.AUTHORITY)
+    },
 )
 CONSENTED = Consents(report_to_platforms=True, referral_partners=["pharos"])
 
