@@ -1,0 +1,25 @@
+"""Run the API: ``python -m api [--create-schema]`` on ``RELAIS_API_HOST:RELAIS_API_PORT``."""
+
+import argparse
+
+import uvicorn
+
+from api.app import create_app
+from relais.settings import get_settings
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m api", description=__doc__)
+    parser.add_argument(
+        "--create-schema",
+        action="store_true",
+        help="migrate the database at start (when no launcher runs Alembic first)",
+    )
+    args = parser.parse_args(argv)
+    settings = get_settings()
+    app = create_app(settings, create_schema=args.create_schema)
+    uvicorn.run(app, host=settings.api_host, port=settings.api_port)
+
+
+if __name__ == "__main__":
+    main()

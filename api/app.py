@@ -1,0 +1,76 @@
+"""Build the FastAPI app: routers, error handlers, and a lifespan that connects
+what was not injected (Temporal client, database, adapter registry)."""
+
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
+
+from fastapi import FastAPI
+from temporalio.client import Client
+
+from api.errors import install_error_handlers
+from api.routes import adapters, audit, case_actions, cases, health, tasks, webhooks
+from api.services.catalog import CatalogSource
+from api.services.webhook_signatures import SignatureVerifier
+from relais.db import Database
+from relais.settings import Settings, get_settings
+from relais.temporal_client import connect_client
+
+DESCRIPTION = """\
+Durable case orchestration for a helpline protecting young people online.
+
+Counsellors open cases and act on them; every slow step (notices to platforms,
+handoffs to partners, callbacks) runs in a Temporal workflow and shows on the case.
+Authenticate with `Authorization: Bearer <token>`; platforms and partners sign
+their webhooks instead.
+"""
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    temporal_client: Client | None = None,
+    database: Database | None = None,
+    registry: CatalogSource | None = None,
+    create_schema: bool = False,
+) -> FastAPI:
+    """The API. Anything not injected is built at start-up from ``settings``;
+    ``create_schema`` migrates a database the app opens itself (the launcher
+    normally runs Alembic first)."""
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        async with AsyncExitStack() as stack:
+            db = database
+            if db is None:
+                db = Database(settings.database_url)
+                stack.push_async_callback(db.dispose)
+                if create_schema:
+                    await db.create_schema()
+            app.state.database = db
+            app.state.temporal_client = temporal_client or await connect_client(settings)
+            app.state.registry = registry or _load_registry(settings)
+            yield
+
+    app = FastAPI(
+        title="Relais API",
+        description=DESCRIPTION,
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.signature_verifier = SignatureVerifier(
+        settings.webhook_secret.get_secret_value().encode(),
+        tolerance_seconds=settings.webhook_tolerance_seconds,
+    )
+    install_error_handlers(app)
+    for module in (cases, case_actions, tasks, audit, adapters, webhooks, health):
+        app.include_router(module.router)
+    return app
+
+
+def _load_registry(settings: Settings) -> CatalogSource:
+    # Imported here: only a standalone API needs the adapters' code.
+    from activities.adapters.registry import load_registry
+
+    return load_registry(settings)

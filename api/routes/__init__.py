@@ -1,0 +1,1 @@
+"""Routers: each owns its prefix and tags; ``api.app`` includes them all."""

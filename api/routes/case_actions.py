@@ -1,0 +1,105 @@
+"""Act on an open case: qualify items, request referrals, record callbacks, close.
+
+Each action is a workflow update: the workflow validates it against the case (a
+rejection is a 422 naming the field) and accepts it at once; the slow work
+(notices, handoffs) runs in the background. An ``Idempotency-Key`` makes a retry safe.
+"""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Header, status
+
+from api.auth import AuditTrailDep, CaseWorker, Counsellor
+from api.deps import CaseCommandsDep, CatalogDep
+from api.routes.cases import CaseId
+from api.schemas.case_actions import (
+    CallbackOutcomeCreate,
+    CaseClose,
+    ItemsAccepted,
+    ItemsCreate,
+    ReferralCreate,
+)
+from workflows.models.case import CaseView
+from workflows.models.referral import ReferralOutcome
+
+router = APIRouter(prefix="/cases/{case_id}", tags=["case actions"])
+
+ActionKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        min_length=1,
+        max_length=200,
+        description="Send the same key to retry safely: the action runs once",
+    ),
+]
+
+
+@router.post("/items", status_code=status.HTTP_202_ACCEPTED)
+async def add_items(
+    case_id: CaseId,
+    body: ItemsCreate,
+    actor: Counsellor,
+    commands: CaseCommandsDep,
+    catalog: CatalogDep,
+    audit: AuditTrailDep,
+    idempotency_key: ActionKey = None,
+) -> ItemsAccepted:
+    """Qualify harmful items; one takedown notice per item goes out in the background."""
+    request = body.request(actor.subject, catalog.catalog())
+    result = await commands.add_items(case_id, request, idempotency_key)
+    platforms = ",".join(sorted({item.platform for item in body.items}))
+    await audit.record("case.items.add", case_id, f"items={len(body.items)} platforms={platforms}")
+    return ItemsAccepted(case_id=case_id, notice_ids=result.notice_ids)
+
+
+@router.post("/referrals", status_code=status.HTTP_202_ACCEPTED)
+async def request_referral(
+    case_id: CaseId,
+    body: ReferralCreate,
+    actor: Counsellor,
+    commands: CaseCommandsDep,
+    catalog: CatalogDep,
+    audit: AuditTrailDep,
+    idempotency_key: ActionKey = None,
+) -> ReferralOutcome:
+    """Hand the case to a partner (with the victim's consent); the handoff runs in the
+    background and its status shows on the case."""
+    request = body.request(actor.subject, catalog.catalog())
+    outcome = await commands.request_referral(case_id, request, idempotency_key)
+    await audit.record(
+        "case.referral.request", case_id, f"partner={body.partner} referral={outcome.referral_id}"
+    )
+    return outcome
+
+
+@router.post("/callback-outcome")
+async def record_callback_outcome(
+    case_id: CaseId,
+    body: CallbackOutcomeCreate,
+    actor: Counsellor,
+    commands: CaseCommandsDep,
+    audit: AuditTrailDep,
+    idempotency_key: ActionKey = None,
+) -> CaseView:
+    """Record how a follow-up call went."""
+    view = await commands.record_callback_outcome(
+        case_id, body.request(actor.subject), idempotency_key
+    )
+    await audit.record("case.callback.record", case_id, f"result={body.result.value}")
+    return view
+
+
+@router.post("/close")
+async def close_case(
+    case_id: CaseId,
+    body: CaseClose,
+    actor: CaseWorker,
+    commands: CaseCommandsDep,
+    audit: AuditTrailDep,
+    idempotency_key: ActionKey = None,
+) -> CaseView:
+    """Close the case (``force`` cancels notices and referrals still outstanding)."""
+    view = await commands.close(case_id, body.request(actor.subject), idempotency_key)
+    await audit.record("case.close", case_id, f"force={body.force}")
+    return view

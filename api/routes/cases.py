@@ -1,0 +1,97 @@
+"""Open, read and list cases."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Path, Query, Response, status
+
+from api.auth import AuditTrailDep, CaseWorker, Counsellor
+from api.deps import CaseCommandsDep, CaseDirectoryDep, CatalogDep, SettingsDep, TemporalClientDep
+from api.schemas.cases import CaseCreate, CaseLinks, CasePage, CaseQuery, CaseRead
+from api.services.audit_trail import utc_now
+from api.services.case_opening import open_case
+from relais.db.records import CaseFilter
+from workflows.models.case import CaseView
+
+router = APIRouter(prefix="/cases", tags=["cases"])
+
+CaseId = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{1,64}$", description="The case id")]
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        min_length=1,
+        max_length=200,
+        description="Send the same key to retry safely: the same case comes back",
+    ),
+]
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    responses={200: {"model": CaseRead, "description": "A retry: the case already exists"}},
+)
+async def create_case(
+    body: CaseCreate,
+    actor: Counsellor,
+    client: TemporalClientDep,
+    settings: SettingsDep,
+    catalog: CatalogDep,
+    audit: AuditTrailDep,
+    response: Response,
+    idempotency_key: IdempotencyKey = None,
+) -> CaseRead:
+    """Open a case and start its workflow; triage runs at once."""
+    opened = await open_case(
+        client,
+        settings,
+        catalog.catalog(),
+        opened_by=actor.subject,
+        intake=body.intake(),
+        contact=body.contact,
+        idempotency_key=idempotency_key,
+        now=utc_now(),
+    )
+    if opened.created:
+        await audit.record("case.open", opened.case_id, f"urgency={opened.urgency.value}")
+    else:
+        response.status_code = status.HTTP_200_OK
+        await audit.record("case.open.retry", opened.case_id)
+    response.headers["Location"] = f"/cases/{opened.case_id}"
+    return CaseRead(
+        case_id=opened.case_id,
+        workflow_id=opened.workflow_id,
+        status=opened.status,
+        urgency=opened.urgency,
+        opened_at=opened.opened_at,
+        links=CaseLinks.for_case(opened.case_id),
+    )
+
+
+@router.get("")
+async def list_cases(
+    query: Annotated[CaseQuery, Query()],
+    actor: CaseWorker,
+    cases: CaseDirectoryDep,
+    audit: AuditTrailDep,
+) -> CasePage:
+    """Cases from the case directory (a projection: a few seconds behind the workflows)."""
+    case_filter = CaseFilter.model_validate(query.model_dump())
+    items = await cases.list(case_filter)
+    total = await cases.count(case_filter)
+    filters = ",".join(
+        f"{name}={value}"
+        for name, value in query.model_dump(exclude_none=True, exclude={"limit", "offset"}).items()
+    )
+    await audit.record("case.list", detail=filters or None)
+    return CasePage(items=items, total=total, limit=query.limit, offset=query.offset)
+
+
+@router.get("/{case_id}")
+async def read_case(
+    case_id: CaseId, actor: CaseWorker, commands: CaseCommandsDep, audit: AuditTrailDep
+) -> CaseView:
+    """The case as its workflow sees it now: notices, referrals, callback, timeline."""
+    view = await commands.view(case_id)
+    await audit.record("case.read", case_id)
+    return view

@@ -1,0 +1,48 @@
+"""The task board: callbacks due, escalations and reviews the workflows hand to people."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query
+
+from api.auth import Actor, AuditTrailDep, CaseWorker
+from api.deps import TaskBoardDep
+from api.services.audit_trail import utc_now
+from api.services.errors import Forbidden, NotFound
+from relais.db.records import TaskRecord
+from relais.settings import Role
+
+router = APIRouter(prefix="/tasks", tags=["tasks"])
+
+TaskId = Annotated[str, Path(min_length=1, max_length=128)]
+
+
+def _visible_role(actor: Actor) -> str | None:
+    """A supervisor sees every task; anyone else the tasks for their role."""
+    return None if actor.role is Role.SUPERVISOR else actor.role.value
+
+
+@router.get("")
+async def list_open_tasks(
+    actor: CaseWorker,
+    board: TaskBoardDep,
+    case_id: Annotated[str | None, Query(max_length=64)] = None,
+) -> list[TaskRecord]:
+    """Open tasks, soonest due first: a supervisor sees all, a counsellor the
+    counsellors' tasks."""
+    return await board.list_open(for_role=_visible_role(actor), case_id=case_id)
+
+
+@router.post("/{task_id}/claim")
+async def claim_task(
+    task_id: TaskId, actor: CaseWorker, board: TaskBoardDep, audit: AuditTrailDep
+) -> TaskRecord:
+    """Take a task, so no one else works it (409 when someone already has)."""
+    existing = await board.get(task_id)
+    if existing is None:
+        raise NotFound(f"no task {task_id}")
+    role = _visible_role(actor)
+    if role is not None and existing.for_role != role:
+        raise Forbidden(f"task {task_id} is for the role '{existing.for_role}'")
+    task = await board.claim(task_id, actor.subject, utc_now())
+    await audit.record("task.claim", task.case_id, f"task={task_id} kind={task.kind.value}")
+    return task

@@ -1,0 +1,123 @@
+"""Webhooks: platforms post decisions on notices, partners post handoff statuses.
+
+Machine callers carry no bearer token: each delivery is signed (see
+``api.services.webhook_signatures``). The signature is checked on the raw body
+before anything is parsed; then the news is signalled to the waiting workflow.
+"""
+
+from typing import Annotated, Any, TypeVar
+
+from fastapi import APIRouter, Header, Path, Request, status
+from pydantic import BaseModel, ValidationError
+
+from api.deps import AuditLogDep, CatalogDep, SignatureVerifierDep, TemporalClientDep
+from api.errors import body_validation_error
+from api.schemas.webhooks import PartnerStatusWebhook, PlatformDecisionWebhook, WebhookAccepted
+from api.services.audit_trail import AuditTrail
+from api.services.errors import NotFound
+from api.services.webhook_delivery import deliver_decision, deliver_partner_status
+from workflows.names import notice_workflow_id, referral_workflow_id
+
+router = APIRouter(prefix="/webhooks", tags=["webhooks"])
+
+BodyT = TypeVar("BodyT", bound=BaseModel)
+
+Slug = Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")]
+Timestamp = Annotated[
+    str | None, Header(alias="X-Relais-Timestamp", description="Unix seconds when signed")
+]
+Signature = Annotated[
+    str | None,
+    Header(
+        alias="X-Relais-Signature",
+        description='sha256=<hex HMAC-SHA256(secret, f"{timestamp}.{raw body}")>',
+    ),
+]
+
+
+def _inline_defs(node: Any, defs: dict[str, Any]) -> Any:
+    if isinstance(node, dict):
+        ref = node.get("$ref", "")
+        if ref.startswith("#/$defs/"):
+            return _inline_defs(defs[ref.removeprefix("#/$defs/")], defs)
+        return {k: _inline_defs(v, defs) for k, v in node.items() if k != "$defs"}
+    if isinstance(node, list):
+        return [_inline_defs(v, defs) for v in node]
+    return node
+
+
+def _body_doc(model: type[BaseModel]) -> dict[str, Any]:
+    """Document the body in OpenAPI although the route reads it raw (the signature
+    covers the exact bytes), with the schema's local definitions inlined."""
+    schema = model.model_json_schema()
+    return {
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {"schema": _inline_defs(schema, schema.get("$defs", {}))}
+            },
+        }
+    }
+
+
+def _parse(model: type[BodyT], raw: bytes) -> BodyT:
+    try:
+        return model.model_validate_json(raw)
+    except ValidationError as exc:
+        raise body_validation_error(exc) from exc
+
+
+@router.post(
+    "/platforms/{slug}",
+    status_code=status.HTTP_202_ACCEPTED,
+    openapi_extra=_body_doc(PlatformDecisionWebhook),
+)
+async def platform_decision(
+    slug: Slug,
+    request: Request,
+    client: TemporalClientDep,
+    verifier: SignatureVerifierDep,
+    catalog: CatalogDep,
+    log: AuditLogDep,
+    timestamp: Timestamp = None,
+    signature: Signature = None,
+) -> WebhookAccepted:
+    """A platform's decision on one of our notices (removed, restricted, refused...)."""
+    raw = await request.body()
+    with verifier.accepting(timestamp, signature, raw):
+        body = _parse(PlatformDecisionWebhook, raw)
+        if catalog.catalog().platform(slug) is None:
+            raise NotFound(f"no platform '{slug}' is registered")
+        await deliver_decision(client, body.notice_id, body.notice_decision())
+        await AuditTrail(log, actor=f"platform:{slug}", role="platform").record(
+            "notice.decision", detail=f"notice={body.notice_id} decision={body.decision.value}"
+        )
+    return WebhookAccepted(workflow_id=notice_workflow_id(body.notice_id))
+
+
+@router.post(
+    "/partners/{slug}",
+    status_code=status.HTTP_202_ACCEPTED,
+    openapi_extra=_body_doc(PartnerStatusWebhook),
+)
+async def partner_status(
+    slug: Slug,
+    request: Request,
+    client: TemporalClientDep,
+    verifier: SignatureVerifierDep,
+    catalog: CatalogDep,
+    log: AuditLogDep,
+    timestamp: Timestamp = None,
+    signature: Signature = None,
+) -> WebhookAccepted:
+    """A partner's news on one of our handoffs (acknowledged, accepted, closed...)."""
+    raw = await request.body()
+    with verifier.accepting(timestamp, signature, raw):
+        body = _parse(PartnerStatusWebhook, raw)
+        if catalog.catalog().partner(slug) is None:
+            raise NotFound(f"no partner '{slug}' is registered")
+        await deliver_partner_status(client, body.referral_id, body.handoff_status())
+        await AuditTrail(log, actor=f"partner:{slug}", role="partner").record(
+            "referral.status", detail=f"referral={body.referral_id} status={body.status.value}"
+        )
+    return WebhookAccepted(workflow_id=referral_workflow_id(body.referral_id))

@@ -1,0 +1,67 @@
+"""What a counsellor sends to act on a case. The acting person (``requested_by``,
+``recorded_by``, ``closed_by``) comes from the bearer token, never from the body;
+the catalog comes from the adapter registry. Field limits match the workflow models."""
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from workflows.models.case import CallbackOutcomeRequest, CloseRequest
+from workflows.models.catalog import PartnerCatalog
+from workflows.models.enums import CallbackResult
+from workflows.models.items import AddItemsRequest, QualifiedItem
+from workflows.models.referral import ReferralRequest
+
+
+class ItemsCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    items: list[QualifiedItem] = Field(min_length=1, max_length=200)
+
+    def request(self, requested_by: str, catalog: PartnerCatalog) -> AddItemsRequest:
+        return AddItemsRequest(items=self.items, requested_by=requested_by, catalog=catalog)
+
+
+class ItemsAccepted(BaseModel):
+    case_id: str
+    notice_ids: list[str] = Field(
+        description="One takedown notice per item, sent in the background"
+    )
+
+
+class ReferralCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    partner: str = Field(min_length=1, max_length=64, description="A registered partner slug")
+    reason: str | None = Field(default=None, max_length=500, description="Non-personal reason")
+    victim_consented: bool = Field(
+        default=False, description="The victim consents now (recorded on the case)"
+    )
+
+    def request(self, requested_by: str, catalog: PartnerCatalog) -> ReferralRequest:
+        return ReferralRequest(**self.model_dump(), requested_by=requested_by, catalog=catalog)
+
+
+class CallbackOutcomeCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    result: CallbackResult
+    close_case: bool = Field(
+        default=False, description="When reached: the young person is safe, close the case"
+    )
+    notes_code: str | None = Field(
+        default=None, max_length=200, description="Non-personal outcome note for statistics"
+    )
+
+    def request(self, recorded_by: str) -> CallbackOutcomeRequest:
+        return CallbackOutcomeRequest(**self.model_dump(), recorded_by=recorded_by)
+
+
+class CaseClose(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str = Field(min_length=1, max_length=200)
+    force: bool = Field(
+        default=False, description="Close even with notices or referrals outstanding (cancels them)"
+    )
+
+    def request(self, closed_by: str) -> CloseRequest:
+        return CloseRequest(**self.model_dump(), closed_by=closed_by)

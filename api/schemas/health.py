@@ -1,0 +1,9 @@
+"""Liveness and readiness."""
+
+from pydantic import BaseModel
+
+
+class Health(BaseModel):
+    status: str
+    temporal: bool
+    database: bool

@@ -1,0 +1,139 @@
+"""Query and update a running case, translating Temporal's errors into domain ones.
+
+Updates are addressed by name (``workflows.names``) with ``result_type=``: the API
+never imports workflow code. An update id derived from the caller's
+``Idempotency-Key`` lets a client retry safely: Temporal runs an update id once.
+"""
+
+import asyncio
+from collections.abc import Awaitable
+from datetime import timedelta
+from typing import TypeVar
+
+from pydantic import BaseModel
+from temporalio.client import (
+    Client,
+    WorkflowHandle,
+    WorkflowQueryFailedError,
+    WorkflowUpdateFailedError,
+    WorkflowUpdateRPCTimeoutOrCancelledError,
+)
+from temporalio.service import RPCError, RPCStatusCode
+
+from api.services.errors import Conflict, NotFound, RequestRejected, Unavailable
+from api.services.rejections import problems_from
+from workflows.models.case import CallbackOutcomeRequest, CaseView, CloseRequest
+from workflows.models.items import AddItemsRequest, AddItemsResult
+from workflows.models.referral import ReferralOutcome, ReferralRequest
+from workflows.names import (
+    QUERY_VIEW,
+    UPDATE_ADD_ITEMS,
+    UPDATE_CLOSE,
+    UPDATE_RECORD_CALLBACK_OUTCOME,
+    UPDATE_REQUEST_REFERRAL,
+    case_workflow_id,
+)
+
+ResultT = TypeVar("ResultT", bound=BaseModel)
+
+# A case answers queries and validates updates from memory: if it takes longer,
+# its worker is down or overloaded and the counsellor should hear so, not wait.
+QUERY_TIMEOUT = timedelta(seconds=10)
+UPDATE_TIMEOUT = timedelta(seconds=30)
+
+
+def update_id(action: str, subject: str, idempotency_key: str | None) -> str | None:
+    return None if idempotency_key is None else f"{action}:{subject}:{idempotency_key}"
+
+
+class CaseCommands:
+    def __init__(self, client: Client) -> None:
+        self._client = client
+
+    def _handle(self, case_id: str) -> WorkflowHandle[object, object]:
+        return self._client.get_workflow_handle(case_workflow_id(case_id))
+
+    async def view(self, case_id: str) -> CaseView:
+        handle = self._handle(case_id)
+        try:
+            view: CaseView = await handle.query(
+                QUERY_VIEW, result_type=CaseView, rpc_timeout=QUERY_TIMEOUT
+            )
+        except WorkflowQueryFailedError as err:
+            raise Unavailable(f"case {case_id} could not answer: {err.message}") from err
+        except RPCError as err:
+            raise _translate(err, case_id) from err
+        return view
+
+    async def add_items(
+        self, case_id: str, request: AddItemsRequest, key: str | None
+    ) -> AddItemsResult:
+        return await self._update(
+            case_id,
+            UPDATE_ADD_ITEMS,
+            request,
+            AddItemsResult,
+            update_id("items", request.requested_by, key),
+        )
+
+    async def request_referral(
+        self, case_id: str, request: ReferralRequest, key: str | None
+    ) -> ReferralOutcome:
+        return await self._update(
+            case_id,
+            UPDATE_REQUEST_REFERRAL,
+            request,
+            ReferralOutcome,
+            update_id("referral", request.requested_by, key),
+        )
+
+    async def record_callback_outcome(
+        self, case_id: str, request: CallbackOutcomeRequest, key: str | None
+    ) -> CaseView:
+        return await self._update(
+            case_id,
+            UPDATE_RECORD_CALLBACK_OUTCOME,
+            request,
+            CaseView,
+            update_id("callback", request.recorded_by, key),
+        )
+
+    async def close(self, case_id: str, request: CloseRequest, key: str | None) -> CaseView:
+        return await self._update(
+            case_id, UPDATE_CLOSE, request, CaseView, update_id("close", request.closed_by, key)
+        )
+
+    async def _update(
+        self,
+        case_id: str,
+        name: str,
+        request: BaseModel,
+        result_type: type[ResultT],
+        update_id: str | None,
+    ) -> ResultT:
+        handle = self._handle(case_id)
+        call: Awaitable[ResultT] = handle.execute_update(
+            name, request, id=update_id, result_type=result_type
+        )
+        try:
+            async with asyncio.timeout(UPDATE_TIMEOUT.total_seconds()):
+                return await call
+        except WorkflowUpdateFailedError as err:
+            raise RequestRejected(problems_from(err.cause)) from err
+        except (TimeoutError, WorkflowUpdateRPCTimeoutOrCancelledError) as err:
+            raise Unavailable(
+                f"case {case_id} did not answer within {UPDATE_TIMEOUT.total_seconds():.0f}s;"
+                " retry with the same Idempotency-Key to avoid doing it twice"
+            ) from err
+        except RPCError as err:
+            raise _translate(err, case_id) from err
+
+
+def _translate(err: RPCError, case_id: str) -> Exception:
+    if err.status == RPCStatusCode.NOT_FOUND:
+        if "completed" in err.message:
+            return Conflict(f"case {case_id} is closed")
+        return NotFound(f"no case {case_id}")
+    if err.status in (RPCStatusCode.DEADLINE_EXCEEDED, RPCStatusCode.UNAVAILABLE):
+        return Unavailable(f"case {case_id} did not answer in time ({err.status.name})")
+    return err

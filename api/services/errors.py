@@ -1,0 +1,53 @@
+"""Domain errors raised by the services. ``api.errors`` maps each to an HTTP status;
+the services themselves know nothing of HTTP."""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a request, naming the offending field."""
+
+    loc: tuple[str | int, ...]
+    msg: str
+    type: str = "rejected"
+
+
+class DomainError(Exception):
+    """Base class: ``detail`` is what the caller is told (never personal data)."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+class NotFound(DomainError):
+    """No case, notice, referral, task or adapter by that id."""
+
+
+class Forbidden(DomainError):
+    """The caller's role may not act on this particular object."""
+
+
+class Conflict(DomainError):
+    """The request clashes with the current state (a closed case, a claimed task)."""
+
+
+class Unavailable(DomainError):
+    """Temporal did not answer in time; the request may be retried."""
+
+
+class RequestRejected(DomainError):
+    """The case workflow (or a service rule) refused the request; ``problems`` say why."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("; ".join(p.msg for p in problems))
+        self.problems = problems
+
+
+class SignatureInvalid(DomainError):
+    """A webhook is unsigned, badly signed or outside the time tolerance."""
+
+
+class SignatureReplayed(DomainError):
+    """A webhook signature already seen within the tolerance window."""

@@ -1,0 +1,28 @@
+"""What the Temporal UI shows of a case: readable, and free of personal data."""
+
+from api.services.case_summary import static_details, static_summary
+from workflows.models.enums import Urgency
+from workflows.models.intake import Intake
+
+
+def test_summary_line() -> None:
+    intake = Intake.model_validate(
+        {
+            "channel": "whatsapp",
+            "caller_role": "parent",
+            "age_band": "11_14",
+            "categories": ["sextortion", "hacking"],
+            "summary": "Léa, 13, blackmailed by @predator on Snapchat",
+        }
+    )
+
+    summary = static_summary("3f2a9c0d" + "0" * 24, intake, Urgency.HIGH)
+    details = static_details(intake, Urgency.HIGH)
+
+    assert summary == "Case 3f2a9c · sextortion, hacking · high · whatsapp"
+    assert "- Caller role: parent" in details
+    assert "- Referral partners: none" in details
+    assert "- Callback: no" in details
+    for text in (summary, details):
+        assert "Léa" not in text
+        assert "predator" not in text

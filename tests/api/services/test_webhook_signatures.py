@@ -1,0 +1,99 @@
+"""Webhook signatures: the scheme platforms implement, the time window, replays."""
+
+import hashlib
+import hmac
+
+import pytest
+
+from api.services.errors import SignatureInvalid, SignatureReplayed
+from api.services.webhook_signatures import ReplayCache, SignatureVerifier, sign
+
+SECRET = b"s3cret"
+BODY = b'{"notice_id": "n1", "decision": "removed"}'
+
+
+class Clock:
+    def __init__(self, now: float) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def verifier(clock: Clock, replays: ReplayCache | None = None) -> SignatureVerifier:
+    return SignatureVerifier(SECRET, tolerance_seconds=300, clock=clock, replays=replays)
+
+
+def test_signature_is_hmac_sha256_of_timestamp_dot_body() -> None:
+    expected = hmac.new(SECRET, b"1700000000." + BODY, hashlib.sha256).hexdigest()
+    assert sign(SECRET, "1700000000", BODY) == f"sha256={expected}"
+
+
+def test_good_signature_within_tolerance_passes() -> None:
+    check = verifier(Clock(1_700_000_299))
+    check.verify("1700000000", sign(SECRET, "1700000000", BODY), BODY)
+
+
+@pytest.mark.parametrize(
+    ("timestamp", "signature", "reason"),
+    [
+        (None, "sha256=00", "missing"),
+        ("1700000000", None, "missing"),
+        ("yesterday", "sha256=00", "unix seconds"),
+        ("1700000000", "md5=00", "sha256=<hex>"),
+        ("1700000000", sign(b"other-secret", "1700000000", BODY), "does not match"),
+        ("1700000001", sign(SECRET, "1700000000", BODY), "does not match"),
+    ],
+)
+def test_bad_signatures_are_refused(
+    timestamp: str | None, signature: str | None, reason: str
+) -> None:
+    with pytest.raises(SignatureInvalid, match=reason):
+        verifier(Clock(1_700_000_000)).verify(timestamp, signature, BODY)
+
+
+@pytest.mark.parametrize("skew", [-301, 301])
+def test_timestamps_outside_the_window_are_refused(skew: int) -> None:
+    check = verifier(Clock(1_700_000_000 + skew))
+    with pytest.raises(SignatureInvalid, match="more than 300s"):
+        check.verify("1700000000", sign(SECRET, "1700000000", BODY), BODY)
+
+
+def test_a_replay_is_refused_until_the_signature_expires() -> None:
+    clock = Clock(1_700_000_000)
+    check = verifier(clock)
+    signature = sign(SECRET, "1700000000", BODY)
+    check.verify("1700000000", signature, BODY)
+
+    clock.now += 299
+    with pytest.raises(SignatureReplayed):
+        check.verify("1700000000", signature, BODY)
+    clock.now += 2  # past the window: now the timestamp itself is refused
+    with pytest.raises(SignatureInvalid):
+        check.verify("1700000000", signature, BODY)
+
+
+def test_a_failed_delivery_may_be_retried() -> None:
+    check = verifier(Clock(1_700_000_000))
+    signature = sign(SECRET, "1700000000", BODY)
+
+    with pytest.raises(RuntimeError), check.accepting("1700000000", signature, BODY):
+        raise RuntimeError("workflow unreachable")
+
+    with check.accepting("1700000000", signature, BODY):
+        pass
+
+
+def test_the_replay_cache_forgets_expired_signatures() -> None:
+    cache = ReplayCache()
+    assert cache.add("a", expires=10, now=0)
+    assert not cache.add("a", expires=10, now=5)
+    assert cache.add("b", expires=20, now=11)
+    assert cache.add("a", expires=30, now=11)  # "a" expired at 10
+
+
+def test_the_replay_cache_is_bounded() -> None:
+    cache = ReplayCache(max_entries=2)
+    for name in "abc":
+        assert cache.add(name, expires=100, now=0)
+    assert cache.add("a", expires=100, now=1)  # the oldest was dropped to make room

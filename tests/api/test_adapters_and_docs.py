@@ -1,0 +1,41 @@
+"""The adapter catalog for integrators, and the OpenAPI description."""
+
+from httpx import AsyncClient
+
+from relais.settings import Role
+from tests.api.conftest import auth
+
+
+async def test_integrator_reads_the_catalog(api: AsyncClient) -> None:
+    response = await api.get("/adapters", headers=auth(Role.INTEGRATOR))
+
+    assert response.status_code == 200
+    catalog = response.json()
+    assert set(catalog["platforms"]) == {"tiktok", "instagram"}
+    assert catalog["partners"]["pharos"]["delivery"] == "poll"
+
+
+async def test_openapi_documents_every_route_and_the_webhook_bodies(api: AsyncClient) -> None:
+    response = await api.get("/openapi.json")
+
+    assert response.status_code == 200
+    spec = response.json()
+    assert {
+        "/cases",
+        "/cases/{case_id}",
+        "/cases/{case_id}/items",
+        "/cases/{case_id}/referrals",
+        "/cases/{case_id}/callback-outcome",
+        "/cases/{case_id}/close",
+        "/webhooks/platforms/{slug}",
+        "/webhooks/partners/{slug}",
+        "/tasks",
+        "/tasks/{task_id}/claim",
+        "/audit",
+        "/adapters",
+        "/healthz",
+    } <= set(spec["paths"])
+    webhook = spec["paths"]["/webhooks/platforms/{slug}"]["post"]
+    schema = webhook["requestBody"]["content"]["application/json"]["schema"]
+    assert "removed" in schema["properties"]["decision"]["enum"]
+    assert "$ref" not in str(schema)
