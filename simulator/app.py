@@ -4,7 +4,9 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import httpx
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
 
 from simulator import control, partners, platforms, reports
 from simulator.config import SimulatorConfig
@@ -32,6 +34,21 @@ def create_app(config: SimulatorConfig | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.simulator = state
+    app.add_exception_handler(RequestValidationError, _named_fields)
     for router in (platforms.router, partners.router, control.router, reports.router):
         app.include_router(router)
     return app
+
+
+async def _named_fields(_: Request, exc: Exception) -> JSONResponse:
+    """Every 422 names its field the same way: ``{"detail": [{"field", "message"}]}``."""
+    assert isinstance(exc, RequestValidationError)
+    detail = [
+        {
+            # Drop FastAPI's "body"/"query"/"path" prefix: the field is what a caller typed.
+            "field": ".".join(str(part) for part in error["loc"][1:]) or str(error["loc"][0]),
+            "message": error["msg"],
+        }
+        for error in exc.errors()
+    ]
+    return JSONResponse({"detail": detail}, status_code=422)

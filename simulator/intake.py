@@ -95,7 +95,7 @@ async def receive(exchange: Exchange, kind: SubmissionKind) -> JSONResponse:
     body = await _json_object(exchange.request)
     if body is None:
         detail = "the body must be a JSON object"
-        return exchange.answer(422, {"detail": detail}, fault=Fault.BAD_BODY)
+        return exchange.answer(422, {"detail": detail}, fault=Fault.BAD_REQUEST)
     target.attempts += 1
     answer = await faults.transient_fault(target, "POST") or faults.rejection(target)
     if answer:

@@ -51,7 +51,7 @@ async def get_content(
     asked = {"url": url, "account": account, "message_id": message_id}
     if all(value is None for value in asked.values()):
         detail = "give one of the query parameters url, account, message_id"
-        return exchange.answer(422, {"detail": detail}, fault=Fault.BAD_BODY)
+        return exchange.answer(422, {"detail": detail}, fault=Fault.BAD_REQUEST)
     if failed := await guard_read(exchange):
         return failed
     target = state.target(slug)

@@ -40,7 +40,7 @@ class Fault(StrEnum):
     """Why the simulator answered the way it did, when it was not the happy path."""
 
     MISSING_KEY = "missing_key"
-    BAD_BODY = "bad_body"
+    BAD_REQUEST = "bad_request"
     OUTAGE = "outage"
     RATE_LIMITED = "rate_limited"
     FAIL_NEXT = "fail_next"

@@ -107,3 +107,10 @@ async def test_reset_cancels_planned_decisions(start_sim: StartSim) -> None:
 
     await eventually(second_decided)
     assert (await sim.http.get("/platforms/tiktok/notices/tiktok-1")).status_code == 404
+
+
+async def test_a_decide_request_missing_a_field_names_it(sim: Sim) -> None:
+    response = await sim.http.post("/_control/decide", json={"reference": "x-1"})
+
+    assert response.status_code == 422
+    assert [e["field"] for e in response.json()["detail"]] == ["target"]
