@@ -1,0 +1,110 @@
+"""Record workflow histories for the replay tests.
+
+Runs one journey per scenario on a fresh dev server and writes the history of
+every workflow it involved to ``tests/histories/<scenario>/<workflow-type>.json``.
+Run it when a workflow gains a path worth pinning, and commit the files:
+
+    .venv/bin/python -m tests.support.record_histories
+"""
+
+import asyncio
+import tempfile
+import uuid
+from datetime import timedelta
+from pathlib import Path
+
+from temporalio.client import Client
+
+from tests.support.stack import Stack, auth, running_stack
+from tests.support.temporal import start_local_server
+from tests.support.waiting import eventually
+from workflows import names
+from workflows.rules.policy import CasePolicy
+
+HISTORIES = Path(__file__).resolve().parent.parent / "histories"
+POLICY = CasePolicy(callback_delay=timedelta(seconds=1))
+INTAKE = {
+    "channel": "phone",
+    "caller_role": "victim",
+    "age_band": "15_17",
+    "categories": ["cyberharassment"],
+    "risk_flags": ["child_at_risk_at_home"],
+    "consents": {
+        "report_to_platforms": True,
+        "referral_partners": ["france-victimes"],
+        "callback": {"consented": True},
+    },
+    "contact": {"first_name": "Recorded", "phone": "+33600000000"},
+}
+ITEM = {
+    "platform": "tiktok",
+    "content_type": "video",
+    "legal_qualification": "cyberharassment",
+    "location": {"url": "https://www.tiktok.com/@recorded/video/1"},
+}
+
+
+async def _view(stack: Stack, case_id: str) -> dict[str, object]:
+    response = await stack.api.get(f"/cases/{case_id}", headers=auth("supervisor"))
+    response.raise_for_status()
+    data: dict[str, object] = response.json()
+    return data
+
+
+async def journey(stack: Stack) -> str:
+    """Emergency referral, a notice, a consented referral, a callback, closure."""
+    headers = {**auth("counsellor"), "Idempotency-Key": uuid.uuid4().hex}
+    case_id: str = (await stack.api.post("/cases", json=INTAKE, headers=headers)).json()["case_id"]
+    await stack.api.post(
+        f"/cases/{case_id}/items", json={"items": [ITEM]}, headers=auth("counsellor")
+    )
+    await stack.api.post(
+        f"/cases/{case_id}/referrals",
+        json={"partner": "france-victimes"},
+        headers=auth("counsellor"),
+    )
+    await eventually(
+        lambda: _view(stack, case_id), lambda v: v["status"] == "callback_due", what="callback due"
+    )
+    await stack.api.post(
+        f"/cases/{case_id}/callback-outcome",
+        json={"result": "reached", "close_case": True},
+        headers=auth("counsellor"),
+    )
+    return case_id
+
+
+async def save(client: Client, scenario: str, case_id: str) -> None:
+    folder = HISTORIES / scenario
+    folder.mkdir(parents=True, exist_ok=True)
+    ids = [names.case_workflow_id(case_id)]
+    async for execution in client.list_workflows(f"CaseId = '{case_id}'"):
+        if execution.id not in ids:
+            ids.append(execution.id)
+    for workflow_id in ids:
+        history = await client.get_workflow_handle(workflow_id).fetch_history()
+        kind = workflow_id.split("-", 1)[0]
+        suffix = workflow_id.rsplit("-", 1)[-1] if kind != "case" else "case"
+        (folder / f"{kind}-{suffix}.json").write_text(history.to_json())
+
+
+async def main() -> None:
+    env = await start_local_server()
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            async with running_stack(env.client, Path(tmp), policy=POLICY) as stack:
+                case_id = await journey(stack)
+                await eventually(
+                    lambda: _count(env.client, case_id), lambda n: n >= 4, what="visibility"
+                )
+                await save(env.client, "journey", case_id)
+    finally:
+        await env.shutdown()
+
+
+async def _count(client: Client, case_id: str) -> int:
+    return len([e async for e in client.list_workflows(f"CaseId = '{case_id}'")])
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
