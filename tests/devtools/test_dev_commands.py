@@ -1,0 +1,40 @@
+"""``./dev test``, ``./dev lint`` and ``./dev lock`` helpers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from devtools.cli import lint_targets, run_tests
+from devtools.lock import frozen_without
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_no_tests_collected_counts_as_failure(tmp_path: Path) -> None:
+    (tmp_path / "test_nothing_here.py").write_text("# no test functions\n")
+    assert run_tests([str(tmp_path), "-q", "-p", "no:cacheprovider"]) == 1
+
+
+def test_passing_tests_exit_0(tmp_path: Path) -> None:
+    (tmp_path / "test_one.py").write_text("def test_one():\n    assert True\n")
+    assert run_tests([str(tmp_path), "-q", "-p", "no:cacheprovider"]) == 0
+
+
+def test_mypy_checks_what_pyproject_ships_plus_the_dev_tooling() -> None:
+    targets = lint_targets(ROOT)
+    assert {"relais", "workflows", "devtools", "dev"} <= set(targets)
+    assert "tests" not in targets
+    assert all((ROOT / target).exists() for target in targets)
+
+
+def test_lock_drops_the_project_and_keeps_pins() -> None:
+    freeze = "\n".join(
+        [
+            "fastapi==0.165.0",
+            "relais @ file:///work/main",
+            "Relais==0.1.0",
+            "temporalio==1.35.0",
+            "",
+        ]
+    )
+    assert frozen_without(freeze, "relais") == ["fastapi==0.165.0", "temporalio==1.35.0"]
