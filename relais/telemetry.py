@@ -32,21 +32,21 @@ def _exporter(settings: Settings) -> SpanExporter | None:
 
 
 def configure_tracing(settings: Settings, exporter: SpanExporter | None = None) -> TracerProvider:
-    """Install the global tracer provider once; later calls return it unchanged.
-
-    ``exporter`` overrides the settings' choice (tests pass an in-memory exporter).
+    """Install the global tracer provider once (exporter chosen by settings); later
+    calls return it. ``exporter`` adds one more destination (tests pass an in-memory one).
     """
     global _provider
     with _lock:
         if _provider is None:
-            provider = TracerProvider(
+            _provider = TracerProvider(
                 resource=Resource.create({"service.name": settings.service_name})
             )
-            chosen = exporter or _exporter(settings)
-            if chosen is not None:
-                provider.add_span_processor(BatchSpanProcessor(chosen))
-            trace.set_tracer_provider(provider)
-            _provider = provider
+            configured = _exporter(settings)
+            if configured is not None:
+                _provider.add_span_processor(BatchSpanProcessor(configured))
+            trace.set_tracer_provider(_provider)
+        if exporter is not None:
+            _provider.add_span_processor(BatchSpanProcessor(exporter))
         return _provider
 
 
