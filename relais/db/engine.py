@@ -1,7 +1,9 @@
 """The ``Database``: one async engine and its session factory, shared by the API and
 the worker. Schema changes go through the Alembic migrations in ``migrations/``."""
 
+import asyncio
 import re
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +22,11 @@ from relais.settings import Settings, get_settings
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 _SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
+# Alembic runs a migration through module-level state (``alembic.context``): two
+# migrations interleaved in one event loop would trample it, so they take turns.
+_MIGRATING: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 class Database:
@@ -60,13 +67,15 @@ class Database:
         return self.url.get_backend_name() == "sqlite"
 
     async def create_schema(self) -> None:
-        """Bring the database to the newest Alembic revision (safe to call at every start,
-        and from several processes at once: the migration takes a database-wide lock)."""
-        if self.schema is not None:
+        """Bring the database to the newest Alembic revision. Safe to call at every
+        start, from several processes at once (the migration takes a database-wide
+        lock) and from several tasks of one process (they take turns)."""
+        async with _MIGRATING.setdefault(asyncio.get_running_loop(), asyncio.Lock()):
             async with self.engine.begin() as conn:
-                await conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{self.schema}"'))
-        async with self.engine.begin() as conn:
-            await conn.run_sync(migrate.upgrade)
+                if self.schema is not None:  # PostgreSQL: under the lock, or two may race
+                    await conn.run_sync(migrate.take_migration_lock)
+                    await conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{self.schema}"'))
+                await conn.run_sync(migrate.upgrade)
 
     async def dispose(self) -> None:
         await self.engine.dispose()

@@ -50,12 +50,17 @@ async def _first_reachable(urls: list[str]) -> tuple[str | None, str]:
     return None, last_error
 
 
+_probed: dict[str, tuple[str | None, str]] = {}  # probe once, not once per skipped test
+
+
 async def _postgres_url() -> str:
     configured = os.environ.get("RELAIS_TEST_POSTGRES_URL")
     candidates = [configured] if configured else [DEFAULT_POSTGRES_URL]
     if not configured:  # some machines only trust the OS user name
-        candidates.append(str(make_url(DEFAULT_POSTGRES_URL).set(username="root")))
-    url, error = await _first_reachable(candidates)
+        candidates.append(make_url(DEFAULT_POSTGRES_URL).set(username="root").render_as_string())
+    if "result" not in _probed:
+        _probed["result"] = await _first_reachable(candidates)
+    url, error = _probed["result"]
     if url is not None:
         return url
     reason = f"PostgreSQL unreachable at {candidates[0]} ({error})"
@@ -71,7 +76,7 @@ async def backend(request: pytest.FixtureRequest) -> Backend:
     return Backend("postgresql", await _postgres_url())
 
 
-NewDatabase = Callable[[], Awaitable[Database]]
+NewDatabase = Callable[..., Awaitable[Database]]
 
 
 @pytest.fixture(scope="session")
@@ -81,8 +86,11 @@ async def new_database(
     """Makes empty databases (not migrated), disposed and dropped at the end."""
     made: list[Database] = []
 
-    async def make() -> Database:
-        if backend.url is None:
+    async def make(same_as: Database | None = None) -> Database:
+        """A new empty database, or (``same_as``) a second handle on an existing one."""
+        if same_as is not None:
+            database = Database(same_as.url, schema=same_as.schema)
+        elif backend.url is None:
             path: Path = tmp_path_factory.mktemp("relais-db") / "nested" / "relais.db"
             database = Database(f"sqlite+aiosqlite:///{path}")
         else:

@@ -1,0 +1,77 @@
+"""AuditLog: who did what on a case, when; read back oldest first."""
+
+import asyncio
+from datetime import timedelta
+
+import pytest
+
+from relais.db import AuditLog, Database
+from relais.db.records import AuditEntry
+from tests.db.builders import T0
+
+
+def entry(minutes: int, **changes: object) -> AuditEntry:
+    values: dict[str, object] = {
+        "at": T0 + timedelta(minutes=minutes),
+        "actor": "counsellor-a",
+        "role": "counsellor",
+        "action": "case.read",
+        "case_id": "case-1",
+    }
+    return AuditEntry.model_validate(values | changes)
+
+
+async def test_entries_read_back_oldest_first_whatever_the_write_order(
+    database: Database,
+) -> None:
+    audit = AuditLog(database)
+    ids = [await audit.record(entry(m, detail=f"m{m}")) for m in (30, 10, 20)]
+
+    listed = await audit.list()
+
+    assert len(set(ids)) == 3
+    assert [e.detail for e in listed] == ["m10", "m20", "m30"]
+    assert [e.id for e in listed] == [ids[1], ids[2], ids[0]]
+    assert listed[0] == entry(10, detail="m10", id=ids[1])
+
+
+async def test_entries_at_the_same_instant_keep_their_recording_order(
+    database: Database,
+) -> None:
+    audit = AuditLog(database)
+    for n in range(5):
+        await audit.record(entry(0, detail=f"step-{n}"))
+
+    assert [e.detail for e in await audit.list()] == [f"step-{n}" for n in range(5)]
+
+
+async def test_filters_narrow_and_time_windows_do_not_overlap(database: Database) -> None:
+    audit = AuditLog(database)
+    await audit.record(entry(0, action="case.open"))
+    await audit.record(entry(5, actor="supervisor-s", role="supervisor", action="task.claim"))
+    await audit.record(entry(10, case_id="case-2"))
+    await audit.record(entry(15, case_id=None, action="report.export", actor="auditor-x"))
+
+    assert [e.action for e in await audit.list(case_id="case-1")] == ["case.open", "task.claim"]
+    assert [e.actor for e in await audit.list(actor="supervisor-s")] == ["supervisor-s"]
+    assert [e.case_id for e in await audit.list(action="case.read")] == ["case-2"]
+    first = await audit.list(since=T0, until=T0 + timedelta(minutes=10))
+    second = await audit.list(since=T0 + timedelta(minutes=10), until=T0 + timedelta(hours=1))
+    assert [e.action for e in first] == ["case.open", "task.claim"]
+    assert [e.action for e in second] == ["case.read", "report.export"]
+    assert [e.action for e in await audit.list(limit=1)] == ["case.open"]
+    with pytest.raises(ValueError):
+        await audit.list(limit=0)
+
+
+async def test_a_retried_entry_with_a_key_is_recorded_once(database: Database) -> None:
+    audit = AuditLog(database)
+    keyed = entry(0, action="notice.decision", idempotency_key="wf-1/notice.decision/3")
+
+    ids = await asyncio.gather(*(audit.record(keyed) for _ in range(5)))
+    ids.append(await audit.record(keyed))
+    unkeyed = [await audit.record(entry(1)) for _ in range(2)]
+
+    assert len(set(ids)) == 1
+    assert len(set(unkeyed)) == 2  # entries without a key are distinct events
+    assert len(await audit.list()) == 3
