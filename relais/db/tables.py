@@ -186,4 +186,3 @@ class AuditRow(Base):
         Index("ix_audit_log_actor_at", "actor", "at"),
         Index("ix_audit_log_action_at", "action", "at"),
     )
-
