@@ -13,7 +13,7 @@ from fastapi import FastAPI, Request, status
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
-from temporalio.service import RPCError, RPCStatusCode
+from temporalio.service import RPCError
 
 from api.services.errors import (
     Conflict,
@@ -25,6 +25,7 @@ from api.services.errors import (
     SignatureInvalid,
     SignatureReplayed,
     Unavailable,
+    temporal_unavailable,
 )
 from relais.db import errors as db_errors
 
@@ -88,7 +89,7 @@ async def _on_domain(request: Request, exc: Exception) -> JSONResponse:
 async def _on_rpc(request: Request, exc: Exception) -> JSONResponse:
     """Temporal errors a service did not translate: only availability is expected."""
     assert isinstance(exc, RPCError)
-    if exc.status in (RPCStatusCode.UNAVAILABLE, RPCStatusCode.DEADLINE_EXCEEDED):
+    if temporal_unavailable(exc):
         return JSONResponse(
             {"detail": "Temporal is unreachable; retry later"},
             status.HTTP_503_SERVICE_UNAVAILABLE,

@@ -20,7 +20,13 @@ from temporalio.client import (
 )
 from temporalio.service import RPCError, RPCStatusCode
 
-from api.services.errors import Conflict, NotFound, RequestRejected, Unavailable
+from api.services.errors import (
+    Conflict,
+    NotFound,
+    RequestRejected,
+    Unavailable,
+    temporal_unavailable,
+)
 from api.services.rejections import problems_from
 from workflows.models.case import CallbackOutcomeRequest, CaseView, CloseRequest
 from workflows.models.items import AddItemsRequest, AddItemsResult
@@ -47,8 +53,16 @@ def update_id(action: str, subject: str, idempotency_key: str | None) -> str | N
 
 
 class CaseCommands:
-    def __init__(self, client: Client) -> None:
+    def __init__(
+        self,
+        client: Client,
+        *,
+        query_timeout: timedelta = QUERY_TIMEOUT,
+        update_timeout: timedelta = UPDATE_TIMEOUT,
+    ) -> None:
         self._client = client
+        self._query_timeout = query_timeout
+        self._update_timeout = update_timeout
 
     def _handle(self, case_id: str) -> WorkflowHandle[object, object]:
         return self._client.get_workflow_handle(case_workflow_id(case_id))
@@ -57,7 +71,7 @@ class CaseCommands:
         handle = self._handle(case_id)
         try:
             view: CaseView = await handle.query(
-                QUERY_VIEW, result_type=CaseView, rpc_timeout=QUERY_TIMEOUT
+                QUERY_VIEW, result_type=CaseView, rpc_timeout=self._query_timeout
             )
         except WorkflowQueryFailedError as err:
             raise Unavailable(f"case {case_id} could not answer: {err.message}") from err
@@ -116,13 +130,13 @@ class CaseCommands:
             name, request, id=update_id, result_type=result_type
         )
         try:
-            async with asyncio.timeout(UPDATE_TIMEOUT.total_seconds()):
+            async with asyncio.timeout(self._update_timeout.total_seconds()):
                 return await call
         except WorkflowUpdateFailedError as err:
             raise RequestRejected(problems_from(err.cause)) from err
         except (TimeoutError, WorkflowUpdateRPCTimeoutOrCancelledError) as err:
             raise Unavailable(
-                f"case {case_id} did not answer within {UPDATE_TIMEOUT.total_seconds():.0f}s;"
+                f"case {case_id} did not answer within {self._update_timeout.total_seconds():.0f}s;"
                 " retry with the same Idempotency-Key to avoid doing it twice"
             ) from err
         except RPCError as err:
@@ -134,6 +148,6 @@ def _translate(err: RPCError, case_id: str) -> Exception:
         if "completed" in err.message:
             return Conflict(f"case {case_id} is closed")
         return NotFound(f"no case {case_id}")
-    if err.status in (RPCStatusCode.DEADLINE_EXCEEDED, RPCStatusCode.UNAVAILABLE):
-        return Unavailable(f"case {case_id} did not answer in time ({err.status.name})")
+    if temporal_unavailable(err):
+        return Unavailable(f"case {case_id} did not answer in time; retry later")
     return err

@@ -3,6 +3,21 @@ the services themselves know nothing of HTTP."""
 
 from dataclasses import dataclass
 
+from temporalio.service import RPCError, RPCStatusCode
+
+# How an RPC that ran out of time shows up: the server's deadline, or the client's
+# own rpc_timeout (which the core client reports as CANCELLED).
+_UNAVAILABLE = (
+    RPCStatusCode.UNAVAILABLE,
+    RPCStatusCode.DEADLINE_EXCEEDED,
+    RPCStatusCode.CANCELLED,
+)
+
+
+def temporal_unavailable(err: RPCError) -> bool:
+    """True when Temporal (or the case's worker) did not answer in time."""
+    return err.status in _UNAVAILABLE
+
 
 @dataclass(frozen=True)
 class Problem:

@@ -7,7 +7,7 @@ news means (and ignores a duplicate).
 from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
 
-from api.services.errors import Conflict, NotFound, Unavailable
+from api.services.errors import Conflict, NotFound, Unavailable, temporal_unavailable
 from workflows.models.notice import NoticeDecision
 from workflows.models.referral import HandoffStatus
 from workflows.names import (
@@ -36,6 +36,6 @@ async def _signal(client: Client, workflow_id: str, name: str, arg: object, what
             if "completed" in err.message:
                 raise Conflict(f"{what} {workflow_id} is already finished") from err
             raise NotFound(f"no {what} {workflow_id}") from err
-        if err.status in (RPCStatusCode.DEADLINE_EXCEEDED, RPCStatusCode.UNAVAILABLE):
+        if temporal_unavailable(err):
             raise Unavailable(f"could not reach the {what} workflow; retry later") from err
         raise
