@@ -3,14 +3,18 @@ verification -> callback -> closed. Once with production durations under
 time-skipping v2, once with shortened durations on a plain local server."""
 
 import uuid
+from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 from temporalio.client import WorkflowExecutionStatus
 from temporalio.testing import WorkflowEnvironment
 
+from relais.db import Database
+from tests.support.databases import BACKENDS, drop_database, empty_database
 from tests.support.stack import Stack, auth, running_stack
 from tests.support.waiting import eventually
 from workflows import names
@@ -129,9 +133,22 @@ async def test_journey_with_production_durations(
         await assert_closed_and_visible(stack, case_id)
 
 
-async def test_journey_with_short_durations(local_env: WorkflowEnvironment, tmp_path: Path) -> None:
+@pytest.fixture(params=BACKENDS)
+async def app_database(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Database]:
+    database = await empty_database(request.param, tmp_path)
+    yield database
+    await drop_database(database)
+
+
+async def test_journey_with_short_durations(
+    local_env: WorkflowEnvironment, tmp_path: Path, app_database: Database
+) -> None:
+    """On SQLite and on PostgreSQL: the projections the API lists come from the
+    activities' writes to the app database."""
     policy = CasePolicy(callback_delay=timedelta(seconds=2))
-    async with running_stack(local_env.client, tmp_path, policy=policy) as stack:
+    async with running_stack(
+        local_env.client, tmp_path, policy=policy, database=app_database
+    ) as stack:
         case_id = await open_case_with_item_and_referral(stack)
         await wait_for_callback_scheduled(stack, case_id)
         await eventually(

@@ -71,8 +71,10 @@ async def running_stack(
     *,
     policy: CasePolicy | None = None,
     simulator_defaults: dict[str, Any] | None = None,
-    database_url: str | None = None,
+    database: Database | None = None,
 ) -> AsyncIterator[Stack]:
+    """``database``: an app database the caller owns (e.g. on PostgreSQL); by default
+    a SQLite file in ``tmp_path``, disposed at the end."""
     api_port = free_port()
     api_url = f"http://127.0.0.1:{api_port}"
     async with AsyncExitStack() as exit_stack:
@@ -83,15 +85,20 @@ async def running_stack(
         sim_url = await exit_stack.enter_async_context(serve_app(create_simulator(sim_config)))
         settings = Settings(
             task_queue=f"test-{uuid.uuid4().hex[:12]}",
-            database_url=database_url or f"sqlite+aiosqlite:///{tmp_path / 'relais.db'}",
+            database_url=(
+                database.url.render_as_string(hide_password=False)
+                if database
+                else f"sqlite+aiosqlite:///{tmp_path / 'relais.db'}"
+            ),
             simulator_url=sim_url,
             public_api_url=api_url,
             api_port=api_port,
             policy=policy or CasePolicy(),
         )
-        database = Database(settings.database_url)
+        if database is None:
+            database = Database(settings.database_url)
+            exit_stack.push_async_callback(database.dispose)
         await database.create_schema()
-        exit_stack.push_async_callback(database.dispose)
         registry = load_registry(settings)
         app = create_app(settings, temporal_client=client, database=database, registry=registry)
         await exit_stack.enter_async_context(serve_app(app, port=api_port))
