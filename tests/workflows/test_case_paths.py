@@ -57,8 +57,9 @@ async def test_immediate_danger_reaches_police_and_119_without_consent(
         )
         view = await eventually(
             lambda: case_view(stack.api, case_id),
-            lambda v: {r["status"] for r in v["referrals"]} == {"accepted"}
-            and len(v["referrals"]) == 2,
+            lambda v: (
+                {r["status"] for r in v["referrals"]} == {"accepted"} and len(v["referrals"]) == 2
+            ),
             what="police and 119 handoffs accepted",
         )
         assert view["urgency"] == "critical"
