@@ -104,7 +104,9 @@ class LocalStack:
             RELAIS_PUBLIC_API_URL=self.api_url,
             RELAIS_SIMULATOR_URL=self.simulator_url,
         )
-        env.setdefault("RELAIS_DATABASE_URL", f"sqlite+aiosqlite:///{self.data_dir / 'relais.db'}")
+        if self.data_dir != self.root / "data":  # the settings' default is data/relais.db
+            database = f"sqlite+aiosqlite:///{self.data_dir / 'relais.db'}"
+            env.setdefault("RELAIS_DATABASE_URL", database)
         return env
 
     def parts(self) -> tuple[list[Part], list[str]]:
