@@ -10,6 +10,7 @@ import json
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -26,21 +27,22 @@ SIMULATOR_CONFIG = ROOT / "deploy" / "local" / "simulator.json"
 def load_yaml(path: Path) -> Any:
     """Parse with PyYAML: in this interpreter if present, else a system python3 that has it."""
     try:
-        import yaml  # type: ignore[import-untyped]
+        import yaml  # type: ignore[import-untyped,unused-ignore]
     except ImportError:
-        python3 = shutil.which("python3")
-        if python3 is None:
-            pytest.skip("PyYAML is not installed: compose file not parsed")
-        code = "import json, sys, yaml; json.dump(yaml.safe_load(open(sys.argv[1])), sys.stdout)"
-        result = subprocess.run(
-            [python3, "-c", code, str(path)], capture_output=True, text=True, check=False
-        )
-        if "ModuleNotFoundError" in result.stderr:
-            pytest.skip("PyYAML is not installed: compose file not parsed")
-        assert result.returncode == 0, f"{path} does not parse:\n{result.stderr}"
-        return json.loads(result.stdout)
-    with path.open() as file:
-        return yaml.safe_load(file)
+        pass
+    else:
+        with path.open() as file:
+            return yaml.safe_load(file)
+    # The project does not depend on PyYAML; the interpreter the venv was made from often has it.
+    base = getattr(sys, "_base_executable", None) or shutil.which("python3")
+    code = "import json, sys, yaml; json.dump(yaml.safe_load(open(sys.argv[1])), sys.stdout)"
+    result = subprocess.run(
+        [str(base), "-c", code, str(path)], capture_output=True, text=True, check=False
+    )
+    if "ModuleNotFoundError" in result.stderr or not base:
+        pytest.skip("PyYAML is not installed: compose file not parsed")
+    assert result.returncode == 0, f"{path} does not parse:\n{result.stderr}"
+    return json.loads(result.stdout)
 
 
 @pytest.fixture(scope="module")
