@@ -1,45 +1,28 @@
-"""Builds the body of a notice a platform receives (DSA Art. 16(2)): why the
-content is illegal, where it is, who sends it (except for child sexual abuse
-material), and the good-faith statement. Evidence travels as hashes only."""
+"""The body of a notice as a platform receives it: the DSA Art. 16 notice built by
+:mod:`workflows.rules.dsa_notice`, plus our ids for idempotency and webhooks."""
 
 from typing import Any
 
-from pydantic import BaseModel
-
-from workflows.models.enums import LegalQualification
+from activities.adapters.errors import PermanentAdapterError
 from workflows.models.notice import SubmitNoticeRequest
-from workflows.rules.legal import OFFENCES, explanation_fr
-
-GOOD_FAITH_STATEMENT_FR = (
-    "Le 3018 déclare de bonne foi que les informations et allégations contenues dans la "
-    "présente notification sont exactes et complètes."
-)
-
-
-class NoticeSender(BaseModel):
-    organisation: str = "Association e-Enfance / 3018"
-    email: str = "signalement@3018.invalid"
-    trusted_flagger_id: str = "FR-TF-0001"
+from workflows.rules.dsa_notice import IncompleteNotice, NoticeSender, build_notice
 
 
 def notice_body(request: SubmitNoticeRequest, sender: NoticeSender | None = None) -> dict[str, Any]:
-    item = request.item
-    qualification = item.legal_qualification
-    body: dict[str, Any] = {
-        "notice_id": request.notice_id,
-        "case_id": request.case_id,
-        "idempotency_key": request.idempotency_key,
-        "renotice_of": request.renotice_of,
-        "location": item.location.model_dump(exclude_none=True),
-        "content_type": item.content_type.value,
-        "legal_qualification": qualification.value,
-        "legal_article": f"Code pénal, art. {OFFENCES[qualification].article}",
-        "explanation": explanation_fr(qualification),
-        "evidence": [e.model_dump(exclude_none=True) for e in item.evidence],
-        "good_faith_statement": GOOD_FAITH_STATEMENT_FR,
-        "trusted_flagger": True,
-    }
-    # DSA Art. 16(2)(c): no sender identity for child sexual abuse material.
-    if qualification is not LegalQualification.CHILD_SEXUAL_ABUSE_MATERIAL:
-        body["sender"] = (sender or NoticeSender()).model_dump()
+    try:
+        notice = build_notice(
+            request.notice_id,
+            request.item,
+            sender or NoticeSender(),
+            renotice_of=request.renotice_of,
+            appeal_of=request.appeal_of,
+        )
+    except IncompleteNotice as exc:
+        raise PermanentAdapterError(f"notice incomplete: {exc}") from exc
+    body = notice.model_dump(mode="json", exclude_none=True)
+    body.update(
+        case_id=request.case_id,
+        idempotency_key=request.idempotency_key,
+        trusted_flagger=True,
+    )
     return body

@@ -8,7 +8,17 @@ from fastapi import FastAPI
 from temporalio.client import Client
 
 from api.errors import install_error_handlers
-from api.routes import adapters, audit, case_actions, cases, health, tasks, webhooks
+from api.routes import (
+    adapters,
+    audit,
+    case_actions,
+    cases,
+    health,
+    notice_reviews,
+    stats,
+    tasks,
+    webhooks,
+)
 from api.services.catalog import CatalogSource
 from api.services.webhook_signatures import SignatureVerifier
 from relais.db import Database
@@ -64,7 +74,17 @@ def create_app(
         tolerance_seconds=settings.webhook_tolerance_seconds,
     )
     install_error_handlers(app)
-    for module in (cases, case_actions, tasks, audit, adapters, webhooks, health):
+    for module in (
+        cases,
+        case_actions,
+        notice_reviews,
+        tasks,
+        audit,
+        stats,
+        adapters,
+        webhooks,
+        health,
+    ):
         app.include_router(module.router)
     return app
 

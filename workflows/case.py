@@ -4,60 +4,46 @@ Triage starts emergency referrals before anything else; counsellors add qualifie
 items (one TakedownWorkflow child each) and referrals (one ReferralWorkflow child
 each) through updates; once the pending work settles, a follow-up callback falls due
 (with consent), is escalated when overdue, and its outcome closes the case or keeps
-it going. State and its projections live in :mod:`workflows.case_state`.
+it going. State and its projections live in :mod:`workflows.case_state`, the checks
+of each update in :mod:`workflows.case_checks`, the children in
+:mod:`workflows.case_children`.
 """
 
-import asyncio
 from collections.abc import Callable
 from datetime import timedelta
 
 from temporalio import workflow
-from temporalio.exceptions import ApplicationError, ChildWorkflowError
-from temporalio.workflow import ParentClosePolicy
 
 with workflow.unsafe.imports_passed_through():
     from activities.case_records import CaseRecordActivities, CloseTasksRequest
+    from workflows import case_checks as checks
     from workflows import names
     from workflows.activity_options import record_call
+    from workflows.case_children import CaseChildren
     from workflows.case_state import CaseState
     from workflows.models.case import (
         CallbackOutcomeRequest,
         CaseResult,
         CaseView,
         CloseRequest,
+        NoticeReviewRequest,
+        NoticeReviewResult,
+        WithdrawConsentRequest,
     )
     from workflows.models.enums import (
         CallbackResult,
+        ConsentScope,
         LegalBasis,
-        NoticeStatus,
         ReferralStatus,
+        ReviewChoice,
         TaskKind,
     )
     from workflows.models.intake import CaseInput
     from workflows.models.items import AddItemsRequest, AddItemsResult, QualifiedItem
-    from workflows.models.notice import NoticeInput, NoticeOutcome, NoticeProgress
-    from workflows.models.personal import ContactDetails
-    from workflows.models.referral import (
-        HandoffPackage,
-        ReferralInput,
-        ReferralOutcome,
-        ReferralProgress,
-        ReferralRequest,
-    )
+    from workflows.models.notice import NoticeProgress
+    from workflows.models.referral import ReferralOutcome, ReferralProgress, ReferralRequest
     from workflows.models.tasks import CounsellorTask
-    from workflows.referral import ReferralWorkflow
     from workflows.rules.triage import triage
-    from workflows.rules.validation import item_problems, referral_problems
-    from workflows.takedown import TakedownWorkflow
-
-# Partners that must be able to call the young person back get their contact details.
-_KINDS_THAT_CALL = frozenset({"police", "child_protection", "victim_support"})
-
-
-def _rejected(problems: list[str]) -> ApplicationError:
-    return ApplicationError(
-        "; ".join(problems), problems, type="RequestRejected", non_retryable=True
-    )
 
 
 @workflow.defn(name=names.SUPPORT_CASE_WORKFLOW)
@@ -70,12 +56,9 @@ class SupportCaseWorkflow:
             catalog=input.catalog,
             consents=input.intake.consents.model_copy(deep=True),
         )
-        self._contact: ContactDetails = input.contact
+        self._children = CaseChildren(self._state, input.contact, self._child_settled)
         self._changes = 0
         self._close_request: CloseRequest | None = None
-        self._children: dict[str, asyncio.Task[None]] = {}
-
-    # ---- queries -------------------------------------------------------------------------
 
     @workflow.query(name=names.QUERY_VIEW)
     def view(self) -> CaseView:
@@ -97,12 +80,8 @@ class SupportCaseWorkflow:
                 reason="immediate danger identified at triage",
                 actor="triage",
             )
-        state.note(
-            state.opened_at,
-            "opened",
-            f"case opened ({input.intake.channel.value})",
-            input.opened_by,
-        )
+        channel = input.intake.channel.value
+        state.note(state.opened_at, "opened", f"case opened ({channel})", input.opened_by)
         state.note(state.opened_at, "triage", f"urgency {state.urgency.value}")
         state.last_outcome_at = state.opened_at
         state.callback.owed = state.consents.callback.consented
@@ -138,17 +117,14 @@ class SupportCaseWorkflow:
         if request.catalog is not None:
             self._state.catalog = request.catalog
         notice_ids = [
-            await self._start_notice(item, request.requested_by) for item in request.items
+            await self._children.start_notice(item, request.requested_by) for item in request.items
         ]
         self._work_added()
         return AddItemsResult(notice_ids=notice_ids)
 
     @add_items.validator
     def _validate_add_items(self, request: AddItemsRequest) -> None:
-        self._reject_if_closed()
-        catalog = request.catalog or self._state.catalog
-        if problems := item_problems(request.items, catalog, self._state.consents):
-            raise _rejected(problems)
+        self._check(checks.add_items_problems(self._state, request))
 
     @workflow.update(name=names.UPDATE_REQUEST_REFERRAL)
     async def request_referral(self, request: ReferralRequest) -> ReferralOutcome:
@@ -169,21 +145,7 @@ class SupportCaseWorkflow:
 
     @request_referral.validator
     def _validate_request_referral(self, request: ReferralRequest) -> None:
-        self._reject_if_closed()
-        consents = self._state.consents.model_copy(deep=True)
-        if request.victim_consented:
-            consents.referral_partners.append(request.partner)
-        catalog = request.catalog or self._state.catalog
-        if problems := referral_problems(request.partner, catalog, consents):
-            raise _rejected(problems)
-        for referral_id in self._state.open_referrals():
-            if self._state.referrals[referral_id].partner == request.partner:
-                raise _rejected(
-                    [
-                        f"partner: a referral to '{request.partner}' is already under way "
-                        f"({referral_id})"
-                    ]
-                )
+        self._check(checks.referral_request_problems(self._state, request))
 
     @workflow.update(name=names.UPDATE_RECORD_CALLBACK_OUTCOME)
     async def record_callback_outcome(self, request: CallbackOutcomeRequest) -> CaseView:
@@ -193,10 +155,7 @@ class SupportCaseWorkflow:
         cb.last_result = request.result
         cb.is_due = cb.overdue = False
         cb.due_at = None
-        await self._record(
-            CaseRecordActivities.close_tasks,
-            CloseTasksRequest(case_id=state.case_id, kind=TaskKind.CALLBACK_DUE),
-        )
+        await self._close_tasks(TaskKind.CALLBACK_DUE)
         state.note(
             now,
             "callback",
@@ -228,16 +187,7 @@ class SupportCaseWorkflow:
 
     @record_callback_outcome.validator
     def _validate_callback_outcome(self, request: CallbackOutcomeRequest) -> None:
-        self._reject_if_closed()
-        state, cb = self._state, self._state.callback
-        if not state.consents.callback.consented:
-            raise _rejected(["result: the young person did not consent to a callback"])
-        if not (cb.owed or cb.is_due or cb.due_at):
-            raise _rejected(["result: no callback is scheduled for this case"])
-        if request.close_case and request.result is not CallbackResult.REACHED:
-            raise _rejected(["close_case: only a reached callback can close the case"])
-        if request.close_case and state.open_children:
-            raise _rejected(self._outstanding_problems("close_case"))
+        self._check(checks.callback_outcome_problems(self._state, request))
 
     @workflow.update(name=names.UPDATE_CLOSE)
     async def close(self, request: CloseRequest) -> CaseView:
@@ -247,9 +197,86 @@ class SupportCaseWorkflow:
 
     @close.validator
     def _validate_close(self, request: CloseRequest) -> None:
-        self._reject_if_closed()
-        if self._state.open_children and not request.force:
-            raise _rejected(self._outstanding_problems("force"))
+        self._check(checks.close_problems(self._state, request))
+
+    @workflow.update(name=names.UPDATE_REVIEW_NOTICE)
+    async def review_notice(self, request: NoticeReviewRequest) -> NoticeReviewResult:
+        """A counsellor's answer to a refusal: appeal, refer to Pharos, or accept."""
+        state = self._state
+        notice = state.notices[request.notice_id]
+        notice.review = request.choice
+        result = NoticeReviewResult(notice_id=request.notice_id, choice=request.choice)
+        await self._close_tasks(
+            TaskKind.NOTICE_REVIEW, f"{request.notice_id}:{TaskKind.NOTICE_REVIEW.value}"
+        )
+        item = self._children.items[request.notice_id]
+        if request.choice is ReviewChoice.APPEAL:
+            result.appeal_notice_id = await self._children.start_notice(
+                item, request.reviewed_by, appeal_of=notice
+            )
+        elif request.choice is ReviewChoice.REFER_TO_PHAROS:
+            result.referral_id = await self._start_referral(
+                checks.PHAROS,
+                LegalBasis.ILLEGAL_CONTENT_REPORT,
+                emergency=False,
+                reason=f"{notice.platform} refused notice {notice.notice_id}",
+                actor=request.reviewed_by,
+                items=[item],
+            )
+        state.note(
+            workflow.now(),
+            "review",
+            f"{request.notice_id} reviewed: {request.choice.value}",
+            request.reviewed_by,
+        )
+        if request.choice is ReviewChoice.ACCEPT:
+            self._changes += 1
+        else:
+            self._work_added()
+        return result
+
+    @review_notice.validator
+    def _validate_review_notice(self, request: NoticeReviewRequest) -> None:
+        self._check(checks.review_problems(self._state, request))
+
+    @workflow.update(name=names.UPDATE_WITHDRAW_CONSENT)
+    async def withdraw_consent(self, request: WithdrawConsentRequest) -> CaseView:
+        """The victim withdraws a consent: what depended on it stops, cleanly."""
+        state = self._state
+        consents = state.consents
+        to_cancel: list[str] = []
+        if request.scope is ConsentScope.PLATFORMS:
+            consents.report_to_platforms = False
+            to_cancel = state.open_notices()
+        elif request.scope is ConsentScope.PARTNER:
+            consents.referral_partners.remove(str(request.partner))
+            to_cancel = [
+                referral_id
+                for referral_id in state.open_referrals()
+                if state.referrals[referral_id].partner == request.partner
+                and self._children.legal_basis.get(referral_id) is LegalBasis.CONSENT
+            ]
+        else:
+            consents.callback.consented = False
+            cb = state.callback
+            cb.owed = cb.is_due = cb.overdue = False
+            cb.due_at = None
+            await self._close_tasks(TaskKind.CALLBACK_DUE)
+        partner = f": {request.partner}" if request.partner else ""
+        state.note(
+            workflow.now(),
+            "consent",
+            f"consent withdrawn ({request.scope.value}{partner}); "
+            f"{len(to_cancel)} outstanding cancelled",
+            request.withdrawn_by,
+        )
+        await self._children.cancel(to_cancel)
+        self._changes += 1
+        return state.view()
+
+    @withdraw_consent.validator
+    def _validate_withdraw_consent(self, request: WithdrawConsentRequest) -> None:
+        self._check(checks.withdraw_problems(self._state, request))
 
     # ---- signals from children -----------------------------------------------------------
 
@@ -258,6 +285,11 @@ class SupportCaseWorkflow:
         notice = self._state.notices.get(progress.notice_id)
         if notice is None or progress.notice_id not in self._state.open_children:
             return  # unknown, or already settled by the child's result
+        if progress.outcome is not None:
+            kept = {"appeal_of": notice.appeal_of, "review": notice.review}
+            notice = self._state.notices[progress.notice_id] = progress.outcome.model_copy(
+                update=kept
+            )
         notice.status = progress.status
         notice.sla_breached = progress.sla_breached
         self._state.note(
@@ -279,44 +311,7 @@ class SupportCaseWorkflow:
         )
         self._changes += 1
 
-    # ---- children ------------------------------------------------------------------------
-
-    async def _start_notice(self, item: QualifiedItem, actor: str) -> str:
-        state = self._state
-        notice_id = f"{state.case_id}-n{len(state.notices) + 1}"
-        platform = state.catalog.platforms[item.platform]
-        state.notices[notice_id] = NoticeOutcome(
-            notice_id=notice_id, platform=platform.slug, status=NoticeStatus.PENDING
-        )
-        state.open_children.add(notice_id)
-        handle = await workflow.start_child_workflow(
-            TakedownWorkflow.run,
-            NoticeInput(
-                case_id=state.case_id,
-                notice_id=notice_id,
-                item=item,
-                platform=platform,
-                policy=state.input.policy,
-                parent_workflow_id=workflow.info().workflow_id,
-            ),
-            id=names.notice_workflow_id(notice_id),
-            static_summary=f"Notice {notice_id} to {platform.display_name} "
-            f"({item.legal_qualification.value})",
-            parent_close_policy=ParentClosePolicy.REQUEST_CANCEL,
-        )
-        state.note(
-            workflow.now(), "notice", f"{notice_id}: notice to {platform.slug} started", actor
-        )
-        self._children[notice_id] = asyncio.create_task(self._follow_notice(notice_id, handle))
-        return notice_id
-
-    async def _follow_notice(self, notice_id: str, handle: asyncio.Task[NoticeOutcome]) -> None:
-        state = self._state
-        try:
-            state.notices[notice_id] = await handle
-        except ChildWorkflowError:
-            state.notices[notice_id].status = NoticeStatus.FAILED
-        self._child_settled(notice_id)
+    # ---- children, callback and closure --------------------------------------------------
 
     async def _start_referral(
         self,
@@ -326,68 +321,22 @@ class SupportCaseWorkflow:
         emergency: bool,
         reason: str | None,
         actor: str,
+        items: list[QualifiedItem] | None = None,
     ) -> str:
-        state = self._state
-        referral_id = f"{state.case_id}-r{len(state.referrals) + 1}"
-        partner = state.catalog.partner(partner_slug)
-        state.referrals[referral_id] = ReferralOutcome(
-            referral_id=referral_id, partner=partner_slug, status=ReferralStatus.PENDING
-        )
+        referral_id = self._children.new_referral(partner_slug, basis)
+        partner = self._state.catalog.partner(partner_slug)
         if partner is None:  # only for triage: the API validated counsellor requests
-            state.referrals[referral_id].status = ReferralStatus.FAILED
+            self._state.referrals[referral_id].status = ReferralStatus.FAILED
             await self._open_task(
                 TaskKind.MANUAL_HANDOFF,
                 f"No adapter for emergency partner '{partner_slug}': hand over by phone now",
                 suffix=referral_id,
             )
             return referral_id
-        package = HandoffPackage(
-            case_id=state.case_id,
-            referral_id=referral_id,
-            categories=list(state.input.intake.categories),
-            age_band=state.input.intake.age_band,
-            urgency=state.urgency,
-            legal_basis=basis,
-            reason=reason,
-            contact=self._contact if partner.kind.value in _KINDS_THAT_CALL else None,
-        )
-        state.open_children.add(referral_id)
-        handle = await workflow.start_child_workflow(
-            ReferralWorkflow.run,
-            ReferralInput(
-                case_id=state.case_id,
-                referral_id=referral_id,
-                partner=partner,
-                package=package,
-                emergency=emergency,
-                policy=state.input.policy,
-                parent_workflow_id=workflow.info().workflow_id,
-            ),
-            id=names.referral_workflow_id(referral_id),
-            static_summary=f"Referral {referral_id} to {partner.display_name}"
-            + (" (emergency)" if emergency else ""),
-            parent_close_policy=ParentClosePolicy.REQUEST_CANCEL,
-        )
-        state.note(
-            workflow.now(),
-            "referral",
-            f"{referral_id}: handoff to {partner_slug} started ({basis.value})",
-            actor,
-        )
-        self._children[referral_id] = asyncio.create_task(
-            self._follow_referral(referral_id, handle)
+        await self._children.start_referral(
+            referral_id, partner, emergency=emergency, reason=reason, actor=actor, items=items
         )
         return referral_id
-
-    async def _follow_referral(
-        self, referral_id: str, handle: asyncio.Task[ReferralOutcome]
-    ) -> None:
-        state = self._state
-        try:
-            state.referrals[referral_id] = await handle
-        except ChildWorkflowError:
-            state.referrals[referral_id].status = ReferralStatus.FAILED
-        self._child_settled(referral_id)
 
     def _child_settled(self, child_id: str) -> None:
         self._state.open_children.discard(child_id)
@@ -401,8 +350,6 @@ class SupportCaseWorkflow:
             cb.due_at = None
         cb.owed = self._state.consents.callback.consented
         self._changes += 1
-
-    # ---- callback and closure ------------------------------------------------------------
 
     def _schedule_callback(self) -> None:
         state, cb = self._state, self._state.callback
@@ -437,36 +384,22 @@ class SupportCaseWorkflow:
     async def _close(self, request: CloseRequest) -> None:
         state = self._state
         if request.force and state.open_children:
-            for child_id in sorted(state.open_children):
-                await workflow.get_external_workflow_handle(
-                    names.notice_workflow_id(child_id)
-                    if child_id in state.notices
-                    else names.referral_workflow_id(child_id)
-                ).cancel()
-            await workflow.wait_condition(lambda: not state.open_children)
+            await self._children.cancel(sorted(state.open_children))
         now = workflow.now()
         state.closed_at = now
         state.close_reason = request.reason
         state.callback.due_at = None
         state.callback.is_due = False
         state.note(now, "closed", f"case closed: {request.reason}", request.closed_by)
-        await self._record(
-            CaseRecordActivities.close_tasks,
-            CloseTasksRequest(case_id=state.case_id, kind=TaskKind.CALLBACK_DUE),
-        )
+        await self._close_tasks(TaskKind.CALLBACK_DUE)
 
-    # ---- helpers -------------------------------------------------------------------------
+    # ---- effects -------------------------------------------------------------------------
 
-    def _reject_if_closed(self) -> None:
-        if self._state.closed_at is not None or self._close_request is not None:
-            raise _rejected(["case_id: the case is closed"])
-
-    def _outstanding_problems(self, field: str) -> list[str]:
-        outstanding = ", ".join(sorted(self._state.open_children))
-        return [
-            f"{field}: notices or referrals still outstanding ({outstanding}); "
-            "close with force=true to cancel them"
-        ]
+    def _check(self, problems: list[str]) -> None:
+        """Validators: refuse a request on a closed case or with problems."""
+        problems = checks.closed_problems(self._state, self._close_request is not None) or problems
+        if problems:
+            raise checks.rejection(problems)
 
     async def _open_task(
         self, kind: TaskKind, summary: str, *, suffix: str, for_role: str = "counsellor"
@@ -481,6 +414,12 @@ class SupportCaseWorkflow:
                 summary=summary,
                 due_at=workflow.now(),
             ),
+        )
+
+    async def _close_tasks(self, kind: TaskKind, task_id: str | None = None) -> None:
+        await self._record(
+            CaseRecordActivities.close_tasks,
+            CloseTasksRequest(case_id=self._state.case_id, kind=kind, task_id=task_id),
         )
 
     async def _record(self, activity: object, argument: object) -> None:

@@ -15,6 +15,7 @@ from workflows.models.enums import CallbackResult, CaseStatus, Urgency
 from workflows.models.intake import CaseInput, Consents
 from workflows.models.notice import NoticeOutcome
 from workflows.models.referral import ReferralOutcome
+from workflows.rules.hash_routes import hash_routes
 
 MAX_TIMELINE = 500
 
@@ -164,6 +165,7 @@ class CaseState:
             ),
             next_action_at=self.next_action_at(),
             sla_breached=self.sla_breached(),
+            hash_routes=hash_routes(list(self.input.intake.categories), self.input.intake.age_band),
             timeline=list(self.timeline),
         )
 

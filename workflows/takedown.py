@@ -160,6 +160,7 @@ class TakedownWorkflow:
                 idempotency_key=key,
                 item=self._input.item,
                 renotice_of=renotice_of,
+                appeal_of=self._input.appeal_of_reference,
             ),
             summary=f"{'re-notice' if renotice_of else 'notice'} to {self._input.platform.slug}",
             **partner_call(self._input.platform.retry),
@@ -241,7 +242,7 @@ class TakedownWorkflow:
         await workflow.execute_activity_method(
             CaseRecordActivities.open_task,
             CounsellorTask(
-                task_id=f"{self._input.notice_id}:{kind.value}:{self._renotices}",
+                task_id=f"{self._input.notice_id}:{kind.value}",
                 case_id=self._input.case_id,
                 kind=kind,
                 for_role=for_role,
@@ -292,6 +293,7 @@ class TakedownWorkflow:
                 at=now,
                 sla_breached=self._sla_breached,
                 detail=detail,
+                outcome=self._outcome(),
             )
             try:
                 await workflow.get_external_workflow_handle(parent).signal(

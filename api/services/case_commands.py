@@ -28,7 +28,14 @@ from api.services.errors import (
     temporal_unavailable,
 )
 from api.services.rejections import problems_from
-from workflows.models.case import CallbackOutcomeRequest, CaseView, CloseRequest
+from workflows.models.case import (
+    CallbackOutcomeRequest,
+    CaseView,
+    CloseRequest,
+    NoticeReviewRequest,
+    NoticeReviewResult,
+    WithdrawConsentRequest,
+)
 from workflows.models.items import AddItemsRequest, AddItemsResult
 from workflows.models.referral import ReferralOutcome, ReferralRequest
 from workflows.names import (
@@ -37,6 +44,8 @@ from workflows.names import (
     UPDATE_CLOSE,
     UPDATE_RECORD_CALLBACK_OUTCOME,
     UPDATE_REQUEST_REFERRAL,
+    UPDATE_REVIEW_NOTICE,
+    UPDATE_WITHDRAW_CONSENT,
     case_workflow_id,
 )
 
@@ -115,6 +124,28 @@ class CaseCommands:
     async def close(self, case_id: str, request: CloseRequest, key: str | None) -> CaseView:
         return await self._update(
             case_id, UPDATE_CLOSE, request, CaseView, update_id("close", request.closed_by, key)
+        )
+
+    async def review_notice(
+        self, case_id: str, request: NoticeReviewRequest, key: str | None
+    ) -> NoticeReviewResult:
+        return await self._update(
+            case_id,
+            UPDATE_REVIEW_NOTICE,
+            request,
+            NoticeReviewResult,
+            update_id("review", request.reviewed_by, key),
+        )
+
+    async def withdraw_consent(
+        self, case_id: str, request: WithdrawConsentRequest, key: str | None
+    ) -> CaseView:
+        return await self._update(
+            case_id,
+            UPDATE_WITHDRAW_CONSENT,
+            request,
+            CaseView,
+            update_id("consent", request.withdrawn_by, key),
         )
 
     async def _update(

@@ -2,10 +2,12 @@
 the API (holding the given Temporal client), a worker on its own task queue, and a
 SQLite (or PostgreSQL) app database."""
 
+import dataclasses
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +23,15 @@ from relais.settings import Settings
 from simulator.app import create_app as create_simulator
 from simulator.config import SimulatorConfig
 from worker import build_worker
+from workflows.models.catalog import RetryProfile
 from workflows.rules.policy import CasePolicy
+
+FAST_RETRY = RetryProfile(
+    initial_interval=timedelta(milliseconds=200),
+    maximum_interval=timedelta(seconds=1),
+    give_up_after=timedelta(seconds=60),
+    attempt_timeout=timedelta(seconds=5),
+)
 
 TOKENS = {
     role: f"local-{role}-token" for role in ("counsellor", "supervisor", "integrator", "auditor")
@@ -52,6 +62,14 @@ class Stack:
     async def stop_worker(self) -> None:
         await self._worker_exit.aclose()
         self.worker = None
+
+    def compress_retries(self, slug: str, profile: RetryProfile = FAST_RETRY) -> None:
+        """Give one adapter a retry profile measured in seconds, so a test can
+        compress "down for days" into a real-time outage of a few seconds."""
+        [spec] = [s for s in self.registry.specs() if s.info.slug == slug]
+        self.registry.register(
+            dataclasses.replace(spec, info=spec.info.model_copy(update={"retry": profile}))
+        )
 
     async def configure_target(self, slug: str, **config: Any) -> None:
         response = await self.simulator.put(f"/_control/targets/{slug}", json=config)

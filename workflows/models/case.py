@@ -4,9 +4,17 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
-from workflows.models.enums import CallbackResult, CaseStatus, Category, Urgency
+from workflows.models.enums import (
+    CallbackResult,
+    CaseStatus,
+    Category,
+    ConsentScope,
+    ReviewChoice,
+    Urgency,
+)
 from workflows.models.notice import NoticeOutcome
 from workflows.models.referral import ReferralOutcome
+from workflows.rules.hash_routes import HashRoute
 
 
 class CallbackOutcomeRequest(BaseModel):
@@ -26,6 +34,25 @@ class CloseRequest(BaseModel):
     force: bool = Field(
         default=False, description="Close even with notices or referrals outstanding (cancels them)"
     )
+
+
+class NoticeReviewRequest(BaseModel):
+    notice_id: str = Field(min_length=1, max_length=100)
+    choice: ReviewChoice
+    reviewed_by: str
+
+
+class NoticeReviewResult(BaseModel):
+    notice_id: str
+    choice: ReviewChoice
+    appeal_notice_id: str | None = None
+    referral_id: str | None = None
+
+
+class WithdrawConsentRequest(BaseModel):
+    scope: ConsentScope
+    partner: str | None = Field(default=None, description="With scope=partner: which partner")
+    withdrawn_by: str
 
 
 class TimelineEntry(BaseModel):
@@ -57,6 +84,9 @@ class CaseView(BaseModel):
     callback: CallbackView = Field(default_factory=CallbackView)
     next_action_at: datetime | None = None
     sla_breached: bool = False
+    hash_routes: list[HashRoute] = Field(
+        default_factory=list, description="Hash-blocking services that fit this case"
+    )
     timeline: list[TimelineEntry] = Field(default_factory=list)
 
 

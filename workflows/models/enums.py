@@ -160,3 +160,18 @@ class LegalBasis(StrEnum):
     CONSENT = "consent"
     CHILD_IN_DANGER = "child_in_danger"
     LIFE_AT_RISK = "life_at_risk"
+    ILLEGAL_CONTENT_REPORT = "illegal_content_report"  # Pharos: content facts, no contact
+
+
+class ReviewChoice(StrEnum):
+    """A counsellor's answer to a refused (or still online) notice."""
+
+    APPEAL = "appeal"  # DSA Art. 20 internal complaint: a new notice linked to the first
+    REFER_TO_PHAROS = "refer_to_pharos"
+    ACCEPT = "accept"
+
+
+class ConsentScope(StrEnum):
+    PLATFORMS = "platforms"
+    PARTNER = "partner"
+    CALLBACK = "callback"

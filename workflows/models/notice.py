@@ -5,7 +5,7 @@ from datetime import datetime
 from pydantic import BaseModel, Field
 
 from workflows.models.catalog import AdapterInfo
-from workflows.models.enums import Decision, NoticeStatus
+from workflows.models.enums import Decision, NoticeStatus, ReviewChoice
 from workflows.models.items import QualifiedItem
 from workflows.rules.policy import CasePolicy
 
@@ -17,6 +17,10 @@ class NoticeInput(BaseModel):
     platform: AdapterInfo
     policy: CasePolicy
     parent_workflow_id: str | None = None
+    appeal_of: str | None = Field(
+        default=None, description="Notice id of the refused notice this one appeals (DSA Art. 20)"
+    )
+    appeal_of_reference: str | None = None
 
 
 class SubmitNoticeRequest(BaseModel):
@@ -25,6 +29,9 @@ class SubmitNoticeRequest(BaseModel):
     idempotency_key: str
     item: QualifiedItem
     renotice_of: str | None = None
+    appeal_of: str | None = Field(
+        default=None, description="Platform reference of the refused notice this appeals"
+    )
 
 
 class NoticeReceipt(BaseModel):
@@ -60,6 +67,8 @@ class NoticeOutcome(BaseModel):
     resolved_at: datetime | None = None
     renotices: int = 0
     sla_breached: bool = False
+    appeal_of: str | None = None
+    review: ReviewChoice | None = None
 
 
 class NoticeProgress(BaseModel):
@@ -71,3 +80,6 @@ class NoticeProgress(BaseModel):
     at: datetime
     sla_breached: bool = False
     detail: str | None = None
+    outcome: NoticeOutcome | None = Field(
+        default=None, description="The notice as it stands (absent in older histories)"
+    )

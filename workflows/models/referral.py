@@ -5,7 +5,17 @@ from datetime import datetime
 from pydantic import BaseModel, Field
 
 from workflows.models.catalog import AdapterInfo, PartnerCatalog
-from workflows.models.enums import AgeBand, Category, LegalBasis, ReferralStatus, Urgency
+from workflows.models.enums import (
+    AgeBand,
+    CallerRole,
+    Category,
+    LegalBasis,
+    LegalQualification,
+    ReferralStatus,
+    RiskFlag,
+    Urgency,
+)
+from workflows.models.items import QualifiedItem
 from workflows.models.personal import ContactDetails
 from workflows.rules.policy import CasePolicy
 
@@ -20,6 +30,10 @@ class ReferralRequest(BaseModel):
         default=False, description="The victim consents now (recorded on the case)"
     )
     catalog: PartnerCatalog | None = None
+    legal_basis: LegalBasis = Field(
+        default=LegalBasis.CONSENT,
+        description="consent, or a legal exception that allows the referral without it",
+    )
 
 
 class HandoffPackage(BaseModel):
@@ -33,6 +47,16 @@ class HandoffPackage(BaseModel):
     legal_basis: LegalBasis
     reason: str | None = None
     contact: ContactDetails | None = None
+    items: list[QualifiedItem] = Field(
+        default_factory=list, description="Content to report (Pharos), with its location"
+    )
+    risk_flags: list[RiskFlag] = Field(
+        default_factory=list, description="Signs of immediate danger (police, 119)"
+    )
+    caller_role: CallerRole | None = Field(default=None, description="Who called (police, 119)")
+    offences: list[LegalQualification] = Field(
+        default_factory=list, description="What the content was qualified as (police), no location"
+    )
 
 
 class ReferralInput(BaseModel):
@@ -75,6 +99,7 @@ class ReferralOutcome(BaseModel):
     detail: str | None = None
     sent_at: datetime | None = None
     resolved_at: datetime | None = None
+    manual: bool = Field(default=False, description="Handed over by phone by a counsellor")
 
 
 class ReferralProgress(BaseModel):
@@ -84,3 +109,12 @@ class ReferralProgress(BaseModel):
     at: datetime
     partner_reference: str | None = None
     detail: str | None = None
+    manual: bool = False
+
+
+class ManualHandoffRequest(BaseModel):
+    """A counsellor handed the referral over by phone: the partner's reference."""
+
+    case_id: str
+    partner_reference: str = Field(min_length=1, max_length=200)
+    recorded_by: str

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 from workflows.models.catalog import PartnerCatalog
 from workflows.models.intake import Consents
 from workflows.models.items import QualifiedItem
+from workflows.rules.dsa_notice import location_problem
 
 
 def check_url(url: str) -> str | None:
@@ -44,8 +45,8 @@ def item_problems(
                 f"{where}.platform: unknown platform '{item.platform}' (known: {known})"
             )
         location = item.location
-        if not (location.url or location.account or location.message_id):
-            problems.append(f"{where}.location: give a url, an account or a message id")
+        if problem := location_problem(location):
+            problems.append(f"{where}.location: {problem}")
         if location.url and (reason := check_url(location.url)):
             problems.append(f"{where}.location.url {reason}")
     return problems

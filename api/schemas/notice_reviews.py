@@ -1,0 +1,30 @@
+"""What a counsellor sends to review a refused notice or withdraw a consent."""
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from workflows.models.case import NoticeReviewRequest, WithdrawConsentRequest
+from workflows.models.enums import ConsentScope, ReviewChoice
+
+
+class NoticeReviewCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    choice: ReviewChoice = Field(
+        description="appeal: DSA Art. 20 complaint, a new notice linked to the refused one; "
+        "refer_to_pharos: report the content to Pharos; accept: leave it there"
+    )
+
+    def request(self, notice_id: str, reviewed_by: str) -> NoticeReviewRequest:
+        return NoticeReviewRequest(notice_id=notice_id, choice=self.choice, reviewed_by=reviewed_by)
+
+
+class ConsentWithdrawal(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    scope: ConsentScope
+    partner: str | None = Field(
+        default=None, min_length=1, max_length=64, description="With scope=partner"
+    )
+
+    def request(self, withdrawn_by: str) -> WithdrawConsentRequest:
+        return WithdrawConsentRequest(**self.model_dump(), withdrawn_by=withdrawn_by)
