@@ -56,6 +56,12 @@ class Settings(BaseSettings):
     )
 
     simulator_url: str = "http://127.0.0.1:8100"
+    adapters_config: Path | None = Field(
+        default=None, description="Adapter configuration file (TOML or YAML), see docs"
+    )
+    adapters_tolerate_errors: bool = Field(
+        default=False, description="Start without the adapters that fail to load (reported)"
+    )
     webhook_secret: SecretStr = SecretStr("local-webhook-secret")
     webhook_tolerance_seconds: int = 300
 

@@ -1,16 +1,39 @@
-"""The adapter contract: one abstract base per capability.
+"""The adapter contract: one abstract base per capability, and the base of every
+adapter's configuration.
 
 A *notice channel* is a platform's trusted-flagger channel; a *handoff channel* is a
-partner's referral intake. An adapter is built per call from its configuration, so
-adapters hold no shared mutable state.
+partner's referral intake. An adapter is built per call from its
+:class:`AdapterInfo` and its validated configuration, so adapters hold no shared
+mutable state. What an adapter raises is in :mod:`activities.adapters.errors`.
 """
 
 from abc import ABC, abstractmethod
+from typing import Self
 
+from pydantic import BaseModel, ConfigDict
+
+from activities.adapters.errors import SandboxUnavailable
 from workflows.models.catalog import AdapterInfo
 from workflows.models.notice import NoticeDecision, NoticeReceipt, SubmitNoticeRequest
 from workflows.models.personal import ItemLocation
 from workflows.models.referral import HandoffReceipt, HandoffRequest, HandoffStatus
+
+
+class AdapterConfig(BaseModel):
+    """Base of an adapter's configuration model.
+
+    Secrets are ``SecretStr`` fields (never printed, never logged). String values may
+    reference the environment as ``${VAR}``: the registry resolves them when it loads
+    the adapter, so a configuration file never holds a secret itself.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    def sandbox(self) -> Self:
+        """The configuration that reaches this adapter's sandbox (test mode), used by
+        ``POST /adapters/{slug}/test-notice`` and ``/test-handoff``. Override it;
+        by default an adapter has none."""
+        raise SandboxUnavailable("this adapter declares no sandbox")
 
 
 class NoticeChannel(ABC):

@@ -6,12 +6,12 @@ run; a deployment points them at the real channels through configuration.
 
 from datetime import timedelta
 
-from activities.adapters.registry import AdapterSpec
 from activities.adapters.rest_channel import (
     RestChannelConfig,
     RestHandoffChannel,
     RestNoticeChannel,
 )
+from activities.adapters.spec import AdapterSpec
 from relais.settings import Settings
 from workflows.models.catalog import AdapterInfo, RetryProfile
 from workflows.models.enums import DeliveryMode, PartnerKind
@@ -67,9 +67,12 @@ PARTNERS: dict[str, tuple[str, PartnerKind, DeliveryMode, RetryProfile]] = {
 }
 
 
-def builtin_specs(settings: Settings) -> list[AdapterSpec]:
-    config = RestChannelConfig(base_url=settings.simulator_url)
-    specs: list[AdapterSpec] = []
+def builtin_specs(settings: Settings) -> list[AdapterSpec[RestChannelConfig]]:
+    """The seeds' platforms and partners. In the local run they reach the simulator,
+    which is also their sandbox; a deployment overrides ``base_url``, ``api_token``
+    and ``sandbox_url`` per slug in the adapter configuration file."""
+    config = {"base_url": settings.simulator_url, "sandbox_url": settings.simulator_url}
+    specs: list[AdapterSpec[RestChannelConfig]] = []
     for slug, (name, delivery) in PLATFORMS.items():
         info = AdapterInfo(
             slug=slug,
@@ -78,8 +81,12 @@ def builtin_specs(settings: Settings) -> list[AdapterSpec]:
             delivery=delivery,
             retry=PLATFORM_RETRY,
         )
-        specs.append(AdapterSpec(info, notice_channel=lambda i: RestNoticeChannel(i, config)))
+        specs.append(
+            AdapterSpec(info, RestChannelConfig, notice_channel=RestNoticeChannel, config=config)
+        )
     for slug, (name, kind, delivery, retry) in PARTNERS.items():
         info = AdapterInfo(slug=slug, display_name=name, kind=kind, delivery=delivery, retry=retry)
-        specs.append(AdapterSpec(info, handoff_channel=lambda i: RestHandoffChannel(i, config)))
+        specs.append(
+            AdapterSpec(info, RestChannelConfig, handoff_channel=RestHandoffChannel, config=config)
+        )
     return specs

@@ -1,5 +1,6 @@
 """What an adapter raises: the activity layer turns these into Temporal errors."""
 
+import re
 from datetime import timedelta
 
 
@@ -25,3 +26,25 @@ class PermanentAdapterError(AdapterError):
 
 class UnknownAdapterError(PermanentAdapterError):
     """No adapter is registered under this slug."""
+
+
+class SandboxUnavailable(PermanentAdapterError):
+    """The adapter has no sandbox (test mode) to send a test payload to."""
+
+
+_URL = re.compile(r"[a-z][a-z0-9+.-]*://\S+", re.IGNORECASE)
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
+_HANDLE = re.compile(r"(?<![\w])@[\w.]{2,}")
+_PHONE = re.compile(r"\+?\d[\d .-]{6,}\d")
+
+
+def scrub(text: str, limit: int = 300) -> str:
+    """Best-effort removal of what may be personal data from a partner's free text
+    (URLs, e-mail addresses, @handles, phone numbers) before it is logged or stored
+    as a reason. Adapters should not put such data in errors in the first place."""
+    text = _URL.sub("<url>", text)
+    text = _EMAIL.sub("<email>", text)
+    text = _HANDLE.sub("<handle>", text)
+    text = _PHONE.sub("<number>", text)
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

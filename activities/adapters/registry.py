@@ -1,69 +1,77 @@
 """The adapter registry: every platform and partner a case can reach, by slug.
 
-Built once at worker and API start. It hands out a fresh adapter per call (built from
-the adapter's configuration) and a :class:`PartnerCatalog` snapshot for workflows.
+Built once at worker and API start by :func:`load_registry` (built-in adapters,
+entry-point plugins, then the configuration file). It hands out a fresh channel per
+call, built from the adapter's configuration, and a :class:`PartnerCatalog` snapshot
+for workflows. Domain code never imports an adapter: it asks the registry.
 """
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from activities.adapters.base import HandoffChannel, NoticeChannel
 from activities.adapters.errors import UnknownAdapterError
-from relais.settings import Settings
-from workflows.models.catalog import AdapterInfo, PartnerCatalog
+from activities.adapters.problems import ConfigProblem
+from activities.adapters.spec import AdapterSpec, ConfiguredAdapter
+from workflows.models.catalog import PartnerCatalog
 from workflows.models.enums import PartnerKind
 
+if TYPE_CHECKING:
+    from relais.settings import Settings
 
-@dataclass(frozen=True)
-class AdapterSpec:
-    info: AdapterInfo
-    notice_channel: Callable[[AdapterInfo], NoticeChannel] | None = None
-    handoff_channel: Callable[[AdapterInfo], HandoffChannel] | None = None
-    source: str = "builtin"
+__all__ = ["AdapterRegistry", "AdapterSpec", "ConfiguredAdapter", "load_registry"]
 
 
 class AdapterRegistry:
-    def __init__(self, specs: Iterable[AdapterSpec]) -> None:
-        self._specs: dict[str, AdapterSpec] = {}
-        for spec in specs:
-            self.register(spec)
+    """``problems``: what failed to load when the settings tolerate load errors
+    (``RELAIS_ADAPTERS_TOLERATE_ERRORS``); shown by ``GET /adapters``."""
 
-    def register(self, spec: AdapterSpec) -> None:
-        """Add or replace an adapter (configuration overrides a built-in)."""
-        if spec.notice_channel is None and spec.handoff_channel is None:
-            raise ValueError(f"adapter '{spec.info.slug}' declares no capability")
-        self._specs[spec.info.slug] = spec
+    def __init__(
+        self,
+        adapters: Iterable[ConfiguredAdapter[Any]] = (),
+        problems: Iterable[ConfigProblem] = (),
+    ) -> None:
+        self._adapters: dict[str, ConfiguredAdapter[Any]] = {}
+        for adapter in adapters:
+            self._adapters[adapter.info.slug] = adapter
+        self.problems: list[ConfigProblem] = list(problems)
 
-    def specs(self) -> list[AdapterSpec]:
-        return [self._specs[slug] for slug in sorted(self._specs)]
+    def adapters(self) -> list[ConfiguredAdapter[Any]]:
+        return [self._adapters[slug] for slug in sorted(self._adapters)]
+
+    def specs(self) -> list[AdapterSpec[Any]]:
+        return [adapter.spec for adapter in self.adapters()]
+
+    def get(self, slug: str) -> ConfiguredAdapter[Any] | None:
+        return self._adapters.get(slug)
 
     def catalog(self) -> PartnerCatalog:
-        platforms = {
-            s.info.slug: s.info for s in self._specs.values() if s.notice_channel is not None
-        }
-        partners = {
-            s.info.slug: s.info for s in self._specs.values() if s.handoff_channel is not None
-        }
+        platforms = {a.info.slug: a.info for a in self._adapters.values() if a.spec.notice_channel}
+        partners = {a.info.slug: a.info for a in self._adapters.values() if a.spec.handoff_channel}
         return PartnerCatalog(platforms=platforms, partners=partners)
 
-    def notice_channel(self, slug: str) -> NoticeChannel:
-        spec = self._specs.get(slug)
-        if spec is None or spec.notice_channel is None:
+    def notice_channel(self, slug: str, *, sandbox: bool = False) -> NoticeChannel:
+        adapter = self._adapters.get(slug)
+        channel = adapter.notice_channel(sandbox=sandbox) if adapter else None
+        if channel is None:
             raise UnknownAdapterError(f"no platform adapter registered as '{slug}'")
-        return spec.notice_channel(spec.info)
+        return channel
 
-    def handoff_channel(self, slug: str) -> HandoffChannel:
-        spec = self._specs.get(slug)
-        if spec is None or spec.handoff_channel is None:
+    def handoff_channel(self, slug: str, *, sandbox: bool = False) -> HandoffChannel:
+        adapter = self._adapters.get(slug)
+        channel = adapter.handoff_channel(sandbox=sandbox) if adapter else None
+        if channel is None:
             raise UnknownAdapterError(f"no partner adapter registered as '{slug}'")
-        return spec.handoff_channel(spec.info)
+        return channel
 
     def kinds(self) -> dict[str, PartnerKind]:
-        return {slug: spec.info.kind for slug, spec in self._specs.items()}
+        return {slug: adapter.info.kind for slug, adapter in self._adapters.items()}
 
 
-def load_registry(settings: Settings) -> AdapterRegistry:
-    """Built-in adapters, pointed at ``settings.simulator_url`` in the local run."""
-    from activities.adapters.builtin import builtin_specs
+def load_registry(settings: "Settings") -> AdapterRegistry:
+    """Built-in adapters, installed plugins (entry points ``relais.partners``) and
+    ``settings.adapters_config``. Raises :class:`AdapterLoadError` listing every
+    problem unless ``settings.adapters_tolerate_errors``."""
+    from activities.adapters.loading import load_from_settings
 
-    return AdapterRegistry(builtin_specs(settings))
+    return load_from_settings(settings)

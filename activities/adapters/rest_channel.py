@@ -2,14 +2,15 @@
 simulator plays; see docs/simulator.md): notices under ``/platforms/{slug}`` and
 handoffs under ``/partners/{slug}``, idempotent on the ``Idempotency-Key`` header."""
 
-from datetime import UTC, datetime, timedelta
-from typing import Any
+from datetime import datetime
+from typing import Any, Self
 
 import httpx
-from pydantic import BaseModel, SecretStr
+from pydantic import Field, SecretStr
 
-from activities.adapters.base import HandoffChannel, NoticeChannel
-from activities.adapters.errors import PermanentAdapterError, TransientAdapterError
+from activities.adapters.base import AdapterConfig, HandoffChannel, NoticeChannel
+from activities.adapters.errors import SandboxUnavailable
+from activities.adapters.http_support import USER_AGENT, json_object, send
 from activities.notice_content import notice_body
 from workflows.models.catalog import AdapterInfo
 from workflows.models.enums import Decision, ReferralStatus
@@ -18,43 +19,16 @@ from workflows.models.personal import ItemLocation
 from workflows.models.referral import HandoffReceipt, HandoffRequest, HandoffStatus
 
 
-class RestChannelConfig(BaseModel):
-    base_url: str
-    api_token: SecretStr | None = None
-    timeout_seconds: float = 20.0
+class RestChannelConfig(AdapterConfig):
+    base_url: str = Field(min_length=1, description="Root of the partner's REST contract")
+    api_token: SecretStr | None = Field(default=None, description="Sent as a bearer token")
+    timeout_seconds: float = Field(default=20.0, gt=0, le=300)
+    sandbox_url: str | None = Field(default=None, description="Root of the partner's sandbox")
 
-
-def retry_after(response: httpx.Response) -> timedelta | None:
-    """Parse ``Retry-After`` (seconds or an HTTP date)."""
-    value = response.headers.get("retry-after")
-    if not value:
-        return None
-    if value.strip().isdigit():
-        return timedelta(seconds=int(value))
-    try:
-        from email.utils import parsedate_to_datetime
-
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(when - datetime.now(UTC), timedelta(0))
-
-
-def _raise_for_status(response: httpx.Response, what: str) -> None:
-    status = response.status_code
-    if status < 400:
-        return
-    if status == 429:
-        raise TransientAdapterError(f"{what}: rate limited (429)", retry_after(response))
-    if status == 408 or status >= 500:
-        raise TransientAdapterError(
-            f"{what}: partner unavailable ({status})", retry_after(response)
-        )
-    try:
-        reason = str(response.json().get("detail", ""))[:500]
-    except ValueError:
-        reason = response.text[:500]
-    raise PermanentAdapterError(f"{what}: refused ({status}) {reason}".strip(), status=status)
+    def sandbox(self) -> Self:
+        if self.sandbox_url is None:
+            raise SandboxUnavailable("no sandbox_url is configured")
+        return self.model_copy(update={"base_url": self.sandbox_url})
 
 
 class _RestClient:
@@ -63,7 +37,7 @@ class _RestClient:
         self._config = config
 
     def client(self) -> httpx.AsyncClient:
-        headers = {"User-Agent": "relais/0.1"}
+        headers = {"User-Agent": USER_AGENT}
         if self._config.api_token is not None:
             headers["Authorization"] = f"Bearer {self._config.api_token.get_secret_value()}"
         return httpx.AsyncClient(
@@ -71,16 +45,9 @@ class _RestClient:
         )
 
     async def request(self, method: str, path: str, what: str, **kwargs: Any) -> dict[str, Any]:
-        try:
-            async with self.client() as client:
-                response = await client.request(method, path, **kwargs)
-        except httpx.TransportError as exc:
-            raise TransientAdapterError(
-                f"{what}: {self._info.slug} unreachable ({type(exc).__name__})"
-            ) from exc
-        _raise_for_status(response, what)
-        data: dict[str, Any] = response.json()
-        return data
+        async with self.client() as client:
+            response = await send(client, method, path, what, self._info.slug, **kwargs)
+        return json_object(response, what)
 
 
 class RestNoticeChannel(NoticeChannel):
