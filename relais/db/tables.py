@@ -20,6 +20,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -186,3 +187,35 @@ class AuditRow(Base):
         Index("ix_audit_log_actor_at", "actor", "at"),
         Index("ix_audit_log_action_at", "action", "at"),
     )
+
+
+class CaseKeyRow(Base):
+    """One data key per case (and one global key, case id ``*``), wrapped by a master
+    key. Crypto-shredding wipes ``wrapped_key`` and stamps ``destroyed_at``: the row
+    stays as a tombstone, so no new key is ever made for a purged case."""
+
+    __tablename__ = "case_keys"
+
+    key_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    case_id: Mapped[str] = mapped_column(ID, unique=True)
+    wrapped_key: Mapped[bytes | None] = mapped_column(LargeBinary)
+    master_key_id: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+    destroyed_at: Mapped[datetime | None]
+
+    __table_args__ = (Index("ix_case_keys_master_key_id", "master_key_id"),)
+
+
+class CaseAccessRow(Base):
+    """Who, besides supervisors, may read a case: the counsellor who opened it, those
+    it was shared with, and those who claimed one of its tasks."""
+
+    __tablename__ = "case_access"
+
+    case_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    subject: Mapped[str] = mapped_column(ID, primary_key=True)
+    reason: Mapped[str] = mapped_column(ENUM)
+    granted_by: Mapped[str] = mapped_column(ID)
+    granted_at: Mapped[datetime]
+
+    __table_args__ = (Index("ix_case_access_subject", "subject", "case_id"),)
