@@ -1,7 +1,9 @@
 """``${VAR}`` references in adapter configuration, resolved from the environment.
 
 Secrets (tokens, SMTP passwords) stay in the environment or a secret store; the
-configuration names them. ``$${`` writes a literal ``${``.
+configuration names them. A reference is ``${NAME}`` with NAME in upper case
+(letters, digits, ``_``); anything else, such as a message template's
+``${package.age_band}``, is left as it is. ``$${NAME}`` writes a literal ``${NAME}``.
 """
 
 import re
@@ -10,8 +12,7 @@ from typing import Any
 
 from activities.adapters.problems import ConfigInvalid
 
-_REFERENCE = re.compile(r"\$(\$?)\{([^}]*)\}")
-_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_REFERENCE = re.compile(r"\$(\$?)\{([A-Z_][A-Z0-9_]*)\}")
 
 
 def resolve_env(value: Any, environ: Mapping[str, str], path: str = "") -> Any:
@@ -51,9 +52,6 @@ def _substitute(
         escaped, name = match.group(1), match.group(2)
         if escaped:
             return "${" + name + "}"
-        if not _NAME.match(name):
-            problems.append((path, f"'${{{name}}}' is not a valid environment variable reference"))
-            return ""
         if name not in environ:
             problems.append((path, f"environment variable {name} is not set"))
             return ""

@@ -6,6 +6,7 @@ call, built from the adapter's configuration, and a :class:`PartnerCatalog` snap
 for workflows. Domain code never imports an adapter: it asks the registry.
 """
 
+import os
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -35,6 +36,13 @@ class AdapterRegistry:
         for adapter in adapters:
             self._adapters[adapter.info.slug] = adapter
         self.problems: list[ConfigProblem] = list(problems)
+
+    def register(self, adapter: ConfiguredAdapter[Any] | AdapterSpec[Any]) -> None:
+        """Add or replace one adapter (tests and tools; start-up uses the loader).
+        A spec is configured from the process environment first."""
+        if isinstance(adapter, AdapterSpec):
+            adapter = adapter.configure(os.environ)
+        self._adapters[adapter.info.slug] = adapter
 
     def adapters(self) -> list[ConfiguredAdapter[Any]]:
         return [self._adapters[slug] for slug in sorted(self._adapters)]
