@@ -38,7 +38,7 @@ def frozen_without(freeze_output: str, project: str) -> list[str]:
 def regenerate(root: Path, output: Path) -> int:
     with tempfile.TemporaryDirectory(prefix="relais-lock-") as tmp:
         venv = Path(tmp) / "venv"
-        print(f"[lock] resolving {root.name}[dev] in a temporary virtualenv", flush=True)
+        print(f"[lock] resolving {project_name(root)}[dev] in a temporary virtualenv", flush=True)
         subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
         pip = str(venv / "bin" / "pip")
         install = subprocess.run([pip, "install", "--quiet", f"{root}[dev]"], check=False)
