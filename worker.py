@@ -14,11 +14,13 @@ from typing import Any
 from temporalio.client import Client
 from temporalio.worker import Worker
 
+from activities.adapters.health import DatabaseHealthRecorder
 from activities.adapters.registry import AdapterRegistry, load_registry
 from activities.case_records import CaseRecordActivities
 from activities.handoffs import HandoffActivities
 from activities.notices import NoticeActivities
 from relais.db import Database
+from relais.db.repositories.adapter_health import AdapterHealthBook
 from relais.settings import Settings, get_settings
 from relais.telemetry import shutdown_tracing
 from relais.temporal_client import connect_client
@@ -32,8 +34,9 @@ log = logging.getLogger("relais.worker")
 
 
 def activities(database: Database, registry: AdapterRegistry) -> list[Any]:
-    notices = NoticeActivities(registry)
-    handoffs = HandoffActivities(registry)
+    health = DatabaseHealthRecorder(AdapterHealthBook(database))
+    notices = NoticeActivities(registry, health)
+    handoffs = HandoffActivities(registry, health)
     records = CaseRecordActivities(database)
     return [
         notices.submit_notice,

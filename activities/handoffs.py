@@ -1,7 +1,9 @@
-"""Activities that hand referrals over to partners and follow them."""
+"""Activities that hand referrals over to partners and follow them, whichever
+adapter the partner's slug names; each call's outcome feeds the adapter's health."""
 
 from temporalio import activity
 
+from activities.adapters.health import HealthRecorder, observed
 from activities.adapters.registry import AdapterRegistry
 from activities.errors import partner_errors
 from workflows.models.referral import (
@@ -13,17 +15,18 @@ from workflows.models.referral import (
 
 
 class HandoffActivities:
-    def __init__(self, registry: AdapterRegistry) -> None:
+    def __init__(self, registry: AdapterRegistry, health: HealthRecorder | None = None) -> None:
         self._registry = registry
+        self._health = health
 
     @activity.defn
     async def hand_over(self, request: HandoffRequest) -> HandoffReceipt:
-        async with partner_errors():
+        async with partner_errors(), observed(self._health, request.partner, "hand_over"):
             channel = self._registry.handoff_channel(request.partner)
             return await channel.hand_over(request)
 
     @activity.defn
     async def fetch_handoff_status(self, request: FetchHandoffStatusRequest) -> HandoffStatus:
-        async with partner_errors():
+        async with partner_errors(), observed(self._health, request.partner, "fetch_status"):
             channel = self._registry.handoff_channel(request.partner)
             return await channel.fetch_status(request.partner_reference)

@@ -189,6 +189,23 @@ class AuditRow(Base):
     )
 
 
+class AdapterHealthRow(Base):
+    """Last success and last failure of each adapter, written by the partner-call
+    activities in the worker and read by ``GET /adapters``. The failure reason is
+    an adapter error summary: no personal data."""
+
+    __tablename__ = "adapter_health"
+
+    slug: Mapped[str] = mapped_column(SLUG, primary_key=True)
+    last_success_at: Mapped[datetime | None]
+    last_success_operation: Mapped[str | None] = mapped_column(String(32))
+    last_failure_at: Mapped[datetime | None]
+    last_failure_operation: Mapped[str | None] = mapped_column(String(32))
+    last_failure_reason: Mapped[str | None] = mapped_column(Text)
+    last_failure_permanent: Mapped[bool | None] = mapped_column(Boolean)
+    failures_since_success: Mapped[int] = mapped_column(Integer, default=0)
+
+
 class CaseKeyRow(Base):
     """One data key per case (and one global key, case id ``*``), wrapped by a master
     key. Crypto-shredding wipes ``wrapped_key`` and stamps ``destroyed_at``: the row

@@ -10,9 +10,13 @@ async def test_integrator_reads_the_catalog(api: AsyncClient) -> None:
     response = await api.get("/adapters", headers=auth(Role.INTEGRATOR))
 
     assert response.status_code == 200
-    catalog = response.json()
-    assert set(catalog["platforms"]) == {"tiktok", "instagram"}
-    assert catalog["partners"]["pharos"]["delivery"] == "poll"
+    adapters = {a["slug"]: a for a in response.json()["adapters"]}
+    assert {s for s, a in adapters.items() if a["capabilities"] == ["notice"]} == {
+        "tiktok",
+        "instagram",
+    }
+    assert adapters["pharos"]["delivery"] == "poll"
+    assert adapters["pharos"]["health"]["status"] == "unknown"
 
 
 async def test_openapi_documents_every_route_and_the_webhook_bodies(api: AsyncClient) -> None:

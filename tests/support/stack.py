@@ -4,7 +4,7 @@ SQLite (or PostgreSQL) app database."""
 
 import dataclasses
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -90,9 +90,11 @@ async def running_stack(
     policy: CasePolicy | None = None,
     simulator_defaults: dict[str, Any] | None = None,
     database: Database | None = None,
+    adapters_config: Callable[[str], Path] | None = None,
 ) -> AsyncIterator[Stack]:
     """``database``: an app database the caller owns (e.g. on PostgreSQL); by default
-    a SQLite file in ``tmp_path``, disposed at the end."""
+    a SQLite file in ``tmp_path``, disposed at the end. ``adapters_config``: called
+    with the simulator's URL, returns the adapter configuration file to load."""
     api_port = free_port()
     api_url = f"http://127.0.0.1:{api_port}"
     async with AsyncExitStack() as exit_stack:
@@ -112,6 +114,7 @@ async def running_stack(
             public_api_url=api_url,
             api_port=api_port,
             policy=policy or CasePolicy(),
+            adapters_config=adapters_config(sim_url) if adapters_config else None,
         )
         if database is None:
             database = Database(settings.database_url)

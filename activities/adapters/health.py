@@ -1,0 +1,80 @@
+"""Adapter health as the partner-call activities see it: each call's success or
+failure is recorded (by slug and operation) for ``GET /adapters``.
+
+Recording is best effort: a database hiccup never fails a partner call that
+already happened (the call's own retry would then repeat a side effect).
+"""
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Coroutine
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+from activities.adapters.errors import (
+    AdapterError,
+    PermanentAdapterError,
+    UnknownAdapterError,
+    scrub,
+)
+from relais.db.repositories.adapter_health import AdapterHealthBook
+
+log = logging.getLogger("relais.adapters.health")
+
+RECORD_TIMEOUT_SECONDS = 5.0
+
+
+class HealthRecorder(Protocol):
+    async def success(self, slug: str, operation: str) -> None: ...
+
+    async def failure(self, slug: str, operation: str, reason: str, *, permanent: bool) -> None: ...
+
+
+class DatabaseHealthRecorder:
+    """Writes to the app database's ``adapter_health`` table."""
+
+    def __init__(self, book: AdapterHealthBook) -> None:
+        self._book = book
+
+    async def success(self, slug: str, operation: str) -> None:
+        await self._best_effort(self._book.record_success(slug, operation, _now()), slug)
+
+    async def failure(self, slug: str, operation: str, reason: str, *, permanent: bool) -> None:
+        write = self._book.record_failure(slug, operation, _now(), reason, permanent=permanent)
+        await self._best_effort(write, slug)
+
+    async def _best_effort(self, write: Coroutine[Any, Any, None], slug: str) -> None:
+        try:
+            async with asyncio.timeout(RECORD_TIMEOUT_SECONDS):
+                await write
+        except Exception as exc:  # the health table must never fail a partner call
+            log.warning("could not record health of adapter %s: %s", slug, type(exc).__name__)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+@asynccontextmanager
+async def observed(
+    recorder: HealthRecorder | None, slug: str, operation: str
+) -> AsyncIterator[None]:
+    """Record the outcome of the partner call made inside the block."""
+    if recorder is None:
+        yield
+        return
+    try:
+        yield
+    except UnknownAdapterError:
+        raise  # not a call to any adapter
+    except AdapterError as exc:
+        permanent = isinstance(exc, PermanentAdapterError)
+        await recorder.failure(slug, operation, scrub(str(exc)), permanent=permanent)
+        raise
+    except Exception as exc:
+        await recorder.failure(
+            slug, operation, f"adapter bug: {type(exc).__name__}", permanent=False
+        )
+        raise
+    await recorder.success(slug, operation)
