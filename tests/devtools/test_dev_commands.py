@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from devtools.cli import lint_targets, run_tests
-from devtools.lock import frozen_without
+from devtools.lock import frozen_without, requirements
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -38,3 +38,10 @@ def test_lock_drops_the_project_and_keeps_pins() -> None:
         ]
     )
     assert frozen_without(freeze, "relais") == ["fastapi==0.165.0", "temporalio==1.35.0"]
+
+
+def test_lock_resolves_the_dependencies_and_dev_extras_of_pyproject() -> None:
+    wanted = requirements(ROOT)
+    assert any(req.startswith("temporalio") for req in wanted)
+    assert any(req.startswith("pytest") for req in wanted)
+    assert not any(req.startswith("relais") for req in wanted)
