@@ -16,9 +16,13 @@ from temporalio.worker import Worker
 
 from activities.adapters.health import DatabaseHealthRecorder
 from activities.adapters.registry import AdapterRegistry, load_registry
+from activities.case_keys import CaseKeyActivities
 from activities.case_records import CaseRecordActivities
 from activities.handoffs import HandoffActivities
 from activities.notices import NoticeActivities
+from relais.converter import key_store_of
+from relais.crypto.db_key_store import DatabaseKeyStore
+from relais.crypto.keyring import MasterKeyring
 from relais.db import Database
 from relais.db.repositories.adapter_health import AdapterHealthBook
 from relais.settings import Settings, get_settings
@@ -53,6 +57,11 @@ def activities(database: Database, registry: AdapterRegistry) -> list[Any]:
     ]
 
 
+def key_activities(client: Client) -> list[Any]:
+    """Crypto-shredding, on the same key store as the client's payload codec."""
+    return [CaseKeyActivities(key_store_of(client.data_converter)).destroy_case_key]
+
+
 def build_worker(
     client: Client, task_queue: str, database: Database, registry: AdapterRegistry
 ) -> Worker:
@@ -60,14 +69,16 @@ def build_worker(
         client,
         task_queue=task_queue,
         workflows=list(WORKFLOWS),
-        activities=activities(database, registry),
+        activities=[*activities(database, registry), *key_activities(client)],
         graceful_shutdown_timeout=timedelta(seconds=20),
     )
 
 
 async def run(settings: Settings) -> None:
-    client = await connect_client(settings)
     database = Database(settings.database_url)
+    keyring = MasterKeyring.from_settings(settings)
+    key_store = DatabaseKeyStore(database, keyring, cache_seconds=settings.key_cache_seconds)
+    client = await connect_client(settings, key_store)
     registry = load_registry(settings)
     worker = build_worker(client, settings.task_queue, database, registry)
     stop = asyncio.Event()

@@ -7,12 +7,16 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from fastapi import FastAPI
 from temporalio.client import Client
 
+from api.auth import ReadableCase
+from api.cors import CodecCors
 from api.errors import install_error_handlers
 from api.routes import (
     adapters,
     audit,
     case_actions,
+    case_shares,
     cases,
+    codec,
     health,
     notice_reviews,
     stats,
@@ -20,7 +24,10 @@ from api.routes import (
     webhooks,
 )
 from api.services.catalog import CatalogSource
+from api.services.tokens import TokenVerifier
 from api.services.webhook_signatures import SignatureVerifier
+from relais.crypto.db_key_store import DatabaseKeyStore
+from relais.crypto.keyring import MasterKeyring
 from relais.db import Database
 from relais.settings import Settings, get_settings
 from relais.temporal_client import connect_client
@@ -58,7 +65,9 @@ def create_app(
                 if create_schema:
                     await db.create_schema()
             app.state.database = db
-            app.state.temporal_client = temporal_client or await connect_client(settings)
+            app.state.temporal_client = temporal_client or await connect_client(
+                settings, _key_store(settings, db)
+            )
             app.state.registry = registry or _load_registry(settings)
             yield
 
@@ -69,6 +78,7 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.settings = settings
+    app.state.token_verifier = TokenVerifier(settings)
     app.state.signature_verifier = SignatureVerifier(
         settings.webhook_secret.get_secret_value().encode(),
         tolerance_seconds=settings.webhook_tolerance_seconds,
@@ -84,9 +94,19 @@ def create_app(
         adapters,
         webhooks,
         health,
+        case_shares,
+        codec,
     ):
-        app.include_router(module.router)
+        # Every /cases/{case_id}/... route: a counsellor reads only the cases they may.
+        guard = [ReadableCase] if "{case_id}" in module.router.prefix else []
+        app.include_router(module.router, dependencies=guard)
+    app.add_middleware(CodecCors, ui_origins=settings.ui_origins)
     return app
+
+
+def _key_store(settings: Settings, db: Database) -> DatabaseKeyStore:
+    keyring = MasterKeyring.from_settings(settings)
+    return DatabaseKeyStore(db, keyring, cache_seconds=settings.key_cache_seconds)
 
 
 def _load_registry(settings: Settings) -> CatalogSource:

@@ -28,6 +28,20 @@ class TelemetryExporter(StrEnum):
     OTLP = "otlp"
 
 
+# The local run's master key: public on purpose, so never for real data. Production sets
+# RELAIS_MASTER_KEYS and RELAIS_ACTIVE_MASTER_KEY (see docs/privacy.md).
+LOCAL_MASTER_KEY_ID = "local-1"
+_LOCAL_MASTER_KEY = "cmVsYWlzLWxvY2FsLW1hc3Rlci1rZXktMzItYnl0ZXM="
+
+
+def _local_master_keys() -> dict[str, SecretStr]:
+    return {LOCAL_MASTER_KEY_ID: SecretStr(_LOCAL_MASTER_KEY)}
+
+
+def _local_ui_origins() -> list[str]:
+    return ["http://127.0.0.1:8233", "http://localhost:8233"]
+
+
 def _local_tokens() -> dict[str, TokenGrant]:
     """Static bearer tokens for the local run only; production sets RELAIS_API_TOKENS."""
     return {
@@ -66,6 +80,33 @@ class Settings(BaseSettings):
     webhook_tolerance_seconds: int = 300
 
     api_tokens: dict[str, TokenGrant] = Field(default_factory=_local_tokens)
+
+    # Privacy: payload encryption keys, the UI's codec endpoint, JWT bearer tokens.
+    master_keys: dict[str, SecretStr] = Field(
+        default_factory=_local_master_keys,
+        description="Master key id -> base64 AES-256 key; they wrap the per-case keys",
+    )
+    active_master_key: str = Field(
+        default=LOCAL_MASTER_KEY_ID, description="The master key that wraps new case keys"
+    )
+    key_cache_seconds: float = Field(
+        default=60.0, ge=0, description="How long a process keeps an unwrapped case key"
+    )
+    ui_origins: list[str] = Field(
+        default_factory=_local_ui_origins, description="Temporal UI origins allowed by CORS"
+    )
+    codec_session_secret: SecretStr = SecretStr("local-codec-session-secret")
+    codec_session_minutes: int = Field(default=480, ge=1, le=7 * 24 * 60)
+    jwt_jwks_url: str | None = Field(default=None, description="Identity provider's JWKS")
+    jwt_keys: dict[str, str] = Field(
+        default_factory=dict, description="Static JWT verification keys: kid -> PEM public key"
+    )
+    jwt_issuer: str | None = None
+    jwt_audience: str | None = None
+    jwt_role_claim: str = Field(
+        default="relais_role", description="Claim (dotted path) naming the caller's role(s)"
+    )
+    jwt_algorithms: list[str] = Field(default_factory=lambda: ["RS256", "ES256", "EdDSA"])
 
     telemetry_exporter: TelemetryExporter = TelemetryExporter.NONE
     otlp_endpoint: str = "http://127.0.0.1:4318/v1/traces"

@@ -3,14 +3,17 @@
 from temporalio.client import Client
 
 from relais.converter import data_converter
+from relais.crypto.key_store import KeyStore
 from relais.settings import Settings
 from relais.telemetry import client_interceptors
 
 
-async def connect_client(settings: Settings) -> Client:
+async def connect_client(settings: Settings, key_store: KeyStore | None = None) -> Client:
+    """``key_store``: where the case keys live (the app database for the API and the
+    worker); without one, keys live in this process only (tests, scripts)."""
     return await Client.connect(
         settings.temporal_address,
         namespace=settings.temporal_namespace,
-        data_converter=data_converter(),
+        data_converter=data_converter(key_store),
         interceptors=client_interceptors(settings),
     )

@@ -4,12 +4,21 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Path, Query, Response, status
 
-from api.auth import AuditTrailDep, CaseWorker, Counsellor
-from api.deps import CaseCommandsDep, CaseDirectoryDep, CatalogDep, SettingsDep, TemporalClientDep
+from api.auth import AuditTrailDep, CaseWorker, Counsellor, ReadableCase
+from api.deps import (
+    CaseCommandsDep,
+    CaseDirectoryDep,
+    CatalogDep,
+    DatabaseDep,
+    SettingsDep,
+    TemporalClientDep,
+)
 from api.schemas.cases import CaseCreate, CaseLinks, CasePage, CaseQuery, CaseRead
 from api.services.audit_trail import utc_now
 from api.services.case_opening import open_case
 from relais.db.records import CaseFilter
+from relais.db.repositories.access import AccessReason, CaseAccessBook
+from relais.settings import Role
 from workflows.models.case import CaseView
 
 router = APIRouter(prefix="/cases", tags=["cases"])
@@ -38,6 +47,7 @@ async def create_case(
     settings: SettingsDep,
     catalog: CatalogDep,
     audit: AuditTrailDep,
+    db: DatabaseDep,
     response: Response,
     idempotency_key: IdempotencyKey = None,
 ) -> CaseRead:
@@ -51,6 +61,10 @@ async def create_case(
         contact=body.contact,
         idempotency_key=idempotency_key,
         now=utc_now(),
+    )
+    # The counsellor who opens a case may read it (docs/privacy.md); idempotent.
+    await CaseAccessBook(db).grant(
+        opened.case_id, actor.subject, AccessReason.OWNER, actor.subject, opened.opened_at
     )
     if opened.created:
         await audit.record("case.open", opened.case_id, f"urgency={opened.urgency.value}")
@@ -76,7 +90,9 @@ async def list_cases(
     audit: AuditTrailDep,
 ) -> CasePage:
     """Cases from the case directory (a projection: a few seconds behind the workflows)."""
-    case_filter = CaseFilter.model_validate(query.model_dump())
+    # A counsellor lists the cases they may read; a supervisor every case.
+    readable_by = actor.subject if actor.role is Role.COUNSELLOR else None
+    case_filter = CaseFilter.model_validate({**query.model_dump(), "readable_by": readable_by})
     items = await cases.list(case_filter)
     total = await cases.count(case_filter)
     filters = ",".join(
@@ -87,7 +103,7 @@ async def list_cases(
     return CasePage(items=items, total=total, limit=query.limit, offset=query.offset)
 
 
-@router.get("/{case_id}")
+@router.get("/{case_id}", dependencies=[ReadableCase])
 async def read_case(
     case_id: CaseId, actor: CaseWorker, commands: CaseCommandsDep, audit: AuditTrailDep
 ) -> CaseView:

@@ -5,10 +5,11 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 
 from api.auth import Actor, AuditTrailDep, CaseWorker
-from api.deps import TaskBoardDep
+from api.deps import DatabaseDep, TaskBoardDep
 from api.services.audit_trail import utc_now
 from api.services.errors import Forbidden, NotFound
 from relais.db.records import TaskRecord
+from relais.db.repositories.access import AccessReason, CaseAccessBook
 from relais.settings import Role
 
 router = APIRouter(prefix="/tasks", tags=["tasks"])
@@ -25,16 +26,23 @@ def _visible_role(actor: Actor) -> str | None:
 async def list_open_tasks(
     actor: CaseWorker,
     board: TaskBoardDep,
+    audit: AuditTrailDep,
     case_id: Annotated[str | None, Query(max_length=64)] = None,
 ) -> list[TaskRecord]:
     """Open tasks, soonest due first: a supervisor sees all, a counsellor the
     counsellors' tasks."""
-    return await board.list_open(for_role=_visible_role(actor), case_id=case_id)
+    tasks = await board.list_open(for_role=_visible_role(actor), case_id=case_id)
+    await audit.record("task.list", case_id, f"tasks={len(tasks)}")
+    return tasks
 
 
 @router.post("/{task_id}/claim")
 async def claim_task(
-    task_id: TaskId, actor: CaseWorker, board: TaskBoardDep, audit: AuditTrailDep
+    task_id: TaskId,
+    actor: CaseWorker,
+    board: TaskBoardDep,
+    audit: AuditTrailDep,
+    db: DatabaseDep,
 ) -> TaskRecord:
     """Take a task, so no one else works it (409 when someone already has)."""
     existing = await board.get(task_id)
@@ -44,5 +52,9 @@ async def claim_task(
     if role is not None and existing.for_role != role:
         raise Forbidden(f"task {task_id} is for the role '{existing.for_role}'")
     task = await board.claim(task_id, actor.subject, utc_now())
+    if actor.role is Role.COUNSELLOR:  # who works a case's task may read the case
+        await CaseAccessBook(db).grant(
+            task.case_id, actor.subject, AccessReason.TASK, actor.subject, utc_now()
+        )
     await audit.record("task.claim", task.case_id, f"task={task_id} kind={task.kind.value}")
     return task

@@ -118,5 +118,6 @@ class CaseFilter(BaseModel):
     partner: str | None = None
     sla_breached: bool | None = None
     opened_by: str | None = None
+    readable_by: str | None = None  # a counsellor: own, shared and claimed cases
     limit: int = Field(default=50, ge=1, le=500)
     offset: int = Field(default=0, ge=0)

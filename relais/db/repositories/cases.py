@@ -4,6 +4,7 @@ from sqlalchemy import ColumnElement, delete, exists, func, insert, select
 
 from relais.db.records import CaseFilter, CaseRecord
 from relais.db.repositories._sql import SessionSource, sessions_of, upsert_unless_older
+from relais.db.repositories.access import readable_by
 from relais.db.tables import CaseLabelRow, CaseRow
 
 # (label kind, CaseRecord list field) pairs mirrored into ``case_labels``.
@@ -71,6 +72,8 @@ def _conditions(where: CaseFilter) -> list[ColumnElement[bool]]:
         conditions.append(CaseRow.sla_breached == where.sla_breached)
     if where.opened_by is not None:
         conditions.append(CaseRow.opened_by == where.opened_by)
+    if where.readable_by is not None:
+        conditions.append(readable_by(where.readable_by))
     for kind, slug in (
         ("category", where.category),
         ("platform", where.platform),

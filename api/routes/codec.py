@@ -1,0 +1,197 @@
+"""The Temporal UI's codec endpoint: ``POST /codec/decode`` and ``POST /codec/encode``
+(JSON ``{"payloads": [...]}``, protobuf JSON), plus a session login for UIs that can
+only send cookies (see ``api.services.codec_sessions`` and docs/supervisor-ui.md).
+
+Authenticated by a bearer token (static or JWT) or the codec session cookie.
+Supervisors see every case decoded, counsellors the cases they may read; everyone
+else gets placeholders. Every decode is audited per case, with counts only.
+"""
+
+from datetime import timedelta
+from html import escape
+from typing import Annotated, Any
+from urllib.parse import parse_qs
+
+from fastapi import APIRouter, Depends, Header, HTTPException, Request, Response, status
+from fastapi.responses import HTMLResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from google.protobuf import json_format
+from google.protobuf.message import DecodeError
+from temporalio.api.common.v1 import Payloads
+
+from api.auth import Actor, CaseAccessDep, TokenVerifierDep, identify, unauthorized
+from api.deps import AuditLogDep, SettingsDep, TemporalClientDep
+from api.services.audit_trail import AuditTrail, utc_now
+from api.services.codec_sessions import COOKIE, CodecSessions
+from relais.converter import key_store_of
+from relais.crypto.codec_server import decode_for_reader, encode_outside_cases
+from relais.crypto.key_store import GLOBAL_SCOPE
+from relais.settings import Role, Settings
+
+router = APIRouter(prefix="/codec", tags=["codec"])
+_bearer = HTTPBearer(auto_error=False)
+MAX_PAYLOADS = 2000
+Namespace = Annotated[str | None, Header(alias="X-Namespace")]
+
+
+def sessions(settings: Settings) -> CodecSessions:
+    return CodecSessions(
+        settings.codec_session_secret.get_secret_value().encode(),
+        timedelta(minutes=settings.codec_session_minutes),
+    )
+
+
+async def codec_actor(
+    request: Request,
+    settings: SettingsDep,
+    verifier: TokenVerifierDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Actor:
+    """A bearer token if sent, else the codec session cookie."""
+    if credentials is not None:
+        identity = await identify(verifier, credentials.credentials)
+        return Actor(identity.subject, identity.role)
+    cookie = request.cookies.get(COOKIE)
+    found = sessions(settings).verify(cookie, utc_now()) if cookie else None
+    if found is None:
+        raise unauthorized("missing or unknown bearer token (or codec session)")
+    return Actor(found.subject, found.role)
+
+
+CodecActor = Annotated[Actor, Depends(codec_actor)]
+
+
+async def _payloads(request: Request, namespace: str | None, settings: Settings) -> Payloads:
+    if namespace is not None and namespace != settings.temporal_namespace:
+        raise HTTPException(
+            status.HTTP_400_BAD_REQUEST,
+            f"X-Namespace: this codec serves namespace '{settings.temporal_namespace}'",
+        )
+    try:
+        body: Any = await request.json()
+        payloads = json_format.ParseDict(body, Payloads(), ignore_unknown_fields=True)
+    except (ValueError, json_format.ParseError, DecodeError):
+        raise HTTPException(
+            status.HTTP_422_UNPROCESSABLE_ENTITY,
+            'payloads: expected JSON {"payloads": [{"metadata": {...}, "data": "..."}]}',
+        ) from None
+    if len(payloads.payloads) > MAX_PAYLOADS:
+        raise HTTPException(
+            status.HTTP_422_UNPROCESSABLE_ENTITY, f"payloads: at most {MAX_PAYLOADS} per request"
+        )
+    return payloads
+
+
+def _json(payloads: Payloads) -> dict[str, Any]:
+    return {
+        "payloads": json_format.MessageToDict(payloads)["payloads"] if payloads.payloads else []
+    }
+
+
+@router.post("/decode")
+async def decode(
+    request: Request,
+    actor: CodecActor,
+    settings: SettingsDep,
+    client: TemporalClientDep,
+    access: CaseAccessDep,
+    log: AuditLogDep,
+    namespace: Namespace = None,
+) -> dict[str, Any]:
+    """Open sealed payloads the caller may read; placeholders for the rest."""
+    payloads = await _payloads(request, namespace, settings)
+
+    async def may_read(case_id: str) -> bool:
+        if case_id == GLOBAL_SCOPE:  # payloads outside any case: supervisors only
+            return actor.role is Role.SUPERVISOR
+        return await access.may_read(actor.subject, actor.role, case_id)
+
+    store = key_store_of(client.data_converter)
+    opened, report = await decode_for_reader(payloads.payloads, store, may_read)
+    audit = AuditTrail(log, actor=actor.subject, role=actor.role.value)
+    for case_id in report.cases:
+        case = None if case_id == GLOBAL_SCOPE else case_id
+        await audit.record("codec.decode", case, report.detail(case_id))
+    return _json(Payloads(payloads=opened))
+
+
+@router.post("/encode")
+async def encode(
+    request: Request,
+    actor: CodecActor,
+    settings: SettingsDep,
+    client: TemporalClientDep,
+    log: AuditLogDep,
+    namespace: Namespace = None,
+) -> dict[str, Any]:
+    """Seal what a supervisor types in the UI (supervisors only)."""
+    if actor.role is not Role.SUPERVISOR:
+        raise HTTPException(
+            status.HTTP_403_FORBIDDEN,
+            f"role '{actor.role.value}' may not do this; allowed roles: supervisor",
+        )
+    payloads = await _payloads(request, namespace, settings)
+    sealed = await encode_outside_cases(payloads.payloads, key_store_of(client.data_converter))
+    await AuditTrail(log, actor=actor.subject, role=actor.role.value).record(
+        "codec.encode", detail=f"payloads={len(sealed)}"
+    )
+    return _json(Payloads(payloads=sealed))
+
+
+_FORM = """<!doctype html><title>Relais: codec sign-in</title>
+<h1>Sign in to read cases in the Temporal UI</h1>
+<form method="post" action="login"><label>Your token <input name="token" type="password"
+ autocomplete="off" required></label> <button>Sign in</button></form>"""
+
+_DONE = """<!doctype html><title>Relais: signed in</title>
+<h1>Signed in as {subject} ({role})</h1>
+<p>Until {until} UTC, the Temporal UI at {ui} decodes payloads through this API for you.
+In the UI: <em>Codec Server</em> (top bar) &rarr; <em>Use my browser setting</em>,
+endpoint <code>{endpoint}</code>, tick <em>Include cross-origin credentials</em>, Apply.</p>
+<form method="post" action="logout"><button>Sign out</button></form>"""
+
+
+@router.get("/login", response_class=HTMLResponse)
+async def login_form() -> str:
+    """A sign-in form (the token goes in a POST body, never in a URL or a log)."""
+    return _FORM
+
+
+@router.post("/login", response_class=HTMLResponse)
+async def login(
+    request: Request, settings: SettingsDep, verifier: TokenVerifierDep, log: AuditLogDep
+) -> HTMLResponse:
+    """Exchange a token for the codec session cookie (form field ``token``)."""
+    form = parse_qs((await request.body()).decode(errors="replace"))
+    token = (form.get("token") or [""])[0].strip()
+    if not token:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, "token: required")
+    identity = await identify(verifier, token)
+    now = utc_now()
+    store = sessions(settings)
+    html = _DONE.format(
+        subject=escape(identity.subject),
+        role=identity.role.value,
+        until=(now + store.lifetime).isoformat(timespec="minutes"),
+        ui=escape(", ".join(settings.ui_origins)),
+        endpoint=escape(f"{settings.public_api_url}/codec"),
+    )
+    response = HTMLResponse(html)
+    response.set_cookie(
+        COOKIE,
+        store.issue(identity, now),
+        max_age=int(store.lifetime.total_seconds()),
+        path="/codec",
+        httponly=True,
+        samesite="lax",
+        secure=request.url.scheme == "https",
+    )
+    await AuditTrail(log, actor=identity.subject, role=identity.role.value).record("codec.login")
+    return response
+
+
+@router.post("/logout", status_code=status.HTTP_204_NO_CONTENT)
+async def logout() -> Response:
+    response = Response(status_code=status.HTTP_204_NO_CONTENT)
+    response.delete_cookie(COOKIE, path="/codec")
+    return response

@@ -1,0 +1,75 @@
+"""Who may read a case besides supervisors: its counsellor, those it was shared with,
+and those who claimed one of its tasks (see docs/privacy.md, "Who may do what")."""
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import ColumnElement, exists, or_, select
+
+from relais.db.repositories._sql import SessionSource, sessions_of, table_of
+from relais.db.repositories._sql import _insert as dialect_insert
+from relais.db.tables import CaseAccessRow, CaseRow
+
+
+class AccessReason(StrEnum):
+    OWNER = "owner"
+    SHARED = "shared"
+    TASK = "task"
+
+
+class CaseAccessBook:
+    def __init__(self, source: SessionSource) -> None:
+        self._sessions = sessions_of(source)
+
+    async def grant(
+        self, case_id: str, subject: str, reason: AccessReason, granted_by: str, at: datetime
+    ) -> bool:
+        """Idempotent: True when the subject had no access before."""
+        values = {
+            "case_id": case_id,
+            "subject": subject,
+            "reason": reason.value,
+            "granted_by": granted_by,
+            "granted_at": at,
+        }
+        async with self._sessions.begin() as session:
+            table = table_of(CaseAccessRow)
+            statement = (
+                dialect_insert(session, table)
+                .values(values)
+                .on_conflict_do_nothing(index_elements=[table.c.case_id, table.c.subject])
+                .returning(table.c.case_id)
+            )
+            return (await session.execute(statement)).first() is not None
+
+    async def subjects(self, case_id: str) -> dict[str, AccessReason]:
+        """Everyone with access to the case (empty: the case is unknown here)."""
+        statement = select(CaseAccessRow.subject, CaseAccessRow.reason).where(
+            CaseAccessRow.case_id == case_id
+        )
+        async with self._sessions() as session:
+            rows = (await session.execute(statement)).all()
+            return {subject: AccessReason(reason) for subject, reason in rows}
+
+    async def grants(self, case_id: str) -> list[CaseAccessRow]:
+        statement = (
+            select(CaseAccessRow)
+            .where(CaseAccessRow.case_id == case_id)
+            .order_by(CaseAccessRow.granted_at, CaseAccessRow.subject)
+        )
+        async with self._sessions() as session:
+            return list((await session.scalars(statement)).all())
+
+    async def owner_in_directory(self, case_id: str) -> str | None:
+        """Who opened the case, as the case directory has it (cases from before access
+        was recorded); None when the directory does not know the case (yet)."""
+        async with self._sessions() as session:
+            return await session.scalar(select(CaseRow.opened_by).where(CaseRow.case_id == case_id))
+
+
+def readable_by(subject: str) -> ColumnElement[bool]:
+    """Directory condition: cases the counsellor opened or was given access to."""
+    return or_(
+        CaseRow.opened_by == subject,
+        exists().where(CaseAccessRow.case_id == CaseRow.case_id, CaseAccessRow.subject == subject),
+    )
