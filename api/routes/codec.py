@@ -72,12 +72,12 @@ async def _payloads(request: Request, namespace: str | None, settings: Settings)
         payloads = json_format.ParseDict(body, Payloads(), ignore_unknown_fields=True)
     except (ValueError, json_format.ParseError, DecodeError):
         raise HTTPException(
-            status.HTTP_422_UNPROCESSABLE_ENTITY,
+            status.HTTP_422_UNPROCESSABLE_CONTENT,
             'payloads: expected JSON {"payloads": [{"metadata": {...}, "data": "..."}]}',
         ) from None
     if len(payloads.payloads) > MAX_PAYLOADS:
         raise HTTPException(
-            status.HTTP_422_UNPROCESSABLE_ENTITY, f"payloads: at most {MAX_PAYLOADS} per request"
+            status.HTTP_422_UNPROCESSABLE_CONTENT, f"payloads: at most {MAX_PAYLOADS} per request"
         )
     return payloads
 
@@ -165,7 +165,7 @@ async def login(
     form = parse_qs((await request.body()).decode(errors="replace"))
     token = (form.get("token") or [""])[0].strip()
     if not token:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, "token: required")
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "token: required")
     identity = await identify(verifier, token)
     now = utc_now()
     store = sessions(settings)

@@ -3,13 +3,22 @@
 import base64
 import os
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from pathlib import Path
 
+import httpx
 import pytest
+from temporalio.client import Client
+from temporalio.testing import WorkflowEnvironment
 
+from api.app import create_app
+from api.services.catalog import StaticCatalog
 from relais.crypto.keyring import MasterKeyring
 from relais.db import Database
+from relais.serving import serve_app
+from relais.settings import Role, Settings, TokenGrant
 from tests.support.databases import BACKENDS, drop_database, empty_database
+from workflows.models.catalog import PartnerCatalog
 
 # Strings no one else would type: a journey carries them, and no raw byte may show them.
 PERSONAL = {
@@ -42,3 +51,54 @@ async def database(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncItera
         yield database
     finally:
         await drop_database(database)
+
+
+@dataclass
+class PrivacyApi:
+    http: httpx.AsyncClient
+    client: Client
+    settings: Settings
+    database: Database
+    base_url: str
+
+
+SECOND = "test-other-counsellor"
+
+
+def tokens() -> dict[str, TokenGrant]:
+    grants = {
+        f"t-{role.value}": TokenGrant(subject=f"test-{role.value}", role=role) for role in Role
+    }
+    grants["t-other-counsellor"] = TokenGrant(subject=SECOND, role=Role.COUNSELLOR)
+    return grants
+
+
+def bearer(name: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer t-{name}"}
+
+
+@pytest.fixture(scope="module")
+async def privacy_api(
+    local_env: WorkflowEnvironment, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[PrivacyApi]:
+    """The API on a loopback port with the session's client (whose codec seals with
+    the in-memory key store) and a SQLite database; no worker: these tests seal
+    payloads themselves."""
+    folder = tmp_path_factory.mktemp("privacy-api")
+    settings = Settings(
+        database_url=f"sqlite+aiosqlite:///{folder / 'relais.db'}",
+        api_tokens=tokens(),
+        ui_origins=["http://127.0.0.1:8233"],
+    )
+    database = Database(settings.database_url)
+    await database.create_schema()
+    app = create_app(
+        settings,
+        temporal_client=local_env.client,
+        database=database,
+        registry=StaticCatalog(PartnerCatalog()),
+    )
+    async with serve_app(app) as base_url:
+        async with httpx.AsyncClient(base_url=base_url, timeout=30) as http:
+            yield PrivacyApi(http, local_env.client, settings, database, base_url)
+    await database.dispose()

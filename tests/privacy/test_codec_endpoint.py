@@ -1,0 +1,216 @@
+"""The UI's codec endpoint: decoded for those who may read the case, placeholders for
+the others, 401 without credentials, CORS for the UI origin only, a session cookie
+for UIs that cannot send a token, and an audit entry per case decoded."""
+
+import base64
+import json
+from typing import Any
+
+import pytest
+from temporalio.api.common.v1 import Payload
+from temporalio.converter import WorkflowSerializationContext
+
+from api.services.audit_trail import utc_now
+from relais.converter import key_store_of
+from relais.crypto.codec import ENCODING, CaseCodec
+from relais.crypto.codec_server import PURGED, REDACTED
+from relais.db import AuditLog
+from relais.db.repositories.access import AccessReason, CaseAccessBook
+from tests.privacy.conftest import PERSONAL, SECOND, PrivacyApi, bearer
+
+UI = "http://127.0.0.1:8233"
+
+
+def wire(payload: Payload) -> dict[str, Any]:
+    """A payload as the UI sends it (protobuf JSON: base64 bytes)."""
+    return {
+        "metadata": {k: base64.b64encode(v).decode() for k, v in payload.metadata.items()},
+        "data": base64.b64encode(payload.data).decode(),
+    }
+
+
+def value_of(item: dict[str, Any]) -> Any:
+    return json.loads(base64.b64decode(item["data"]))
+
+
+async def sealed_for(harness: PrivacyApi, case_id: str, value: Any = PERSONAL) -> dict[str, Any]:
+    codec = CaseCodec(key_store_of(harness.client.data_converter)).with_context(
+        WorkflowSerializationContext("default", f"case-{case_id}")
+    )
+    plain = Payload(metadata={"encoding": b"json/plain"}, data=json.dumps(value).encode())
+    [sealed] = await codec.encode([plain])
+    assert sealed.metadata["encoding"] == ENCODING
+    return wire(sealed)
+
+
+async def decode(harness: PrivacyApi, items: list[dict[str, Any]], **headers: str) -> Any:
+    response = await harness.http.post(
+        "/codec/decode",
+        json={"payloads": items},
+        headers={"X-Namespace": "default", **headers},
+    )
+    return response
+
+
+@pytest.fixture
+async def case_of_counsellor(privacy_api: PrivacyApi) -> str:
+    case_id = f"codec{utc_now().timestamp():.6f}".replace(".", "")
+    await CaseAccessBook(privacy_api.database).grant(
+        case_id, "test-counsellor", AccessReason.OWNER, "test-counsellor", utc_now()
+    )
+    return case_id
+
+
+async def test_supervisor_sees_it_decoded(privacy_api: PrivacyApi, case_of_counsellor: str) -> None:
+    item = await sealed_for(privacy_api, case_of_counsellor)
+    response = await decode(privacy_api, [item], **bearer("supervisor"))
+    assert response.status_code == 200
+    [decoded] = response.json()["payloads"]
+    assert value_of(decoded) == PERSONAL
+
+
+@pytest.mark.parametrize("role", ["auditor", "integrator", "other-counsellor"])
+async def test_others_see_it_redacted(
+    privacy_api: PrivacyApi, case_of_counsellor: str, role: str
+) -> None:
+    item = await sealed_for(privacy_api, case_of_counsellor)
+    response = await decode(privacy_api, [item], **bearer(role))
+    assert response.status_code == 200
+    [redacted] = response.json()["payloads"]
+    assert value_of(redacted) == REDACTED
+    assert PERSONAL["phone"] not in response.text
+
+
+async def test_the_counsellor_of_the_case_and_one_it_was_shared_with_see_it(
+    privacy_api: PrivacyApi, case_of_counsellor: str
+) -> None:
+    item = await sealed_for(privacy_api, case_of_counsellor)
+    mine = await decode(privacy_api, [item], **bearer("counsellor"))
+    assert value_of(mine.json()["payloads"][0]) == PERSONAL
+
+    shared = await privacy_api.http.post(
+        f"/cases/{case_of_counsellor}/shares",
+        json={"counsellor": SECOND},
+        headers=bearer("counsellor"),
+    )
+    assert shared.status_code == 201, shared.text
+    theirs = await decode(privacy_api, [item], **bearer("other-counsellor"))
+    assert value_of(theirs.json()["payloads"][0]) == PERSONAL
+
+
+async def test_plain_payloads_pass_and_purged_cases_say_so(
+    privacy_api: PrivacyApi, case_of_counsellor: str
+) -> None:
+    item = await sealed_for(privacy_api, case_of_counsellor)
+    plain = {
+        "metadata": {"encoding": base64.b64encode(b"json/plain").decode()},
+        "data": base64.b64encode(b'"recorded before encryption"').decode(),
+    }
+    await key_store_of(privacy_api.client.data_converter).destroy_case_key(case_of_counsellor)
+
+    response = await decode(privacy_api, [item, plain], **bearer("supervisor"))
+
+    purged, passed = response.json()["payloads"]
+    assert value_of(purged) == PURGED
+    assert value_of(passed) == "recorded before encryption"
+
+
+@pytest.mark.parametrize("path", ["/codec/decode", "/codec/encode"])
+async def test_no_or_bad_credentials_is_401(privacy_api: PrivacyApi, path: str) -> None:
+    for headers in ({}, {"Authorization": "Bearer nope"}, {"Cookie": "relais_codec_session=x.y"}):
+        response = await privacy_api.http.post(path, json={"payloads": []}, headers=headers)
+        assert response.status_code == 401, headers
+        assert response.headers["WWW-Authenticate"] == "Bearer"
+
+
+async def test_bad_requests_name_the_field(privacy_api: PrivacyApi) -> None:
+    wrong_ns = await privacy_api.http.post(
+        "/codec/decode",
+        json={"payloads": []},
+        headers={**bearer("supervisor"), "X-Namespace": "elsewhere"},
+    )
+    assert wrong_ns.status_code == 400
+    assert "X-Namespace" in wrong_ns.json()["detail"]
+    garbage = await privacy_api.http.post(
+        "/codec/decode", json={"payloads": "nope"}, headers=bearer("supervisor")
+    )
+    assert garbage.status_code == 422
+    assert garbage.json()["detail"].startswith("payloads:")
+
+
+async def test_encode_is_for_supervisors(privacy_api: PrivacyApi) -> None:
+    body = {
+        "payloads": [
+            {
+                "metadata": {"encoding": base64.b64encode(b"json/plain").decode()},
+                "data": base64.b64encode(b'"typed in the UI"').decode(),
+            }
+        ]
+    }
+    denied = await privacy_api.http.post("/codec/encode", json=body, headers=bearer("counsellor"))
+    assert denied.status_code == 403
+    sealed = await privacy_api.http.post("/codec/encode", json=body, headers=bearer("supervisor"))
+    assert sealed.status_code == 200
+    [item] = sealed.json()["payloads"]
+    assert base64.b64decode(item["metadata"]["encoding"]) == ENCODING
+    back = await decode(privacy_api, [item], **bearer("supervisor"))
+    assert value_of(back.json()["payloads"][0]) == "typed in the UI"
+
+
+async def test_cors_lets_the_ui_origin_in_with_credentials(privacy_api: PrivacyApi) -> None:
+    preflight = {
+        "Origin": UI,
+        "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "content-type,x-namespace,authorization",
+    }
+    ok = await privacy_api.http.options("/codec/decode", headers=preflight)
+    assert ok.status_code == 200
+    assert ok.headers["Access-Control-Allow-Origin"] == UI
+    assert ok.headers["Access-Control-Allow-Credentials"] == "true"
+    stranger = await privacy_api.http.options(
+        "/codec/decode", headers={**preflight, "Origin": "http://evil.example"}
+    )
+    assert "Access-Control-Allow-Origin" not in stranger.headers
+    other_route = await privacy_api.http.get("/healthz", headers={"Origin": UI})
+    assert "Access-Control-Allow-Origin" not in other_route.headers
+
+
+async def test_session_cookie_from_the_login_form(
+    privacy_api: PrivacyApi, case_of_counsellor: str
+) -> None:
+    form = await privacy_api.http.get("/codec/login")
+    assert form.status_code == 200 and "<form" in form.text
+    bad = await privacy_api.http.post("/codec/login", data={"token": "wrong"})
+    assert bad.status_code == 401
+    signed_in = await privacy_api.http.post("/codec/login", data={"token": "t-supervisor"})
+    assert signed_in.status_code == 200
+    assert "Signed in as test-supervisor (supervisor)" in signed_in.text
+    cookie = signed_in.cookies["relais_codec_session"]
+    assert "httponly" in signed_in.headers["set-cookie"].lower()
+    privacy_api.http.cookies.clear()
+
+    item = await sealed_for(privacy_api, case_of_counsellor)
+    response = await decode(privacy_api, [item], Cookie=f"relais_codec_session={cookie}")
+    assert value_of(response.json()["payloads"][0]) == PERSONAL
+    body, _, signature = cookie.partition(".")
+    forged = body.replace(body[-2:], "AA") + "." + signature
+    denied = await decode(privacy_api, [item], Cookie=f"relais_codec_session={forged}")
+    assert denied.status_code == 401
+
+
+async def test_every_decode_is_audited_per_case_without_content(
+    privacy_api: PrivacyApi, case_of_counsellor: str
+) -> None:
+    items = [await sealed_for(privacy_api, case_of_counsellor) for _ in range(2)]
+    await decode(privacy_api, items, **bearer("supervisor"))
+    await decode(privacy_api, items[:1], **bearer("auditor"))
+
+    entries = await AuditLog(privacy_api.database).list(case_id=case_of_counsellor)
+    decodes = [(e.actor, e.role, e.action, e.detail) for e in entries if e.action == "codec.decode"]
+    assert decodes == [
+        ("test-supervisor", "supervisor", "codec.decode", "shown=2"),
+        ("test-auditor", "auditor", "codec.decode", "redacted=1"),
+    ]
+    for entry in entries:
+        for value in PERSONAL.values():
+            assert value not in (entry.detail or "")
