@@ -7,11 +7,12 @@ validated (after ``${VAR}`` resolution) by the channel's model. A platform
 (``kind = "platform"``) gets a notice channel, any other kind a handoff channel.
 """
 
+import re
 from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from activities.adapters.email_channel import (
     EmailHandoffChannel,
@@ -34,7 +35,18 @@ CHANNELS = ("http_json", "email")
 class DeclaredAdapter(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    slug: str = Field(pattern=SLUG_PATTERN)
+    slug: str
+
+    @field_validator("slug")
+    @classmethod
+    def _slug(cls, slug: str) -> str:
+        if not re.match(SLUG_PATTERN, slug):
+            raise ValueError(
+                "use 1 to 64 lower-case letters, digits, '-' or '_', starting with a letter "
+                "or digit (it appears in URLs and search attributes)"
+            )
+        return slug
+
     display_name: str = Field(min_length=1, max_length=200)
     kind: PartnerKind
     channel: Literal["http_json", "email"]

@@ -95,7 +95,9 @@ def load_adapters(
             report.adapters.append(spec.configure(environ))
         except ConfigInvalid as exc:
             report.problems.extend(
-                ConfigProblem(where=spec.source, adapter=slug, field=f, message=m)
+                ConfigProblem(
+                    where=spec.problems_where or spec.source, adapter=slug, field=f, message=m
+                )
                 for f, m in exc.problems
             )
     return report
@@ -214,7 +216,14 @@ def _override(
         )
         return None
     config = _deep_merge(dict(spec.config), table.get("config") or {})
-    return replace(spec, info=info, config=config, source=f"{spec.source}, overridden in {where}")
+    return replace(
+        spec,
+        info=info,
+        config=config,
+        source=f"{spec.source}, overridden in {where}",
+        config_field=f"{prefix}.config",
+        problems_where=where,
+    )
 
 
 def _deep_merge(base: dict[str, Any], overlay: Mapping[str, Any]) -> dict[str, Any]:

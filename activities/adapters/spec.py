@@ -36,7 +36,8 @@ class AdapterSpec(Generic[C]):
     """``config`` holds default configuration values (they may reference the
     environment as ``${VAR}``); a configuration file's ``[overrides.<slug>]`` table
     is merged over them before ``config_model`` validates the result. Errors name a
-    field as ``<config_field>.<field>`` (declarative adapters use their own table)."""
+    field as ``<config_field>.<field>`` (declarative adapters use their own table)
+    and the place as ``problems_where`` (the file that overrode it), else ``source``."""
 
     info: AdapterInfo
     config_model: type[C]
@@ -45,6 +46,7 @@ class AdapterSpec(Generic[C]):
     config: Mapping[str, Any] = field(default_factory=dict)
     source: str = "built-in"
     config_field: str = field(default="config", compare=False)
+    problems_where: str | None = field(default=None, compare=False)
 
     @property
     def capabilities(self) -> list[Capability]:
