@@ -7,6 +7,7 @@ others are through the same ``RELAIS_*`` variables ``relais.settings`` reads.
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -104,6 +105,9 @@ class LocalStack:
             RELAIS_PUBLIC_API_URL=self.api_url,
             RELAIS_SIMULATOR_URL=self.simulator_url,
         )
+        if self.ports.temporal_ui != DEFAULT_PORTS["temporal_ui"]:  # the API's CORS default
+            origins = [self.ui_url, f"http://localhost:{self.ports.temporal_ui}"]
+            env.setdefault("RELAIS_UI_ORIGINS", json.dumps(origins))
         if self.data_dir != self.root / "data":  # the settings' default is data/relais.db
             database = f"sqlite+aiosqlite:///{self.data_dir / 'relais.db'}"
             env.setdefault("RELAIS_DATABASE_URL", database)
@@ -203,6 +207,8 @@ class LocalStack:
         rows.append(("Temporal gRPC", f"{HOST}:{self.ports.temporal}"))
         if "api" in names:
             rows.append(("API (OpenAPI)", f"{self.api_url}/docs"))
+        if "api" in names and self.ui_codec:
+            rows.append(("UI codec login", f"{self.api_url}/codec/login (then reload the UI)"))
         if "simulator" in names:
             rows.append(("Simulator", f"{self.simulator_url}/docs"))
         if self.user_sets_tokens:

@@ -1,0 +1,90 @@
+"""What ./dev up runs, and that the parts understand what it tells them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from devtools.local import ConfigError, LocalStack
+from relais.settings import Settings
+from workflows.search_attributes import dev_server_flags
+
+ROOT = Path(__file__).resolve().parents[2]
+MOVED = {
+    "RELAIS_TEMPORAL_PORT": "17000",
+    "RELAIS_TEMPORAL_UI_PORT": "17001",
+    "RELAIS_SIMULATOR_PORT": "17002",
+    "RELAIS_API_PORT": "17003",
+}
+
+
+def commands(stack: LocalStack) -> dict[str, list[str]]:
+    parts, _ = stack.parts()
+    return {part.name: list(part.command) for part in parts}
+
+
+def test_defaults_are_the_documented_ports() -> None:
+    stack = LocalStack.from_env(ROOT, {})
+    temporal = commands(stack)["temporal"]
+    assert temporal[temporal.index("--port") + 1] == "7233"
+    assert temporal[temporal.index("--ui-port") + 1] == "8233"
+    assert temporal[temporal.index("--db-filename") + 1] == str(ROOT / "data" / "temporal.db")
+    assert " ".join(dev_server_flags()) in " ".join(temporal)
+    assert "--ui-codec-endpoint" not in temporal
+    assert stack.api_url == "http://127.0.0.1:8000"
+    assert stack.simulator_url == "http://127.0.0.1:8100"
+
+
+def test_ui_codec_points_the_ui_at_the_api() -> None:
+    stack = LocalStack.from_env(ROOT, {"RELAIS_UI_CODEC": "1", "RELAIS_API_PORT": "9000"})
+    temporal = commands(stack)["temporal"]
+    assert temporal[temporal.index("--ui-codec-endpoint") + 1] == "http://127.0.0.1:9000/codec"
+    assert "http://127.0.0.1:9000/codec/login" in stack.banner(stack.parts()[0])
+
+
+def test_simulator_gets_the_local_config_and_the_secret_outside_argv() -> None:
+    stack = LocalStack.from_env(ROOT, {"RELAIS_WEBHOOK_SECRET": "s3cret"})
+    parts = {part.name: part for part in stack.parts()[0]}
+    simulator = parts["simulator"]
+    assert str(ROOT / "deploy" / "local" / "simulator.json") in simulator.command
+    assert "s3cret" not in " ".join(simulator.command)
+    assert simulator.env["RELAIS_SIM_WEBHOOK_SECRET"] == "s3cret"
+    assert "s3cret" not in repr(stack)
+
+
+def test_moved_ports_reach_the_settings_of_every_part(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    stack = LocalStack.from_env(ROOT, {**MOVED, "RELAIS_DATA_DIR": str(tmp_path)})
+    env = stack.child_env({})
+    for name, value in env.items():
+        if name.startswith("RELAIS_"):
+            monkeypatch.setenv(name, value)
+    settings = Settings(_env_file=None)
+    assert settings.temporal_address == "127.0.0.1:17000"
+    assert settings.api_port == 17003
+    assert settings.public_api_url == "http://127.0.0.1:17003"
+    assert settings.simulator_url == "http://127.0.0.1:17002"
+    assert "http://127.0.0.1:17001" in settings.ui_origins
+    assert settings.data_dir == tmp_path
+    assert settings.database_url == f"sqlite+aiosqlite:///{tmp_path / 'relais.db'}"
+
+
+def test_default_data_dir_leaves_the_database_url_to_the_settings() -> None:
+    env = LocalStack.from_env(ROOT, {}).child_env({})
+    assert "RELAIS_DATABASE_URL" not in env
+    assert "RELAIS_UI_ORIGINS" not in env
+
+
+@pytest.mark.parametrize(
+    ("variables", "message"),
+    [
+        ({"RELAIS_API_PORT": "http"}, "RELAIS_API_PORT='http' is not a port number"),
+        ({"RELAIS_API_PORT": "70000"}, "RELAIS_API_PORT=70000 is outside 1-65535"),
+        ({"RELAIS_API_PORT": "8100"}, "two parts would share a port"),
+    ],
+)
+def test_bad_ports_are_named(variables: dict[str, str], message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        LocalStack.from_env(ROOT, variables)
