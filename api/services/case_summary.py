@@ -13,11 +13,21 @@ def short_case_id(case_id: str) -> str:
     return case_id[:6]
 
 
+_CHANNELS = {"whatsapp": "WhatsApp", "messenger": "Messenger", "app": "the app"}
+
+
+def _words(value: str) -> str:
+    return value.replace("_", " ")
+
+
 def static_summary(case_id: str, intake: Intake, urgency: Urgency) -> str:
-    """One line, e.g. ``Case 3f2a9c · cyberharassment, intimate_image · high · phone``."""
-    categories = ", ".join(c.value for c in intake.categories)
+    """One line a supervisor scans in the UI, e.g.
+    ``Case 3f2a9c · sextortion, hacking · high urgency · parent via WhatsApp``."""
+    categories = ", ".join(_words(c.value) for c in intake.categories)
+    channel = _CHANNELS.get(intake.channel.value, _words(intake.channel.value))
     return (
-        f"Case {short_case_id(case_id)} · {categories} · {urgency.value} · {intake.channel.value}"
+        f"Case {short_case_id(case_id)} · {categories} · {urgency.value} urgency · "
+        f"{_words(intake.caller_role.value)} via {channel}"
     )
 
 

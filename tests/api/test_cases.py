@@ -47,7 +47,9 @@ async def test_ui_sees_filterable_attributes_and_no_personal_data(
     assert attributes.get(sa.CASE_CATEGORIES) == ["cyberharassment", "intimate_image"]
     summary = await description.static_summary()
     details = await description.static_details()
-    assert summary == f"Case {case_id[:6]} · cyberharassment, intimate_image · high · phone"
+    assert summary == (
+        f"Case {case_id[:6]} · cyberharassment, intimate image · high urgency · victim via phone"
+    )
     assert details is not None
     assert "- Report to platforms: yes" in details
     assert "- Callback: yes (17:00-20:00)" in details

@@ -19,7 +19,7 @@ def test_summary_line() -> None:
     summary = static_summary("3f2a9c0d" + "0" * 24, intake, Urgency.HIGH)
     details = static_details(intake, Urgency.HIGH)
 
-    assert summary == "Case 3f2a9c · sextortion, hacking · high · whatsapp"
+    assert summary == "Case 3f2a9c · sextortion, hacking · high urgency · parent via WhatsApp"
     assert "- Caller role: parent" in details
     assert "- Referral partners: none" in details
     assert "- Callback: no" in details
