@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 from relais.settings import Settings
+from workflows.search_attributes import ALL
 
 ROOT = Path(__file__).resolve().parents[2]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -26,3 +27,8 @@ def test_set_up_names_exactly_the_two_commands() -> None:
     assert block is not None
     commands = [line.split("#")[0].strip() for line in block.group(1).splitlines()]
     assert [command for command in commands if command] == ["./dev up", "./dev test"]
+
+
+def test_every_search_attribute_is_listed_for_supervisors() -> None:
+    missing = [key.name for key in ALL if f"`{key.name}`" not in README]
+    assert missing == [], f"README's Temporal UI section lacks {missing}"
