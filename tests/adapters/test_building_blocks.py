@@ -1,0 +1,108 @@
+"""The pieces declarative adapters are made of: environment references, dotted
+paths and payload mappings, message templates, the URL check and reason scrubbing."""
+
+from typing import Any
+
+import pytest
+from fastapi import FastAPI, Response
+
+from activities.adapters.env_refs import resolve_env
+from activities.adapters.errors import PermanentAdapterError, TransientAdapterError, scrub
+from activities.adapters.mapping import (
+    Constant,
+    HandoffDocument,
+    NoticeDocument,
+    build_payload,
+    path_problem,
+)
+from activities.adapters.problems import ConfigInvalid
+from activities.adapters.templates import render, template_problems
+from activities.adapters.url_probe import probe_location
+from relais.serving import serve_app
+from workflows.models.personal import ItemLocation
+
+
+def test_environment_references_resolve_only_upper_case_names() -> None:
+    config = {"a": "Bearer ${TOKEN}", "b": ["${PORT}"], "t": "${package.age_band}", "e": "$${X}"}
+    assert resolve_env(config, {"TOKEN": "t", "PORT": "25"}) == {
+        "a": "Bearer t",
+        "b": ["25"],
+        "t": "${package.age_band}",
+        "e": "${X}",
+    }
+    with pytest.raises(ConfigInvalid) as missing:
+        resolve_env({"smtp": {"password": "${PW}"}}, {})
+    assert missing.value.problems == [("smtp.password", "environment variable PW is not set")]
+
+
+def test_paths_are_checked_against_our_documents() -> None:
+    assert path_problem(HandoffDocument, "package.contact.phone") is None
+    assert path_problem(NoticeDocument, "item.evidence.0.digest") is None
+    assert path_problem(NoticeDocument, "dsa.anything.below") is None  # free-form
+    assert path_problem(NoticeDocument, "item.evidence.digest") == (
+        "'item.evidence.digest': 'item.evidence' is a list: use an index, not 'digest'"
+    )
+    assert path_problem(HandoffDocument, "package.age_band.x") == (
+        "'package.age_band.x': 'package.age_band' is a value, it has no 'x'"
+    )
+
+
+def test_payloads_nest_dotted_targets_and_skip_absent_values() -> None:
+    document = {"package": {"age_band": "15_17", "reason": None}, "idempotency_key": "k"}
+    mapping: dict[str, str | Constant] = {
+        "victim.age": "package.age_band",
+        "victim.reason": "package.reason",
+        "ref": "idempotency_key",
+        "source": Constant(value="3018"),
+    }
+    assert build_payload(mapping, document) == {
+        "victim": {"age": "15_17"},
+        "ref": "k",
+        "source": "3018",
+    }
+
+
+def test_templates_render_dotted_placeholders() -> None:
+    document: dict[str, Any] = {
+        "package": {"categories": ["sextortion", "hacking"], "reason": None}
+    }
+    assert render("${package.categories} / ${package.reason} / $$5", document) == (
+        "sextortion, hacking / - / $5"
+    )
+    assert template_problems("${package.nope}", HandoffDocument, "message.body") == [
+        "message.body: 'package.nope': package has no field 'nope' (fields: case_id, "
+        "referral_id, categories, age_band, urgency, legal_basis, reason, contact, items, "
+        "risk_flags, caller_role, offences)"
+    ]
+
+
+def test_reasons_are_scrubbed_of_what_may_be_personal() -> None:
+    text = "URL https://x.example/u/lea refused for lea@mail.example, @lea_17, +33 6 12 34 56 78"
+    assert scrub(text) == "URL <url> refused for <email>, <handle>, <number>"
+
+
+async def test_the_url_check_reads_gone_and_up_from_the_answer() -> None:
+    app = FastAPI()
+
+    @app.get("/up")
+    async def up() -> dict[str, str]:
+        return {"ok": "yes"}
+
+    @app.get("/gone")
+    async def gone() -> Response:
+        return Response(status_code=410)
+
+    @app.get("/busy")
+    async def busy() -> Response:
+        return Response(status_code=503, headers={"Retry-After": "7"})
+
+    async with serve_app(app) as url:
+        assert await probe_location(ItemLocation(url=f"{url}/up")) is True
+        assert await probe_location(ItemLocation(url=f"{url}/gone")) is False
+        assert await probe_location(ItemLocation(url=f"{url}/missing")) is False
+        with pytest.raises(TransientAdapterError) as busy_error:
+            await probe_location(ItemLocation(url=f"{url}/busy"))
+    assert busy_error.value.retry_after is not None
+    assert busy_error.value.retry_after.total_seconds() == 7
+    with pytest.raises(PermanentAdapterError):
+        await probe_location(ItemLocation(account="@someone"))
