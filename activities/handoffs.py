@@ -6,6 +6,7 @@ from temporalio import activity
 from activities.adapters.health import HealthRecorder, observed
 from activities.adapters.registry import AdapterRegistry
 from activities.errors import partner_errors
+from activities.heartbeat import heartbeating
 from workflows.models.referral import (
     FetchHandoffStatusRequest,
     HandoffReceipt,
@@ -23,7 +24,7 @@ class HandoffActivities:
     async def hand_over(self, request: HandoffRequest) -> HandoffReceipt:
         async with partner_errors(), observed(self._health, request.partner, "hand_over"):
             channel = self._registry.handoff_channel(request.partner)
-            return await channel.hand_over(request)
+            return await heartbeating(channel.hand_over(request))
 
     @activity.defn
     async def fetch_handoff_status(self, request: FetchHandoffStatusRequest) -> HandoffStatus:

@@ -19,6 +19,7 @@ from api.routes import (
     codec,
     health,
     notice_reviews,
+    referrals,
     stats,
     tasks,
     webhooks,
@@ -87,6 +88,7 @@ def create_app(
     for module in (
         cases,
         case_actions,
+        referrals,
         notice_reviews,
         tasks,
         audit,

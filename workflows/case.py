@@ -135,7 +135,7 @@ class SupportCaseWorkflow:
             state.consents.referral_partners.append(request.partner)
         referral_id = await self._start_referral(
             request.partner,
-            LegalBasis.CONSENT,
+            request.legal_basis,
             emergency=False,
             reason=request.reason,
             actor=request.requested_by,
@@ -304,6 +304,7 @@ class SupportCaseWorkflow:
             return
         referral.status = progress.status
         referral.partner_reference = progress.partner_reference or referral.partner_reference
+        referral.manual = progress.manual
         self._state.note(
             progress.at,
             "referral",

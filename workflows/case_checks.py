@@ -14,7 +14,8 @@ from workflows.models.case import (
 from workflows.models.enums import CallbackResult, ConsentScope, NoticeStatus, ReviewChoice
 from workflows.models.items import AddItemsRequest
 from workflows.models.referral import ReferralRequest
-from workflows.rules.validation import item_problems, referral_problems
+from workflows.rules.referral_rules import referral_basis_problems
+from workflows.rules.validation import item_problems
 
 PHAROS = "pharos"
 REVIEWABLE = frozenset({NoticeStatus.REFUSED, NoticeStatus.STILL_ONLINE})
@@ -48,7 +49,7 @@ def referral_request_problems(state: CaseState, request: ReferralRequest) -> lis
     if request.victim_consented:
         consents.referral_partners.append(request.partner)
     catalog = request.catalog or state.catalog
-    if problems := referral_problems(request.partner, catalog, consents):
+    if problems := referral_basis_problems(request.partner, request.legal_basis, catalog, consents):
         return problems
     return [
         f"partner: a referral to '{request.partner}' is already under way ({referral_id})"

@@ -17,12 +17,10 @@ with workflow.unsafe.imports_passed_through():
     from workflows.models.items import QualifiedItem
     from workflows.models.notice import NoticeInput, NoticeOutcome
     from workflows.models.personal import ContactDetails
-    from workflows.models.referral import HandoffPackage, ReferralInput, ReferralOutcome
+    from workflows.models.referral import ReferralInput, ReferralOutcome
     from workflows.referral import ReferralWorkflow
+    from workflows.rules.handoff_package import build_handoff_package
     from workflows.takedown import TakedownWorkflow
-
-# Partners that must be able to call the young person back get their contact details.
-_KINDS_THAT_CALL = frozenset({"police", "child_protection", "victim_support"})
 
 
 class CaseChildren:
@@ -96,16 +94,16 @@ class CaseChildren:
     ) -> None:
         state = self._state
         basis = self.legal_basis[referral_id]
-        package = HandoffPackage(
+        package = build_handoff_package(
+            partner=partner,
             case_id=state.case_id,
             referral_id=referral_id,
-            categories=list(state.input.intake.categories),
-            age_band=state.input.intake.age_band,
+            intake=state.input.intake,
             urgency=state.urgency,
             legal_basis=basis,
             reason=reason,
-            contact=self._contact if partner.kind.value in _KINDS_THAT_CALL else None,
-            items=items or [],
+            contact=self._contact,
+            items=items if items is not None else list(self.items.values()),
         )
         state.open_children.add(referral_id)
         handle = await workflow.start_child_workflow(

@@ -25,6 +25,7 @@ QUERY_NOTICE = "notice"  # -> NoticeOutcome
 # ReferralWorkflow
 SIGNAL_PARTNER_STATUS = "partner_status"  # HandoffStatus (from the partner webhook)
 QUERY_REFERRAL = "referral"  # -> ReferralOutcome
+UPDATE_RECORD_MANUAL_HANDOFF = "record_manual_handoff"  # ManualHandoffRequest -> ReferralOutcome
 
 
 def case_workflow_id(case_id: str) -> str:

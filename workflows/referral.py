@@ -1,23 +1,25 @@
 """ReferralWorkflow: one handoff to one partner, followed until its outcome.
 
-Hand over (idempotency key = referral id), retried while the partner's profile
-allows; past the handoff deadline a counsellor is asked to hand over by phone while
-the automatic handoff keeps trying. Then wait for the partner's outcome, by webhook
-signal or by polling.
+Hand over (idempotency key = referral id), retried with capped backoff while the
+partner's profile allows. Past the handoff deadline (hours for 119 and the police,
+days for the others) a counsellor is asked to hand over by phone while the automatic
+handoff keeps trying. When the counsellor records the phone handoff (an update
+carrying the partner's reference), the automatic handoff is cancelled, so a partner
+coming back later never gets the referral twice. Then wait for the partner's
+outcome, by webhook signal or by polling.
 """
 
 import asyncio
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from temporalio import workflow
 from temporalio.exceptions import ActivityError, ApplicationError
+from temporalio.workflow import ActivityCancellationType, ActivityHandle
 
 with workflow.unsafe.imports_passed_through():
     from activities.case_records import CaseRecordActivities, CloseTasksRequest
     from activities.handoffs import HandoffActivities
-    from relais.db.records import ReferralRecord
     from workflows import names
-    from workflows import search_attributes as sa
     from workflows.activity_options import partner_call, record_call
     from workflows.models.enums import DeliveryMode, ReferralStatus, TaskKind
     from workflows.models.referral import (
@@ -25,14 +27,29 @@ with workflow.unsafe.imports_passed_through():
         HandoffReceipt,
         HandoffRequest,
         HandoffStatus,
+        ManualHandoffRequest,
         ReferralInput,
         ReferralOutcome,
-        ReferralProgress,
     )
     from workflows.models.tasks import CounsellorTask
+    from workflows.referral_state import ReferralState
+    from workflows.rules.referral_rules import further, handoff_deadline, moves_on
 
 # A referral is settled when the partner has said what it does with it.
 SETTLED = frozenset({ReferralStatus.ACCEPTED, ReferralStatus.CLOSED, ReferralStatus.DECLINED})
+# Stages at which a counsellor may still record a phone handoff.
+AWAITING_HANDOFF = frozenset({ReferralStatus.PENDING, ReferralStatus.FAILED})
+
+# Patches: histories recorded before them replay the old behaviour.
+PATCH_WAIT_FOR_PHONE_HANDOFF = "referral-wait-for-phone-handoff-after-failure"
+PATCH_STATUS_ORDER = "referral-partner-status-order"
+
+# How often a running handoff attempt heartbeats, so a cancellation reaches it.
+HANDOFF_HEARTBEAT_TIMEOUT = timedelta(seconds=10)
+
+
+def _rejected(problem: str) -> ApplicationError:
+    return ApplicationError(problem, [problem], type="RequestRejected", non_retryable=True)
 
 
 @workflow.defn(name=names.REFERRAL_WORKFLOW)
@@ -40,76 +57,89 @@ class ReferralWorkflow:
     @workflow.init
     def __init__(self, input: ReferralInput) -> None:
         self._input = input
-        self._status = ReferralStatus.PENDING
-        self._reference: str | None = None
-        self._detail: str | None = None
-        self._sent_at: datetime | None = None
-        self._acknowledged_at: datetime | None = None
-        self._resolved_at: datetime | None = None
-        self._partner_status: HandoffStatus | None = None
+        self._state = ReferralState(input=input)
+        self._news: list[HandoffStatus] = []
+        self._manual_request: ManualHandoffRequest | None = None
+        self._manual_recorded = False
         self._manual_task_opened = False
-        self._version = 0
+        self._stop_polling = False
+        self._finished = False
 
     @workflow.signal(name=names.SIGNAL_PARTNER_STATUS)
     def partner_status(self, status: HandoffStatus) -> None:
         """The partner's news about the referral, from our webhook."""
-        self._partner_status = status
+        self._news.append(status)
 
     @workflow.query(name=names.QUERY_REFERRAL)
     def referral(self) -> ReferralOutcome:
-        return self._outcome()
+        return self._state.outcome()
+
+    @workflow.update(name=names.UPDATE_RECORD_MANUAL_HANDOFF)
+    async def record_manual_handoff(self, request: ManualHandoffRequest) -> ReferralOutcome:
+        """A counsellor handed the referral over by phone: stop the automatic handoff."""
+        if self._manual_request is None:
+            self._manual_request = request
+        await workflow.wait_condition(lambda: self._manual_recorded or self._finished)
+        return self._state.outcome()
+
+    @record_manual_handoff.validator
+    def _validate_manual_handoff(self, request: ManualHandoffRequest) -> None:
+        state = self._state
+        if request.case_id != self._input.case_id:
+            raise _rejected(f"referral_id: referral {state.referral_id} is not part of this case")
+        if self._manual_request is not None:
+            if self._manual_request.partner_reference == request.partner_reference:
+                return  # the same phone handoff again: answered with the outcome
+            raise _rejected(
+                "partner_reference: a phone handoff was already recorded under reference "
+                f"'{self._manual_request.partner_reference}'"
+            )
+        if state.status is ReferralStatus.CANCELLED or self._finished:
+            raise _rejected(f"referral_id: referral {state.referral_id} is {state.status.value}")
+        if state.status not in AWAITING_HANDOFF:
+            raise _rejected(
+                "partner_reference: the partner already received the automatic handoff "
+                f"(reference '{state.reference}'); no phone handoff is needed"
+            )
 
     @workflow.run
     async def run(self, input: ReferralInput) -> ReferralOutcome:
         try:
             await self._follow()
         except asyncio.CancelledError:
-            self._status = ReferralStatus.CANCELLED
-            self._resolved_at = workflow.now()
+            self._state.status = ReferralStatus.CANCELLED
+            self._state.resolved_at = workflow.now()
             await self._report("referral cancelled")
-        return self._outcome()
+        self._finished = True
+        await workflow.wait_condition(workflow.all_handlers_finished)
+        return self._state.outcome()
 
     async def _follow(self) -> None:
-        policy = self._input.policy
-        self._sent_at = workflow.now()
+        state = self._state
+        state.sent_at = workflow.now()
         await self._report(f"handing over to {self._input.partner.display_name}")
-        deadline = (
-            policy.emergency_handoff_deadline
-            if self._input.emergency
-            else (policy.handoff_deadline)
-        )
-        try:
-            receipt = await self._hand_over(deadline)
-        except ActivityError as error:
-            cause = error.cause
-            self._detail = (
-                cause.message if isinstance(cause, ApplicationError) else "partner unreachable"
-            )[:300]
-            self._status = ReferralStatus.FAILED
-            self._resolved_at = workflow.now()
-            await self._open_manual_handoff_task("automatic handoff failed")
-            await self._report("automatic handoff failed: counsellor asked to hand over by phone")
-            return
-        self._reference = receipt.partner_reference
-        self._acknowledged_at = workflow.now()
-        self._status = ReferralStatus.ACKNOWLEDGED
-        if self._manual_task_opened:
-            await workflow.execute_activity_method(
-                CaseRecordActivities.close_tasks,
-                CloseTasksRequest(
-                    case_id=self._input.case_id,
-                    kind=TaskKind.MANUAL_HANDOFF,
-                    task_id=self._manual_task_id(),
-                ),
-                summary="close manual handoff task",
-                **record_call(policy),
-            )
-        await self._report(f"acknowledged by {self._input.partner.display_name}")
+        deadline = handoff_deadline(self._input.policy, self._input.partner, self._input.emergency)
+        receipt: HandoffReceipt | None = None
+        cancelled: ActivityHandle[HandoffReceipt] | None = None
+        if self._manual_request is None:
+            try:
+                receipt, cancelled = await self._hand_over(deadline)
+            except ActivityError as error:
+                await self._handoff_failed(error)
+                if not await self._wait_for_phone_handoff():
+                    return
+        if receipt is not None:
+            await self._acknowledged(receipt)
+        else:
+            await self._record_phone_handoff(cancelled)
         await self._wait_for_outcome()
 
-    async def _hand_over(self, deadline: timedelta) -> HandoffReceipt:
+    async def _hand_over(
+        self, deadline: timedelta
+    ) -> tuple[HandoffReceipt | None, ActivityHandle[HandoffReceipt] | None]:
         """Keeps the automatic handoff going; opens a phone-handoff task if it is
-        still not through when the deadline passes."""
+        still not through when the deadline passes. Returns the partner's receipt,
+        or the cancelled handoff when a counsellor recorded a phone handoff first."""
         handoff = workflow.start_activity_method(
             HandoffActivities.hand_over,
             HandoffRequest(
@@ -118,67 +148,168 @@ class ReferralWorkflow:
                 package=self._input.package,
             ),
             summary=f"hand over to {self._input.partner.slug}",
+            heartbeat_timeout=HANDOFF_HEARTBEAT_TIMEOUT,
+            # A cancelled handoff is over only when its worker says so: nothing is
+            # sent after the phone handoff is recorded, or we learn that it was.
+            cancellation_type=ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
             **partner_call(self._input.partner.retry),
         )
+
+        def through_or_phoned() -> bool:
+            return handoff.done() or self._manual_request is not None
+
         try:
-            await workflow.wait_condition(handoff.done, timeout=deadline)
+            await workflow.wait_condition(through_or_phoned, timeout=deadline)
         except TimeoutError:
+            self._state.phone_handoff_due = workflow.now()
             await self._open_manual_handoff_task("the partner has not received the handoff")
             await self._report("handoff deadline passed: counsellor asked to hand over by phone")
-        receipt: HandoffReceipt = await handoff
-        return receipt
+            await workflow.wait_condition(through_or_phoned)
+        if handoff.done() or self._manual_request is None:
+            return await handoff, None
+        handoff.cancel()
+        return None, handoff
+
+    async def _handoff_failed(self, error: ActivityError) -> None:
+        state = self._state
+        cause = error.cause
+        reason = cause.message if isinstance(cause, ApplicationError) else "partner unreachable"
+        state.detail = reason[:300]
+        state.status = ReferralStatus.FAILED
+        state.resolved_at = workflow.now()
+        await self._open_manual_handoff_task("automatic handoff failed")
+        await self._report(
+            f"automatic handoff failed ({reason[:150]}): counsellor asked to hand over by phone"
+        )
+
+    async def _wait_for_phone_handoff(self) -> bool:
+        """After a failed automatic handoff, wait for the counsellor's phone handoff."""
+        if self._manual_request is None and not workflow.patched(PATCH_WAIT_FOR_PHONE_HANDOFF):
+            return False  # recorded before phone handoffs existed: the referral ends here
+        try:
+            await workflow.wait_condition(
+                lambda: self._manual_request is not None,
+                timeout=self._input.policy.referral_outcome_wait,
+            )
+        except TimeoutError:
+            await self._report("no phone handoff was recorded: follow-up stopped")
+            return False
+        return True
+
+    async def _acknowledged(self, receipt: HandoffReceipt) -> None:
+        state = self._state
+        state.reference = receipt.partner_reference
+        state.acknowledged_at = workflow.now()
+        state.status = ReferralStatus.ACKNOWLEDGED
+        news = f"acknowledged by {self._input.partner.display_name}"
+        if self._manual_request is not None:  # the phone call and the partner crossed
+            news += (
+                f"; the phone handoff recorded meanwhile (reference "
+                f"'{self._manual_request.partner_reference}') is the same referral"
+            )
+        await self._close_manual_handoff_task()
+        await self._report(news)
+        self._manual_recorded = self._manual_request is not None
+
+    async def _record_phone_handoff(self, cancelled: ActivityHandle[HandoffReceipt] | None) -> None:
+        state, request = self._state, self._manual_request
+        assert request is not None
+        state.reference = request.partner_reference
+        state.acknowledged_at = workflow.now()
+        state.resolved_at = None
+        state.status = ReferralStatus.ACKNOWLEDGED
+        state.manual, state.manual_by = True, request.recorded_by
+        state.detail = "handed over by phone"
+        await self._close_manual_handoff_task()
+        await self._report(f"handed over by phone (reference '{request.partner_reference}')")
+        self._manual_recorded = True
+        if cancelled is None:
+            return
+        try:
+            late = await cancelled
+        except ActivityError:
+            return  # cancelled before it reached the partner
+        state.detail = f"the automatic handoff also reached the partner ({late.partner_reference})"
+        await self._report(
+            f"the automatic handoff reached the partner ({late.partner_reference}) before it "
+            "could be stopped: tell the partner both references are one referral"
+        )
 
     async def _wait_for_outcome(self) -> None:
-        policy = self._input.policy
-        polled = self._input.partner.delivery is DeliveryMode.POLL
-        assert self._acknowledged_at is not None
-        give_up_at = self._acknowledged_at + policy.referral_outcome_wait
-        while self._status not in SETTLED:
+        state, policy = self._state, self._input.policy
+        assert state.acknowledged_at is not None
+        give_up_at = state.acknowledged_at + policy.referral_outcome_wait
+        while state.status not in SETTLED:
             now = workflow.now()
             if now >= give_up_at:
                 await self._report("no outcome from the partner: follow-up stopped")
                 return
-            wait = (
-                min(policy.referral_poll_interval, give_up_at - now)
-                if polled
-                else (give_up_at - now)
-            )
+            polled = self._input.partner.delivery is DeliveryMode.POLL and not self._stop_polling
+            wait = give_up_at - now
+            if polled:
+                wait = min(policy.referral_poll_interval, wait)
             try:
-                await workflow.wait_condition(
-                    lambda: self._partner_status is not None, timeout=wait
-                )
+                await workflow.wait_condition(lambda: bool(self._news), timeout=wait)
             except TimeoutError:
                 if polled:
                     await self._poll()
-            news, self._partner_status = self._partner_status, None
-            if news is not None and news.status != self._status:
+            news = self._take_news()
+            if news is not None and self._moves_on(news):
                 self._apply(news)
                 await self._report(f"partner status: {news.status.value}")
 
+    def _take_news(self) -> HandoffStatus | None:
+        """The news to act on: the latest, or (since the order patch) the furthest,
+        since a partner's webhooks may arrive out of order."""
+        received, self._news = self._news, []
+        if not received:
+            return None
+        latest = received[-1]
+        furthest = latest
+        for news in received:
+            if further(news.status, furthest.status) is not furthest.status:
+                furthest = news
+        if furthest is latest or not workflow.patched(PATCH_STATUS_ORDER):
+            return latest
+        return furthest
+
+    def _moves_on(self, news: HandoffStatus) -> bool:
+        changed = news.status != self._state.status
+        forward = moves_on(self._state.status, news.status)
+        if changed == forward:
+            return changed
+        return forward if workflow.patched(PATCH_STATUS_ORDER) else changed
+
     async def _poll(self) -> None:
-        assert self._reference is not None
+        assert self._state.reference is not None
         try:
             news = await workflow.execute_activity_method(
                 HandoffActivities.fetch_handoff_status,
                 FetchHandoffStatusRequest(
-                    partner=self._input.partner.slug, partner_reference=self._reference
+                    partner=self._input.partner.slug, partner_reference=self._state.reference
                 ),
                 summary=f"poll {self._input.partner.slug} for the outcome",
                 **partner_call(
                     self._input.partner.retry, self._input.policy.referral_poll_interval
                 ),
             )
-        except ActivityError:
+        except ActivityError as error:
+            cause = error.cause
+            if self._state.manual and isinstance(cause, ApplicationError) and cause.non_retryable:
+                # A reference given on the phone the partner's API does not know:
+                # the outcome can only come by webhook.
+                self._stop_polling = True
             return
-        if self._partner_status is None:
-            self._partner_status = news
+        if not self._news:
+            self._news.append(news)
 
     def _apply(self, news: HandoffStatus) -> None:
-        self._status = news.status
-        self._reference = news.partner_reference or self._reference
-        self._detail = (news.detail or "")[:300] or self._detail
+        state = self._state
+        state.status = news.status
+        state.reference = news.partner_reference or state.reference
+        state.detail = (news.detail or "")[:300] or state.detail
         if news.status in SETTLED:
-            self._resolved_at = workflow.now()
+            state.resolved_at = workflow.now()
 
     def _manual_task_id(self) -> str:
         return f"{self._input.referral_id}:{TaskKind.MANUAL_HANDOFF.value}"
@@ -199,74 +330,38 @@ class ReferralWorkflow:
             **record_call(self._input.policy),
         )
 
-    async def _report(self, detail: str) -> None:
-        self._version += 1
+    async def _close_manual_handoff_task(self) -> None:
+        if not self._manual_task_opened:
+            return
+        await workflow.execute_activity_method(
+            CaseRecordActivities.close_tasks,
+            CloseTasksRequest(
+                case_id=self._input.case_id,
+                kind=TaskKind.MANUAL_HANDOFF,
+                task_id=self._manual_task_id(),
+            ),
+            summary="close manual handoff task",
+            **record_call(self._input.policy),
+        )
+
+    async def _report(self, news: str) -> None:
+        """Search attributes, current details, the ledger and the case's timeline."""
+        state = self._state
+        state.version += 1
         now = workflow.now()
-        workflow.upsert_search_attributes(
-            [
-                sa.CASE_ID.value_set(self._input.case_id),
-                sa.REFERRAL_STATUS.value_set(self._status.value),
-                sa.CASE_PARTNERS.value_set([self._input.partner.slug]),
-            ]
-        )
-        workflow.set_current_details(
-            "\n".join(
-                [
-                    f"**Referral** `{self._input.referral_id}` to "
-                    f"**{self._input.partner.display_name}**"
-                    + (" (emergency)" if self._input.emergency else ""),
-                    "",
-                    f"- Status: **{self._status.value}**: {detail}",
-                    f"- Legal basis: {self._input.package.legal_basis.value}",
-                    f"- Partner reference: {self._reference or 'not yet'}",
-                ]
-            )
-        )
+        workflow.upsert_search_attributes(state.search_attributes())
+        workflow.set_current_details(state.details_markdown(news))
         await workflow.execute_activity_method(
             CaseRecordActivities.record_referral,
-            ReferralRecord(
-                referral_id=self._input.referral_id,
-                case_id=self._input.case_id,
-                version=self._version,
-                partner=self._input.partner.slug,
-                idempotency_key=self._input.referral_id,
-                legal_basis=self._input.package.legal_basis,
-                emergency=self._input.emergency,
-                status=self._status,
-                partner_reference=self._reference,
-                sent_at=self._sent_at,
-                acknowledged_at=self._acknowledged_at,
-                outcome_at=self._resolved_at,
-                detail=self._detail,
-                updated_at=now,
-            ),
+            state.record(news, now),
             summary="record referral in the ledger",
             **record_call(self._input.policy),
         )
         parent = self._input.parent_workflow_id
         if parent:
-            progress = ReferralProgress(
-                referral_id=self._input.referral_id,
-                partner=self._input.partner.slug,
-                status=self._status,
-                at=now,
-                partner_reference=self._reference,
-                detail=detail,
-            )
             try:
                 await workflow.get_external_workflow_handle(parent).signal(
-                    names.SIGNAL_REFERRAL_PROGRESS, progress
+                    names.SIGNAL_REFERRAL_PROGRESS, state.progress(news, now)
                 )
             except Exception:  # the case may be closed already; the ledger has it
                 workflow.logger.info("case workflow no longer accepts referral progress")
-
-    def _outcome(self) -> ReferralOutcome:
-        return ReferralOutcome(
-            referral_id=self._input.referral_id,
-            partner=self._input.partner.slug,
-            status=self._status,
-            partner_reference=self._reference,
-            detail=self._detail,
-            sent_at=self._sent_at,
-            resolved_at=self._resolved_at,
-        )

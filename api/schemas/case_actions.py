@@ -6,7 +6,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from workflows.models.case import CallbackOutcomeRequest, CloseRequest
 from workflows.models.catalog import PartnerCatalog
-from workflows.models.enums import CallbackResult
+from workflows.models.enums import CallbackResult, LegalBasis
 from workflows.models.items import AddItemsRequest, QualifiedItem
 from workflows.models.referral import ReferralRequest
 
@@ -34,6 +34,11 @@ class ReferralCreate(BaseModel):
     reason: str | None = Field(default=None, max_length=500, description="Non-personal reason")
     victim_consented: bool = Field(
         default=False, description="The victim consents now (recorded on the case)"
+    )
+    legal_basis: LegalBasis = Field(
+        default=LegalBasis.CONSENT,
+        description="`consent`, or a legal exception that needs none: `child_in_danger` (119), "
+        "`life_at_risk` (police), `illegal_content_report` (Pharos, no contact details)",
     )
 
     def request(self, requested_by: str, catalog: PartnerCatalog) -> ReferralRequest:
