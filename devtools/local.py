@@ -28,6 +28,12 @@ PORT_VARS = {
 DEFAULT_PORTS = {"temporal": 7233, "temporal_ui": 8233, "simulator": 8100, "api": 8000}
 
 
+def _ui_codec(value: str | None) -> bool:
+    """On by default (the UI decodes through the API's codec endpoint);
+    ``RELAIS_UI_CODEC=0`` turns it off."""
+    return value is None or value.strip().lower() not in ("0", "false", "no", "off")
+
+
 class ConfigError(ValueError):
     """A RELAIS_* variable that ``./dev up`` cannot use; the message names it."""
 
@@ -74,7 +80,7 @@ class LocalStack:
             root=root,
             ports=LocalPorts.from_env(env),
             data_dir=data_dir if data_dir.is_absolute() else root / data_dir,
-            ui_codec=bool(env.get("RELAIS_UI_CODEC")),
+            ui_codec=_ui_codec(env.get("RELAIS_UI_CODEC")),
             bin_dir=Path(sys.executable).parent,
             user_sets_tokens=bool(env.get("RELAIS_API_TOKENS")),
             policy_scale=env.get("RELAIS_POLICY_SCALE") or None,
@@ -208,7 +214,7 @@ class LocalStack:
         if "api" in names:
             rows.append(("API (OpenAPI)", f"{self.api_url}/docs"))
         if "api" in names and self.ui_codec:
-            rows.append(("UI codec login", f"{self.api_url}/codec/login (then reload the UI)"))
+            rows.append(("UI codec login", f"{self.api_url}/codec/login (then as it says)"))
         if "simulator" in names:
             rows.append(("Simulator", f"{self.simulator_url}/docs"))
         if self.user_sets_tokens:

@@ -31,9 +31,16 @@ def test_defaults_are_the_documented_ports() -> None:
     assert temporal[temporal.index("--ui-port") + 1] == "8233"
     assert temporal[temporal.index("--db-filename") + 1] == str(ROOT / "data" / "temporal.db")
     assert " ".join(dev_server_flags()) in " ".join(temporal)
-    assert "--ui-codec-endpoint" not in temporal
+    # The UI decodes through the API's codec endpoint unless RELAIS_UI_CODEC=0.
+    assert temporal[temporal.index("--ui-codec-endpoint") + 1] == "http://127.0.0.1:8000/codec"
     assert stack.api_url == "http://127.0.0.1:8000"
     assert stack.simulator_url == "http://127.0.0.1:8100"
+
+
+def test_ui_codec_can_be_turned_off() -> None:
+    for off in ("0", "false", "no"):
+        stack = LocalStack.from_env(ROOT, {"RELAIS_UI_CODEC": off})
+        assert "--ui-codec-endpoint" not in commands(stack)["temporal"]
 
 
 def test_ui_codec_points_the_ui_at_the_api() -> None:
