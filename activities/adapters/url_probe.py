@@ -25,8 +25,10 @@ async def probe_location(location: ItemLocation, timeout_seconds: float = 20.0) 
             timeout=timeout_seconds, follow_redirects=True, headers={"User-Agent": USER_AGENT}
         ) as client:
             response = await client.get(location.url)
-    except httpx.InvalidURL:
-        raise PermanentAdapterError("check content: the item's URL is not valid") from None
+    except (httpx.InvalidURL, httpx.UnsupportedProtocol):
+        raise PermanentAdapterError(
+            "check content: the item's URL is not a valid web URL"
+        ) from None
     except httpx.TransportError as exc:
         raise TransientAdapterError(f"check content: unreachable ({type(exc).__name__})") from exc
     if response.status_code in GONE:

@@ -37,6 +37,9 @@ async def test_openapi_documents_every_route_and_the_webhook_bodies(api: AsyncCl
         "/tasks/{task_id}/claim",
         "/audit",
         "/adapters",
+        "/adapters/validate",
+        "/adapters/{slug}/test-notice",
+        "/adapters/{slug}/test-handoff",
         "/healthz",
     } <= set(spec["paths"])
     webhook = spec["paths"]["/webhooks/platforms/{slug}"]["post"]
