@@ -39,9 +39,7 @@ def upgrade() -> None:
         sa.Column("granted_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("case_id", "subject", name=op.f("pk_case_access")),
     )
-    op.create_index(
-        "ix_case_access_subject", "case_access", ["subject", "case_id"], unique=False
-    )
+    op.create_index("ix_case_access_subject", "case_access", ["subject", "case_id"], unique=False)
 
 
 def downgrade() -> None:
