@@ -142,9 +142,11 @@ async def test_out_of_order_webhooks_do_not_move_a_referral_backwards(
         await post_partner_status(stack, "france-victimes", referral_id, "accepted")
         await post_partner_status(stack, "france-victimes", referral_id, "in_progress")
         await stack.start_worker()
+        # Read the ledger: right after a restart, queries wait for the new worker.
+        ledger = ReferralLedger(stack.database)
         accepted = await eventually(
-            lambda: referral_of(stack, case_id, referral_id),
-            lambda r: r["status"] == "accepted",
+            lambda: ledger.get(referral_id),
+            lambda r: r is not None and r.status.value == "accepted",
             what="accepted, the furthest news",
         )
-        assert accepted["resolved_at"] is not None
+        assert accepted is not None and accepted.outcome_at is not None
