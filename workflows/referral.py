@@ -43,6 +43,7 @@ AWAITING_HANDOFF = frozenset({ReferralStatus.PENDING, ReferralStatus.FAILED})
 # Patches: histories recorded before them replay the old behaviour.
 PATCH_WAIT_FOR_PHONE_HANDOFF = "referral-wait-for-phone-handoff-after-failure"
 PATCH_STATUS_ORDER = "referral-partner-status-order"
+PATCH_HAND_OVER_FIRST = "referral-hand-over-before-reporting"
 
 # How often a running handoff attempt heartbeats, so a cancellation reaches it.
 HANDOFF_HEARTBEAT_TIMEOUT = timedelta(seconds=10)
@@ -117,13 +118,18 @@ class ReferralWorkflow:
     async def _follow(self) -> None:
         state = self._state
         state.sent_at = workflow.now()
+        # Since this patch the handoff starts first: an emergency does not wait for
+        # our own bookkeeping (ledger, case timeline) to reach the partner.
+        handoff = self._start_handoff() if workflow.patched(PATCH_HAND_OVER_FIRST) else None
         await self._report(f"handing over to {self._input.partner.display_name}")
+        if handoff is None and self._manual_request is None:
+            handoff = self._start_handoff()
         deadline = handoff_deadline(self._input.policy, self._input.partner, self._input.emergency)
         receipt: HandoffReceipt | None = None
         cancelled: ActivityHandle[HandoffReceipt] | None = None
-        if self._manual_request is None:
+        if handoff is not None:
             try:
-                receipt, cancelled = await self._hand_over(deadline)
+                receipt, cancelled = await self._until_handed_over(handoff, deadline)
             except ActivityError as error:
                 await self._handoff_failed(error)
                 if not await self._wait_for_phone_handoff():
@@ -134,13 +140,8 @@ class ReferralWorkflow:
             await self._record_phone_handoff(cancelled)
         await self._wait_for_outcome()
 
-    async def _hand_over(
-        self, deadline: timedelta
-    ) -> tuple[HandoffReceipt | None, ActivityHandle[HandoffReceipt] | None]:
-        """Keeps the automatic handoff going; opens a phone-handoff task if it is
-        still not through when the deadline passes. Returns the partner's receipt,
-        or the cancelled handoff when a counsellor recorded a phone handoff first."""
-        handoff = workflow.start_activity_method(
+    def _start_handoff(self) -> ActivityHandle[HandoffReceipt]:
+        return workflow.start_activity_method(
             HandoffActivities.hand_over,
             HandoffRequest(
                 partner=self._input.partner.slug,
@@ -154,6 +155,13 @@ class ReferralWorkflow:
             cancellation_type=ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
             **partner_call(self._input.partner.retry),
         )
+
+    async def _until_handed_over(
+        self, handoff: ActivityHandle[HandoffReceipt], deadline: timedelta
+    ) -> tuple[HandoffReceipt | None, ActivityHandle[HandoffReceipt] | None]:
+        """Keeps the automatic handoff going; opens a phone-handoff task if it is
+        still not through when the deadline passes. Returns the partner's receipt,
+        or the cancelled handoff when a counsellor recorded a phone handoff first."""
 
         def through_or_phoned() -> bool:
             return handoff.done() or self._manual_request is not None
