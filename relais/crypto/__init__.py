@@ -7,4 +7,6 @@
   every payload with the key of the case it belongs to.
 - :mod:`relais.crypto.codec_server`: what the UI's codec endpoint does with a
   request, redaction included.
+- :mod:`relais.crypto.history`: recorded histories in clear, for the replay tests.
+- ``python -m relais.crypto``: a new master key, or re-wrap the case keys (rotation).
 """
