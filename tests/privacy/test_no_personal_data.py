@@ -153,8 +153,12 @@ async def test_no_personal_data_in_clear_anywhere_and_shredding_makes_it_unreada
     try:
         async with running_stack(client, tmp_path, policy=policy, database=database) as stack:
             case_id = await journey(stack)
-        histories = await raw_histories(client, case_id)
-        assert {w.split("-")[0] for w in histories} == {"case", "notice", "referral"}
+        # Visibility lags a little behind: wait until it lists the case and its children.
+        histories = await eventually(
+            lambda: raw_histories(client, case_id),
+            lambda found: {w.split("-")[0] for w in found} == {"case", "notice", "referral"},
+            what="the case, its notice and its referral listed by CaseId",
+        )
 
         # 1. Raw histories, search attributes and memos: ciphertext only.
         for workflow_id, raw in histories.items():
