@@ -26,6 +26,7 @@ from relais.settings import Settings
 from tests.privacy.chromium import Chromium, chromium_path
 from tests.support.stack import auth, running_stack
 from tests.support.temporal import temporal_cli
+from tests.support.waiting import eventually
 from workflows import search_attributes as sa
 
 pytestmark = pytest.mark.skipif(
@@ -70,6 +71,12 @@ async def test_supervisor_finds_the_case_by_filter_and_reads_its_decoded_summary
         assert opened.status_code == 201, opened.text
         case_id = opened.json()["case_id"]
         summary = f"Case {case_id[:6]} · sextortion · high urgency · parent via phone"
+        # The UI's list does not refresh by itself: open it once visibility has the case.
+        await eventually(
+            lambda: listed(env, urgent_and_open(case_id)),
+            lambda ids: f"case-{case_id}" in ids,
+            what="the case in the visibility store",
+        )
 
         codec_settings = stack.settings.model_copy(update={"ui_origins": [ui_url]})
         codec_api = create_app(
@@ -107,6 +114,16 @@ OPEN_USER_METADATA = """
 """
 
 
+def urgent_and_open(case_id: str) -> str:
+    return (
+        f'CaseUrgency IN ("high", "critical") AND CaseStatus != "closed" AND CaseId = "{case_id}"'
+    )
+
+
+async def listed(env: WorkflowEnvironment, query: str) -> list[str]:
+    return [execution.id async for execution in env.client.list_workflows(query)]
+
+
 def use_codec_with_credentials(browser: Chromium, ui_url: str, api_url: str) -> None:
     """What a supervisor does once in the UI: Codec Server -> "Use my browser
     setting", our endpoint, "Include cross-origin credentials" (stored by the UI in
@@ -126,9 +143,7 @@ def show_case(
     use_codec_with_credentials(browser, ui_url, api_url)
     browser.set_cookie(f"{api_url}/codec", COOKIE, session)
     # "Urgent and open", as docs/supervisor-ui.md gives it, narrowed to this case.
-    query = (
-        f'CaseUrgency IN ("high", "critical") AND CaseStatus != "closed" AND CaseId = "{case_id}"'
-    )
+    query = urgent_and_open(case_id)
     browser.navigate(f"{ui_url}/namespaces/default/workflows?query={urllib.parse.quote(query)}")
     browser.wait_for_text(f"case-{case_id}", "SupportCaseWorkflow")
     browser.navigate(f"{ui_url}/namespaces/default/workflows/case-{case_id}")
