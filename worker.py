@@ -20,19 +20,28 @@ from activities.case_keys import CaseKeyActivities
 from activities.case_records import CaseRecordActivities
 from activities.handoffs import HandoffActivities
 from activities.notices import NoticeActivities
+from activities.retention import RetentionActivities
 from relais.converter import key_store_of
 from relais.crypto.db_key_store import DatabaseKeyStore
 from relais.crypto.keyring import MasterKeyring
 from relais.db import Database
 from relais.db.repositories.adapter_health import AdapterHealthBook
+from relais.logs import configure_logging
+from relais.schedules import ensure_retention_schedule
 from relais.settings import Settings, get_settings
 from relais.telemetry import shutdown_tracing
 from relais.temporal_client import connect_client
 from workflows.case import SupportCaseWorkflow
 from workflows.referral import ReferralWorkflow
+from workflows.retention import RetentionPurgeWorkflow
 from workflows.takedown import TakedownWorkflow
 
-WORKFLOWS: Sequence[type] = (SupportCaseWorkflow, TakedownWorkflow, ReferralWorkflow)
+WORKFLOWS: Sequence[type] = (
+    SupportCaseWorkflow,
+    TakedownWorkflow,
+    ReferralWorkflow,
+    RetentionPurgeWorkflow,
+)
 
 log = logging.getLogger("relais.worker")
 
@@ -42,7 +51,11 @@ def activities(database: Database, registry: AdapterRegistry) -> list[Any]:
     notices = NoticeActivities(registry, health)
     handoffs = HandoffActivities(registry, health)
     records = CaseRecordActivities(database)
+    retention = RetentionActivities(database)
     return [
+        retention.schedule_purge,
+        retention.find_due_purges,
+        retention.mark_purged,
         notices.submit_notice,
         notices.fetch_notice_decision,
         notices.check_content_online,
@@ -81,6 +94,8 @@ async def run(settings: Settings) -> None:
     client = await connect_client(settings, key_store)
     registry = load_registry(settings)
     worker = build_worker(client, settings.task_queue, database, registry)
+    if await ensure_retention_schedule(client, settings.task_queue):
+        log.info("retention purge scheduled daily")
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -98,7 +113,7 @@ async def run(settings: Settings) -> None:
 
 
 def main() -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    configure_logging()
     asyncio.run(run(get_settings()))
 
 

@@ -5,6 +5,7 @@ import argparse
 import uvicorn
 
 from api.app import create_app
+from relais.logs import configure_logging
 from relais.settings import get_settings
 
 
@@ -16,9 +17,11 @@ def main(argv: list[str] | None = None) -> None:
         help="migrate the database at start (when no launcher runs Alembic first)",
     )
     args = parser.parse_args(argv)
+    configure_logging()
     settings = get_settings()
     app = create_app(settings, create_schema=args.create_schema)
-    uvicorn.run(app, host=settings.api_host, port=settings.api_port)
+    # No access log: a request line can carry a case id next to a query string.
+    uvicorn.run(app, host=settings.api_host, port=settings.api_port, access_log=False)
 
 
 if __name__ == "__main__":

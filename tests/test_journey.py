@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -20,8 +21,10 @@ from tests.support.waiting import eventually
 from workflows import names
 from workflows import search_attributes as sa
 from workflows.models.case import CaseResult
+from workflows.rules.callback_window import ALWAYS_OPEN
 from workflows.rules.policy import CasePolicy
 
+PARIS = ZoneInfo("Europe/Paris")
 INTAKE: dict[str, Any] = {
     "channel": "phone",
     "caller_role": "victim",
@@ -31,7 +34,8 @@ INTAKE: dict[str, Any] = {
     "consents": {
         "report_to_platforms": True,
         "referral_partners": ["france-victimes"],
-        "callback": {"consented": True},
+        # Any hour is safe: tests run at any time of day.
+        "callback": {"consented": True, "earliest_hour": 0, "latest_hour": 24},
     },
     "contact": {"first_name": "Lea", "phone": "+33600000000"},
 }
@@ -121,15 +125,18 @@ async def test_journey_with_production_durations(
         case_id = await open_case_with_item_and_referral(stack)
         view = await wait_for_callback_scheduled(stack, case_id)
         handle = stack.client.get_workflow_handle(names.case_workflow_id(case_id))
-        await time_skipping_env.fast_forward(handle, timedelta(hours=48, minutes=1))
-        due = await case_view(stack.api, case_id)
-        assert due["status"] == "callback_due"
-        # The callback fell due 48 h (virtual) after the last outcome, not before.
+        # The callback falls due 48 h after the last outcome, inside opening hours.
         due_at = datetime.fromisoformat(view["callback"]["due_at"])
         opened_at = datetime.fromisoformat(view["opened_at"])
         assert due_at - opened_at >= timedelta(hours=48)
-        assert await time_skipping_env.get_current_time(handle) >= due_at
+        assert 9 <= due_at.astimezone(PARIS).hour < 23
+        now = await time_skipping_env.get_current_time(handle)
+        await time_skipping_env.fast_forward(handle, due_at - now + timedelta(minutes=1))
+        due = await case_view(stack.api, case_id)
+        assert due["status"] == "callback_due"
         await close_after_callback(stack, case_id)
+        # A closed case can be reopened for 30 days; then its workflow completes.
+        await time_skipping_env.fast_forward(handle, timedelta(days=30, minutes=1))
         await assert_closed_and_visible(stack, case_id)
 
 
@@ -145,7 +152,11 @@ async def test_journey_with_short_durations(
 ) -> None:
     """On SQLite and on PostgreSQL: the projections the API lists come from the
     activities' writes to the app database."""
-    policy = CasePolicy(callback_delay=timedelta(seconds=2))
+    policy = CasePolicy(
+        callback_delay=timedelta(seconds=2),
+        opening_hours=ALWAYS_OPEN,
+        reopen_window=timedelta(seconds=1),
+    )
     async with running_stack(
         local_env.client, tmp_path, policy=policy, database=app_database
     ) as stack:

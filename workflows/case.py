@@ -9,15 +9,17 @@ of each update in :mod:`workflows.case_checks`, the children in
 :mod:`workflows.case_children`.
 """
 
+import asyncio
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from activities.case_records import CaseRecordActivities, CloseTasksRequest
+    from activities.retention import RetentionActivities, SchedulePurgeRequest
     from workflows import case_checks as checks
-    from workflows import names
+    from workflows import names, patches
     from workflows.activity_options import record_call
     from workflows.case_children import CaseChildren
     from workflows.case_state import CaseState
@@ -25,9 +27,12 @@ with workflow.unsafe.imports_passed_through():
         CallbackOutcomeRequest,
         CaseResult,
         CaseView,
+        ClaimCallbackRequest,
         CloseRequest,
         NoticeReviewRequest,
         NoticeReviewResult,
+        ReopenRequest,
+        RescheduleCallbackRequest,
         WithdrawConsentRequest,
     )
     from workflows.models.enums import (
@@ -43,6 +48,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows.models.notice import NoticeProgress
     from workflows.models.referral import ReferralOutcome, ReferralProgress, ReferralRequest
     from workflows.models.tasks import CounsellorTask
+    from workflows.rules.callback_window import NoCallbackSlot, next_callback_slot
     from workflows.rules.triage import triage
 
 
@@ -50,13 +56,19 @@ with workflow.unsafe.imports_passed_through():
 class SupportCaseWorkflow:
     @workflow.init
     def __init__(self, input: CaseInput) -> None:
-        self._state = CaseState(
-            input=input,
-            opened_at=workflow.now(),
-            catalog=input.catalog,
-            consents=input.intake.consents.model_copy(deep=True),
-        )
+        if input.carried is not None:
+            self._state = CaseState.restore(input, input.carried)
+        else:
+            self._state = CaseState(
+                input=input,
+                opened_at=workflow.now(),
+                catalog=input.catalog,
+                consents=input.intake.consents.model_copy(deep=True),
+            )
         self._children = CaseChildren(self._state, input.contact, self._child_settled)
+        if input.carried is not None:
+            self._children.items = dict(input.carried.items)
+            self._children.legal_basis = dict(input.carried.legal_basis)
         self._changes = 0
         self._close_request: CloseRequest | None = None
 
@@ -68,6 +80,14 @@ class SupportCaseWorkflow:
 
     @workflow.run
     async def run(self, input: CaseInput) -> CaseResult:
+        if input.carried is None:
+            await self._open(input)
+        await self._live()
+        await workflow.wait_condition(workflow.all_handlers_finished)
+        return self._state.result()
+
+    async def _open(self, input: CaseInput) -> None:
+        """Triage, emergency referrals first, then the case is visible."""
         state = self._state
         decision = triage(input.intake)
         state.urgency = decision.urgency
@@ -88,9 +108,23 @@ class SupportCaseWorkflow:
         self._schedule_callback()
         await self._publish()
 
+    async def _live(self) -> None:
+        """React to changes and deadlines until the case is closed for good: closed
+        and not reopened within the reopen window. Continues as new when the run's
+        history grows past its budget."""
+        state = self._state
         handled = self._changes
-        while state.closed_at is None:
-            deadline = state.next_action_at()
+        while True:
+            if state.closed_at is not None:
+                # Histories recorded before reopening existed end at closure.
+                if not workflow.patched(patches.REOPEN_WINDOW):
+                    return
+                reopen_until = state.closed_at + state.input.policy.reopen_window
+                if workflow.now() >= reopen_until:
+                    return
+                deadline: datetime | None = reopen_until
+            else:
+                deadline = state.next_action_at()
             timeout = max(deadline - workflow.now(), timedelta(0)) if deadline else None
             try:
                 await workflow.wait_condition(self._woken_since(handled), timeout=timeout)
@@ -98,17 +132,35 @@ class SupportCaseWorkflow:
                 await self._on_deadline()
             # Changes that land while we act below wake the next round at once.
             handled = self._changes
-            if self._close_request is not None:
+            if self._close_request is not None and state.closed_at is None:
                 await self._close(self._close_request)
             else:
                 self._schedule_callback()
             await self._publish()
-
-        await workflow.wait_condition(workflow.all_handlers_finished)
-        return state.result()
+            if self._history_too_long():
+                await self._continue_as_new()
 
     def _woken_since(self, handled: int) -> Callable[[], bool]:
-        return lambda: self._changes != handled or self._close_request is not None
+        return lambda: (
+            self._changes != handled
+            or (self._close_request is not None and self._state.closed_at is None)
+        )
+
+    def _history_too_long(self) -> bool:
+        info = workflow.info()
+        return (
+            info.is_continue_as_new_suggested()
+            or info.get_current_history_length() >= self._state.input.policy.history_event_budget
+        ) and self._children.can_carry_over()
+
+    async def _continue_as_new(self) -> None:
+        """Carry the whole state (open children included: they report by signal to
+        the case's workflow id, whichever run it is in) into a fresh history."""
+        await workflow.wait_condition(workflow.all_handlers_finished)
+        snapshot = self._state.snapshot().model_copy(
+            update={"items": self._children.items, "legal_basis": self._children.legal_basis}
+        )
+        workflow.continue_as_new(self._state.input.model_copy(update={"carried": snapshot}))
 
     # ---- updates -------------------------------------------------------------------------
 
@@ -116,9 +168,12 @@ class SupportCaseWorkflow:
     async def add_items(self, request: AddItemsRequest) -> AddItemsResult:
         if request.catalog is not None:
             self._state.catalog = request.catalog
-        notice_ids = [
-            await self._children.start_notice(item, request.requested_by) for item in request.items
-        ]
+        starts = [self._children.start_notice(item, request.requested_by) for item in request.items]
+        if workflow.patched(patches.CONCURRENT_CHILD_STARTS):
+            # One workflow task starts them all: 200 items do not take 200 round trips.
+            notice_ids = list(await asyncio.gather(*starts))
+        else:
+            notice_ids = [await start for start in starts]
         self._work_added()
         return AddItemsResult(notice_ids=notice_ids)
 
@@ -153,7 +208,8 @@ class SupportCaseWorkflow:
         now = workflow.now()
         cb.attempts += 1
         cb.last_result = request.result
-        cb.is_due = cb.overdue = False
+        cb.is_due = cb.overdue = cb.unclaimed_escalated = False
+        cb.claimed_by = None
         cb.due_at = None
         await self._close_tasks(TaskKind.CALLBACK_DUE)
         state.note(
@@ -174,7 +230,7 @@ class SupportCaseWorkflow:
                 )
                 state.note(now, "escalation", "callback attempts exhausted: supervisor alerted")
             else:
-                cb.due_at = now + state.input.policy.callback_attempt_spacing
+                cb.due_at = self._callback_slot(now + state.input.policy.callback_attempt_spacing)
         else:
             cb.owed = False
         if request.close_case and request.result is CallbackResult.REACHED:
@@ -188,6 +244,69 @@ class SupportCaseWorkflow:
     @record_callback_outcome.validator
     def _validate_callback_outcome(self, request: CallbackOutcomeRequest) -> None:
         self._check(checks.callback_outcome_problems(self._state, request))
+
+    @workflow.update(name=names.UPDATE_CLAIM_CALLBACK)
+    async def claim_callback(self, request: ClaimCallbackRequest) -> CaseView:
+        """One counsellor takes the callback; the others see it is taken."""
+        cb = self._state.callback
+        cb.claimed_by = request.claimed_by
+        self._state.note(workflow.now(), "callback", "callback claimed", request.claimed_by)
+        self._changes += 1
+        return self._state.view()
+
+    @claim_callback.validator
+    def _validate_claim_callback(self, request: ClaimCallbackRequest) -> None:
+        self._check(checks.claim_problems(self._state, request))
+
+    @workflow.update(name=names.UPDATE_RESCHEDULE_CALLBACK)
+    async def reschedule_callback(self, request: RescheduleCallbackRequest) -> CaseView:
+        """Move the callback (the young person asked for another time); the new time
+        is kept inside opening hours and the safe window."""
+        state, cb = self._state, self._state.callback
+        was_due = cb.is_due
+        cb.due_at = self._callback_slot(request.at)
+        cb.is_due = cb.overdue = cb.unclaimed_escalated = False
+        cb.claimed_by = None
+        cb.owed = True
+        if was_due:
+            await self._close_tasks(TaskKind.CALLBACK_DUE)
+        state.note(
+            workflow.now(),
+            "callback",
+            f"callback rescheduled to {cb.due_at.isoformat(timespec='minutes')}",
+            request.rescheduled_by,
+        )
+        self._changes += 1
+        return state.view()
+
+    @reschedule_callback.validator
+    def _validate_reschedule_callback(self, request: RescheduleCallbackRequest) -> None:
+        self._check(checks.reschedule_problems(self._state, request, workflow.now()))
+
+    @workflow.update(name=names.UPDATE_REOPEN)
+    async def reopen(self, request: ReopenRequest) -> CaseView:
+        """Within the reopen window a closed case continues, history and all."""
+        state = self._state
+        state.closed_at = None
+        state.close_reason = None
+        state.reopened += 1
+        self._close_request = None
+        state.last_outcome_at = workflow.now()
+        state.callback = state.callback.model_copy(
+            update={"owed": state.consents.callback.consented, "due_at": None}
+        )
+        state.note(
+            workflow.now(), "reopened", f"case reopened: {request.reason}", request.reopened_by
+        )
+        await self._schedule_purge(None)  # an open case is never purged
+        self._schedule_callback()
+        self._changes += 1
+        return state.view()
+
+    @reopen.validator
+    def _validate_reopen(self, request: ReopenRequest) -> None:
+        if problems := checks.reopen_problems(self._state, workflow.now()):
+            raise checks.rejection(problems)
 
     @workflow.update(name=names.UPDATE_CLOSE)
     async def close(self, request: CloseRequest) -> CaseView:
@@ -292,6 +411,8 @@ class SupportCaseWorkflow:
             )
         notice.status = progress.status
         notice.sla_breached = progress.sla_breached
+        if progress.final:  # a child started in an earlier run has no handle here
+            self._child_settled(progress.notice_id)
         self._state.note(
             progress.at, "notice", f"{progress.notice_id} ({progress.platform}): {progress.detail}"
         )
@@ -340,6 +461,9 @@ class SupportCaseWorkflow:
         return referral_id
 
     def _child_settled(self, child_id: str) -> None:
+        """A child's outcome is in (by its result, or by its final progress signal)."""
+        if child_id not in self._state.open_children:
+            return
         self._state.open_children.discard(child_id)
         self._state.last_outcome_at = workflow.now()
         self._changes += 1
@@ -357,7 +481,20 @@ class SupportCaseWorkflow:
         if state.closed_at or not cb.owed or cb.due_at or state.open_children:
             return
         assert state.last_outcome_at is not None
-        cb.due_at = state.last_outcome_at + state.input.policy.callback_delay
+        cb.due_at = self._callback_slot(state.last_outcome_at + state.input.policy.callback_delay)
+
+    def _callback_slot(self, not_before: datetime) -> datetime:
+        """The first moment inside opening hours and the young person's safe window."""
+        state = self._state
+        try:
+            return next_callback_slot(
+                not_before,
+                state.input.policy.opening_hours,
+                state.consents.callback.safe_window(),
+            )
+        except NoCallbackSlot as exc:
+            state.note(workflow.now(), "callback", f"no callback slot: {exc}; kept as asked")
+            return not_before
 
     async def _on_deadline(self) -> None:
         state, cb = self._state, self._state.callback
@@ -365,14 +502,30 @@ class SupportCaseWorkflow:
         if cb.due_at is None or now < cb.due_at:
             return
         if not cb.is_due:
-            cb.is_due = True
-            state.note(now, "callback", f"callback attempt {cb.attempts + 1} is due")
+            # The task first: when the case says "due", the queue lists it.
             await self._open_task(
                 TaskKind.CALLBACK_DUE,
                 f"Call back the young person of case {state.case_id} (attempt {cb.attempts + 1})",
                 suffix=f"callback-{cb.attempts + 1}",
             )
-        elif not cb.overdue:
+            cb.is_due = True
+            state.note(now, "callback", f"callback attempt {cb.attempts + 1} is due")
+            return
+        policy = state.input.policy
+        if (
+            cb.claimed_by is None
+            and not cb.unclaimed_escalated
+            and now >= cb.due_at + policy.callback_claim_within
+        ):
+            cb.unclaimed_escalated = True
+            state.note(now, "escalation", "callback unclaimed: supervisor alerted")
+            await self._open_task(
+                TaskKind.SUPERVISOR_ESCALATION,
+                f"Callback of case {state.case_id} is due and nobody has claimed it",
+                for_role="supervisor",
+                suffix=f"callback-unclaimed-{cb.attempts + 1}",
+            )
+        if not cb.overdue and now >= cb.due_at + policy.callback_overdue_after:
             cb.overdue = True
             state.note(now, "escalation", "callback overdue: supervisor alerted")
             await self._open_task(
@@ -393,6 +546,14 @@ class SupportCaseWorkflow:
         state.callback.is_due = False
         state.note(now, "closed", f"case closed: {request.reason}", request.closed_by)
         await self._close_tasks(TaskKind.CALLBACK_DUE)
+        if workflow.patched(patches.RETENTION_SCHEDULE):
+            await self._schedule_purge(now + state.input.policy.retention)
+
+    async def _schedule_purge(self, purge_after: datetime | None) -> None:
+        await self._record(
+            RetentionActivities.schedule_purge,
+            SchedulePurgeRequest(case_id=self._state.case_id, purge_after=purge_after),
+        )
 
     # ---- effects -------------------------------------------------------------------------
 

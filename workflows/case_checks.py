@@ -2,13 +2,17 @@
 state and the request. Each problem names the offending field, so the counsellor
 reads why (the API returns them as a 422)."""
 
+from datetime import datetime, timedelta
+
 from temporalio.exceptions import ApplicationError
 
 from workflows.case_state import CaseState
 from workflows.models.case import (
     CallbackOutcomeRequest,
+    ClaimCallbackRequest,
     CloseRequest,
     NoticeReviewRequest,
+    RescheduleCallbackRequest,
     WithdrawConsentRequest,
 )
 from workflows.models.enums import CallbackResult, ConsentScope, NoticeStatus, ReviewChoice
@@ -18,6 +22,7 @@ from workflows.rules.referral_rules import referral_basis_problems
 from workflows.rules.validation import item_problems
 
 PHAROS = "pharos"
+MAX_RESCHEDULE = timedelta(days=60)
 REVIEWABLE = frozenset({NoticeStatus.REFUSED, NoticeStatus.STILL_ONLINE})
 
 
@@ -104,4 +109,35 @@ def withdraw_problems(state: CaseState, request: WithdrawConsentRequest) -> list
         return ["scope: no consent to report to platforms was given"]
     elif request.scope is ConsentScope.CALLBACK and not consents.callback.consented:
         return ["scope: no consent to a callback was given"]
+    return []
+
+
+def claim_problems(state: CaseState, request: ClaimCallbackRequest) -> list[str]:
+    cb = state.callback
+    if not cb.is_due:
+        return ["callback: no callback is due on this case"]
+    if cb.claimed_by is not None and cb.claimed_by != request.claimed_by:
+        return [f"callback: already claimed by {cb.claimed_by}"]
+    return []
+
+
+def reschedule_problems(
+    state: CaseState, request: RescheduleCallbackRequest, now: datetime
+) -> list[str]:
+    if not state.consents.callback.consented:
+        return ["at: the young person did not consent to a callback"]
+    if request.at.tzinfo is None:
+        return ["at: give a time zone (e.g. 2026-11-24T18:00:00+01:00)"]
+    if request.at <= now:
+        return ["at: must be in the future"]
+    if request.at > now + MAX_RESCHEDULE:
+        return [f"at: at most {MAX_RESCHEDULE.days} days ahead"]
+    return []
+
+
+def reopen_problems(state: CaseState, now: datetime) -> list[str]:
+    if state.closed_at is None:
+        return ["case_id: the case is open"]
+    if now >= state.closed_at + state.input.policy.reopen_window:
+        return ["case_id: the reopen window has passed; open a new case"]
     return []

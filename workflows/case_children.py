@@ -10,7 +10,7 @@ from temporalio.exceptions import ChildWorkflowError
 from temporalio.workflow import ParentClosePolicy
 
 with workflow.unsafe.imports_passed_through():
-    from workflows import names
+    from workflows import names, patches
     from workflows.case_state import CaseState
     from workflows.models.catalog import AdapterInfo
     from workflows.models.enums import LegalBasis, NoticeStatus, ReferralStatus
@@ -31,6 +31,8 @@ class CaseChildren:
         self._contact = contact
         self._on_settled = on_settled
         self._tasks: dict[str, asyncio.Task[None]] = {}
+        # Children that close with this run (started before ABANDON_CHILDREN existed).
+        self._bound: set[str] = set()
         # Personal data stays here, behind the payload codec, never in CaseState's views.
         self.items: dict[str, QualifiedItem] = {}
         self.legal_basis: dict[str, LegalBasis] = {}
@@ -64,7 +66,7 @@ class CaseChildren:
             id=names.notice_workflow_id(notice_id),
             static_summary=f"{'Appeal' if appeal_of else 'Notice'} {notice_id} to "
             f"{platform.display_name} ({item.legal_qualification.value})",
-            parent_close_policy=ParentClosePolicy.REQUEST_CANCEL,
+            parent_close_policy=self._close_policy(notice_id),
         )
         state.note(
             workflow.now(), "notice", f"{notice_id}: notice to {platform.slug} started", actor
@@ -120,7 +122,7 @@ class CaseChildren:
             id=names.referral_workflow_id(referral_id),
             static_summary=f"Referral {referral_id} to {partner.display_name}"
             + (" (emergency)" if emergency else ""),
-            parent_close_policy=ParentClosePolicy.REQUEST_CANCEL,
+            parent_close_policy=self._close_policy(referral_id),
         )
         state.note(
             workflow.now(),
@@ -129,6 +131,20 @@ class CaseChildren:
             actor,
         )
         self._tasks[referral_id] = asyncio.create_task(self._follow_referral(referral_id, handle))
+
+    def _close_policy(self, child_id: str) -> ParentClosePolicy:
+        """Children outlive a run, so the case can continue as new with notices still
+        open; closing the case cancels them explicitly (``cancel``)."""
+        if workflow.patched(patches.ABANDON_CHILDREN):
+            return ParentClosePolicy.ABANDON
+        self._bound.add(child_id)
+        return ParentClosePolicy.REQUEST_CANCEL
+
+    def can_carry_over(self) -> bool:
+        """Whether the open children can follow the case into its next run: notices
+        report their end by signal; referrals (for now) only by their result."""
+        open_children = self._state.open_children
+        return not (self._bound & open_children) and not self._state.open_referrals()
 
     async def cancel(self, child_ids: list[str]) -> None:
         """Ask children to stop and wait until each has reported its last state."""

@@ -11,23 +11,14 @@ from relais.db.records import CaseRecord
 from workflows import search_attributes as sa
 from workflows.models.case import CallbackView, CaseResult, CaseView, TimelineEntry
 from workflows.models.catalog import PartnerCatalog
-from workflows.models.enums import CallbackResult, CaseStatus, Urgency
+from workflows.models.enums import CaseStatus, Urgency
 from workflows.models.intake import CaseInput, Consents
 from workflows.models.notice import NoticeOutcome
 from workflows.models.referral import ReferralOutcome
+from workflows.models.snapshot import CallbackState, CaseSnapshot
 from workflows.rules.hash_routes import hash_routes
 
 MAX_TIMELINE = 500
-
-
-@dataclass
-class CallbackState:
-    owed: bool = False  # a callback is to be made once the pending work settles
-    due_at: datetime | None = None
-    is_due: bool = False
-    overdue: bool = False
-    attempts: int = 0
-    last_result: CallbackResult | None = None
 
 
 @dataclass
@@ -45,11 +36,53 @@ class CaseState:
     timeline: list[TimelineEntry] = field(default_factory=list)
     closed_at: datetime | None = None
     close_reason: str | None = None
+    reopened: int = 0
     version: int = 0
+    runs: int = 1
 
     @property
     def case_id(self) -> str:
         return self.input.case_id
+
+    def snapshot(self) -> CaseSnapshot:
+        return CaseSnapshot(
+            opened_at=self.opened_at,
+            urgency=self.urgency,
+            catalog=self.catalog,
+            consents=self.consents,
+            notices=self.notices,
+            referrals=self.referrals,
+            open_children=sorted(self.open_children),
+            callback=self.callback,
+            last_outcome_at=self.last_outcome_at,
+            timeline=self.timeline,
+            closed_at=self.closed_at,
+            close_reason=self.close_reason,
+            reopened=self.reopened,
+            version=self.version,
+            runs=self.runs,
+        )
+
+    @classmethod
+    def restore(cls, input: CaseInput, snapshot: CaseSnapshot) -> "CaseState":
+        return cls(
+            input=input,
+            opened_at=snapshot.opened_at,
+            urgency=snapshot.urgency,
+            catalog=snapshot.catalog,
+            consents=snapshot.consents,
+            notices=snapshot.notices,
+            referrals=snapshot.referrals,
+            open_children=set(snapshot.open_children),
+            callback=snapshot.callback,
+            last_outcome_at=snapshot.last_outcome_at,
+            timeline=snapshot.timeline,
+            closed_at=snapshot.closed_at,
+            close_reason=snapshot.close_reason,
+            reopened=snapshot.reopened,
+            version=snapshot.version,
+            runs=snapshot.runs + 1,
+        )
 
     def note(self, at: datetime, kind: str, detail: str, actor: str | None = None) -> None:
         self.timeline.append(TimelineEntry(at=at, kind=kind, detail=detail, actor=actor))
@@ -70,24 +103,28 @@ class CaseState:
             return CaseStatus.AWAITING_PLATFORM
         if self.open_referrals():
             return CaseStatus.AWAITING_PARTNER
-        if self.callback.due_at is not None:
+        if self.callback.due_at is not None or self.callback.owed:
+            # owed without a date: the case plans it the moment it next runs
             return CaseStatus.CALLBACK_SCHEDULED
         return CaseStatus.AWAITING_CLOSURE
 
     def next_action_at(self) -> datetime | None:
         """When the case itself will act next without being asked (callback due or
         overdue); None when it only waits for people or children."""
-        cb = self.callback
+        cb, policy = self.callback, self.input.policy
         if self.closed_at is not None or cb.due_at is None:
             return None
         if not cb.is_due:
             return cb.due_at
+        deadlines = []
+        if cb.claimed_by is None and not cb.unclaimed_escalated:
+            deadlines.append(cb.due_at + policy.callback_claim_within)
         if not cb.overdue:
-            return cb.due_at + self.input.policy.callback_overdue_after
-        return None
+            deadlines.append(cb.due_at + policy.callback_overdue_after)
+        return min(deadlines, default=None)
 
     def sla_breached(self) -> bool:
-        return self.callback.overdue or any(n.sla_breached for n in self.notices.values())
+        return self.callback.escalated() or any(n.sla_breached for n in self.notices.values())
 
     def platforms(self) -> list[str]:
         return sorted({n.platform for n in self.notices.values()})
@@ -105,6 +142,7 @@ class CaseState:
             sa.CASE_PLATFORMS.value_set(self.platforms()),
             sa.CASE_PARTNERS.value_set(self.partners()),
             sa.SLA_BREACHED.value_set(self.sla_breached()),
+            sa.CALLBACK_OVERDUE.value_set(self.callback.escalated()),
             sa.NEXT_ACTION_AT.value_set(next_at) if next_at else sa.NEXT_ACTION_AT.value_unset(),
         ]
 
@@ -136,6 +174,7 @@ class CaseState:
                 "",
                 f"**Callback:** due {cb.due_at.isoformat(timespec='minutes')}, attempt "
                 f"{cb.attempts + 1} of {self.input.policy.callback_max_attempts}"
+                + (f" · claimed by {cb.claimed_by}" if cb.claimed_by else " · **unclaimed**")
                 + (" · **overdue**" if cb.overdue else ""),
             ]
         if self.timeline:
@@ -161,12 +200,15 @@ class CaseState:
                 attempts=cb.attempts,
                 max_attempts=self.input.policy.callback_max_attempts,
                 last_result=cb.last_result,
-                overdue=cb.overdue,
+                overdue=cb.escalated(),
+                claimed_by=cb.claimed_by,
             ),
             next_action_at=self.next_action_at(),
             sla_breached=self.sla_breached(),
             hash_routes=hash_routes(list(self.input.intake.categories), self.input.intake.age_band),
             timeline=list(self.timeline),
+            reopened=self.reopened,
+            runs=self.runs,
         )
 
     def record(self, now: datetime) -> CaseRecord:

@@ -6,6 +6,7 @@ The API refers to workflows by these names rather than importing workflow code.
 SUPPORT_CASE_WORKFLOW = "SupportCaseWorkflow"
 TAKEDOWN_WORKFLOW = "TakedownWorkflow"
 REFERRAL_WORKFLOW = "ReferralWorkflow"
+RETENTION_PURGE_WORKFLOW = "RetentionPurgeWorkflow"
 
 # SupportCaseWorkflow
 UPDATE_ADD_ITEMS = "add_items"  # AddItemsRequest -> AddItemsResult
@@ -14,6 +15,9 @@ UPDATE_RECORD_CALLBACK_OUTCOME = "record_callback_outcome"  # CallbackOutcomeReq
 UPDATE_CLOSE = "close"  # CloseRequest -> CaseView
 UPDATE_REVIEW_NOTICE = "review_notice"  # NoticeReviewRequest -> NoticeReviewResult
 UPDATE_WITHDRAW_CONSENT = "withdraw_consent"  # WithdrawConsentRequest -> CaseView
+UPDATE_CLAIM_CALLBACK = "claim_callback"  # ClaimCallbackRequest -> CaseView
+UPDATE_RESCHEDULE_CALLBACK = "reschedule_callback"  # RescheduleCallbackRequest -> CaseView
+UPDATE_REOPEN = "reopen"  # ReopenRequest -> CaseView
 QUERY_VIEW = "view"  # -> CaseView
 SIGNAL_NOTICE_PROGRESS = "notice_progress"  # NoticeProgress (from TakedownWorkflow)
 SIGNAL_REFERRAL_PROGRESS = "referral_progress"  # ReferralProgress (from ReferralWorkflow)

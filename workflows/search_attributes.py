@@ -14,6 +14,7 @@ CASE_PLATFORMS = SearchAttributeKey.for_keyword_list("CasePlatforms")
 CASE_PARTNERS = SearchAttributeKey.for_keyword_list("CasePartners")
 NEXT_ACTION_AT = SearchAttributeKey.for_datetime("NextActionAt")
 SLA_BREACHED = SearchAttributeKey.for_bool("SlaBreached")
+CALLBACK_OVERDUE = SearchAttributeKey.for_bool("CallbackOverdue")
 NOTICE_STATUS = SearchAttributeKey.for_keyword("NoticeStatus")
 REFERRAL_STATUS = SearchAttributeKey.for_keyword("ReferralStatus")
 
@@ -26,6 +27,7 @@ ALL: tuple[SearchAttributeKey, ...] = (  # type: ignore[type-arg]
     CASE_PARTNERS,
     NEXT_ACTION_AT,
     SLA_BREACHED,
+    CALLBACK_OVERDUE,
     NOTICE_STATUS,
     REFERRAL_STATUS,
 )

@@ -19,7 +19,7 @@ with workflow.unsafe.imports_passed_through():
     from activities.case_records import CaseRecordActivities
     from activities.notices import NoticeActivities
     from relais.db.records import NoticeRecord
-    from workflows import names
+    from workflows import names, patches
     from workflows import search_attributes as sa
     from workflows.activity_options import partner_call, record_call
     from workflows.models.enums import Decision, DeliveryMode, NoticeStatus, TaskKind
@@ -78,6 +78,8 @@ class TakedownWorkflow:
             self._status = NoticeStatus.CANCELLED
             self._resolved_at = workflow.now()
             await self._report("notice cancelled")
+        if workflow.patched(patches.FINAL_PROGRESS):
+            await self._tell_case("notice settled", final=True)
         return self._outcome()
 
     async def _follow(self) -> None:
@@ -284,16 +286,21 @@ class TakedownWorkflow:
             summary="record notice in the ledger",
             **record_call(self._input.policy),
         )
+        await self._tell_case(detail)
+
+    async def _tell_case(self, detail: str, final: bool = False) -> None:
+        """Progress to the case, by workflow id: whichever run of it is current."""
         parent = self._input.parent_workflow_id
         if parent:
             progress = NoticeProgress(
                 notice_id=self._input.notice_id,
                 platform=self._input.platform.slug,
                 status=self._status,
-                at=now,
+                at=workflow.now(),
                 sla_breached=self._sla_breached,
                 detail=detail,
                 outcome=self._outcome(),
+                final=final,
             )
             try:
                 await workflow.get_external_workflow_handle(parent).signal(

@@ -31,9 +31,12 @@ from api.services.rejections import problems_from
 from workflows.models.case import (
     CallbackOutcomeRequest,
     CaseView,
+    ClaimCallbackRequest,
     CloseRequest,
     NoticeReviewRequest,
     NoticeReviewResult,
+    ReopenRequest,
+    RescheduleCallbackRequest,
     WithdrawConsentRequest,
 )
 from workflows.models.items import AddItemsRequest, AddItemsResult
@@ -41,9 +44,12 @@ from workflows.models.referral import ReferralOutcome, ReferralRequest
 from workflows.names import (
     QUERY_VIEW,
     UPDATE_ADD_ITEMS,
+    UPDATE_CLAIM_CALLBACK,
     UPDATE_CLOSE,
     UPDATE_RECORD_CALLBACK_OUTCOME,
+    UPDATE_REOPEN,
     UPDATE_REQUEST_REFERRAL,
+    UPDATE_RESCHEDULE_CALLBACK,
     UPDATE_REVIEW_NOTICE,
     UPDATE_WITHDRAW_CONSENT,
     case_workflow_id,
@@ -146,6 +152,26 @@ class CaseCommands:
             request,
             CaseView,
             update_id("consent", request.withdrawn_by, key),
+        )
+
+    async def claim_callback(self, case_id: str, request: ClaimCallbackRequest) -> CaseView:
+        # Claiming is idempotent in itself: the same counsellor may claim again.
+        return await self._update(case_id, UPDATE_CLAIM_CALLBACK, request, CaseView, None)
+
+    async def reschedule_callback(
+        self, case_id: str, request: RescheduleCallbackRequest, key: str | None
+    ) -> CaseView:
+        return await self._update(
+            case_id,
+            UPDATE_RESCHEDULE_CALLBACK,
+            request,
+            CaseView,
+            update_id("reschedule", request.rescheduled_by, key),
+        )
+
+    async def reopen(self, case_id: str, request: ReopenRequest, key: str | None) -> CaseView:
+        return await self._update(
+            case_id, UPDATE_REOPEN, request, CaseView, update_id("reopen", request.reopened_by, key)
         )
 
     async def _update(

@@ -236,3 +236,16 @@ class CaseAccessRow(Base):
     granted_at: Mapped[datetime]
 
     __table_args__ = (Index("ix_case_access_subject", "subject", "case_id"),)
+
+
+class CaseRetentionRow(Base):
+    """When a closed case's personal data is to be purged, and when it was.
+    ``purge_after`` is cleared while a case is reopened."""
+
+    __tablename__ = "case_retention"
+
+    case_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    purge_after: Mapped[datetime | None]
+    purged_at: Mapped[datetime | None]
+
+    __table_args__ = (Index("ix_case_retention_purge_after", "purge_after"),)

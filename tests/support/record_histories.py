@@ -15,14 +15,22 @@ from pathlib import Path
 
 from temporalio.client import Client
 
+from tests.support.history_files import decoded
 from tests.support.stack import Stack, auth, running_stack
 from tests.support.temporal import start_local_server
 from tests.support.waiting import eventually
 from workflows import names
+from workflows.rules.callback_window import ALWAYS_OPEN
 from workflows.rules.policy import CasePolicy
 
 HISTORIES = Path(__file__).resolve().parent.parent / "histories"
-POLICY = CasePolicy(callback_delay=timedelta(seconds=1))
+# One folder per recording: older ones stay, they are the cases already running.
+SCENARIO = "journey-2-reopen-window"
+POLICY = CasePolicy(
+    callback_delay=timedelta(seconds=1),
+    opening_hours=ALWAYS_OPEN,
+    reopen_window=timedelta(seconds=1),
+)
 INTAKE = {
     "channel": "phone",
     "caller_role": "victim",
@@ -32,7 +40,7 @@ INTAKE = {
     "consents": {
         "report_to_platforms": True,
         "referral_partners": ["france-victimes"],
-        "callback": {"consented": True},
+        "callback": {"consented": True, "earliest_hour": 0, "latest_hour": 24},
     },
     "contact": {"first_name": "Recorded", "phone": "+33600000000"},
 }
@@ -83,6 +91,8 @@ async def save(client: Client, scenario: str, case_id: str) -> None:
             ids.append(execution.id)
     for workflow_id in ids:
         history = await client.get_workflow_handle(workflow_id).fetch_history()
+        assert client.data_converter.payload_codec is not None
+        history = await decoded(history, client.data_converter.payload_codec)
         kind = workflow_id.split("-", 1)[0]
         suffix = workflow_id.rsplit("-", 1)[-1] if kind != "case" else "case"
         (folder / f"{kind}-{suffix}.json").write_text(history.to_json())
@@ -97,7 +107,7 @@ async def main() -> None:
                 await eventually(
                     lambda: _count(env.client, case_id), lambda n: n >= 4, what="visibility"
                 )
-                await save(env.client, "journey", case_id)
+                await save(env.client, SCENARIO, case_id)
     finally:
         await env.shutdown()
 

@@ -7,6 +7,7 @@ from typing import Any
 from tests.support.stack import Stack, auth
 from tests.support.waiting import eventually
 from tests.test_journey import INTAKE, ITEM, case_view
+from workflows.rules.callback_window import ALWAYS_OPEN
 from workflows.rules.policy import CasePolicy
 
 SHORT = CasePolicy(
@@ -15,6 +16,7 @@ SHORT = CasePolicy(
     decision_poll_max_interval=timedelta(seconds=1),
     referral_poll_interval=timedelta(milliseconds=300),
     verification_retry_interval=timedelta(milliseconds=300),
+    opening_hours=ALWAYS_OPEN,
 )
 
 

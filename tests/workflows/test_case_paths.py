@@ -14,12 +14,14 @@ from relais.db import TaskBoard
 from tests.support.stack import Stack, auth, running_stack
 from tests.support.waiting import eventually
 from tests.test_journey import INTAKE, ITEM, case_view
+from workflows.rules.callback_window import ALWAYS_OPEN
 from workflows.rules.policy import CasePolicy
 
 SHORT = CasePolicy(
     callback_delay=timedelta(seconds=30),
     decision_poll_interval=timedelta(milliseconds=300),
     decision_poll_max_interval=timedelta(seconds=1),
+    opening_hours=ALWAYS_OPEN,
 )
 
 

@@ -55,6 +55,20 @@ class WithdrawConsentRequest(BaseModel):
     withdrawn_by: str
 
 
+class ClaimCallbackRequest(BaseModel):
+    claimed_by: str
+
+
+class RescheduleCallbackRequest(BaseModel):
+    at: datetime = Field(description="When to call; moved into opening hours and the safe window")
+    rescheduled_by: str
+
+
+class ReopenRequest(BaseModel):
+    reopened_by: str
+    reason: str = Field(min_length=1, max_length=200)
+
+
 class TimelineEntry(BaseModel):
     at: datetime
     kind: str
@@ -67,7 +81,8 @@ class CallbackView(BaseModel):
     attempts: int = 0
     max_attempts: int = 3
     last_result: CallbackResult | None = None
-    overdue: bool = False
+    overdue: bool = Field(default=False, description="Overdue or unclaimed: escalated")
+    claimed_by: str | None = None
 
 
 class CaseView(BaseModel):
@@ -88,6 +103,8 @@ class CaseView(BaseModel):
         default_factory=list, description="Hash-blocking services that fit this case"
     )
     timeline: list[TimelineEntry] = Field(default_factory=list)
+    reopened: int = 0
+    runs: int = Field(default=1, description="Runs of the case workflow (continue-as-new)")
 
 
 class CaseResult(BaseModel):

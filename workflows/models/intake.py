@@ -1,10 +1,13 @@
 """What a counsellor records at first contact."""
 
+from datetime import time
+
 from pydantic import BaseModel, Field
 
 from workflows.models.catalog import PartnerCatalog
 from workflows.models.enums import AgeBand, CallerRole, Category, Channel, RiskFlag
 from workflows.models.personal import ContactDetails
+from workflows.rules.callback_window import SafeWindow
 from workflows.rules.policy import CasePolicy
 
 
@@ -13,6 +16,12 @@ class CallbackConsent(BaseModel):
     earliest_hour: int = Field(default=9, ge=0, le=23, description="Safe window start (local)")
     latest_hour: int = Field(default=23, ge=1, le=24, description="Safe window end (local)")
     weekdays_only: bool = False
+
+    def safe_window(self) -> SafeWindow:
+        latest = time(23, 59, 59) if self.latest_hour == 24 else time(self.latest_hour)
+        return SafeWindow(
+            earliest=time(self.earliest_hour), latest=latest, weekdays_only=self.weekdays_only
+        )
 
 
 class Consents(BaseModel):
@@ -46,3 +55,12 @@ class CaseInput(BaseModel):
     contact: ContactDetails = Field(default_factory=ContactDetails)
     policy: CasePolicy = Field(default_factory=CasePolicy)
     catalog: PartnerCatalog = Field(default_factory=PartnerCatalog)
+    carried: "CaseSnapshot | None" = Field(
+        default=None, description="State carried over from the previous run (continue-as-new)"
+    )
+
+
+# At the bottom: the snapshot refers back to this module's models.
+from workflows.models.snapshot import CaseSnapshot  # noqa: E402
+
+CaseInput.model_rebuild()

@@ -83,3 +83,4 @@ class NoticeProgress(BaseModel):
     outcome: NoticeOutcome | None = Field(
         default=None, description="The notice as it stands (absent in older histories)"
     )
+    final: bool = Field(default=False, description="The notice's last word: it is settled")

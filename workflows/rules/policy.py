@@ -6,7 +6,9 @@ The API builds it from settings and passes it in each workflow's input, so a tes
 
 from datetime import timedelta
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
+
+from workflows.rules.callback_window import OpeningHours
 
 _NOT_SCALED = frozenset({"record_timeout", "record_retry_max_interval"})
 
@@ -50,10 +52,31 @@ class CasePolicy(BaseModel):
     callback_overdue_after: timedelta = Field(
         default=timedelta(hours=24), description="A due callback not answered escalates"
     )
+    callback_claim_within: timedelta = Field(
+        default=timedelta(hours=2), description="A due callback nobody claimed escalates"
+    )
+    opening_hours: OpeningHours = Field(default_factory=OpeningHours)
+
+    # Closure and retention
+    reopen_window: timedelta = Field(
+        default=timedelta(days=30), description="A closed case can be reopened for this long"
+    )
+    retention: timedelta = Field(
+        default=timedelta(days=365), description="Personal data is purged this long after closure"
+    )
+
+    # Long life: continue-as-new before a run's history grows past this many events
+    history_event_budget: int = Field(default=800, ge=100)
 
     # Activities that touch our own database
     record_timeout: timedelta = timedelta(seconds=30)
     record_retry_max_interval: timedelta = timedelta(minutes=1)
+
+    @model_validator(mode="after")
+    def _retention_outlives_reopening(self) -> "CasePolicy":
+        if self.retention < self.reopen_window:
+            raise ValueError("retention must be at least the reopen window")
+        return self
 
     def scaled(self, factor: float) -> "CasePolicy":
         """The same journey with every waiting time multiplied by ``factor`` (for
