@@ -27,6 +27,7 @@ from relais.crypto.keyring import MasterKeyring
 from relais.db import Database
 from relais.db.repositories.adapter_health import AdapterHealthBook
 from relais.logs import configure_logging
+from relais.namespace_setup import ensure_search_attributes
 from relais.schedules import ensure_retention_schedule
 from relais.settings import Settings, get_settings
 from relais.telemetry import shutdown_tracing
@@ -93,6 +94,8 @@ async def run(settings: Settings) -> None:
     key_store = DatabaseKeyStore(database, keyring, cache_seconds=settings.key_cache_seconds)
     client = await connect_client(settings, key_store)
     registry = load_registry(settings)
+    if added := await ensure_search_attributes(client):
+        log.info("search attributes added to the namespace: %s", ", ".join(added))
     worker = build_worker(client, settings.task_queue, database, registry)
     if await ensure_retention_schedule(client, settings.task_queue):
         log.info("retention purge scheduled daily")
