@@ -22,8 +22,10 @@ async def ensure_search_attributes(client: Client) -> list[str]:
         ListSearchAttributesRequest(namespace=client.namespace)
     )
     present = set(known.custom_attributes) | set(known.system_attributes)
-    missing = {
-        key.name: key.indexed_value_type for key in search_attributes.ALL if key.name not in present
+    missing: dict[str, IndexedValueType.ValueType] = {
+        key.name: IndexedValueType.ValueType(int(key.indexed_value_type))
+        for key in search_attributes.ALL
+        if key.name not in present
     }
     if missing:
         await client.operator_service.add_search_attributes(
