@@ -6,7 +6,8 @@ Each scenario runs on a fresh dev server with the whole stack and writes the
 history of its referral workflows to ``tests/histories/<scenario>/``. The
 ``referral_deadline_then_ack`` and ``referral_failed`` histories were recorded with
 the code before phone handoffs existed (commit 7249345): they stand for referrals
-running in production when that change shipped.
+running in production when that change shipped. Payloads are saved decoded: the
+replayer has none of the recording process's case keys.
 """
 
 import asyncio
@@ -24,6 +25,7 @@ from tests.referrals.support import (
     record_phone_handoff,
     refer,
 )
+from tests.support.history_files import decoded
 from tests.support.stack import Stack, running_stack
 from tests.support.temporal import start_local_server
 from tests.support.waiting import eventually
@@ -128,6 +130,9 @@ async def record(scenario: str) -> None:
                 referral_id = await SCENARIOS[scenario](stack)
                 handle = env.client.get_workflow_handle(names.referral_workflow_id(referral_id))
                 history = await handle.fetch_history()
+                codec = env.client.data_converter.payload_codec
+                assert codec is not None
+                history = await decoded(history, codec)  # replayable without our keys
                 folder = HISTORIES / scenario
                 folder.mkdir(parents=True, exist_ok=True)
                 (folder / "referral-r1.json").write_text(history.to_json())
