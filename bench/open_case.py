@@ -1,0 +1,83 @@
+"""Open-case latency at a fixed request rate, next to a bare ``start_workflow``.
+
+Relais' ``POST /cases`` (API process: validation, case key in the app database,
+start of the case workflow with its encrypted input) against the SDK's bare
+``start_workflow`` of a two-activity workflow, on the same dev server (SQLite file),
+each at the same fixed rate (an open loop: requests go out on schedule whether or
+not the earlier ones have answered).
+
+    .venv/bin/python -m bench.open_case                 # 10/s for 20 s
+    .venv/bin/python -m bench.open_case --rate 20 --seconds 30
+"""
+
+import argparse
+import asyncio
+import json
+import sys
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from bench.common import Bench, bench_stack, intake, print_table, spread
+
+
+async def at_rate(call: Callable[[], Awaitable[Any]], rate: float, seconds: float) -> list[float]:
+    """Call ``call`` ``rate`` times a second for ``seconds``: each call's milliseconds."""
+    latencies: list[float] = []
+
+    async def one() -> None:
+        started = time.perf_counter()
+        await call()
+        latencies.append((time.perf_counter() - started) * 1000)
+
+    tasks = []
+    begin = time.perf_counter()
+    for n in range(int(rate * seconds)):
+        delay = begin + n / rate - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        tasks.append(asyncio.create_task(one()))
+    await asyncio.gather(*tasks)
+    return latencies
+
+
+async def measure(bench: Bench, rate: float, seconds: float) -> dict[str, Any]:
+    body = intake()
+    for _ in range(5):  # warm up both paths
+        await bench.open_case(body)
+        await bench.bare_start()
+    relais = await at_rate(lambda: bench.open_case(body), rate, seconds)
+    bare = await at_rate(bench.bare_start, rate, seconds)
+    return {
+        "rate_per_second": rate,
+        "requests": len(relais),
+        "relais_ms": spread(relais),
+        "bare_ms": spread(bare),
+    }
+
+
+async def run(rate: float, seconds: float, keep: str | None) -> dict[str, Any]:
+    async with bench_stack(keep=keep) as bench:
+        return await measure(bench, rate, seconds)
+
+
+def main(argv: list[str]) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rate", type=float, default=10.0, help="requests a second (10)")
+    parser.add_argument("--seconds", type=float, default=20.0, help="for how long (20)")
+    parser.add_argument("--keep", help="folder to keep logs and databases in")
+    args = parser.parse_args(argv)
+    result = asyncio.run(run(args.rate, args.seconds, args.keep))
+    r, b = result["relais_ms"], result["bare_ms"]
+    print_table(
+        f"open case at {args.rate:g}/s for {args.seconds:g} s ({result['requests']} each)",
+        [
+            ("POST /cases", f"p50 {r['p50']} ms, p99 {r['p99']} ms, max {r['max']} ms"),
+            ("bare start_workflow", f"p50 {b['p50']} ms, p99 {b['p99']} ms, max {b['max']} ms"),
+        ],
+    )
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,105 @@
+"""Open cases parked on timers: worker memory and history events per case.
+
+Opens ``--cases`` cases whose next step is a callback in 48 h (production
+durations), waits until the worker has parked every one of them on its timer, then
+reads the worker process's resident memory (before and after) and the number of
+history events of a sample of cases. The bare line: history events of the bare
+two-activity workflow.
+
+    .venv/bin/python -m bench.parked                    # 1,000 cases
+    .venv/bin/python -m bench.parked --cases 10000
+"""
+
+import argparse
+import asyncio
+import json
+import statistics
+import sys
+from typing import Any
+
+from temporalio.api.enums.v1 import EventType
+
+from bench.common import Bench, bench_stack, intake, print_table
+from workflows import names
+
+
+async def events(bench: Bench, workflow_id: str) -> list[int]:
+    history = await bench.client.get_workflow_handle(workflow_id).fetch_history()
+    return [event.event_type for event in history.events]
+
+
+async def parked(bench: Bench, case_id: str) -> bool:
+    kinds = await events(bench, names.case_workflow_id(case_id))
+    return EventType.EVENT_TYPE_TIMER_STARTED in kinds
+
+
+async def run(cases: int, concurrency: int, keep: str | None) -> dict[str, Any]:
+    async with bench_stack(keep=keep) as bench:
+        [worker] = bench.stack.workers
+        before = worker.rss_bytes()
+        case_ids: list[str] = []
+        todo = iter(range(cases))
+
+        async def counsellor() -> None:
+            for _ in todo:
+                case_ids.append((await bench.open_case(intake()))["case_id"])
+
+        await asyncio.gather(*(counsellor() for _ in range(concurrency)))
+        # Every case parked on its callback timer (all of them, not a sample).
+        waiting = list(case_ids)
+        async with asyncio.timeout(600):
+            while waiting:
+                done = await asyncio.gather(*(parked(bench, c) for c in waiting[:200]))
+                waiting = [c for c, ok in zip(waiting[:200], done, strict=True) if not ok] + (
+                    waiting[200:]
+                )
+                if waiting and not any(done):
+                    await asyncio.sleep(0.5)
+        after = worker.rss_bytes()
+        sample = case_ids[:: max(1, len(case_ids) // 50)]
+        counts = [len(await events(bench, names.case_workflow_id(c))) for c in sample]
+        bare = await bench.bare_start()
+        await bare.result()
+        bare_events = len(await events(bench, bare.id))
+    return {
+        "cases": cases,
+        "worker_rss_mib_before": round(before / 2**20, 1),
+        "worker_rss_mib_after": round(after / 2**20, 1),
+        "kib_per_case": round((after - before) / 1024 / cases, 1),
+        "history_events_per_case": {
+            "mean": round(statistics.fmean(counts), 1),
+            "max": max(counts),
+            "sampled": len(counts),
+        },
+        "bare_history_events": bare_events,
+    }
+
+
+def main(argv: list[str]) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--cases", type=int, default=1000, help="cases opened (1000)")
+    parser.add_argument("--concurrency", type=int, default=10, help="requests at once (10)")
+    parser.add_argument("--keep", help="folder to keep logs and databases in")
+    args = parser.parse_args(argv)
+    result = asyncio.run(run(args.cases, args.concurrency, args.keep))
+    h = result["history_events_per_case"]
+    print_table(
+        f"{args.cases} open cases parked on their callback timer",
+        [
+            ("worker RSS before", f"{result['worker_rss_mib_before']} MiB"),
+            (
+                "worker RSS after",
+                f"{result['worker_rss_mib_after']} MiB ({result['kib_per_case']} KiB per case)",
+            ),
+            (
+                "history events per case",
+                f"mean {h['mean']}, max {h['max']} ({h['sampled']} sampled)",
+            ),
+            ("bare workflow history events", str(result["bare_history_events"])),
+        ],
+    )
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
