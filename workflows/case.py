@@ -92,14 +92,21 @@ class SupportCaseWorkflow:
         decision = triage(input.intake)
         state.urgency = decision.urgency
         # Immediate danger: the emergency handoffs go before anything else.
-        for emergency in decision.emergency_referrals:
-            await self._start_referral(
+        starts = [
+            self._start_referral(
                 emergency.partner,
                 emergency.legal_basis,
                 emergency=True,
                 reason="immediate danger identified at triage",
                 actor="triage",
             )
+            for emergency in decision.emergency_referrals
+        ]
+        if len(starts) > 1 and workflow.patched(patches.EMERGENCY_TOGETHER):
+            await asyncio.gather(*starts)  # police and 119 in the same first workflow task
+        else:
+            for start in starts:
+                await start
         channel = input.intake.channel.value
         state.note(state.opened_at, "opened", f"case opened ({channel})", input.opened_by)
         state.note(state.opened_at, "triage", f"urgency {state.urgency.value}")

@@ -7,3 +7,4 @@ ABANDON_CHILDREN = "case-children-abandon"  # children outlive a run (continue-a
 FINAL_PROGRESS = "child-final-progress"  # children say when they are done, by signal
 RETENTION_SCHEDULE = "case-retention-schedule"  # closing a case schedules its purge
 CONCURRENT_CHILD_STARTS = "case-concurrent-child-starts"  # items of one update start together
+EMERGENCY_TOGETHER = "case-emergency-referrals-together"  # police and 119 start at once
