@@ -191,6 +191,16 @@ class ProcessStack:
         )
         return time.monotonic() - started
 
+    async def start(self) -> None:
+        """Temporal, then the simulator and the API (which migrates the database)."""
+        await self.start_temporal()
+        self.simulator.start()
+        self.api.start()
+        await self.simulator.wait_until(
+            lambda: _answers_200(f"{self.simulator_url}/_control/targets"), "simulator"
+        )
+        await self.api.wait_until(lambda: _answers_200(f"{self.api_url}/healthz"), "API /healthz")
+
     def stop_all(self) -> None:
         for worker in self.workers:
             worker.stop()
@@ -205,17 +215,14 @@ def child_env(**values: str) -> dict[str, str]:
     return env
 
 
-@asynccontextmanager
-async def process_stack(
+def build_process_stack(
     folder: Path,
     *,
     policy: CasePolicy | None = None,
     simulator_config: dict[str, Any] | None = None,
-    workers: int = 1,
     temporal_extra_args: list[str] | None = None,
-) -> AsyncIterator[ProcessStack]:
-    """Temporal (SQLite file in ``folder``), simulator, API and ``workers`` workers,
-    each in its own process; everything is stopped at the end."""
+) -> ProcessStack:
+    """The processes of a run, none started yet (see :func:`process_stack`)."""
     folder.mkdir(parents=True, exist_ok=True)
     temporal_port, api_port, sim_port = free_port(), free_port(), free_port()
     temporal_address = f"{HOST}:{temporal_port}"
@@ -261,7 +268,7 @@ async def process_stack(
     api = Process(
         "api", [PYTHON, "-m", "api", "--create-schema"], child_env(**common), folder / "api.log"
     )
-    stack = ProcessStack(
+    return ProcessStack(
         folder,
         temporal_address,
         api_url,
@@ -273,12 +280,27 @@ async def process_stack(
         api,
         child_env(**common),
     )
+
+
+@asynccontextmanager
+async def process_stack(
+    folder: Path,
+    *,
+    policy: CasePolicy | None = None,
+    simulator_config: dict[str, Any] | None = None,
+    workers: int = 1,
+    temporal_extra_args: list[str] | None = None,
+) -> AsyncIterator[ProcessStack]:
+    """Temporal (SQLite file in ``folder``), simulator, API and ``workers`` workers,
+    each in its own process; everything is stopped at the end."""
+    stack = build_process_stack(
+        folder,
+        policy=policy,
+        simulator_config=simulator_config,
+        temporal_extra_args=temporal_extra_args,
+    )
     try:
-        await stack.start_temporal()
-        simulator.start()
-        api.start()
-        await simulator.wait_until(lambda: _answers_200(f"{sim_url}/_control/targets"), "simulator")
-        await api.wait_until(lambda: _answers_200(f"{api_url}/healthz"), "API /healthz")
+        await stack.start()
         for _ in range(workers):
             await stack.start_worker(stack.add_worker())
         yield stack
