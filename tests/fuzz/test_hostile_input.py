@@ -55,11 +55,6 @@ def test_an_oversized_body_is_refused(api: httpx.Client) -> None:
     assert 400 <= response.status_code < 500, response.status_code
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known bug (reported): 100,000 repeated categories pass validation and the "
-    "workflow start fails with RESOURCE_EXHAUSTED -> 500; categories need a max length",
-)
 def test_an_oversized_list_is_refused(api: httpx.Client) -> None:
     huge_list = {**intake(), "categories": ["cyberharassment"] * 100_000}
     response = open_case(api, huge_list)

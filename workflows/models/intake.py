@@ -27,7 +27,9 @@ class CallbackConsent(BaseModel):
 class Consents(BaseModel):
     report_to_platforms: bool = False
     referral_partners: list[str] = Field(
-        default_factory=list, description="Partner slugs the victim agreed to be referred to"
+        default_factory=list,
+        max_length=50,
+        description="Partner slugs the victim agreed to be referred to",
     )
     callback: CallbackConsent = Field(default_factory=CallbackConsent)
 
@@ -38,8 +40,8 @@ class Intake(BaseModel):
     channel: Channel
     caller_role: CallerRole
     age_band: AgeBand
-    categories: list[Category] = Field(min_length=1)
-    risk_flags: list[RiskFlag] = Field(default_factory=list)
+    categories: list[Category] = Field(min_length=1, max_length=len(Category))
+    risk_flags: list[RiskFlag] = Field(default_factory=list, max_length=len(RiskFlag))
     consents: Consents = Field(default_factory=Consents)
     summary: str | None = Field(
         default=None,
