@@ -29,6 +29,7 @@ from workflows import names
 from workflows.rules.callback_window import ALWAYS_OPEN
 from workflows.rules.policy import CasePolicy
 
+BATCH = 25  # items per request, as a counsellor qualifying a long list would send them
 POLICY = CasePolicy(
     callback_delay=timedelta(milliseconds=200),
     opening_hours=ALWAYS_OPEN,
@@ -73,7 +74,7 @@ async def run(items: int, callbacks: int) -> dict[str, Any]:
                 opened = await api.post("/cases", json=INTAKE, headers=headers)
                 case_id = opened.json()["case_id"]
                 started = time.monotonic()
-                for batch in range(0, items, 50):
+                for batch in range(0, items, BATCH):
                     body = {
                         "items": [
                             {
@@ -82,7 +83,7 @@ async def run(items: int, callbacks: int) -> dict[str, Any]:
                                 "legal_qualification": "cyberharassment",
                                 "location": {"url": f"https://www.tiktok.com/@b/video/{n}"},
                             }
-                            for n in range(batch, min(batch + 50, items))
+                            for n in range(batch, min(batch + BATCH, items))
                         ]
                     }
                     added = await api.post(
@@ -107,7 +108,7 @@ async def run(items: int, callbacks: int) -> dict[str, Any]:
                     )
                     reached.raise_for_status()
                     if week < callbacks - 1:
-                        at = datetime.now(UTC) + timedelta(seconds=1)
+                        at = datetime.now(UTC) + timedelta(seconds=3)
                         moved = await api.post(
                             f"/cases/{case_id}/callback/reschedule",
                             json={"at": at.isoformat()},

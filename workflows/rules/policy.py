@@ -66,7 +66,12 @@ class CasePolicy(BaseModel):
     )
 
     # Long life: continue-as-new before a run's history grows past this many events
-    history_event_budget: int = Field(default=800, ge=100)
+    history_event_budget: int = Field(
+        default=500,
+        ge=100,
+        description="Checked between steps: one step (an update starting 25 notices) can add "
+        "a few hundred events, so this leaves room under ~1,000 per run",
+    )
 
     # Activities that touch our own database
     record_timeout: timedelta = timedelta(seconds=30)
