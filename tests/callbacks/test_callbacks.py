@@ -128,8 +128,12 @@ async def test_unclaimed_callback_escalates_to_a_supervisor(
             what="unclaimed callback escalated",
         )
         assert view["status"] == "callback_due"
-        described = await stack.client.get_workflow_handle(f"case-{case_id}").describe()
-        assert described.typed_search_attributes.get(sa.CALLBACK_OVERDUE) is True
+        handle = stack.client.get_workflow_handle(f"case-{case_id}")
+        await eventually(  # the search attribute follows at the case's next step
+            handle.describe,
+            lambda d: d.typed_search_attributes.get(sa.CALLBACK_OVERDUE) is True,
+            what="CallbackOverdue set for the supervisor's filter",
+        )
         tasks = await TaskBoard(stack.database).list_open(case_id=case_id, for_role="supervisor")
         assert ["nobody has claimed" in t.summary for t in tasks] == [True]
 

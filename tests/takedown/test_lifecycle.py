@@ -199,8 +199,11 @@ async def test_silent_platform_renoticed_escalated_then_removal_measured(
             what="SLA breach on the case",
         )
         assert any("SLA breached" in entry["detail"] for entry in view["timeline"])
-        described = await stack.client.get_workflow_handle(f"case-{case_id}").describe()
-        assert described.typed_search_attributes.get(sa.SLA_BREACHED) is True
+        await eventually(  # the search attribute follows at the case's next step
+            stack.client.get_workflow_handle(f"case-{case_id}").describe,
+            lambda d: d.typed_search_attributes.get(sa.SLA_BREACHED) is True,
+            what="SlaBreached set for the supervisor's filter",
+        )
         assert len(await posts_to(stack, "tiktok")) == 2  # the notice and one re-notice
 
         [received, _renotice] = await received_notices(stack, "tiktok")
