@@ -9,12 +9,12 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import httpx
 import pytest
 from temporalio.client import WorkflowExecutionStatus
 from temporalio.testing import WorkflowEnvironment
 
 from relais.db import Database
+from tests.support.cases import INTAKE, ITEM, case_view
 from tests.support.databases import BACKENDS, drop_database, empty_database
 from tests.support.stack import Stack, auth, running_stack
 from tests.support.waiting import eventually
@@ -25,33 +25,6 @@ from workflows.rules.callback_window import ALWAYS_OPEN
 from workflows.rules.policy import CasePolicy
 
 PARIS = ZoneInfo("Europe/Paris")
-INTAKE: dict[str, Any] = {
-    "channel": "phone",
-    "caller_role": "victim",
-    "age_band": "15_17",
-    "categories": ["cyberharassment"],
-    "risk_flags": [],
-    "consents": {
-        "report_to_platforms": True,
-        "referral_partners": ["france-victimes"],
-        # Any hour is safe: tests run at any time of day.
-        "callback": {"consented": True, "earliest_hour": 0, "latest_hour": 24},
-    },
-    "contact": {"first_name": "Lea", "phone": "+33600000000"},
-}
-ITEM = {
-    "platform": "tiktok",
-    "content_type": "video",
-    "legal_qualification": "cyberharassment",
-    "location": {"url": "https://www.tiktok.com/@someone/video/123"},
-}
-
-
-async def case_view(api: httpx.AsyncClient, case_id: str) -> dict[str, Any]:
-    response = await api.get(f"/cases/{case_id}", headers=auth("supervisor"))
-    assert response.status_code == 200, response.text
-    data: dict[str, Any] = response.json()
-    return data
 
 
 async def open_case_with_item_and_referral(stack: Stack) -> str:

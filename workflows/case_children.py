@@ -161,8 +161,9 @@ class CaseChildren:
         notices = self._state.notices
         try:
             outcome = await handle
+            known = notices[notice_id]  # what the case added: the link and the review
             notices[notice_id] = outcome.model_copy(
-                update={"appeal_of": notices[notice_id].appeal_of}
+                update={"appeal_of": known.appeal_of, "review": known.review}
             )
         except ChildWorkflowError:
             notices[notice_id].status = NoticeStatus.FAILED

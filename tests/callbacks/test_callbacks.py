@@ -12,9 +12,9 @@ from temporalio.testing import WorkflowEnvironment
 from relais.converter import key_store_of
 from relais.db import AuditLog, CaseDirectory, TaskBoard
 from relais.db.repositories.retention import RetentionBook
+from tests.support.cases import ITEM, case_view, open_case
 from tests.support.stack import Stack, auth, running_stack
 from tests.support.waiting import eventually
-from tests.test_journey import INTAKE, ITEM, case_view
 from workflows import names
 from workflows import search_attributes as sa
 from workflows.retention import PurgeReport, PurgeRunInput
@@ -28,16 +28,6 @@ FAST_CALLBACKS = CasePolicy(
     opening_hours=ALWAYS_OPEN,
     reopen_window=timedelta(minutes=5),
 )
-
-
-async def open_case(stack: Stack, **changes: Any) -> str:
-    response = await stack.api.post(
-        "/cases",
-        json={**INTAKE, **changes},
-        headers={**auth("counsellor"), "Idempotency-Key": uuid.uuid4().hex},
-    )
-    assert response.status_code == 201, response.text
-    return str(response.json()["case_id"])
 
 
 async def callback_due(stack: Stack, case_id: str, attempt: int) -> dict[str, Any]:

@@ -9,9 +9,9 @@ from temporalio.testing import WorkflowEnvironment
 from relais.settings import Settings
 from relais.telemetry import configure_tracing
 from relais.temporal_client import connect_client
+from tests.support.cases import INTAKE, ITEM, case_view
 from tests.support.stack import auth, running_stack
 from tests.support.waiting import eventually
-from tests.test_journey import INTAKE, ITEM, case_view
 
 PERSONAL = ["Lea", "+33600000000", "@someone/video/123"]
 

@@ -1,12 +1,11 @@
 """Shared steps of the takedown tests."""
 
-import uuid
 from datetime import timedelta
 from typing import Any
 
+from tests.support.cases import ITEM, case_view
 from tests.support.stack import Stack, auth
 from tests.support.waiting import eventually
-from tests.test_journey import INTAKE, ITEM, case_view
 from workflows.rules.callback_window import ALWAYS_OPEN
 from workflows.rules.policy import CasePolicy
 
@@ -18,17 +17,6 @@ SHORT = CasePolicy(
     verification_retry_interval=timedelta(milliseconds=300),
     opening_hours=ALWAYS_OPEN,
 )
-
-
-async def open_case(stack: Stack, **changes: Any) -> str:
-    response = await stack.api.post(
-        "/cases",
-        json={**INTAKE, **changes},
-        headers={**auth("counsellor"), "Idempotency-Key": uuid.uuid4().hex},
-    )
-    assert response.status_code == 201, response.text
-    case_id: str = response.json()["case_id"]
-    return case_id
 
 
 async def notify(stack: Stack, case_id: str, platform: str, url: str | None = None) -> str:

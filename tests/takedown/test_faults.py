@@ -11,8 +11,9 @@ from pathlib import Path
 
 from temporalio.testing import WorkflowEnvironment
 
+from tests.support.cases import open_case
 from tests.support.stack import Stack, running_stack
-from tests.takedown.helpers import SHORT, notice_reaches, notify, open_case, posts_to
+from tests.takedown.helpers import SHORT, notice_reaches, notify, posts_to
 
 
 async def assert_one_notice(stack: Stack, target: str) -> None:

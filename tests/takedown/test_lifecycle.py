@@ -7,17 +7,16 @@ from pathlib import Path
 from temporalio.testing import WorkflowEnvironment
 
 from relais.db import TaskBoard
+from tests.support.cases import case_view, open_case
 from tests.support.stack import auth, running_stack
 from tests.support.waiting import eventually
 from tests.takedown.helpers import (
     SHORT,
     notice_reaches,
     notify,
-    open_case,
     posts_to,
     received_notices,
 )
-from tests.test_journey import case_view
 from workflows import search_attributes as sa
 
 

@@ -2,7 +2,6 @@
 simulator and the API: emergency triage, validation, refusals, polling, closure,
 and a worker restarted mid-journey."""
 
-import uuid
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -11,9 +10,9 @@ import pytest
 from temporalio.testing import WorkflowEnvironment
 
 from relais.db import TaskBoard
+from tests.support.cases import ITEM, case_view, open_case
 from tests.support.stack import Stack, auth, running_stack
 from tests.support.waiting import eventually
-from tests.test_journey import INTAKE, ITEM, case_view
 from workflows.rules.callback_window import ALWAYS_OPEN
 from workflows.rules.policy import CasePolicy
 
@@ -23,16 +22,6 @@ SHORT = CasePolicy(
     decision_poll_max_interval=timedelta(seconds=1),
     opening_hours=ALWAYS_OPEN,
 )
-
-
-async def open_case(stack: Stack, **changes: Any) -> str:
-    body = {**INTAKE, **changes}
-    response = await stack.api.post(
-        "/cases", json=body, headers={**auth("counsellor"), "Idempotency-Key": uuid.uuid4().hex}
-    )
-    assert response.status_code == 201, response.text
-    case_id: str = response.json()["case_id"]
-    return case_id
 
 
 async def add_item(stack: Stack, case_id: str, **changes: Any) -> Any:
