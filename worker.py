@@ -67,7 +67,6 @@ def activities(database: Database, registry: AdapterRegistry) -> list[Any]:
         records.record_referral,
         records.open_task,
         records.close_tasks,
-        records.audit,
     ]
 
 

@@ -7,8 +7,8 @@ Temporal may retry them freely.
 from pydantic import BaseModel
 from temporalio import activity
 
-from relais.db import AuditLog, CaseDirectory, Database, NoticeLedger, ReferralLedger, TaskBoard
-from relais.db.records import AuditEntry, CaseRecord, NoticeRecord, ReferralRecord, TaskRecord
+from relais.db import CaseDirectory, Database, NoticeLedger, ReferralLedger, TaskBoard
+from relais.db.records import CaseRecord, NoticeRecord, ReferralRecord, TaskRecord
 from workflows.models.enums import TaskKind
 from workflows.models.tasks import CounsellorTask
 
@@ -27,7 +27,6 @@ class CaseRecordActivities:
         self._notices = NoticeLedger(database)
         self._referrals = ReferralLedger(database)
         self._tasks = TaskBoard(database)
-        self._audit = AuditLog(database)
 
     @activity.defn
     async def record_case(self, record: CaseRecord) -> None:
@@ -64,7 +63,3 @@ class CaseRecordActivities:
             await self._tasks.complete(request.task_id, at)
         else:
             await self._tasks.complete_for_case(request.case_id, request.kind, at)
-
-    @activity.defn
-    async def audit(self, entry: AuditEntry) -> None:
-        await self._audit.record(entry)

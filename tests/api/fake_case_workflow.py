@@ -19,13 +19,14 @@ with workflow.unsafe.imports_passed_through():
         CaseView,
         CloseRequest,
     )
-    from workflows.models.enums import CaseStatus, NoticeStatus, ReferralStatus
+    from workflows.models.enums import CaseStatus, LegalBasis, NoticeStatus, ReferralStatus
     from workflows.models.intake import CaseInput
     from workflows.models.items import AddItemsRequest, AddItemsResult
     from workflows.models.notice import NoticeDecision, NoticeOutcome
     from workflows.models.referral import HandoffStatus, ReferralOutcome, ReferralRequest
+    from workflows.rules.referral_rules import referral_basis_problems
     from workflows.rules.triage import triage
-    from workflows.rules.validation import item_problems, referral_problems
+    from workflows.rules.validation import item_problems
 
 
 @workflow.defn(name=names.SUPPORT_CASE_WORKFLOW)
@@ -107,7 +108,9 @@ class FakeCaseWorkflow:
                 update={"referral_partners": [*consents.referral_partners, request.partner]}
             )
         catalog = request.catalog or self.input.catalog
-        if problems := referral_problems(request.partner, catalog, consents):
+        if problems := referral_basis_problems(
+            request.partner, LegalBasis.CONSENT, catalog, consents
+        ):
             raise ApplicationError("; ".join(problems), problems, type="InvalidReferral")
 
     @workflow.update(name=names.UPDATE_RECORD_CALLBACK_OUTCOME)

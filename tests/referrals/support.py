@@ -3,11 +3,11 @@ case, the ledger, the task board and the simulator show of it."""
 
 import json
 import time
-import uuid
 from typing import Any
 
 from api.services.webhook_signatures import sign
 from relais.db import TaskBoard
+from tests.support import cases
 from tests.support.stack import Stack, auth
 from workflows.models.enums import TaskKind
 
@@ -33,14 +33,8 @@ INTAKE: dict[str, Any] = {
 
 
 async def open_case(stack: Stack, **changes: Any) -> str:
-    response = await stack.api.post(
-        "/cases",
-        json={**INTAKE, **changes},
-        headers={**auth("counsellor"), "Idempotency-Key": uuid.uuid4().hex},
-    )
-    assert response.status_code == 201, response.text
-    case_id: str = response.json()["case_id"]
-    return case_id
+    """A case with the full personal contact these tests check partners receive."""
+    return await cases.open_case(stack, INTAKE, **changes)
 
 
 async def request_referral(stack: Stack, case_id: str, **body: Any) -> Any:

@@ -37,11 +37,11 @@ async def case_view(api: httpx.AsyncClient, case_id: str) -> dict[str, Any]:
     return data
 
 
-async def open_case(stack: Stack, **changes: Any) -> str:
-    """Open a case through the API (fields of ``INTAKE`` replaced by ``changes``)."""
+async def open_case(stack: Stack, intake: dict[str, Any] = INTAKE, **changes: Any) -> str:
+    """Open a case through the API (fields of ``intake`` replaced by ``changes``)."""
     response = await stack.api.post(
         "/cases",
-        json={**INTAKE, **changes},
+        json={**intake, **changes},
         headers={**auth("counsellor"), "Idempotency-Key": uuid.uuid4().hex},
     )
     assert response.status_code == 201, response.text

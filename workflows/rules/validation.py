@@ -50,12 +50,3 @@ def item_problems(
         if location.url and (reason := check_url(location.url)):
             problems.append(f"{where}.location.url {reason}")
     return problems
-
-
-def referral_problems(partner: str, catalog: PartnerCatalog, consents: Consents) -> list[str]:
-    if catalog.partner(partner) is None:
-        known = ", ".join(sorted(catalog.partners)) or "none registered"
-        return [f"partner: unknown partner '{partner}' (known: {known})"]
-    if partner not in consents.referral_partners:
-        return [f"partner: the victim has not consented to a referral to '{partner}'"]
-    return []

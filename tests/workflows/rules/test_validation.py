@@ -3,11 +3,12 @@
 import pytest
 
 from workflows.models.catalog import AdapterInfo, PartnerCatalog
-from workflows.models.enums import ContentType, LegalQualification, PartnerKind
+from workflows.models.enums import ContentType, LegalBasis, LegalQualification, PartnerKind
 from workflows.models.intake import Consents
 from workflows.models.items import QualifiedItem
 from workflows.models.personal import ItemLocation
-from workflows.rules.validation import check_url, item_problems, referral_problems
+from workflows.rules.referral_rules import referral_basis_problems
+from workflows.rules.validation import check_url, item_problems
 
 CATALOG = PartnerCatalog(
     platforms={
@@ -69,6 +70,10 @@ def test_every_problem_of_every_item_is_reported() -> None:
 
 def test_check_url_accepts_a_real_url() -> None:
     assert check_url("https://www.instagram.com/p/Cabc123/?igsh=xyz") is None
+
+
+def referral_problems(partner: str, catalog: PartnerCatalog, consents: Consents) -> list[str]:
+    return referral_basis_problems(partner, LegalBasis.CONSENT, catalog, consents)
 
 
 def test_referral_needs_a_known_partner_and_consent() -> None:
