@@ -6,10 +6,8 @@ from datetime import timedelta
 from temporalio import activity, workflow
 from temporalio.common import RetryPolicy
 
-TRIVIAL = {
-    "start_to_close_timeout": timedelta(seconds=10),
-    "retry_policy": RetryPolicy(maximum_interval=timedelta(seconds=1)),
-}
+TIMEOUT = timedelta(seconds=10)
+RETRY = RetryPolicy(maximum_interval=timedelta(seconds=1))
 
 
 @activity.defn
@@ -26,5 +24,9 @@ async def second_step(value: str) -> str:
 class BareWorkflow:
     @workflow.run
     async def run(self, value: str) -> str:
-        value = await workflow.execute_activity(first_step, value, **TRIVIAL)  # type: ignore[arg-type]
-        return await workflow.execute_activity(second_step, value, **TRIVIAL)  # type: ignore[arg-type]
+        value = await workflow.execute_activity(
+            first_step, value, start_to_close_timeout=TIMEOUT, retry_policy=RETRY
+        )
+        return await workflow.execute_activity(
+            second_step, value, start_to_close_timeout=TIMEOUT, retry_policy=RETRY
+        )
