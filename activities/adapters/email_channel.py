@@ -18,7 +18,7 @@ from email.message import EmailMessage
 from email.utils import formatdate
 from typing import Any, Literal, Self, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
+from pydantic import BaseModel, ConfigDict, Field, IPvAnyNetwork, SecretStr, model_validator
 
 from activities.adapters.base import AdapterConfig, HandoffChannel, NoticeChannel
 from activities.adapters.errors import (
@@ -71,6 +71,15 @@ class EmailConfig(AdapterConfig):
 
 
 class EmailNoticeConfig(EmailConfig):
+    probe_allowed_networks: list[IPvAnyNetwork] = Field(
+        default_factory=list,
+        description=(
+            "Non-public networks Relais's own URL check may reach, e.g. "
+            '["10.20.0.0/16"] for a platform on an intranet; every other loopback, '
+            "private, link-local or reserved address is refused"
+        ),
+    )
+
     @model_validator(mode="after")
     def _placeholders_exist(self) -> Self:
         return _checked(self, NoticeDocument)
@@ -154,7 +163,11 @@ class EmailNoticeChannel(NoticeChannel):
         return None  # e-mail brings no decision back
 
     async def is_content_online(self, location: ItemLocation) -> bool:
-        return await probe_location(location, self._config.smtp.timeout_seconds)
+        return await probe_location(
+            location,
+            self._config.smtp.timeout_seconds,
+            allowed_networks=self._config.probe_allowed_networks,
+        )
 
 
 class EmailHandoffChannel(HandoffChannel):

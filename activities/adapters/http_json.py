@@ -119,7 +119,11 @@ class HttpJsonNoticeChannel(NoticeChannel):
     async def is_content_online(self, location: ItemLocation) -> bool:
         endpoint = self._config.content
         if endpoint is None:
-            return await probe_location(location, self._config.timeout_seconds)
+            return await probe_location(
+                location,
+                self._config.timeout_seconds,
+                allowed_networks=self._config.probe_allowed_networks,
+            )
         document = {"item": {"location": location.model_dump(exclude_none=True)}}
         params = build_payload(endpoint.query, document)
         data = await self._http.call(endpoint, "check content", params=params)

@@ -8,7 +8,7 @@ in the partner's JSON. The auth header value is a secret, normally ``${VAR}``.
 
 from typing import Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
+from pydantic import BaseModel, ConfigDict, Field, IPvAnyNetwork, SecretStr, model_validator
 
 from activities.adapters.base import AdapterConfig
 from activities.adapters.errors import SandboxUnavailable
@@ -106,6 +106,14 @@ class HttpJsonNoticeConfig(HttpJsonConfig):
     )
     content: ContentEndpoint | None = Field(
         default=None, description="Default: Relais checks the item's URL itself"
+    )
+    probe_allowed_networks: list[IPvAnyNetwork] = Field(
+        default_factory=list,
+        description=(
+            "Non-public networks Relais's own URL check may reach, e.g. "
+            '["10.20.0.0/16"] for a platform on an intranet; every other loopback, '
+            "private, link-local or reserved address is refused"
+        ),
     )
 
     @model_validator(mode="after")

@@ -4,7 +4,22 @@ offers no content-check endpoint (e-mail channels, HTTP-JSON without ``content``
 404 and 410 mean gone; any other answer means the page still exists (a login wall
 or a 403 does not prove removal); 5xx and network failures are transient. The URL
 is personal data: it is never logged and never put in an error message.
+
+The URL comes from outside (a counsellor's form, a partner's referral, a redirect
+chosen by whoever hosts the page), and the worker that fetches it sits inside our
+network. So every hop, redirects included, must resolve only to public addresses:
+a URL or a redirect into loopback, private, link-local (cloud metadata) or reserved
+ranges is refused as a permanent error (a counsellor checks it by hand). An
+adapter may allow named networks for a platform hosted on one (an intranet test
+platform, a local simulator). Left open: a host that changes its DNS answer
+between our lookup and httpx's own (rebinding) is not pinned.
 """
+
+import asyncio
+import ipaddress
+import socket
+from collections.abc import Sequence
+from urllib.parse import urljoin
 
 import httpx
 
@@ -13,24 +28,85 @@ from activities.adapters.http_support import USER_AGENT, retry_after
 from workflows.models.personal import ItemLocation
 
 GONE = frozenset({404, 410})
+REDIRECTS = frozenset({301, 302, 303, 307, 308})
+MAX_REDIRECTS = 5
 
 
-async def probe_location(location: ItemLocation, timeout_seconds: float = 20.0) -> bool:
+class PrivateAddressRefused(PermanentAdapterError):
+    """The URL, or a redirect, leads into a network the worker must not probe."""
+
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+async def probe_location(
+    location: ItemLocation,
+    timeout_seconds: float = 20.0,
+    *,
+    allowed_networks: Sequence[Network] = (),
+) -> bool:
     if not location.url:
         raise PermanentAdapterError(
             "check content: only a URL can be checked; this item is an account or message"
         )
+    url = location.url
+    async with httpx.AsyncClient(
+        timeout=timeout_seconds, follow_redirects=False, headers={"User-Agent": USER_AGENT}
+    ) as client:
+        for _ in range(MAX_REDIRECTS + 1):
+            target = _web_url(url)
+            await _refuse_private(target, timeout_seconds, allowed_networks)
+            try:
+                response = await client.get(target)
+            except httpx.TransportError as exc:
+                raise TransientAdapterError(
+                    f"check content: unreachable ({type(exc).__name__})"
+                ) from exc
+            location_header = response.headers.get("location")
+            if response.status_code not in REDIRECTS or not location_header:
+                return _online(response)
+            url = urljoin(str(target), location_header)
+    raise PermanentAdapterError(f"check content: more than {MAX_REDIRECTS} redirects")
+
+
+def _web_url(url: str) -> httpx.URL:
     try:
-        async with httpx.AsyncClient(
-            timeout=timeout_seconds, follow_redirects=True, headers={"User-Agent": USER_AGENT}
-        ) as client:
-            response = await client.get(location.url)
-    except (httpx.InvalidURL, httpx.UnsupportedProtocol):
-        raise PermanentAdapterError(
-            "check content: the item's URL is not a valid web URL"
-        ) from None
-    except httpx.TransportError as exc:
-        raise TransientAdapterError(f"check content: unreachable ({type(exc).__name__})") from exc
+        parsed = httpx.URL(url)
+    except httpx.InvalidURL:
+        parsed = None
+    if parsed is None or parsed.scheme not in ("http", "https") or not parsed.host:
+        raise PermanentAdapterError("check content: the item's URL is not a valid web URL")
+    return parsed
+
+
+async def _refuse_private(
+    url: httpx.URL, timeout_seconds: float, allowed: Sequence[Network]
+) -> None:
+    """Every address the host resolves to must be public or allowed (a host with one
+    private address among public ones is refused too: the connection may pick it)."""
+    port = url.port or (443 if url.scheme == "https" else 80)
+    try:
+        async with asyncio.timeout(timeout_seconds):
+            infos = await asyncio.get_running_loop().getaddrinfo(
+                url.host, port, type=socket.SOCK_STREAM
+            )
+    except TimeoutError as exc:
+        raise TransientAdapterError("check content: name lookup timed out") from exc
+    except socket.gaierror as exc:
+        # Not proof of removal: DNS may be down here, or the domain may come back.
+        raise TransientAdapterError("check content: the host does not resolve") from exc
+    for *_, sockaddr in infos:
+        address = ipaddress.ip_address(str(sockaddr[0]).split("%")[0])
+        if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+            address = address.ipv4_mapped
+        if not address.is_global and not any(address in network for network in allowed):
+            raise PrivateAddressRefused(
+                "check content: the item's URL leads to a private or reserved network "
+                "address; check the content by hand"
+            )
+
+
+def _online(response: httpx.Response) -> bool:
     if response.status_code in GONE:
         return False
     if response.status_code == 429 or response.status_code >= 500:

@@ -1,13 +1,13 @@
 """The pieces declarative adapters are made of: environment references, dotted
-paths and payload mappings, message templates, the URL check and reason scrubbing."""
+paths and payload mappings, message templates and reason scrubbing (the URL check
+has its own file, test_url_probe.py)."""
 
 from typing import Any
 
 import pytest
-from fastapi import FastAPI, Response
 
 from activities.adapters.env_refs import resolve_env
-from activities.adapters.errors import PermanentAdapterError, TransientAdapterError, scrub
+from activities.adapters.errors import scrub
 from activities.adapters.mapping import (
     Constant,
     HandoffDocument,
@@ -17,9 +17,6 @@ from activities.adapters.mapping import (
 )
 from activities.adapters.problems import ConfigInvalid
 from activities.adapters.templates import render, template_problems
-from activities.adapters.url_probe import probe_location
-from relais.serving import serve_app
-from workflows.models.personal import ItemLocation
 
 
 def test_environment_references_resolve_only_upper_case_names() -> None:
@@ -79,30 +76,3 @@ def test_templates_render_dotted_placeholders() -> None:
 def test_reasons_are_scrubbed_of_what_may_be_personal() -> None:
     text = "URL https://x.example/u/lea refused for lea@mail.example, @lea_17, +33 6 12 34 56 78"
     assert scrub(text) == "URL <url> refused for <email>, <handle>, <number>"
-
-
-async def test_the_url_check_reads_gone_and_up_from_the_answer() -> None:
-    app = FastAPI()
-
-    @app.get("/up")
-    async def up() -> dict[str, str]:
-        return {"ok": "yes"}
-
-    @app.get("/gone")
-    async def gone() -> Response:
-        return Response(status_code=410)
-
-    @app.get("/busy")
-    async def busy() -> Response:
-        return Response(status_code=503, headers={"Retry-After": "7"})
-
-    async with serve_app(app) as url:
-        assert await probe_location(ItemLocation(url=f"{url}/up")) is True
-        assert await probe_location(ItemLocation(url=f"{url}/gone")) is False
-        assert await probe_location(ItemLocation(url=f"{url}/missing")) is False
-        with pytest.raises(TransientAdapterError) as busy_error:
-            await probe_location(ItemLocation(url=f"{url}/busy"))
-    assert busy_error.value.retry_after is not None
-    assert busy_error.value.retry_after.total_seconds() == 7
-    with pytest.raises(PermanentAdapterError):
-        await probe_location(ItemLocation(account="@someone"))

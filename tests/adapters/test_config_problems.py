@@ -30,6 +30,19 @@ reference = "data.id"
 body = {{ "victim.age" = "{source}" }}
 """
 
+HTTP_PLATFORM = """
+[[adapter]]
+slug = "nord-videos"
+display_name = "Nord Videos"
+kind = "platform"
+channel = "http_json"
+base_url = "https://api.nord-videos.example"
+probe_allowed_networks = {networks}
+
+[adapter.submit]
+path = "/notices"
+"""
+
 
 def problems(text: str, *, name: str = "adapters.toml", env: dict[str, str] = ENV) -> list[str]:
     config = parse_config(text, name, yaml=name.endswith(".yaml"))
@@ -93,6 +106,11 @@ CASES = {
         HTTP_PARTNER.format(delivery="poll", source="package.age_band"),
         "adapters.toml: adapter 'aide-nord': status: required when delivery is 'poll' "
         "(the endpoint to poll)",
+    ),
+    "network the URL check may reach": (
+        HTTP_PLATFORM.format(networks='["10.20.0.0/16", "intranet"]'),
+        "adapters.toml: adapter 'nord-videos': probe_allowed_networks.1: value is not a valid "
+        "IPv4 or IPv6 network",
     ),
     "declared twice": (
         email_partner() + email_partner(),
