@@ -89,7 +89,7 @@ class SupportCaseWorkflow:
     async def _open(self, input: CaseInput) -> None:
         """Triage, emergency referrals first, then the case is visible."""
         state = self._state
-        decision = triage(input.intake)
+        decision = triage(input.intake, referred_by=input.referred_by)
         state.urgency = decision.urgency
         # Immediate danger: the emergency handoffs go before anything else.
         starts = [
@@ -110,6 +110,12 @@ class SupportCaseWorkflow:
         channel = input.intake.channel.value
         state.note(state.opened_at, "opened", f"case opened ({channel})", input.opened_by)
         state.note(state.opened_at, "triage", f"urgency {state.urgency.value}")
+        for partner in decision.already_informed:
+            state.note(
+                state.opened_at,
+                "triage",
+                f"{partner} not alerted again: it referred this young person itself",
+            )
         state.last_outcome_at = state.opened_at
         state.callback.owed = state.consents.callback.consented
         self._schedule_callback()

@@ -23,7 +23,9 @@ from workflows.rules.validation import item_problems
 
 PHAROS = "pharos"
 MAX_RESCHEDULE = timedelta(days=60)
-REVIEWABLE = frozenset({NoticeStatus.REFUSED, NoticeStatus.STILL_ONLINE})
+REVIEWABLE = frozenset(
+    {NoticeStatus.REFUSED, NoticeStatus.STILL_ONLINE, NoticeStatus.REMOVAL_UNVERIFIED}
+)
 
 
 def rejection(problems: list[str]) -> ApplicationError:
@@ -88,8 +90,8 @@ def review_problems(state: CaseState, request: NoticeReviewRequest) -> list[str]
         return [f"notice_id: no notice '{request.notice_id}' on this case"]
     if notice.status not in REVIEWABLE:
         return [
-            f"notice_id: notice is {notice.status.value}; only a refused or still online "
-            "notice is reviewed"
+            f"notice_id: notice is {notice.status.value}; only a refused, still online or "
+            "unverified notice is reviewed"
         ]
     if notice.review is not None:
         return [f"notice_id: already reviewed ({notice.review.value})"]

@@ -8,3 +8,4 @@ FINAL_PROGRESS = "child-final-progress"  # children say when they are done, by s
 RETENTION_SCHEDULE = "case-retention-schedule"  # closing a case schedules its purge
 CONCURRENT_CHILD_STARTS = "case-concurrent-child-starts"  # items of one update start together
 EMERGENCY_TOGETHER = "case-emergency-referrals-together"  # police and 119 start at once
+UNCHECKABLE_CONTENT = "notice-uncheckable-content"  # a permanent check error is not "online"

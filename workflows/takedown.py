@@ -36,6 +36,11 @@ with workflow.unsafe.imports_passed_through():
     from workflows.models.tasks import CounsellorTask
 
 
+def _is_permanent(error: ActivityError) -> bool:
+    """The adapter said retrying cannot help (a 4xx, a URL we must not fetch)."""
+    return isinstance(error.cause, ApplicationError) and error.cause.non_retryable
+
+
 def _failure_reason(error: ActivityError) -> str:
     cause = error.cause
     if isinstance(cause, ApplicationError):
@@ -213,7 +218,11 @@ class TakedownWorkflow:
                     summary=f"check content is gone from {self._input.platform.slug}",
                     **partner_call(self._input.platform.retry, policy.verification_retry_interval),
                 )
-            except ActivityError:
+            except ActivityError as error:
+                if _is_permanent(error) and workflow.patched(patches.UNCHECKABLE_CONTENT):
+                    # Not proof that it is online: a counsellor looks by hand.
+                    await self._removal_unverified(_failure_reason(error))
+                    return
                 continue
             if not online:
                 self._status = NoticeStatus.VERIFIED_REMOVED
@@ -228,6 +237,17 @@ class TakedownWorkflow:
             "removed but the content is still online",
         )
         await self._report("content still online after the platform's decision")
+
+    async def _removal_unverified(self, reason: str) -> None:
+        self._status = NoticeStatus.REMOVAL_UNVERIFIED
+        self._reason = reason[:300]
+        self._resolved_at = workflow.now()
+        await self._open_task(
+            TaskKind.NOTICE_REVIEW,
+            f"{self._input.platform.display_name} reported notice {self._input.notice_id} "
+            f"removed; Relais cannot check the content itself ({self._reason}): check it by hand",
+        )
+        await self._report("removal reported but not verifiable by Relais: counsellor to check")
 
     async def _fail(self, reason: str) -> None:
         self._status = NoticeStatus.FAILED
@@ -280,7 +300,11 @@ class TakedownWorkflow:
                 ),
                 renotices=self._renotices,
                 sla_breached=self._sla_breached,
-                last_error=self._reason if self._status is NoticeStatus.FAILED else None,
+                last_error=(
+                    self._reason
+                    if self._status in (NoticeStatus.FAILED, NoticeStatus.REMOVAL_UNVERIFIED)
+                    else None
+                ),
                 updated_at=now,
             ),
             summary="record notice in the ledger",

@@ -101,8 +101,7 @@ async def _refuse_private(
             address = address.ipv4_mapped
         if not address.is_global and not any(address in network for network in allowed):
             raise PrivateAddressRefused(
-                "check content: the item's URL leads to a private or reserved network "
-                "address; check the content by hand"
+                "check content: the item's URL leads to a private or reserved network address"
             )
 
 

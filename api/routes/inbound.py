@@ -68,6 +68,7 @@ async def refer_to_helpline(
             contact=body.contact,
             idempotency_key=body.inbound_reference,
             now=utc_now(),
+            referred_by=slug,
         )
     except BaseException:
         if seal is not None:

@@ -22,8 +22,9 @@ async def review_notice(
     notice_id: str = Path(pattern=r"^[A-Za-z0-9_-]{1,100}$"),
     idempotency_key: ActionKey = None,
 ) -> NoticeReviewResult:
-    """Answer a refusal (or content still online after a removal): appeal to the
-    platform, refer the content to Pharos, or accept the platform's decision."""
+    """Answer a refusal (or content still online after a removal, or a removal Relais
+    could not check itself): appeal to the platform, refer the content to Pharos, or
+    accept the platform's decision."""
     result = await commands.review_notice(
         case_id, body.request(notice_id, actor.subject), idempotency_key
     )

@@ -74,14 +74,17 @@ async def open_case(
     contact: ContactDetails,
     idempotency_key: str | None,
     now: datetime,
+    referred_by: str | None = None,
 ) -> OpenedCase:
+    """``referred_by``: the partner slug, when a partner handed the case over."""
     case_id = derive_case_id(opened_by, idempotency_key)
     workflow_id = case_workflow_id(case_id)
-    urgency = triage(intake).urgency
+    urgency = triage(intake, referred_by=referred_by).urgency
     case_input = CaseInput(
         case_id=case_id,
         opened_by=opened_by,
         intake=intake,
+        referred_by=referred_by,
         contact=contact,
         policy=settings.case_policy(),
         catalog=catalog,

@@ -78,7 +78,7 @@ values = {{ recu = "acknowledged", pris_en_charge = "accepted" }}
 def receiver() -> tuple[FastAPI, dict[str, list[Any]]]:
     """A platform and a partner that speak nothing like Relais' own contract."""
     app = FastAPI()
-    seen: dict[str, list[Any]] = {"reports": [], "referrals": [], "keys": []}
+    seen: dict[str, list[Any]] = {"reports": [], "referrals": [], "keys": [], "internal": []}
     removed: set[str] = set()
 
     def check(key: str | None) -> None:
@@ -103,6 +103,11 @@ def receiver() -> tuple[FastAPI, dict[str, list[Any]]]:
     async def exists(link: str, x_api_key: str = Header(None)) -> dict[str, Any]:
         check(x_api_key)
         return {"present": link not in removed}
+
+    @app.get("/internal/{page}")
+    async def internal(page: str) -> dict[str, str]:
+        seen["internal"].append(page)
+        return {"page": page}
 
     @app.post("/v2/referrals")
     async def refer(body: dict[str, Any], x_api_key: str = Header(None)) -> dict[str, Any]:
@@ -163,7 +168,56 @@ async def test_a_case_goes_through_declared_http_json_adapters(
     assert adapters["aide-nord"]["source"] == str(config)
 
 
-async def _open_case(api: httpx.AsyncClient) -> str:
+async def test_a_removal_relais_may_not_check_itself_goes_to_a_counsellor(
+    local_env: WorkflowEnvironment, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A platform without a content endpoint says "removed" about a URL that leads
+    into our own network: Relais does not fetch it, does not call it "still online",
+    and a counsellor gets the notice to check by hand (and can accept it)."""
+    monkeypatch.setenv("SIGNAL_NORD_KEY", API_KEY)
+    app, seen = receiver()
+    policy = CasePolicy(decision_poll_interval="PT0.5S", verification_retry_interval="PT0.5S")
+    content_block = CONFIG[CONFIG.index("[adapter.content]") : CONFIG.index("[[adapter]]", 50)]
+    async with serve_app(app) as receiver_url:
+        config = tmp_path / "adapters.toml"
+        config.write_text(
+            CONFIG.replace(content_block, "").format(url=receiver_url), encoding="utf-8"
+        )
+        async with running_stack(
+            local_env.client, tmp_path, policy=policy, adapters_config=lambda _: config
+        ) as stack:
+            internal_url = f"{receiver_url.replace('localhost', '127.0.0.1')}/internal/admin"
+            case_id = await _open_case(stack.api, url=internal_url, partner=None)
+            view = await eventually(
+                lambda: _view(stack.api, case_id),
+                lambda v: [n["status"] for n in v["notices"]] == ["removal_unverified"],
+                what="the removal left unverified",
+            )
+            [notice] = view["notices"]
+            tasks = await stack.api.get(
+                "/tasks", params={"case_id": case_id}, headers=auth("counsellor")
+            )
+            [task] = tasks.json()
+            accepted = await stack.api.post(
+                f"/cases/{case_id}/notices/{notice['notice_id']}/review",
+                json={"choice": "accept"},
+                headers=auth("counsellor"),
+            )
+
+    assert notice["decision"] == "removed"
+    assert seen["internal"] == []  # the worker never fetched the internal page
+    assert task["kind"] == "notice_review"
+    assert "check it by hand" in task["summary"] and "private" in task["summary"]
+    assert "/internal/admin" not in task["summary"]
+    assert accepted.status_code == 200, accepted.text
+
+
+async def _open_case(
+    api: httpx.AsyncClient,
+    *,
+    url: str = "https://nord.example/p/7",
+    partner: str | None = "aide-nord",
+) -> str:
     intake = {
         "channel": "phone",
         "caller_role": "victim",
@@ -172,7 +226,7 @@ async def _open_case(api: httpx.AsyncClient) -> str:
         "risk_flags": [],
         "consents": {
             "report_to_platforms": True,
-            "referral_partners": ["aide-nord"],
+            "referral_partners": [partner] if partner else [],
             "callback": {"consented": False},
         },
         "contact": {"first_name": "Sam", "phone": "+33622222222"},
@@ -186,16 +240,17 @@ async def _open_case(api: httpx.AsyncClient) -> str:
         "platform": "signal-nord",
         "content_type": "post",
         "legal_qualification": "cyberharassment",
-        "location": {"url": "https://nord.example/p/7"},
+        "location": {"url": url},
     }
     added = await api.post(
         f"/cases/{case_id}/items", json={"items": [item]}, headers=auth("counsellor")
     )
     assert added.status_code == 202, added.text
-    referred = await api.post(
-        f"/cases/{case_id}/referrals", json={"partner": "aide-nord"}, headers=auth("counsellor")
-    )
-    assert referred.status_code == 202, referred.text
+    if partner is not None:
+        referred = await api.post(
+            f"/cases/{case_id}/referrals", json={"partner": partner}, headers=auth("counsellor")
+        )
+        assert referred.status_code == 202, referred.text
     return case_id
 
 

@@ -90,6 +90,34 @@ async def test_inbound_in_immediate_danger_is_triaged_at_once(
         assert [r["partner"] for r in view["referrals"]] == ["police"]
 
 
+async def test_119_referring_a_child_at_risk_is_not_referred_back_to_119(
+    local_env: WorkflowEnvironment, tmp_path: Path
+) -> None:
+    """119 already knows about the danger it reports; the police still hear about the
+    exploitation at once, and the counsellor sees why 119 was not alerted."""
+    async with running_stack(local_env.client, tmp_path) as stack:
+        body = inbound(
+            f"119-{uuid.uuid4().hex[:8]}",
+            risk_flags=["child_at_risk_at_home", "ongoing_sexual_exploitation"],
+        )
+        raw, headers = signed(stack, body)
+        answer = await stack.api.post(
+            "/inbound/partners/enfance-en-danger-119/referrals", content=raw, headers=headers
+        )
+        assert answer.status_code == 201, answer.text
+        assert answer.json()["urgency"] == "critical"
+        view = await eventually(
+            lambda: case_view(stack, answer.json()["reference"]),
+            lambda v: bool(v["referrals"]),
+            what="the emergency referral",
+        )
+        assert [r["partner"] for r in view["referrals"]] == ["police"]
+        notes = [e["detail"] for e in view["timeline"] if e["kind"] == "triage"]
+        assert "enfance-en-danger-119 not alerted again: it referred this young person itself" in (
+            notes
+        )
+
+
 async def test_unsigned_unknown_or_malformed_inbound_opens_nothing(
     local_env: WorkflowEnvironment, tmp_path: Path
 ) -> None:

@@ -100,6 +100,7 @@ class NoticeStatus(StrEnum):
     DECIDED = "decided"
     VERIFIED_REMOVED = "verified_removed"
     STILL_ONLINE = "still_online"
+    REMOVAL_UNVERIFIED = "removal_unverified"  # our own check cannot reach the content
     REFUSED = "refused"
     FAILED = "failed"
     CANCELLED = "cancelled"

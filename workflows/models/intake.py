@@ -54,6 +54,10 @@ class CaseInput(BaseModel):
     case_id: str
     opened_by: str
     intake: Intake
+    referred_by: str | None = Field(
+        default=None,
+        description="Slug of the partner that handed the young person to the helpline",
+    )
     contact: ContactDetails = Field(default_factory=ContactDetails)
     policy: CasePolicy = Field(default_factory=CasePolicy)
     catalog: PartnerCatalog = Field(default_factory=PartnerCatalog)

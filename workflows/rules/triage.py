@@ -2,10 +2,12 @@
 
 Immediate danger overrides consent where the law requires it: a child in danger is
 reported to 119 (Code de l'action sociale et des familles, art. L226-3), a life at
-risk goes to the police at once.
+risk goes to the police at once. A partner that referred the young person to the
+helpline already knows the danger it described: it is not alerted again by triage
+(a counsellor can still refer to it when something new comes up).
 """
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from workflows.models.enums import Category, LegalBasis, RiskFlag, Urgency
 from workflows.models.intake import Intake
@@ -45,13 +47,19 @@ class EmergencyReferral(BaseModel):
 class TriageDecision(BaseModel):
     urgency: Urgency
     emergency_referrals: list[EmergencyReferral]
+    already_informed: list[str] = Field(
+        default_factory=list,
+        description="Partners the danger calls for that referred the case themselves",
+    )
 
 
-def triage(intake: Intake) -> TriageDecision:
+def triage(intake: Intake, *, referred_by: str | None = None) -> TriageDecision:
+    """``referred_by``: the slug of the partner that handed the case to the helpline."""
     referrals: dict[str, LegalBasis] = {}
     for flag in intake.risk_flags:
         for partner, basis in _EMERGENCY_REFERRALS[flag]:
             referrals.setdefault(partner, basis)
+    informed = [referred_by] if referred_by in referrals else []
     if referrals:
         urgency = Urgency.CRITICAL
     elif _HIGH_URGENCY_CATEGORIES.intersection(intake.categories):
@@ -63,6 +71,9 @@ def triage(intake: Intake) -> TriageDecision:
     return TriageDecision(
         urgency=urgency,
         emergency_referrals=[
-            EmergencyReferral(partner=p, legal_basis=b) for p, b in sorted(referrals.items())
+            EmergencyReferral(partner=p, legal_basis=b)
+            for p, b in sorted(referrals.items())
+            if p not in informed
         ],
+        already_informed=informed,
     )

@@ -79,3 +79,33 @@ def test_urgency_without_immediate_danger(categories: list[Category], urgency: U
     decision = triage(intake(categories))
     assert decision.urgency is urgency
     assert decision.emergency_referrals == []
+
+
+def test_the_referring_partner_is_not_alerted_again_about_what_it_reported() -> None:
+    """119 hands over a child at risk at home: 119 already knows, nobody else is called
+    for that flag, and the case stays critical."""
+    decision = triage(
+        intake([Category.CYBERHARASSMENT], [RiskFlag.CHILD_AT_RISK_AT_HOME]),
+        referred_by=CHILD_PROTECTION_119,
+    )
+    assert decision.urgency is Urgency.CRITICAL
+    assert decision.emergency_referrals == []
+    assert decision.already_informed == [CHILD_PROTECTION_119]
+
+
+def test_other_partners_are_still_alerted_when_a_partner_refers() -> None:
+    decision = triage(
+        intake([Category.GROOMING], [RiskFlag.ONGOING_SEXUAL_EXPLOITATION]),
+        referred_by=CHILD_PROTECTION_119,
+    )
+    assert [(r.partner, r.legal_basis) for r in decision.emergency_referrals] == [
+        (POLICE, LegalBasis.LIFE_AT_RISK)
+    ]
+    assert decision.already_informed == [CHILD_PROTECTION_119]
+
+
+def test_a_referring_partner_the_danger_does_not_call_for_changes_nothing() -> None:
+    flagged = intake([Category.SEXTORTION], [RiskFlag.SUICIDAL_RISK])
+    decision = triage(flagged, referred_by="france-victimes")
+    assert decision == triage(flagged)
+    assert decision.already_informed == []
