@@ -425,10 +425,10 @@ class SupportCaseWorkflow:
         notice.status = progress.status
         notice.sla_breached = progress.sla_breached
         if progress.final:  # a child started in an earlier run has no handle here
-            self._child_settled(progress.notice_id)
-        self._state.note(
-            progress.at, "notice", f"{progress.notice_id} ({progress.platform}): {progress.detail}"
-        )
+            self._child_settled(progress.notice_id)  # its news is in the timeline already
+        else:
+            detail = f"{progress.notice_id} ({progress.platform}): {progress.detail}"
+            self._state.note(progress.at, "notice", detail)
         self._changes += 1
 
     @workflow.signal(name=names.SIGNAL_REFERRAL_PROGRESS)
@@ -436,14 +436,16 @@ class SupportCaseWorkflow:
         referral = self._state.referrals.get(progress.referral_id)
         if referral is None or progress.referral_id not in self._state.open_children:
             return
+        if progress.outcome is not None:
+            referral = self._state.referrals[progress.referral_id] = progress.outcome
         referral.status = progress.status
         referral.partner_reference = progress.partner_reference or referral.partner_reference
         referral.manual = progress.manual
-        self._state.note(
-            progress.at,
-            "referral",
-            f"{progress.referral_id} ({progress.partner}): {progress.detail}",
-        )
+        if progress.final:  # a child started in an earlier run has no handle here
+            self._child_settled(progress.referral_id)  # its news is in the timeline already
+        else:
+            detail = f"{progress.referral_id} ({progress.partner}): {progress.detail}"
+            self._state.note(progress.at, "referral", detail)
         self._changes += 1
 
     # ---- children, callback and closure --------------------------------------------------

@@ -141,10 +141,11 @@ class CaseChildren:
         return ParentClosePolicy.REQUEST_CANCEL
 
     def can_carry_over(self) -> bool:
-        """Whether the open children can follow the case into its next run: notices
-        report their end by signal; referrals (for now) only by their result."""
-        open_children = self._state.open_children
-        return not (self._bound & open_children) and not self._state.open_referrals()
+        """Whether the open children can follow the case into its next run: they
+        report their end by signal (referrals since REFERRALS_CARRY_OVER)."""
+        if self._bound & self._state.open_children:
+            return False
+        return not self._state.open_referrals() or workflow.patched(patches.REFERRALS_CARRY_OVER)
 
     async def cancel(self, child_ids: list[str]) -> None:
         """Ask children to stop and wait until each has reported its last state."""

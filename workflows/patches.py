@@ -9,3 +9,5 @@ RETENTION_SCHEDULE = "case-retention-schedule"  # closing a case schedules its p
 CONCURRENT_CHILD_STARTS = "case-concurrent-child-starts"  # items of one update start together
 EMERGENCY_TOGETHER = "case-emergency-referrals-together"  # police and 119 start at once
 UNCHECKABLE_CONTENT = "notice-uncheckable-content"  # a permanent check error is not "online"
+REFERRAL_FINAL_PROGRESS = "referral-final-progress"  # referrals say when they are done
+REFERRALS_CARRY_OVER = "case-referrals-carry-over"  # continue as new with referrals open

@@ -19,7 +19,7 @@ from temporalio.workflow import ActivityCancellationType, ActivityHandle
 with workflow.unsafe.imports_passed_through():
     from activities.case_records import CaseRecordActivities, CloseTasksRequest
     from activities.handoffs import HandoffActivities
-    from workflows import names
+    from workflows import names, patches
     from workflows.activity_options import partner_call, record_call
     from workflows.models.enums import DeliveryMode, ReferralStatus, TaskKind
     from workflows.models.referral import (
@@ -30,6 +30,7 @@ with workflow.unsafe.imports_passed_through():
         ManualHandoffRequest,
         ReferralInput,
         ReferralOutcome,
+        ReferralProgress,
     )
     from workflows.models.tasks import CounsellorTask
     from workflows.referral_state import ReferralState
@@ -113,6 +114,13 @@ class ReferralWorkflow:
             await self._report("referral cancelled")
         self._finished = True
         await workflow.wait_condition(workflow.all_handlers_finished)
+        if workflow.patched(patches.REFERRAL_FINAL_PROGRESS):
+            # The case may have continued as new since it started us: the result
+            # would reach a run that is gone, the signal reaches the current one.
+            final = self._state.progress("referral settled", workflow.now())
+            await self._tell_case(
+                final.model_copy(update={"outcome": self._state.outcome(), "final": True})
+            )
         return self._state.outcome()
 
     async def _follow(self) -> None:
@@ -365,11 +373,15 @@ class ReferralWorkflow:
             summary="record referral in the ledger",
             **record_call(self._input.policy),
         )
+        await self._tell_case(state.progress(news, now))
+
+    async def _tell_case(self, progress: ReferralProgress) -> None:
+        """Progress to the case, by workflow id: whichever run of it is current."""
         parent = self._input.parent_workflow_id
         if parent:
             try:
                 await workflow.get_external_workflow_handle(parent).signal(
-                    names.SIGNAL_REFERRAL_PROGRESS, state.progress(news, now)
+                    names.SIGNAL_REFERRAL_PROGRESS, progress
                 )
             except Exception:  # the case may be closed already; the ledger has it
                 workflow.logger.info("case workflow no longer accepts referral progress")

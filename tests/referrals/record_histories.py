@@ -6,7 +6,8 @@ Each scenario runs on a fresh dev server with the whole stack and writes the
 history of its referral workflows to ``tests/histories/<scenario>/``. The
 ``referral_deadline_then_ack`` and ``referral_failed`` histories were recorded with
 the code before phone handoffs existed (commit 7249345): they stand for referrals
-running in production when that change shipped. Payloads are saved decoded: the
+running in production when that change shipped; the four first ones were all recorded
+before referrals sent their final progress by signal. Payloads are saved decoded: the
 replayer has none of the recording process's case keys.
 """
 
@@ -119,6 +120,8 @@ SCENARIOS: dict[str, Callable[[Stack], Awaitable[str]]] = {
     "referral_failed": failed,
     "referral_phone_handoff": phone_handoff,
     "referral_failed_then_phone_handoff": failed_then_phone_handoff,
+    # Recorded after REFERRAL_FINAL_PROGRESS: the referral's last word goes by signal.
+    "referral_phone_handoff_final_progress": phone_handoff,
 }
 
 

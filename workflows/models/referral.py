@@ -110,6 +110,10 @@ class ReferralProgress(BaseModel):
     partner_reference: str | None = None
     detail: str | None = None
     manual: bool = False
+    outcome: ReferralOutcome | None = Field(
+        default=None, description="The referral as it ended (final progress only)"
+    )
+    final: bool = Field(default=False, description="The referral's last word: it is settled")
 
 
 class ManualHandoffRequest(BaseModel):
