@@ -135,7 +135,8 @@ async def test_bad_requests_name_the_field(privacy_api: PrivacyApi) -> None:
         "/codec/decode", json={"payloads": "nope"}, headers=bearer("supervisor")
     )
     assert garbage.status_code == 422
-    assert garbage.json()["detail"].startswith("payloads:")
+    [problem] = garbage.json()["detail"]
+    assert problem["loc"] == ["body", "payloads"] and problem["msg"].startswith("payloads:")
 
 
 async def test_encode_is_for_supervisors(privacy_api: PrivacyApi) -> None:
