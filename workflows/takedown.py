@@ -288,6 +288,7 @@ class TakedownWorkflow:
                 case_id=self._input.case_id,
                 version=self._version,
                 platform=self._input.platform.slug,
+                legal_qualification=self._input.item.legal_qualification,
                 idempotency_key=self._input.notice_id,
                 status=self._status,
                 decision=self._decision.decision if self._decision else None,

@@ -18,6 +18,7 @@ from workflows.models.enums import (
     Channel,
     Decision,
     LegalBasis,
+    LegalQualification,
     NoticeStatus,
     ReferralStatus,
     TaskKind,
@@ -51,6 +52,9 @@ class NoticeRecord(BaseModel):
     case_id: str
     version: int
     platform: str
+    legal_qualification: LegalQualification | None = Field(
+        default=None, description="The item's qualification (None: recorded before 0005)"
+    )
     idempotency_key: str
     status: NoticeStatus
     decision: Decision | None = None

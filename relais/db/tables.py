@@ -102,6 +102,7 @@ class NoticeRow(Base):
     case_id: Mapped[str] = mapped_column(ID)
     version: Mapped[int] = mapped_column(BigInteger)
     platform: Mapped[str] = mapped_column(SLUG)
+    legal_qualification: Mapped[str | None] = mapped_column(String(64))
     idempotency_key: Mapped[str] = mapped_column(String(256))
     status: Mapped[str] = mapped_column(ENUM)
     decision: Mapped[str | None] = mapped_column(ENUM)
@@ -119,6 +120,7 @@ class NoticeRow(Base):
         Index("ix_notices_case_id", "case_id"),
         Index("ix_notices_idempotency_key", "idempotency_key"),
         Index("ix_notices_platform_status_updated_at", "platform", "status", "updated_at"),
+        Index("ix_notices_submitted_at", "submitted_at"),
         Index("ix_notices_updated_at", "updated_at"),
     )
 

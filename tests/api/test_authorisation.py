@@ -40,6 +40,7 @@ RULES: dict[tuple[str, str], frozenset[Role] | str] = {
     ("POST", "/tasks/{task_id}/claim"): frozenset({C, S}),
     ("GET", "/audit"): frozenset({A, S}),
     ("GET", "/stats/removal-times"): frozenset({A, S}),
+    ("GET", "/reports/trusted-flagger"): frozenset({A, S}),
     ("GET", "/adapters"): frozenset({INT, S}),
     ("POST", "/adapters/{slug}/test-notice"): frozenset({INT}),
     ("POST", "/adapters/{slug}/test-handoff"): frozenset({INT}),

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from relais.db import Database, NoticeLedger, ReferralLedger
 from tests.db.builders import T0, notice_record, referral_record
-from workflows.models.enums import Decision, NoticeStatus, ReferralStatus
+from workflows.models.enums import Decision, LegalQualification, NoticeStatus, ReferralStatus
 
 
 async def test_a_notice_reads_back_and_ignores_late_older_writes(database: Database) -> None:
@@ -85,3 +85,42 @@ async def test_referrals_list_by_case_and_by_partner_status_and_time(database: D
     assert [r.referral_id for r in await referrals.list(status=ReferralStatus.FAILED)] == ["r-2"]
     since = T0 + timedelta(minutes=30)
     assert [r.referral_id for r in await referrals.list(since=since)] == ["r-3", "r-2"]
+
+
+async def test_notice_counts_group_the_notices_submitted_in_the_period(
+    database: Database,
+) -> None:
+    notices = NoticeLedger(database)
+    removed = {"status": NoticeStatus.VERIFIED_REMOVED, "decision": Decision.REMOVED}
+    harassment = {"legal_qualification": LegalQualification.CYBERHARASSMENT}
+    for n in range(3):
+        await notices.upsert(notice_record(f"n-r{n}", submitted_at=T0, **removed, **harassment))
+    await notices.upsert(
+        notice_record(
+            "n-x",
+            platform="snapchat",
+            submitted_at=T0,
+            status=NoticeStatus.REFUSED,
+            decision=Decision.REFUSED,
+            legal_qualification=LegalQualification.BLACKMAIL,
+        )
+    )
+    await notices.upsert(notice_record("n-old", submitted_at=T0 - timedelta(days=400), **removed))
+    await notices.upsert(notice_record("n-fail", status=NoticeStatus.FAILED, updated_at=T0))
+
+    counts = await notices.outcome_counts(T0 - timedelta(days=1), T0 + timedelta(days=1))
+    assert [
+        (c.platform, c.legal_qualification, c.status, c.decision, c.notices) for c in counts
+    ] == [
+        ("snapchat", LegalQualification.BLACKMAIL, NoticeStatus.REFUSED, Decision.REFUSED, 1),
+        (
+            "tiktok",
+            LegalQualification.CYBERHARASSMENT,
+            NoticeStatus.VERIFIED_REMOVED,
+            Decision.REMOVED,
+            3,
+        ),
+    ]
+    period = (T0 - timedelta(days=1), T0 + timedelta(days=1))
+    assert await notices.undelivered_counts(*period) == {"tiktok": 1}
+    assert await notices.undelivered_counts(T0 + timedelta(days=1), T0 + timedelta(days=2)) == {}

@@ -6,15 +6,26 @@ from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, func, select
 
 from relais.db.records import NoticeRecord, ReferralRecord
 from relais.db.repositories._sql import SessionSource, sessions_of, upsert_unless_older
 from relais.db.tables import NoticeRow, ReferralRow
-from workflows.models.enums import NoticeStatus, ReferralStatus
+from workflows.models.enums import Decision, LegalQualification, NoticeStatus, ReferralStatus
 
 RecordT = TypeVar("RecordT", bound=BaseModel)
 NoticeRecords = list[NoticeRecord]
+
+
+class NoticeCount(BaseModel):
+    platform: str
+    legal_qualification: LegalQualification | None
+    status: NoticeStatus
+    decision: Decision | None
+    notices: int
+
+
+NoticeCounts = list[NoticeCount]
 ReferralRecords = list[ReferralRecord]
 
 
@@ -82,6 +93,48 @@ class NoticeLedger(_Ledger[NoticeRecord]):
         """Notices matching the filters, least recently updated first; ``since`` keeps
         those updated at or after it (incremental reads, yearly DSA reports)."""
         return await self._list(platform, status, since)
+
+    async def outcome_counts(self, since: datetime, until: datetime) -> NoticeCounts:
+        """Notices submitted in [since, until), counted by platform, qualification,
+        status and decision: the raw figures of the trusted flagger's yearly report,
+        grouped in the database (a year holds millions of notices at scale)."""
+        row = NoticeRow
+        groups = (row.platform, row.legal_qualification, row.status, row.decision)
+        statement = (
+            select(*groups, func.count())
+            .where(row.submitted_at >= since, row.submitted_at < until)
+            .group_by(*groups)
+            .order_by(*groups)
+        )
+        async with self._sessions() as session:
+            rows = (await session.execute(statement)).all()
+        return [
+            NoticeCount(
+                platform=platform,
+                legal_qualification=qualification,
+                status=status,
+                decision=decision,
+                notices=count,
+            )
+            for platform, qualification, status, decision, count in rows
+        ]
+
+    async def undelivered_counts(self, since: datetime, until: datetime) -> dict[str, int]:
+        """Notices that never reached their platform (failed before submission), by
+        platform, counted when they failed (their last update) within the period."""
+        row = NoticeRow
+        statement = (
+            select(row.platform, func.count())
+            .where(
+                row.submitted_at.is_(None),
+                row.status == NoticeStatus.FAILED.value,
+                row.updated_at >= since,
+                row.updated_at < until,
+            )
+            .group_by(row.platform)
+        )
+        async with self._sessions() as session:
+            return {platform: count for platform, count in (await session.execute(statement)).all()}
 
 
 class ReferralLedger(_Ledger[ReferralRecord]):

@@ -1,0 +1,153 @@
+"""The trusted flagger's yearly report (DSA Art. 22(3)): notices sent, by hosting
+provider, by type of allegedly illegal content and by the action the provider took.
+
+Counts only: no case id, no URL, nothing personal. A notice counts in the period of
+its submission; a notice that never reached its platform is listed apart
+("not delivered"), counted in the period it failed. Periods are calendar years in
+the helpline's time zone (Europe/Paris) unless given explicitly.
+"""
+
+import csv
+import io
+from datetime import datetime
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from pydantic import BaseModel, Field
+
+from relais.db import NoticeLedger
+from relais.db.repositories.ledgers import NoticeCount
+from workflows.models.enums import Decision, NoticeStatus
+
+HELPLINE_ZONE = ZoneInfo("Europe/Paris")
+NOT_RECORDED = "not_recorded"  # notices recorded before their qualification was
+
+
+class Action(StrEnum):
+    """What the provider did about a notice, as the report counts it."""
+
+    REMOVED = "removed"
+    RESTRICTED = "restricted"
+    REFUSED = "refused"
+    NO_DECISION = "no_decision"  # no answer yet, or none within the period
+    WITHDRAWN = "withdrawn"  # the victim withdrew consent before a decision
+
+
+def action_of(count: NoticeCount) -> Action:
+    if count.decision is Decision.REMOVED:
+        return Action.REMOVED
+    if count.decision is Decision.RESTRICTED:
+        return Action.RESTRICTED
+    if count.decision is Decision.REFUSED:
+        return Action.REFUSED
+    if count.status is NoticeStatus.CANCELLED:
+        return Action.WITHDRAWN
+    return Action.NO_DECISION
+
+
+class ActionCounts(BaseModel):
+    submitted: int = 0
+    removed: int = 0
+    restricted: int = 0
+    refused: int = 0
+    no_decision: int = 0
+    withdrawn: int = 0
+    removal_verified: int = Field(default=0, description="Removed, and offline at our own check")
+    online_after_removal: int = Field(
+        default=0, description="Reported removed, still online at our own check"
+    )
+
+    def add(self, count: NoticeCount) -> None:
+        self.submitted += count.notices
+        action = action_of(count)
+        setattr(self, action.value, getattr(self, action.value) + count.notices)
+        if count.status is NoticeStatus.VERIFIED_REMOVED:
+            self.removal_verified += count.notices
+        elif count.status is NoticeStatus.STILL_ONLINE:
+            self.online_after_removal += count.notices
+
+
+class PlatformLine(BaseModel):
+    platform: str
+    notices: ActionCounts
+
+
+class ContentTypeLine(BaseModel):
+    legal_qualification: str
+    notices: ActionCounts
+
+
+class ReportCell(BaseModel):
+    platform: str
+    legal_qualification: str
+    action: Action
+    notices: int
+
+
+class TrustedFlaggerReport(BaseModel):
+    period_start: datetime
+    period_end: datetime = Field(description="Exclusive")
+    total: ActionCounts
+    by_platform: list[PlatformLine]
+    by_content_type: list[ContentTypeLine]
+    cells: list[ReportCell] = Field(description="Platform x content type x action")
+    not_delivered: dict[str, int] = Field(
+        description="Notices that never reached their platform, by platform"
+    )
+
+
+def year_period(year: int) -> tuple[datetime, datetime]:
+    return (
+        datetime(year, 1, 1, tzinfo=HELPLINE_ZONE),
+        datetime(year + 1, 1, 1, tzinfo=HELPLINE_ZONE),
+    )
+
+
+async def build_report(
+    ledger: NoticeLedger, since: datetime, until: datetime
+) -> TrustedFlaggerReport:
+    counts = await ledger.outcome_counts(since, until)
+    total = ActionCounts()
+    platforms: dict[str, ActionCounts] = {}
+    content_types: dict[str, ActionCounts] = {}
+    cells: dict[tuple[str, str, Action], int] = {}
+    for count in counts:
+        qualification = count.legal_qualification.value if count.legal_qualification else None
+        content_type = qualification or NOT_RECORDED
+        total.add(count)
+        platforms.setdefault(count.platform, ActionCounts()).add(count)
+        content_types.setdefault(content_type, ActionCounts()).add(count)
+        key = (count.platform, content_type, action_of(count))
+        cells[key] = cells.get(key, 0) + count.notices
+    return TrustedFlaggerReport(
+        period_start=since,
+        period_end=until,
+        total=total,
+        by_platform=[PlatformLine(platform=p, notices=c) for p, c in sorted(platforms.items())],
+        by_content_type=[
+            ContentTypeLine(legal_qualification=q, notices=c)
+            for q, c in sorted(content_types.items())
+        ],
+        cells=[
+            ReportCell(platform=p, legal_qualification=q, action=a, notices=n)
+            for (p, q, a), n in sorted(cells.items())
+        ],
+        not_delivered=dict(sorted((await ledger.undelivered_counts(since, until)).items())),
+    )
+
+
+def report_csv(report: TrustedFlaggerReport) -> str:
+    """One line per platform x content type x action, then the undelivered notices."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(
+        ["period_start", "period_end", "platform", "legal_qualification", "action", "notices"]
+    )
+    start, end = report.period_start.isoformat(), report.period_end.isoformat()
+    for cell in report.cells:
+        writer.writerow(
+            [start, end, cell.platform, cell.legal_qualification, cell.action.value, cell.notices]
+        )
+    for platform, notices in report.not_delivered.items():
+        writer.writerow([start, end, platform, "", "not_delivered", notices])
+    return out.getvalue()
