@@ -106,16 +106,15 @@ async def test_119_referring_a_child_at_risk_is_not_referred_back_to_119(
         )
         assert answer.status_code == 201, answer.text
         assert answer.json()["urgency"] == "critical"
+        told = "enfance-en-danger-119 not alerted again: it referred this young person itself"
         view = await eventually(
             lambda: case_view(stack, answer.json()["reference"]),
-            lambda v: bool(v["referrals"]),
-            what="the emergency referral",
+            lambda v: any(e["detail"] == told for e in v["timeline"]),
+            what="triage's note that 119 referred the case",
         )
         assert [r["partner"] for r in view["referrals"]] == ["police"]
-        notes = [e["detail"] for e in view["timeline"] if e["kind"] == "triage"]
-        assert "enfance-en-danger-119 not alerted again: it referred this young person itself" in (
-            notes
-        )
+        [note] = [e for e in view["timeline"] if e["detail"] == told]
+        assert note["kind"] == "triage"
 
 
 async def test_unsigned_unknown_or_malformed_inbound_opens_nothing(
