@@ -34,6 +34,7 @@ from api.services.webhook_signatures import SignatureVerifier
 from relais.crypto.db_key_store import DatabaseKeyStore
 from relais.crypto.keyring import MasterKeyring
 from relais.db import Database
+from relais.db.repositories.webhook_seals import WebhookSeals
 from relais.settings import Settings, get_settings
 from relais.temporal_client import connect_client
 
@@ -70,6 +71,12 @@ def create_app(
                 if create_schema:
                     await db.create_schema()
             app.state.database = db
+            # Replays are refused whichever replica a delivery reaches: seals in the DB.
+            app.state.signature_verifier = SignatureVerifier(
+                settings.webhook_secret.get_secret_value().encode(),
+                tolerance_seconds=settings.webhook_tolerance_seconds,
+                replays=WebhookSeals(db),
+            )
             app.state.temporal_client = temporal_client or await connect_client(
                 settings, _key_store(settings, db)
             )
@@ -84,10 +91,6 @@ def create_app(
     )
     app.state.settings = settings
     app.state.token_verifier = TokenVerifier(settings)
-    app.state.signature_verifier = SignatureVerifier(
-        settings.webhook_secret.get_secret_value().encode(),
-        tolerance_seconds=settings.webhook_tolerance_seconds,
-    )
     install_error_handlers(app)
     for module in (
         cases,

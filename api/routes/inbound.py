@@ -49,7 +49,7 @@ async def refer_to_helpline(
     """A partner hands a young person to the helpline; we answer with our reference."""
     raw = await request.body()
     try:
-        seal: str | None = verifier.verify(timestamp, signature, raw)
+        seal: str | None = await verifier.verify(timestamp, signature, raw)
     except SignatureReplayed:
         # Checked only once the signature matched: the very same request again, whose
         # answer the partner may have lost. Opening the case is idempotent, so answer it.
@@ -72,7 +72,7 @@ async def refer_to_helpline(
         )
     except BaseException:
         if seal is not None:
-            verifier.release(seal)
+            await verifier.release(seal)
         raise
     audit = AuditTrail(log, actor=inbound_subject(slug), role="partner")
     action = "case.open.inbound" if opened.created else "case.open.inbound.retry"

@@ -84,7 +84,7 @@ async def platform_decision(
 ) -> WebhookAccepted:
     """A platform's decision on one of our notices (removed, restricted, refused...)."""
     raw = await request.body()
-    with verifier.accepting(timestamp, signature, raw):
+    async with verifier.accepting(timestamp, signature, raw):
         body = _parse(PlatformDecisionWebhook, raw)
         if catalog.catalog().platform(slug) is None:
             raise NotFound(f"no platform '{slug}' is registered")
@@ -112,7 +112,7 @@ async def partner_status(
 ) -> WebhookAccepted:
     """A partner's news on one of our handoffs (acknowledged, accepted, closed...)."""
     raw = await request.body()
-    with verifier.accepting(timestamp, signature, raw):
+    async with verifier.accepting(timestamp, signature, raw):
         body = _parse(PartnerStatusWebhook, raw)
         if catalog.catalog().partner(slug) is None:
             raise NotFound(f"no partner '{slug}' is registered")

@@ -4,17 +4,18 @@ Scheme: ``X-Relais-Timestamp: <unix seconds>`` and
 ``X-Relais-Signature: sha256=<hex HMAC-SHA256(secret, f"{timestamp}.{raw_body}")>``.
 The timestamp must be within the tolerance of our clock (a stolen request cannot
 be replayed later) and a signature seen once within that window is refused (it
-cannot be replayed sooner). The seen-set is in memory: with several API replicas a
-replay may land on another one; the workflows stay correct because platform
-decisions and partner statuses are idempotent, the check only limits noise.
+cannot be replayed sooner). The seen-set is a :class:`ReplayStore`: the API keeps it
+in the database (``relais.db.repositories.webhook_seals``), shared by every replica;
+:class:`ReplayCache` keeps it in memory for a single process.
 """
 
 import hashlib
 import heapq
 import hmac
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from typing import Protocol
 
 from api.services.errors import SignatureInvalid, SignatureReplayed
 
@@ -27,8 +28,19 @@ def sign(secret: bytes, timestamp: str, body: bytes) -> str:
     return SCHEME + digest
 
 
+class ReplayStore(Protocol):
+    async def add(self, signature: str, expires: float, now: float) -> bool:
+        """Remember ``signature`` until ``expires``; False when already there."""
+        ...
+
+    async def discard(self, signature: str) -> None:
+        """Forget ``signature`` (its delivery failed on our side)."""
+        ...
+
+
 class ReplayCache:
-    """Signatures seen recently, each forgotten once its timestamp leaves the window."""
+    """Signatures seen recently, each forgotten once its timestamp leaves the window
+    (in memory: one process only)."""
 
     def __init__(self, max_entries: int = 100_000) -> None:
         self._expiry: dict[str, float] = {}
@@ -41,7 +53,7 @@ class ReplayCache:
             if self._expiry.get(signature) == expires:
                 del self._expiry[signature]
 
-    def add(self, signature: str, expires: float, now: float) -> bool:
+    async def add(self, signature: str, expires: float, now: float) -> bool:
         """Remember ``signature``; False when it was already there (a replay)."""
         self._prune(now)
         if signature in self._expiry:
@@ -50,7 +62,7 @@ class ReplayCache:
         heapq.heappush(self._heap, (expires, signature))
         return True
 
-    def discard(self, signature: str) -> None:
+    async def discard(self, signature: str) -> None:
         """Forget a signature whose delivery failed, so the sender may retry it."""
         self._expiry.pop(signature, None)
 
@@ -61,14 +73,14 @@ class SignatureVerifier:
         secret: bytes,
         tolerance_seconds: int,
         clock: Callable[[], float] = time.time,
-        replays: ReplayCache | None = None,
+        replays: ReplayStore | None = None,
     ) -> None:
         self._secret = secret
         self._tolerance = tolerance_seconds
         self._clock = clock
-        self._replays = replays or ReplayCache()
+        self._replays: ReplayStore = replays or ReplayCache()
 
-    def verify(self, timestamp: str | None, signature: str | None, body: bytes) -> str:
+    async def verify(self, timestamp: str | None, signature: str | None, body: bytes) -> str:
         """Check a delivery; returns its signature (to :meth:`release` on failure).
 
         Raises :class:`SignatureInvalid` (unsigned, malformed, wrong or stale) or
@@ -89,23 +101,23 @@ class SignatureVerifier:
         expected = sign(self._secret, timestamp, body)
         if not hmac.compare_digest(expected.encode(), signature.strip().lower().encode()):
             raise SignatureInvalid("X-Relais-Signature does not match the body")
-        if not self._replays.add(expected, expires=sent_at + self._tolerance, now=now):
+        if not await self._replays.add(expected, expires=sent_at + self._tolerance, now=now):
             raise SignatureReplayed("this signed delivery was already received")
         return expected
 
-    def release(self, signature: str) -> None:
+    async def release(self, signature: str) -> None:
         """The delivery failed on our side: let the sender retry the same request."""
-        self._replays.discard(signature)
+        await self._replays.discard(signature)
 
-    @contextmanager
-    def accepting(
+    @asynccontextmanager
+    async def accepting(
         self, timestamp: str | None, signature: str | None, body: bytes
-    ) -> Iterator[None]:
+    ) -> AsyncIterator[None]:
         """Verify a delivery, then run the block; if the block fails, the delivery
         may be retried with the same signature."""
-        seal = self.verify(timestamp, signature, body)
+        seal = await self.verify(timestamp, signature, body)
         try:
             yield
         except BaseException:
-            self.release(seal)
+            await self.release(seal)
             raise

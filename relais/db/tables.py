@@ -251,3 +251,16 @@ class CaseRetentionRow(Base):
     purged_at: Mapped[datetime | None]
 
     __table_args__ = (Index("ix_case_retention_purge_after", "purge_after"),)
+
+
+class WebhookSealRow(Base):
+    """A signed webhook delivery already accepted (its HMAC), kept until its
+    timestamp leaves the tolerance window: shared by every API replica, so a
+    replayed delivery is refused whichever replica it reaches."""
+
+    __tablename__ = "webhook_seals"
+
+    seal: Mapped[str] = mapped_column(String(80), primary_key=True)
+    expires_at: Mapped[datetime]
+
+    __table_args__ = (Index("ix_webhook_seals_expires_at", "expires_at"),)

@@ -29,9 +29,9 @@ def test_signature_is_hmac_sha256_of_timestamp_dot_body() -> None:
     assert sign(SECRET, "1700000000", BODY) == f"sha256={expected}"
 
 
-def test_good_signature_within_tolerance_passes() -> None:
+async def test_good_signature_within_tolerance_passes() -> None:
     check = verifier(Clock(1_700_000_299))
-    check.verify("1700000000", sign(SECRET, "1700000000", BODY), BODY)
+    await check.verify("1700000000", sign(SECRET, "1700000000", BODY), BODY)
 
 
 @pytest.mark.parametrize(
@@ -45,55 +45,56 @@ def test_good_signature_within_tolerance_passes() -> None:
         ("1700000001", sign(SECRET, "1700000000", BODY), "does not match"),
     ],
 )
-def test_bad_signatures_are_refused(
+async def test_bad_signatures_are_refused(
     timestamp: str | None, signature: str | None, reason: str
 ) -> None:
     with pytest.raises(SignatureInvalid, match=reason):
-        verifier(Clock(1_700_000_000)).verify(timestamp, signature, BODY)
+        await verifier(Clock(1_700_000_000)).verify(timestamp, signature, BODY)
 
 
 @pytest.mark.parametrize("skew", [-301, 301])
-def test_timestamps_outside_the_window_are_refused(skew: int) -> None:
+async def test_timestamps_outside_the_window_are_refused(skew: int) -> None:
     check = verifier(Clock(1_700_000_000 + skew))
     with pytest.raises(SignatureInvalid, match="more than 300s"):
-        check.verify("1700000000", sign(SECRET, "1700000000", BODY), BODY)
+        await check.verify("1700000000", sign(SECRET, "1700000000", BODY), BODY)
 
 
-def test_a_replay_is_refused_until_the_signature_expires() -> None:
+async def test_a_replay_is_refused_until_the_signature_expires() -> None:
     clock = Clock(1_700_000_000)
     check = verifier(clock)
     signature = sign(SECRET, "1700000000", BODY)
-    check.verify("1700000000", signature, BODY)
+    await check.verify("1700000000", signature, BODY)
 
     clock.now += 299
     with pytest.raises(SignatureReplayed):
-        check.verify("1700000000", signature, BODY)
+        await check.verify("1700000000", signature, BODY)
     clock.now += 2  # past the window: now the timestamp itself is refused
     with pytest.raises(SignatureInvalid):
-        check.verify("1700000000", signature, BODY)
+        await check.verify("1700000000", signature, BODY)
 
 
-def test_a_failed_delivery_may_be_retried() -> None:
+async def test_a_failed_delivery_may_be_retried() -> None:
     check = verifier(Clock(1_700_000_000))
     signature = sign(SECRET, "1700000000", BODY)
 
-    with pytest.raises(RuntimeError), check.accepting("1700000000", signature, BODY):
-        raise RuntimeError("workflow unreachable")
+    with pytest.raises(RuntimeError):
+        async with check.accepting("1700000000", signature, BODY):
+            raise RuntimeError("workflow unreachable")
 
-    with check.accepting("1700000000", signature, BODY):
+    async with check.accepting("1700000000", signature, BODY):
         pass
 
 
-def test_the_replay_cache_forgets_expired_signatures() -> None:
+async def test_the_replay_cache_forgets_expired_signatures() -> None:
     cache = ReplayCache()
-    assert cache.add("a", expires=10, now=0)
-    assert not cache.add("a", expires=10, now=5)
-    assert cache.add("b", expires=20, now=11)
-    assert cache.add("a", expires=30, now=11)  # "a" expired at 10
+    assert await cache.add("a", expires=10, now=0)
+    assert not await cache.add("a", expires=10, now=5)
+    assert await cache.add("b", expires=20, now=11)
+    assert await cache.add("a", expires=30, now=11)  # "a" expired at 10
 
 
-def test_the_replay_cache_is_bounded() -> None:
+async def test_the_replay_cache_is_bounded() -> None:
     cache = ReplayCache(max_entries=2)
     for name in "abc":
-        assert cache.add(name, expires=100, now=0)
-    assert cache.add("a", expires=100, now=1)  # the oldest was dropped to make room
+        assert await cache.add(name, expires=100, now=0)
+    assert await cache.add("a", expires=100, now=1)  # the oldest was dropped to make room
