@@ -351,7 +351,9 @@ class SupportCaseWorkflow:
                 checks.PHAROS,
                 LegalBasis.ILLEGAL_CONTENT_REPORT,
                 emergency=False,
-                reason=f"{notice.platform} refused notice {notice.notice_id}",
+                # refused, still online after removal, or removal unverified
+                reason=f"{notice.platform} notice {notice.notice_id}: "
+                f"{notice.status.value.replace('_', ' ')}",
                 actor=request.reviewed_by,
                 items=[item],
             )

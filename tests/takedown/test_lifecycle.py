@@ -128,6 +128,7 @@ async def test_refused_then_referred_to_pharos(
         handoffs = (await stack.simulator.get("/_control/handoffs")).json()
         [pharos] = [h for h in handoffs if h["target"] == "pharos"]
         assert pharos["body"]["legal_basis"] == "illegal_content_report"
+        assert pharos["body"]["reason"] == f"yubo notice {notice_id}: refused"
         assert pharos["body"]["items"][0]["location"]["url"] == "https://yubo.live/u/someone"
         assert "contact" not in pharos["body"]  # Pharos gets the content, not the child
 
