@@ -77,3 +77,49 @@ async def test_failures_and_successes_are_recorded(tmp_path: Path) -> None:
     assert after_outage.failures_since_success == 2
     assert recovered.last_success_operation == "submit_notice"
     assert recovered.failures_since_success == 0
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+async def test_successes_are_written_once_per_interval_but_never_hide_a_failure(
+    tmp_path: Path,
+) -> None:
+    """Thousands of notices a minute to one platform must not all rewrite its row;
+    a failure, and the recovery right after it, are always written."""
+    database = Database(f"sqlite+aiosqlite:///{tmp_path / 'relais.db'}")
+    await database.create_schema()
+    book = AdapterHealthBook(database)
+    clock = Clock()
+    recorder = DatabaseHealthRecorder(book, success_interval=5.0, clock=clock)
+
+    await recorder.success("tiktok", "submit_notice")
+    first = await book.get("tiktok")
+    clock.now = 1.0
+    await recorder.success("tiktok", "check_content")
+    within_interval = await book.get("tiktok")
+    clock.now = 2.0
+    await recorder.failure("tiktok", "submit_notice", "partner unavailable (503)", permanent=False)
+    failed = await book.get("tiktok")
+    clock.now = 3.0
+    await recorder.success("tiktok", "submit_notice")
+    recovered = await book.get("tiktok")
+    clock.now = 8.0
+    await recorder.success("tiktok", "fetch_decision")
+    later = await book.get("tiktok")
+    await database.dispose()
+
+    assert first is not None and within_interval is not None and failed is not None
+    assert recovered is not None and later is not None
+    assert within_interval.last_success_at == first.last_success_at
+    assert within_interval.last_success_operation == "submit_notice"
+    assert failed.failures_since_success == 1
+    assert recovered.failures_since_success == 0
+    assert recovered.last_success_at is not None and first.last_success_at is not None
+    assert recovered.last_success_at > first.last_success_at
+    assert later.last_success_operation == "fetch_decision"
