@@ -124,4 +124,4 @@ class CaseFilter(BaseModel):
     opened_by: str | None = None
     readable_by: str | None = None  # a counsellor: own, shared and claimed cases
     limit: int = Field(default=50, ge=1, le=500)
-    offset: int = Field(default=0, ge=0)
+    offset: int = Field(default=0, ge=0, le=1_000_000_000, description="Cases skipped")

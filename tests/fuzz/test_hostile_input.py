@@ -106,3 +106,11 @@ def test_injection_like_strings_are_data_or_refused(api: httpx.Client, text: str
     assert listed.status_code == 422 and "status" in listed.text, listed.text
     found = api.get(f"/cases/{quote(text, safe='')}", headers=SUPERVISOR)
     assert 400 <= found.status_code < 500, (found.status_code, found.text)
+
+
+@pytest.mark.parametrize("offset", ["6438380332677042175737856", "9223372036854775808", "-1"])
+def test_an_out_of_range_page_offset_is_a_4xx_naming_it(api: httpx.Client, offset: str) -> None:
+    """Found by schemathesis: an offset past 64 bits reached the database (500)."""
+    listed = api.get("/cases", params={"offset": offset}, headers=SUPERVISOR)
+    assert listed.status_code == 422, listed.text
+    assert [p["loc"] for p in listed.json()["detail"]] == [["query", "offset"]]
