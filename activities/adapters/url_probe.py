@@ -11,14 +11,15 @@ network. So every hop, redirects included, must resolve only to public addresses
 a URL or a redirect into loopback, private, link-local (cloud metadata) or reserved
 ranges is refused as a permanent error (a counsellor checks it by hand). An
 adapter may allow named networks for a platform hosted on one (an intranet test
-platform, a local simulator). Left open: a host that changes its DNS answer
-between our lookup and httpx's own (rebinding) is not pinned.
+platform, a local simulator). The request then goes to the very address that was
+checked (Host header and TLS name kept): a host that answers our lookup with a
+public address and httpx's with a private one (DNS rebinding) gets nowhere.
 """
 
 import asyncio
 import ipaddress
 import socket
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from urllib.parse import urljoin
 
 import httpx
@@ -37,6 +38,14 @@ class PrivateAddressRefused(PermanentAdapterError):
 
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+Address = ipaddress.IPv4Address | ipaddress.IPv6Address
+Resolver = Callable[[str, int], Awaitable[list[str]]]
+
+
+async def system_resolver(host: str, port: int) -> list[str]:
+    """The host's addresses, as the operating system resolves them."""
+    infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    return [str(sockaddr[0]) for *_, sockaddr in infos]
 
 
 async def probe_location(
@@ -44,6 +53,7 @@ async def probe_location(
     timeout_seconds: float = 20.0,
     *,
     allowed_networks: Sequence[Network] = (),
+    resolve: Resolver = system_resolver,
 ) -> bool:
     if not location.url:
         raise PermanentAdapterError(
@@ -55,9 +65,13 @@ async def probe_location(
     ) as client:
         for _ in range(MAX_REDIRECTS + 1):
             target = _web_url(url)
-            await _refuse_private(target, timeout_seconds, allowed_networks)
+            address = await _checked_address(target, timeout_seconds, allowed_networks, resolve)
             try:
-                response = await client.get(target)
+                response = await client.get(
+                    target.copy_with(host=str(address)),
+                    headers={"Host": target.netloc.decode("ascii")},
+                    extensions={"sni_hostname": target.host},
+                )
             except httpx.TransportError as exc:
                 raise TransientAdapterError(
                     f"check content: unreachable ({type(exc).__name__})"
@@ -79,30 +93,35 @@ def _web_url(url: str) -> httpx.URL:
     return parsed
 
 
-async def _refuse_private(
-    url: httpx.URL, timeout_seconds: float, allowed: Sequence[Network]
-) -> None:
-    """Every address the host resolves to must be public or allowed (a host with one
-    private address among public ones is refused too: the connection may pick it)."""
+async def _checked_address(
+    url: httpx.URL, timeout_seconds: float, allowed: Sequence[Network], resolve: Resolver
+) -> Address:
+    """The address to connect to. Every address the host resolves to must be public
+    or allowed (a host with one private address among public ones is refused too)."""
     port = url.port or (443 if url.scheme == "https" else 80)
     try:
         async with asyncio.timeout(timeout_seconds):
-            infos = await asyncio.get_running_loop().getaddrinfo(
-                url.host, port, type=socket.SOCK_STREAM
-            )
+            found = await resolve(url.host, port)
     except TimeoutError as exc:
         raise TransientAdapterError("check content: name lookup timed out") from exc
-    except socket.gaierror as exc:
+    except OSError as exc:  # socket.gaierror
         # Not proof of removal: DNS may be down here, or the domain may come back.
         raise TransientAdapterError("check content: the host does not resolve") from exc
-    for *_, sockaddr in infos:
-        address = ipaddress.ip_address(str(sockaddr[0]).split("%")[0])
-        if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
-            address = address.ipv4_mapped
+    if not found:
+        raise TransientAdapterError("check content: the host does not resolve")
+    addresses = [_address(text) for text in found]
+    for address in addresses:
+        if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+            address = address.ipv4_mapped  # ::ffff:127.0.0.1 is 127.0.0.1
         if not address.is_global and not any(address in network for network in allowed):
             raise PrivateAddressRefused(
                 "check content: the item's URL leads to a private or reserved network address"
             )
+    return addresses[0]
+
+
+def _address(text: str) -> Address:
+    return ipaddress.ip_address(text.split("%")[0])  # drop an IPv6 zone id
 
 
 def _online(response: httpx.Response) -> bool:

@@ -31,7 +31,8 @@ async def content_host() -> AsyncIterator[tuple[str, list[str]]]:
         return await call_next(request)
 
     @app.get("/up")
-    async def up() -> dict[str, str]:
+    async def up(request: Request) -> dict[str, str]:
+        asked.append(f"host={request.headers['host']}")
         return {"ok": "yes"}
 
     @app.get("/gone")
@@ -56,6 +57,19 @@ async def content_host() -> AsyncIterator[tuple[str, list[str]]]:
 
     async with serve_app(app) as url:
         yield url.replace("localhost", "127.0.0.1"), asked
+
+
+class Resolver:
+    """A DNS that cannot exist here: names of our choosing, answers that change
+    between lookups (as a rebinding attacker's would)."""
+
+    def __init__(self, *answers: str) -> None:
+        self.answers = list(answers)
+        self.asked: list[str] = []
+
+    async def __call__(self, host: str, port: int) -> list[str]:
+        self.asked.append(host)
+        return [self.answers.pop(0)]
 
 
 async def test_the_url_check_reads_gone_and_up_from_the_answer() -> None:
@@ -115,3 +129,20 @@ async def test_endless_redirects_and_other_schemes_are_permanent_errors() -> Non
     for url in ("ftp://files.example/x", "file:///etc/passwd", "not a url"):
         with pytest.raises(PermanentAdapterError, match="not a valid web URL"):
             await probe_location(ItemLocation(url=url))
+
+
+async def test_the_request_goes_to_the_address_that_was_checked() -> None:
+    """``content.test`` exists only in our resolver: the page is reached, with its own
+    Host header, only because the connection goes to the checked address (httpx
+    never looks the name up again, so a rebinding answer never reaches it)."""
+    resolver = Resolver("127.0.0.1", "169.254.169.254")
+    async with content_host() as (url, asked):
+        port = url.rsplit(":", 1)[1]
+        online = await probe_location(
+            ItemLocation(url=f"http://content.test:{port}/up"),
+            allowed_networks=LOOPBACK,
+            resolve=resolver,
+        )
+    assert online is True
+    assert resolver.asked == ["content.test"]  # one lookup, ours
+    assert asked == ["/up", f"host=content.test:{port}"]
