@@ -15,6 +15,7 @@ from temporalio.client import Client
 from temporalio.worker import Worker
 
 from activities.adapters.health import DatabaseHealthRecorder
+from activities.adapters.http_support import PARTNER_CLIENTS
 from activities.adapters.registry import AdapterRegistry, load_registry
 from activities.case_keys import CaseKeyActivities
 from activities.case_records import CaseRecordActivities
@@ -110,6 +111,7 @@ async def run(settings: Settings) -> None:
         )
         await stop.wait()
         log.info("worker stopping: letting running activities finish")
+    await PARTNER_CLIENTS.aclose()
     await database.dispose()
     shutdown_tracing()
 

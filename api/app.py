@@ -7,6 +7,7 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from fastapi import FastAPI
 from temporalio.client import Client
 
+from activities.adapters.http_support import PARTNER_CLIENTS
 from api.auth import ReadableCase
 from api.cors import CodecCors
 from api.errors import install_error_handlers
@@ -64,6 +65,7 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         async with AsyncExitStack() as stack:
+            stack.push_async_callback(PARTNER_CLIENTS.aclose)  # sandbox test sends
             db = database
             if db is None:
                 db = Database(settings.database_url)

@@ -16,7 +16,7 @@ from activities.adapters.http_json_config import (
     HttpJsonNoticeConfig,
     SubmitEndpoint,
 )
-from activities.adapters.http_support import USER_AGENT, json_object, send
+from activities.adapters.http_support import PARTNER_CLIENTS, USER_AGENT, json_object, send
 from activities.adapters.mapping import (
     HandoffDocument,
     NoticeDocument,
@@ -40,16 +40,15 @@ class _Http:
         headers = {"User-Agent": USER_AGENT, **self._config.headers}
         if self._config.auth is not None:
             headers[self._config.auth.header] = self._config.auth.value.get_secret_value()
-        return httpx.AsyncClient(
-            base_url=self._config.base_url, headers=headers, timeout=self._config.timeout_seconds
+        return PARTNER_CLIENTS.client(
+            str(self._config.base_url), headers, self._config.timeout_seconds
         )
 
     async def call(
         self, endpoint: Endpoint, what: str, reference: str = "", **kwargs: Any
     ) -> dict[str, Any]:
         path = endpoint.path.replace("{reference}", reference)
-        async with self._client() as client:
-            response = await send(client, endpoint.method, path, what, self._slug, **kwargs)
+        response = await send(self._client(), endpoint.method, path, what, self._slug, **kwargs)
         if not response.content:
             return {}
         return json_object(response, what)

@@ -1,6 +1,10 @@
 """HTTP helpers every HTTP adapter shares: status codes to adapter errors, with
-``Retry-After`` honoured, and transport failures as transient errors."""
+``Retry-After`` honoured, transport failures as transient errors, and the pooled
+clients partner calls go through."""
 
+import asyncio
+import weakref
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -10,6 +14,41 @@ import httpx
 from activities.adapters.errors import PermanentAdapterError, TransientAdapterError, scrub
 
 USER_AGENT = "relais/0.1"
+
+_ClientKey = tuple[str, tuple[tuple[str, str], ...], float]
+
+
+class ClientPool:
+    """One httpx client per partner configuration (and event loop), reused by every
+    call: a platform receiving thousands of notices a day gets kept-alive
+    connections, not a TCP and TLS handshake per notice. Channels are built per
+    call, so the pool lives here, keyed by what the client is built from."""
+
+    def __init__(self) -> None:
+        self._clients: weakref.WeakKeyDictionary[
+            asyncio.AbstractEventLoop, dict[_ClientKey, httpx.AsyncClient]
+        ] = weakref.WeakKeyDictionary()
+
+    def client(
+        self, base_url: str, headers: Mapping[str, str], timeout: float
+    ) -> httpx.AsyncClient:
+        clients = self._clients.setdefault(asyncio.get_running_loop(), {})
+        key = (base_url, tuple(sorted(headers.items())), timeout)
+        client = clients.get(key)
+        if client is None or client.is_closed:
+            client = clients[key] = httpx.AsyncClient(
+                base_url=base_url, headers=dict(headers), timeout=timeout
+            )
+        return client
+
+    async def aclose(self) -> None:
+        """Close this event loop's clients (the worker and the API at shutdown)."""
+        clients = self._clients.pop(asyncio.get_running_loop(), {})
+        for client in clients.values():
+            await client.aclose()
+
+
+PARTNER_CLIENTS = ClientPool()
 
 
 def retry_after(response: httpx.Response) -> timedelta | None:

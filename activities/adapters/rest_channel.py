@@ -10,7 +10,7 @@ from pydantic import Field, SecretStr
 
 from activities.adapters.base import AdapterConfig, HandoffChannel, NoticeChannel
 from activities.adapters.errors import SandboxUnavailable
-from activities.adapters.http_support import USER_AGENT, json_object, send
+from activities.adapters.http_support import PARTNER_CLIENTS, USER_AGENT, json_object, send
 from activities.notice_content import notice_body
 from workflows.models.catalog import AdapterInfo
 from workflows.models.enums import Decision, ReferralStatus
@@ -40,13 +40,12 @@ class _RestClient:
         headers = {"User-Agent": USER_AGENT}
         if self._config.api_token is not None:
             headers["Authorization"] = f"Bearer {self._config.api_token.get_secret_value()}"
-        return httpx.AsyncClient(
-            base_url=self._config.base_url, headers=headers, timeout=self._config.timeout_seconds
+        return PARTNER_CLIENTS.client(
+            str(self._config.base_url), headers, self._config.timeout_seconds
         )
 
     async def request(self, method: str, path: str, what: str, **kwargs: Any) -> dict[str, Any]:
-        async with self.client() as client:
-            response = await send(client, method, path, what, self._info.slug, **kwargs)
+        response = await send(self.client(), method, path, what, self._info.slug, **kwargs)
         return json_object(response, what)
 
 

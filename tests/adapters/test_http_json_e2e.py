@@ -9,7 +9,7 @@ from typing import Any
 
 import httpx
 import pytest
-from fastapi import FastAPI, Header, HTTPException
+from fastapi import FastAPI, Header, HTTPException, Request
 from temporalio.testing import WorkflowEnvironment
 
 from relais.serving import serve_app
@@ -78,8 +78,19 @@ values = {{ recu = "acknowledged", pris_en_charge = "accepted" }}
 def receiver() -> tuple[FastAPI, dict[str, list[Any]]]:
     """A platform and a partner that speak nothing like Relais' own contract."""
     app = FastAPI()
-    seen: dict[str, list[Any]] = {"reports": [], "referrals": [], "keys": [], "internal": []}
+    seen: dict[str, list[Any]] = {
+        "reports": [],
+        "referrals": [],
+        "keys": [],
+        "internal": [],
+        "connections": [],
+    }
     removed: set[str] = set()
+
+    @app.middleware("http")
+    async def connection(request: Request, call_next):  # type: ignore[no-untyped-def]
+        seen["connections"].append(request.client.port if request.client else None)
+        return await call_next(request)
 
     def check(key: str | None) -> None:
         seen["keys"].append(key)
@@ -162,6 +173,8 @@ async def test_a_case_goes_through_declared_http_json_adapters(
     assert referral["ref_externe"]
     assert "contact" not in str(referral) and "Sam" not in str(referral)
     assert set(seen["keys"]) == {API_KEY}
+    # Calls share kept-alive connections (a client per call would open one each).
+    assert len(set(seen["connections"])) < len(seen["connections"])
     adapters = {a["slug"]: a for a in listed.json()["adapters"]}
     assert adapters["signal-nord"]["delivery"] == "poll"
     assert adapters["signal-nord"]["health"]["status"] == "ok"
