@@ -18,7 +18,7 @@ from email.message import EmailMessage
 from email.utils import formatdate
 from typing import Any, Literal, Self, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, IPvAnyNetwork, SecretStr, model_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
 
 from activities.adapters.base import AdapterConfig, HandoffChannel, NoticeChannel
 from activities.adapters.errors import (
@@ -28,7 +28,7 @@ from activities.adapters.errors import (
 )
 from activities.adapters.mapping import HandoffDocument, NoticeDocument
 from activities.adapters.templates import render, template_problems
-from activities.adapters.url_probe import probe_location
+from activities.adapters.url_probe import AllowedNetworks, probe_location
 from workflows.models.catalog import AdapterInfo
 from workflows.models.enums import ReferralStatus
 from workflows.models.notice import NoticeDecision, NoticeReceipt, SubmitNoticeRequest
@@ -71,14 +71,7 @@ class EmailConfig(AdapterConfig):
 
 
 class EmailNoticeConfig(EmailConfig):
-    probe_allowed_networks: list[IPvAnyNetwork] = Field(
-        default_factory=list,
-        description=(
-            "Non-public networks Relais's own URL check may reach, e.g. "
-            '["10.20.0.0/16"] for a platform on an intranet; every other loopback, '
-            "private, link-local or reserved address is refused"
-        ),
-    )
+    probe_allowed_networks: AllowedNetworks
 
     @model_validator(mode="after")
     def _placeholders_exist(self) -> Self:

@@ -8,7 +8,7 @@ in the partner's JSON. The auth header value is a secret, normally ``${VAR}``.
 
 from typing import Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, IPvAnyNetwork, SecretStr, model_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
 
 from activities.adapters.base import AdapterConfig
 from activities.adapters.errors import SandboxUnavailable
@@ -19,6 +19,7 @@ from activities.adapters.mapping import (
     NoticeDocument,
     path_problem,
 )
+from activities.adapters.url_probe import AllowedNetworks
 from workflows.models.enums import Decision, ReferralStatus
 
 PENDING = "pending"
@@ -107,14 +108,7 @@ class HttpJsonNoticeConfig(HttpJsonConfig):
     content: ContentEndpoint | None = Field(
         default=None, description="Default: Relais checks the item's URL itself"
     )
-    probe_allowed_networks: list[IPvAnyNetwork] = Field(
-        default_factory=list,
-        description=(
-            "Non-public networks Relais's own URL check may reach, e.g. "
-            '["10.20.0.0/16"] for a platform on an intranet; every other loopback, '
-            "private, link-local or reserved address is refused"
-        ),
-    )
+    probe_allowed_networks: AllowedNetworks
 
     @model_validator(mode="after")
     def _paths_exist(self) -> Self:

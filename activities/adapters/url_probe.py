@@ -20,9 +20,11 @@ import asyncio
 import ipaddress
 import socket
 from collections.abc import Awaitable, Callable, Sequence
+from typing import Annotated
 from urllib.parse import urljoin
 
 import httpx
+from pydantic import Field, IPvAnyNetwork
 
 from activities.adapters.errors import PermanentAdapterError, TransientAdapterError
 from activities.adapters.http_support import USER_AGENT, retry_after
@@ -38,6 +40,18 @@ class PrivateAddressRefused(PermanentAdapterError):
 
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+# The configuration field of the channels that probe URLs themselves.
+AllowedNetworks = Annotated[
+    list[IPvAnyNetwork],
+    Field(
+        default_factory=list,
+        description=(
+            "Non-public networks Relais's own URL check may reach, e.g. "
+            '["10.20.0.0/16"] for a platform on an intranet; every other loopback, '
+            "private, link-local or reserved address is refused"
+        ),
+    ),
+]
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 Resolver = Callable[[str, int], Awaitable[list[str]]]
 
