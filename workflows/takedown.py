@@ -289,6 +289,7 @@ class TakedownWorkflow:
                 version=self._version,
                 platform=self._input.platform.slug,
                 legal_qualification=self._input.item.legal_qualification,
+                appeal_of=self._input.appeal_of,
                 idempotency_key=self._input.notice_id,
                 status=self._status,
                 decision=self._decision.decision if self._decision else None,

@@ -2,9 +2,11 @@
 provider, by type of allegedly illegal content and by the action the provider took.
 
 Counts only: no case id, no URL, nothing personal. A notice counts in the period of
-its submission; a notice that never reached its platform is listed apart
-("not delivered"), counted in the period it failed. Periods are calendar years in
-the helpline's time zone (Europe/Paris) unless given explicitly.
+its submission; appeals of refused notices (DSA Art. 20) are counted apart, by
+platform, so an appealed item is not counted twice; a notice that never reached its
+platform is listed apart ("not delivered"), counted in the period it failed.
+Periods are calendar years in the helpline's time zone (Europe/Paris) unless given
+explicitly.
 """
 
 import csv
@@ -91,6 +93,8 @@ class TrustedFlaggerReport(BaseModel):
     by_platform: list[PlatformLine]
     by_content_type: list[ContentTypeLine]
     cells: list[ReportCell] = Field(description="Platform x content type x action")
+    appeals: ActionCounts = Field(description="Appeals of earlier notices (DSA Art. 20)")
+    appeals_by_platform: list[PlatformLine]
     not_delivered: dict[str, int] = Field(
         description="Notices that never reached their platform, by platform"
     )
@@ -111,7 +115,13 @@ async def build_report(
     platforms: dict[str, ActionCounts] = {}
     content_types: dict[str, ActionCounts] = {}
     cells: dict[tuple[str, str, Action], int] = {}
+    appeals = ActionCounts()
+    appeal_platforms: dict[str, ActionCounts] = {}
     for count in counts:
+        if count.appeal:
+            appeals.add(count)
+            appeal_platforms.setdefault(count.platform, ActionCounts()).add(count)
+            continue
         qualification = count.legal_qualification.value if count.legal_qualification else None
         content_type = qualification or NOT_RECORDED
         total.add(count)
@@ -132,12 +142,17 @@ async def build_report(
             ReportCell(platform=p, legal_qualification=q, action=a, notices=n)
             for (p, q, a), n in sorted(cells.items())
         ],
+        appeals=appeals,
+        appeals_by_platform=[
+            PlatformLine(platform=p, notices=c) for p, c in sorted(appeal_platforms.items())
+        ],
         not_delivered=dict(sorted((await ledger.undelivered_counts(since, until)).items())),
     )
 
 
 def report_csv(report: TrustedFlaggerReport) -> str:
-    """One line per platform x content type x action, then the undelivered notices."""
+    """One line per platform x content type x action, then the appeals by platform and
+    action, then the undelivered notices."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(
@@ -148,6 +163,10 @@ def report_csv(report: TrustedFlaggerReport) -> str:
         writer.writerow(
             [start, end, cell.platform, cell.legal_qualification, cell.action.value, cell.notices]
         )
+    for line in report.appeals_by_platform:
+        for action in Action:
+            if notices := getattr(line.notices, action.value):
+                writer.writerow([start, end, line.platform, "", f"appeal_{action.value}", notices])
     for platform, notices in report.not_delivered.items():
         writer.writerow([start, end, platform, "", "not_delivered", notices])
     return out.getvalue()

@@ -55,6 +55,9 @@ class NoticeRecord(BaseModel):
     legal_qualification: LegalQualification | None = Field(
         default=None, description="The item's qualification (None: recorded before 0005)"
     )
+    appeal_of: str | None = Field(
+        default=None, description="The notice this one appeals (None: a first notice)"
+    )
     idempotency_key: str
     status: NoticeStatus
     decision: Decision | None = None

@@ -103,6 +103,7 @@ class NoticeRow(Base):
     version: Mapped[int] = mapped_column(BigInteger)
     platform: Mapped[str] = mapped_column(SLUG)
     legal_qualification: Mapped[str | None] = mapped_column(String(64))
+    appeal_of: Mapped[str | None] = mapped_column(ID)
     idempotency_key: Mapped[str] = mapped_column(String(256))
     status: Mapped[str] = mapped_column(ENUM)
     decision: Mapped[str | None] = mapped_column(ENUM)

@@ -107,10 +107,18 @@ async def test_notice_counts_group_the_notices_submitted_in_the_period(
     )
     await notices.upsert(notice_record("n-old", submitted_at=T0 - timedelta(days=400), **removed))
     await notices.upsert(notice_record("n-fail", status=NoticeStatus.FAILED, updated_at=T0))
+    await notices.upsert(
+        notice_record("n-appeal", submitted_at=T0, appeal_of="n-x", platform="snapchat")
+    )
 
     counts = await notices.outcome_counts(T0 - timedelta(days=1), T0 + timedelta(days=1))
+    appeals = [c for c in counts if c.appeal]
+    assert [(c.platform, c.status, c.notices) for c in appeals] == [
+        ("snapchat", NoticeStatus.SUBMITTED, 1)
+    ]
+    firsts = [c for c in counts if not c.appeal]
     assert [
-        (c.platform, c.legal_qualification, c.status, c.decision, c.notices) for c in counts
+        (c.platform, c.legal_qualification, c.status, c.decision, c.notices) for c in firsts
     ] == [
         ("snapchat", LegalQualification.BLACKMAIL, NoticeStatus.REFUSED, Decision.REFUSED, 1),
         (

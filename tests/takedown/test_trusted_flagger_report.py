@@ -1,6 +1,6 @@
 """The yearly trusted-flagger report (DSA Art. 22(3)) an auditor downloads: the
 notices real cases sent this year, by platform, by type of illegal content and by
-the action the platform took; JSON or CSV, counts only, for auditors and
+the action the platform took, appeals apart; JSON or CSV, counts only, for auditors and
 supervisors alone; a bad period is refused naming the parameter."""
 
 import csv
@@ -33,6 +33,14 @@ async def test_the_report_counts_this_years_notices_by_platform_content_and_acti
         for notice_id in removed:
             await notice_reaches(stack, case_id, notice_id, "verified_removed")
         await notice_reaches(stack, case_id, refused, "refused")
+        # The counsellor appeals the refusal (DSA Art. 20); Snapchat refuses again.
+        review = await stack.api.post(
+            f"/cases/{case_id}/notices/{refused}/review",
+            json={"choice": "appeal"},
+            headers=auth("counsellor"),
+        )
+        assert review.status_code == 200, review.text
+        await notice_reaches(stack, case_id, review.json()["appeal_notice_id"], "refused")
 
         as_json = await stack.api.get(URL, params={"year": year}, headers=auth("auditor"))
         as_csv = await stack.api.get(
@@ -49,7 +57,10 @@ async def test_the_report_counts_this_years_notices_by_platform_content_and_acti
 
     assert as_json.status_code == 200, as_json.text
     report = as_json.json()
-    assert report["total"]["submitted"] == 3
+    assert report["total"]["submitted"] == 3  # the appeal is not a fourth notice
+    assert report["appeals"]["submitted"] == report["appeals"]["refused"] == 1
+    [appealed] = report["appeals_by_platform"]
+    assert appealed["platform"] == "snapchat"
     platforms = {line["platform"]: line["notices"] for line in report["by_platform"]}
     assert platforms["tiktok"]["removed"] == platforms["tiktok"]["removal_verified"] == 2
     assert platforms["snapchat"]["refused"] == 1
@@ -65,6 +76,7 @@ async def test_the_report_counts_this_years_notices_by_platform_content_and_acti
     assert {(r["platform"], r["legal_qualification"], r["action"], r["notices"]) for r in rows} == {
         ("snapchat", "cyberharassment", "refused", "1"),
         ("tiktok", "cyberharassment", "removed", "2"),
+        ("snapchat", "", "appeal_refused", "1"),
     }
 
     assert last_year.json()["total"]["submitted"] == 0

@@ -18,10 +18,13 @@ NoticeRecords = list[NoticeRecord]
 
 
 class NoticeCount(BaseModel):
+    """How many notices share one platform, qualification, outcome and kind."""
+
     platform: str
     legal_qualification: LegalQualification | None
     status: NoticeStatus
     decision: Decision | None
+    appeal: bool = False  # an appeal of an earlier notice (DSA Art. 20), not a first notice
     notices: int
 
 
@@ -99,7 +102,8 @@ class NoticeLedger(_Ledger[NoticeRecord]):
         status and decision: the raw figures of the trusted flagger's yearly report,
         grouped in the database (a year holds millions of notices at scale)."""
         row = NoticeRow
-        groups = (row.platform, row.legal_qualification, row.status, row.decision)
+        appeal = row.appeal_of.is_not(None).label("appeal")
+        groups = (row.platform, row.legal_qualification, row.status, row.decision, appeal)
         statement = (
             select(*groups, func.count())
             .where(row.submitted_at >= since, row.submitted_at < until)
@@ -114,9 +118,10 @@ class NoticeLedger(_Ledger[NoticeRecord]):
                 legal_qualification=qualification,
                 status=status,
                 decision=decision,
+                appeal=bool(is_appeal),
                 notices=count,
             )
-            for platform, qualification, status, decision, count in rows
+            for platform, qualification, status, decision, is_appeal, count in rows
         ]
 
     async def undelivered_counts(self, since: datetime, until: datetime) -> dict[str, int]:
