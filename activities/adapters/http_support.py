@@ -16,6 +16,10 @@ from activities.adapters.errors import PermanentAdapterError, TransientAdapterEr
 USER_AGENT = "relais/0.1"
 
 _ClientKey = tuple[str, tuple[tuple[str, str], ...], float]
+# Per partner: enough connections for a burst of notices (200 items in one case), kept
+# alive for the steady flow; a call waiting longer than its timeout for a connection
+# fails as transient and is retried like any other.
+PARTNER_LIMITS = httpx.Limits(max_connections=256, max_keepalive_connections=64)
 
 
 class ClientPool:
@@ -37,7 +41,7 @@ class ClientPool:
         client = clients.get(key)
         if client is None or client.is_closed:
             client = clients[key] = httpx.AsyncClient(
-                base_url=base_url, headers=dict(headers), timeout=timeout
+                base_url=base_url, headers=dict(headers), timeout=timeout, limits=PARTNER_LIMITS
             )
         return client
 
