@@ -1,35 +1,52 @@
-"""The API served for real on a loopback port, holding the session's dev-server
-client, a real SQLite database in a temp dir, and a worker running the stand-in
-workflows (``fake_case_workflow``) on the API's own task queue."""
+"""The API served for real on a loopback port, in front of the whole system that
+``tests.support.stack.running_stack`` starts once for the session: the real worker
+(``SupportCaseWorkflow`` and its ``TakedownWorkflow`` / ``ReferralWorkflow``
+children, the real activities), the simulator's platforms and partners over
+loopback HTTP, the adapter registry and a SQLite app database.
+
+The API under test is built from the stack's own settings (task queue, database,
+policy, simulator) with the tests' bearer tokens (one per role, and a second
+counsellor) and webhook secret. The simulator's platforms and partners decide as
+usual but deliver nothing by webhook (``delivery = poll``; Relais polls only the
+poll-delivery adapters, and not within a test at the default policy): here the
+test is the platform or partner posting the signed webhook, so nothing races it.
+
+What a workflow received (its input, the updates it accepted, the signals it got)
+is read from its Temporal history, decoded with the client's data converter.
+"""
 
 import json
 import time
-import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 import pytest
+from pydantic import BaseModel, SecretStr
+from temporalio.api.common.v1 import Payload
+from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
-from temporalio.worker import Worker
 
+from activities.adapters.registry import AdapterRegistry
 from api.app import create_app
-from api.services.catalog import StaticCatalog
 from api.services.webhook_signatures import sign
 from relais.db import Database
 from relais.serving import serve_app
 from relais.settings import Role, Settings, TokenGrant
-from tests.api.fake_case_workflow import FAKE_WORKFLOWS
-from workflows.models.catalog import AdapterInfo, PartnerCatalog
-from workflows.models.enums import DeliveryMode, PartnerKind
-from workflows.names import TAKEDOWN_WORKFLOW, notice_workflow_id
+from tests.support.stack import Stack, running_stack
+from tests.support.waiting import eventually
+from workflows.models.case import CaseView
+from workflows.models.enums import CaseStatus
+from workflows.models.intake import CaseInput
+from workflows.names import QUERY_VIEW, case_workflow_id
 
 WEBHOOK_SECRET = "test-webhook-secret"
 TOKENS = {role: f"test-{role.value}-token" for role in Role}
 SECOND_COUNSELLOR = {"Authorization": "Bearer test-second-counsellor-token"}
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
 
 
 def auth(role: Role | str) -> dict[str, str]:
@@ -52,69 +69,49 @@ def signed(body: dict[str, Any], *, at: float | None = None) -> tuple[bytes, dic
     return raw, headers
 
 
-def test_catalog() -> PartnerCatalog:
-    return PartnerCatalog(
-        platforms={
-            slug: AdapterInfo(slug=slug, display_name=slug.title(), kind=PartnerKind.PLATFORM)
-            for slug in ("tiktok", "instagram")
-        },
-        partners={
-            "pharos": AdapterInfo(
-                slug="pharos",
-                display_name="Pharos",
-                kind=PartnerKind.AUTHORITY,
-                delivery=DeliveryMode.POLL,
-            ),
-            "france-victimes": AdapterInfo(
-                slug="france-victimes",
-                display_name="France Victimes 116 006",
-                kind=PartnerKind.VICTIM_SUPPORT,
-            ),
-        },
-    )
-
-
 @dataclass
 class ApiHarness:
     api: httpx.AsyncClient
     client: Client
     settings: Settings
     database: Database
+    registry: AdapterRegistry
+    stack: Stack
 
 
 @pytest.fixture(scope="session")
 async def api_harness(
     local_env: WorkflowEnvironment, tmp_path_factory: pytest.TempPathFactory
 ) -> AsyncIterator[ApiHarness]:
-    db_path: Path = tmp_path_factory.mktemp("api-db") / "relais.db"
-    settings = Settings(
-        task_queue=f"api-test-{uuid.uuid4().hex[:12]}",
-        database_url=f"sqlite+aiosqlite:///{db_path}",
-        api_tokens={
-            **{
-                token: TokenGrant(subject=subject(role), role=role)
-                for role, token in TOKENS.items()
-            },
-            "test-second-counsellor-token": TokenGrant(
-                subject="test-second-counsellor", role=Role.COUNSELLOR
-            ),
-        },
-        webhook_secret=WEBHOOK_SECRET,
-        webhook_tolerance_seconds=300,
-    )
-    database = Database(settings.database_url)
-    await database.create_schema()
-    app = create_app(
-        settings,
-        temporal_client=local_env.client,
-        database=database,
-        registry=StaticCatalog(test_catalog()),
-    )
-    worker = Worker(local_env.client, task_queue=settings.task_queue, workflows=FAKE_WORKFLOWS)
-    async with worker, serve_app(app) as base_url:
-        async with httpx.AsyncClient(base_url=base_url, timeout=30) as api:
-            yield ApiHarness(api, local_env.client, settings, database)
-    await database.dispose()
+    async with running_stack(
+        local_env.client,
+        tmp_path_factory.mktemp("api-stack"),
+        simulator_defaults={"delivery": "poll"},
+    ) as stack:
+        settings = stack.settings.model_copy(
+            update={
+                "api_tokens": {
+                    **{
+                        token: TokenGrant(subject=subject(role), role=role)
+                        for role, token in TOKENS.items()
+                    },
+                    "test-second-counsellor-token": TokenGrant(
+                        subject="test-second-counsellor", role=Role.COUNSELLOR
+                    ),
+                },
+                "webhook_secret": SecretStr(WEBHOOK_SECRET),
+                "webhook_tolerance_seconds": 300,
+            }
+        )
+        app = create_app(
+            settings,
+            temporal_client=stack.client,
+            database=stack.database,
+            registry=stack.registry,
+        )
+        async with serve_app(app) as base_url:
+            async with httpx.AsyncClient(base_url=base_url, timeout=30) as api:
+                yield ApiHarness(api, stack.client, settings, stack.database, stack.registry, stack)
 
 
 @pytest.fixture
@@ -149,15 +146,50 @@ async def open_case(api: httpx.AsyncClient, **overrides: Any) -> str:
     return case_id
 
 
-async def start_notice(harness: ApiHarness) -> str:
-    notice_id = uuid.uuid4().hex
-    await harness.client.start_workflow(
-        TAKEDOWN_WORKFLOW,
-        notice_id,
-        id=notice_workflow_id(notice_id),
-        task_queue=harness.settings.task_queue,
+def item(**overrides: Any) -> dict[str, Any]:
+    """A valid item of ``POST /cases/{case_id}/items``."""
+    body: dict[str, Any] = {
+        "platform": "tiktok",
+        "content_type": "video",
+        "legal_qualification": "intimate_image_without_consent",
+        "location": {"url": "https://www.tiktok.com/@someone/video/1"},
+    }
+    body.update(overrides)
+    return body
+
+
+async def add_items(api: httpx.AsyncClient, case_id: str, *items: dict[str, Any]) -> list[str]:
+    """Add items to a case through the API; the ids of the notices its workflow started."""
+    response = await api.post(
+        f"/cases/{case_id}/items",
+        json={"items": list(items) or [item()]},
+        headers=auth(Role.COUNSELLOR),
     )
+    assert response.status_code == 202, response.text
+    notice_ids: list[str] = response.json()["notice_ids"]
+    return notice_ids
+
+
+async def start_notice(harness: ApiHarness, platform: str = "tiktok") -> str:
+    """A real notice: a case opened and an item added through the API, whose case
+    workflow started a TakedownWorkflow child; its id."""
+    case_id = await open_case(harness.api)
+    [notice_id] = await add_items(harness.api, case_id, item(platform=platform))
     return notice_id
+
+
+async def start_referral(harness: ApiHarness, partner: str = "france-victimes") -> str:
+    """A real referral: a case opened and a referral requested through the API,
+    whose case workflow started a ReferralWorkflow child; its id."""
+    case_id = await open_case(harness.api)
+    response = await harness.api.post(
+        f"/cases/{case_id}/referrals",
+        json={"partner": partner, "victim_consented": True},
+        headers=auth(Role.COUNSELLOR),
+    )
+    assert response.status_code == 202, response.text
+    referral_id: str = response.json()["referral_id"]
+    return referral_id
 
 
 def decision(notice_id: str, **overrides: Any) -> dict[str, Any]:
@@ -171,3 +203,105 @@ def decision(notice_id: str, **overrides: Any) -> dict[str, Any]:
     }
     body.update(overrides)
     return body
+
+
+async def case_state(harness: ApiHarness, case_id: str) -> CaseView:
+    """The case as its workflow tells it, asked through Temporal (so not audited)."""
+    handle = harness.client.get_workflow_handle(case_workflow_id(case_id))
+    view: CaseView = await handle.query(QUERY_VIEW, result_type=CaseView)
+    return view
+
+
+async def callback_planned(harness: ApiHarness, case_id: str) -> None:
+    """Wait until the case has run its opening step and planned the callback.
+
+    An update that reaches a case in its very first workflow task is validated
+    before that step: a callback outcome would be refused as "no callback is
+    scheduled". A counsellor calls back days later; a test must wait."""
+    await eventually(
+        lambda: case_state(harness, case_id),
+        lambda view: view.callback.due_at is not None,
+        what=f"case {case_id} to plan its callback",
+    )
+
+
+async def refuse(
+    harness: ApiHarness, case_id: str, notice_id: str, platform: str = "tiktok"
+) -> None:
+    """The platform refuses the notice (a signed webhook); wait until the case has it
+    settled. Closing a case then needs no ``force``: cancelling a child whose
+    progress signal to the case is in flight can be lost (the Temporal Python SDK
+    absorbs a cancellation that lands while a signal it sent completes)."""
+    raw, headers = signed(decision(notice_id, decision="refused"))
+    response = await harness.api.post(
+        f"/webhooks/platforms/{platform}", content=raw, headers=headers
+    )
+    assert response.status_code == 202, response.text
+    await eventually(
+        lambda: case_state(harness, case_id),
+        lambda view: view.status is not CaseStatus.AWAITING_PLATFORM,
+        what=f"notice {notice_id} to settle on case {case_id}",
+    )
+
+
+async def simulator_notice(harness: ApiHarness, platform: str, notice_id: str) -> dict[str, Any]:
+    """The notice as the simulated platform received it (once it has)."""
+
+    async def received() -> list[dict[str, Any]]:
+        response = await harness.stack.simulator.get(
+            "/_control/notices", params={"target": platform}
+        )
+        response.raise_for_status()
+        return [n for n in response.json() if n["idempotency_key"] == notice_id]
+
+    [notice] = await eventually(received, bool, what=f"{platform} to receive notice {notice_id}")
+    return notice
+
+
+# ---- what a workflow received, from its history ---------------------------------------
+
+
+async def _history(client: Client, workflow_id: str) -> Sequence[Any]:
+    return (await client.get_workflow_handle(workflow_id).fetch_history()).events
+
+
+async def _decode(client: Client, payloads: Sequence[Payload], as_type: type[ModelT]) -> ModelT:
+    [value] = await client.data_converter.decode(payloads, [as_type])
+    assert isinstance(value, as_type)
+    return value
+
+
+async def case_input(harness: ApiHarness, case_id: str) -> CaseInput:
+    """The input the case workflow was started with."""
+    [started, *_] = await _history(harness.client, case_workflow_id(case_id))
+    attributes = started.workflow_execution_started_event_attributes
+    return await _decode(harness.client, attributes.input.payloads, CaseInput)
+
+
+async def updates_accepted(
+    harness: ApiHarness, case_id: str, name: str, as_type: type[ModelT]
+) -> list[ModelT]:
+    """The arguments of every ``name`` update the case workflow accepted."""
+    found = []
+    for event in await _history(harness.client, case_workflow_id(case_id)):
+        if event.event_type != EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED:
+            continue
+        request = event.workflow_execution_update_accepted_event_attributes.accepted_request
+        if request.input.name == name:
+            found.append(await _decode(harness.client, request.input.args.payloads, as_type))
+    return found
+
+
+async def signals_received(
+    harness: ApiHarness, workflow_id: str, name: str, as_type: type[ModelT]
+) -> list[dict[str, Any]]:
+    """Every ``name`` signal the workflow received, as JSON."""
+    found = []
+    for event in await _history(harness.client, workflow_id):
+        if event.event_type != EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED:
+            continue
+        attributes = event.workflow_execution_signaled_event_attributes
+        if attributes.signal_name == name:
+            value = await _decode(harness.client, attributes.input.payloads, as_type)
+            found.append(value.model_dump(mode="json"))
+    return found

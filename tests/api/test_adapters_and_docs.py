@@ -2,6 +2,7 @@
 
 from httpx import AsyncClient
 
+from activities.adapters.builtin import PARTNERS, PLATFORMS
 from relais.settings import Role
 from tests.api.conftest import auth
 
@@ -11,10 +12,10 @@ async def test_integrator_reads_the_catalog(api: AsyncClient) -> None:
 
     assert response.status_code == 200
     adapters = {a["slug"]: a for a in response.json()["adapters"]}
-    assert {s for s, a in adapters.items() if a["capabilities"] == ["notice"]} == {
-        "tiktok",
-        "instagram",
-    }
+    # The real registry: the built-in platforms and partners the worker reaches.
+    assert {s for s, a in adapters.items() if a["capabilities"] == ["notice"]} == set(PLATFORMS)
+    assert {"tiktok", "instagram"} <= set(PLATFORMS)
+    assert {s for s, a in adapters.items() if a["capabilities"] == ["handoff"]} == set(PARTNERS)
     assert adapters["pharos"]["delivery"] == "poll"
     assert adapters["pharos"]["health"]["status"] == "unknown"
 

@@ -15,13 +15,11 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from fastapi import FastAPI
 
 from api.app import create_app
-from api.services.catalog import StaticCatalog
 from api.services.tokens import TokenRejected, TokenVerifier
 from relais.db import Database
 from relais.serving import serve_app
 from relais.settings import Role, Settings
 from tests.api.conftest import ApiHarness
-from tests.api.conftest import test_catalog as catalog
 
 ISSUER = "https://idp.helpline.test/realms/relais"
 AUDIENCE = "relais-api"
@@ -146,7 +144,7 @@ async def test_the_api_takes_jwts_and_local_tokens_side_by_side(
         app_settings,
         temporal_client=api_harness.client,
         database=database,
-        registry=StaticCatalog(catalog()),
+        registry=api_harness.registry,
     )
     supervisor = token(supervisor_key, "s1", sub="sup-7", realm_access={"roles": ["supervisor"]})
     try:

@@ -6,8 +6,22 @@ from typing import Any
 from httpx import AsyncClient
 
 from relais.settings import Role
-from tests.api.conftest import ApiHarness, auth, open_case, subject
-from workflows.names import case_workflow_id
+from tests.api.conftest import (
+    ApiHarness,
+    auth,
+    callback_planned,
+    open_case,
+    subject,
+    updates_accepted,
+)
+from workflows.models.case import CallbackOutcomeRequest
+from workflows.models.items import AddItemsRequest
+from workflows.models.referral import ReferralRequest
+from workflows.names import (
+    UPDATE_ADD_ITEMS,
+    UPDATE_RECORD_CALLBACK_OUTCOME,
+    UPDATE_REQUEST_REFERRAL,
+)
 
 ITEM = {
     "platform": "instagram",
@@ -18,10 +32,11 @@ ITEM = {
 }
 
 
-async def received(harness: ApiHarness, case_id: str) -> dict[str, Any]:
-    handle = harness.client.get_workflow_handle(case_workflow_id(case_id))
-    result: dict[str, Any] = await handle.query("received")
-    return result
+async def view(api: AsyncClient, case_id: str) -> dict[str, Any]:
+    response = await api.get(f"/cases/{case_id}", headers=auth(Role.SUPERVISOR))
+    assert response.status_code == 200, response.text
+    data: dict[str, Any] = response.json()
+    return data
 
 
 async def test_add_items_returns_notice_ids(api_harness: ApiHarness) -> None:
@@ -32,10 +47,24 @@ async def test_add_items_returns_notice_ids(api_harness: ApiHarness) -> None:
     )
 
     assert response.status_code == 202
-    assert response.json() == {"case_id": case_id, "notice_ids": [f"{case_id}-n0", f"{case_id}-n1"]}
-    [request] = (await received(api_harness, case_id))["add_items"]
-    assert request["requested_by"] == subject(Role.COUNSELLOR)
-    assert set(request["catalog"]["platforms"]) == {"tiktok", "instagram"}
+    notice_ids = [f"{case_id}-n1", f"{case_id}-n2"]
+    assert response.json() == {"case_id": case_id, "notice_ids": notice_ids}
+    [request] = await updates_accepted(api_harness, case_id, UPDATE_ADD_ITEMS, AddItemsRequest)
+    assert request.requested_by == subject(Role.COUNSELLOR)
+    assert request.catalog is not None
+    assert set(request.catalog.platforms) == set(api_harness.registry.catalog().platforms)
+    case = await view(api_harness.api, case_id)
+    assert [(n["notice_id"], n["platform"]) for n in case["notices"]] == [
+        (notice_id, "instagram") for notice_id in notice_ids
+    ]
+    # Both children start in one workflow task: their notes come in either order.
+    started = {
+        (e["detail"], e["actor"]) for e in case["timeline"] if e["detail"].endswith("started")
+    }
+    assert started == {
+        (f"{notice_id}: notice to instagram started", subject(Role.COUNSELLOR))
+        for notice_id in notice_ids
+    }
 
 
 async def test_retried_action_with_same_key_runs_once(api_harness: ApiHarness) -> None:
@@ -51,7 +80,10 @@ async def test_retried_action_with_same_key_runs_once(api_harness: ApiHarness) -
 
     assert first.status_code == retry.status_code == 202
     assert retry.json() == first.json()
-    assert len((await received(api_harness, case_id))["add_items"]) == 1
+    assert len(await updates_accepted(api_harness, case_id, UPDATE_ADD_ITEMS, AddItemsRequest)) == 1
+    assert [n["notice_id"] for n in (await view(api_harness.api, case_id))["notices"]] == [
+        f"{case_id}-n1"
+    ]
 
 
 async def test_request_referral(api_harness: ApiHarness) -> None:
@@ -64,15 +96,21 @@ async def test_request_referral(api_harness: ApiHarness) -> None:
     )
 
     assert response.status_code == 202
+    assert response.json()["referral_id"] == f"{case_id}-r1"
     assert response.json()["partner"] == "france-victimes"
     assert response.json()["status"] == "pending"
-    [request] = (await received(api_harness, case_id))["referrals"]
-    assert request["requested_by"] == subject(Role.COUNSELLOR)
-    assert request["victim_consented"] is True
+    [request] = await updates_accepted(
+        api_harness, case_id, UPDATE_REQUEST_REFERRAL, ReferralRequest
+    )
+    assert request.requested_by == subject(Role.COUNSELLOR)
+    assert request.victim_consented is True
+    [referral] = (await view(api_harness.api, case_id))["referrals"]
+    assert (referral["referral_id"], referral["partner"]) == (f"{case_id}-r1", "france-victimes")
 
 
 async def test_record_callback_outcome(api_harness: ApiHarness) -> None:
     case_id = await open_case(api_harness.api)
+    await callback_planned(api_harness, case_id)
 
     response = await api_harness.api.post(
         f"/cases/{case_id}/callback-outcome",
@@ -80,11 +118,19 @@ async def test_record_callback_outcome(api_harness: ApiHarness) -> None:
         headers=auth(Role.COUNSELLOR),
     )
 
-    assert response.status_code == 200
+    assert response.status_code == 200, response.text
     assert response.json()["callback"]["attempts"] == 1
-    [outcome] = (await received(api_harness, case_id))["callbacks"]
-    assert outcome["recorded_by"] == subject(Role.COUNSELLOR)
-    assert outcome["result"] == "not_reached"
+    assert response.json()["callback"]["last_result"] == "not_reached"
+    [outcome] = await updates_accepted(
+        api_harness, case_id, UPDATE_RECORD_CALLBACK_OUTCOME, CallbackOutcomeRequest
+    )
+    assert outcome.recorded_by == subject(Role.COUNSELLOR)
+    assert outcome.result == "not_reached"
+    assert {
+        "kind": "callback",
+        "detail": "callback attempt 1: not_reached",
+        "actor": subject(Role.COUNSELLOR),
+    }.items() <= response.json()["timeline"][-1].items()
 
 
 async def test_supervisor_closes_a_case_and_it_stays_closed(api: AsyncClient) -> None:
@@ -99,11 +145,17 @@ async def test_supervisor_closes_a_case_and_it_stays_closed(api: AsyncClient) ->
     assert closed.json()["status"] == "closed"
     assert closed.json()["close_reason"] == "victim safe"
 
+    # Closed, its workflow waits out the reopen window: it refuses new work itself.
     again = await api.post(
         f"/cases/{case_id}/items", json={"items": [ITEM]}, headers=auth(Role.COUNSELLOR)
     )
-    assert again.status_code == 409
-    assert again.json() == {"detail": f"case {case_id} is closed"}
+    assert again.status_code == 422
+    assert again.json() == {
+        "detail": [
+            {"loc": ["case_id"], "msg": "case_id: the case is closed", "type": "RequestRejected"}
+        ]
+    }
+    assert (await view(api, case_id))["notices"] == []
 
 
 async def test_action_on_unknown_case_is_404(api: AsyncClient) -> None:

@@ -1,15 +1,24 @@
 """Opening a case starts its workflow; a retry with the same key finds the same case."""
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from httpx import AsyncClient
 
-from relais.db import CaseDirectory
-from relais.db.records import CaseRecord
 from relais.settings import Role
-from tests.api.conftest import SECOND_COUNSELLOR, ApiHarness, auth, intake, open_case, subject
+from tests.api.conftest import (
+    SECOND_COUNSELLOR,
+    ApiHarness,
+    add_items,
+    auth,
+    case_input,
+    intake,
+    item,
+    open_case,
+    refuse,
+    subject,
+)
+from tests.support.waiting import eventually
 from workflows import search_attributes as sa
-from workflows.models.enums import AgeBand, CallerRole, CaseStatus, Category, Channel, Urgency
 from workflows.names import case_workflow_id
 
 
@@ -25,13 +34,19 @@ async def test_open_case_starts_its_workflow(api_harness: ApiHarness) -> None:
     assert body["links"]["items"] == f"/cases/{case_id}/items"
     assert response.headers["Location"] == f"/cases/{case_id}"
 
-    handle = api_harness.client.get_workflow_handle(case_workflow_id(case_id))
-    received = await handle.query("received")
-    case_input = received["input"]
-    assert case_input["opened_by"] == subject(Role.COUNSELLOR)
-    assert case_input["contact"]["first_name"] == "Camille"
-    assert set(case_input["catalog"]["platforms"]) == {"tiktok", "instagram"}
-    assert case_input["policy"]["callback_max_attempts"] == 3
+    started = await case_input(api_harness, case_id)
+    assert started.opened_by == subject(Role.COUNSELLOR)
+    assert started.contact.first_name == "Camille"
+    assert set(started.catalog.platforms) == set(api_harness.registry.catalog().platforms)
+    assert started.policy.callback_max_attempts == 3
+    # The workflow runs: triaged, a callback planned, visible to the counsellor.
+    view = await api_harness.api.get(f"/cases/{case_id}", headers=auth(Role.COUNSELLOR))
+    assert view.json()["status"] == "callback_scheduled"
+    assert view.json()["callback"]["max_attempts"] == 3
+    assert [e["detail"] for e in view.json()["timeline"]] == [
+        "case opened (phone)",
+        "urgency high",
+    ]
 
 
 async def test_ui_sees_filterable_attributes_and_no_personal_data(
@@ -39,10 +54,15 @@ async def test_ui_sees_filterable_attributes_and_no_personal_data(
 ) -> None:
     case_id = await open_case(api_harness.api)
 
-    description = await api_harness.client.get_workflow_handle(case_workflow_id(case_id)).describe()
+    handle = api_harness.client.get_workflow_handle(case_workflow_id(case_id))
+    # Opened "open"; the workflow then publishes what it has planned: the callback.
+    description = await eventually(
+        handle.describe,
+        lambda d: d.typed_search_attributes.get(sa.CASE_STATUS) == "callback_scheduled",
+        what="the case workflow to publish its status",
+    )
     attributes = description.typed_search_attributes
     assert attributes.get(sa.CASE_ID) == case_id
-    assert attributes.get(sa.CASE_STATUS) == "open"
     assert attributes.get(sa.CASE_URGENCY) == "high"
     assert attributes.get(sa.CASE_CATEGORIES) == ["cyberharassment", "intimate_image"]
     summary = await description.static_summary()
@@ -111,7 +131,7 @@ async def test_read_case_returns_the_workflow_view(api: AsyncClient) -> None:
         assert response.status_code == 200
         view = response.json()
         assert view["case_id"] == case_id
-        assert view["status"] == "open"
+        assert view["status"] == "callback_scheduled"  # the workflow's own status
         assert view["opened_by"] == subject(Role.COUNSELLOR)
 
 
@@ -122,31 +142,42 @@ async def test_read_unknown_case_is_404(api: AsyncClient) -> None:
 
 
 async def test_list_cases_filters_the_directory(api_harness: ApiHarness) -> None:
-    now = datetime.now(UTC)
-    directory = CaseDirectory(api_harness.database)
-    for case_id, platforms, status in (
-        ("list-a", ["tiktok"], CaseStatus.AWAITING_PLATFORM),
-        ("list-b", ["instagram"], CaseStatus.AWAITING_PLATFORM),
-        ("list-c", ["tiktok"], CaseStatus.CLOSED),
-    ):
-        await directory.upsert(
-            CaseRecord(
-                case_id=case_id,
-                version=1,
-                status=status,
-                urgency=Urgency.HIGH,
-                channel=Channel.PHONE,
-                caller_role=CallerRole.VICTIM,
-                age_band=AgeBand.AGE_15_17,
-                categories=[Category.SEXTORTION],
-                platforms=platforms,
-                opened_by="someone",
-                opened_at=now,
-                updated_at=now,
-            )
-        )
+    """Three sextortion cases (the only ones of this session), projected into the
+    directory by their own workflows: on TikTok awaiting the platform, on Instagram
+    awaiting the platform, on TikTok closed."""
+    api = api_harness.api
+    on_tiktok = await open_case(api, categories=["sextortion"])
+    await add_items(api, on_tiktok, item(platform="tiktok"))
+    on_instagram = await open_case(api, categories=["sextortion"])
+    await add_items(
+        api,
+        on_instagram,
+        item(platform="instagram", location={"url": "https://www.instagram.com/p/list-b"}),
+    )
+    closed = await open_case(api, categories=["sextortion"])
+    [refused] = await add_items(api, closed, item(platform="tiktok"))
+    await refuse(api_harness, closed, refused)
+    closing = await api.post(
+        f"/cases/{closed}/close", json={"reason": "duplicate"}, headers=auth(Role.COUNSELLOR)
+    )
+    assert closing.status_code == 200, closing.text
+    expected = {
+        on_tiktok: ("awaiting_platform", ["tiktok"]),
+        on_instagram: ("awaiting_platform", ["instagram"]),
+        closed: ("closed", ["tiktok"]),
+    }
 
-    response = await api_harness.api.get(
+    async def sextortion_cases() -> dict[str, tuple[str, list[str]]]:
+        page = await api.get(
+            "/cases", params={"category": "sextortion"}, headers=auth(Role.SUPERVISOR)
+        )
+        return {c["case_id"]: (c["status"], c["platforms"]) for c in page.json()["items"]}
+
+    await eventually(
+        sextortion_cases, lambda cases: cases == expected, what="the directory projections"
+    )
+
+    response = await api.get(
         "/cases",
         params={"status": "awaiting_platform", "platform": "tiktok", "category": "sextortion"},
         headers=auth(Role.SUPERVISOR),
@@ -154,7 +185,7 @@ async def test_list_cases_filters_the_directory(api_harness: ApiHarness) -> None
 
     assert response.status_code == 200
     page = response.json()
-    assert [c["case_id"] for c in page["items"]] == ["list-a"]
+    assert [c["case_id"] for c in page["items"]] == [on_tiktok]
     assert page["total"] == 1
     assert page["limit"] == 50
 

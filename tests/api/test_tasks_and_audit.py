@@ -1,60 +1,79 @@
-"""The task board by role, claiming, and the audit trail of every case access."""
+"""The task board by role, claiming, and the audit trail of every case access.
 
-import uuid
-from datetime import UTC, datetime, timedelta
+The tasks are the workflows' own: a notice review a TakedownWorkflow opens for the
+counsellors when the platform refuses, and the escalation a SupportCaseWorkflow
+opens for the supervisors when the young person was not reached three times."""
 
-from relais.db import TaskBoard
-from relais.db.records import TaskRecord
+from typing import Any
+
+from httpx import AsyncClient
+
 from relais.settings import Role
 from tests.api.conftest import (
     SECOND_COUNSELLOR,
     ApiHarness,
+    add_items,
     auth,
+    callback_planned,
     decision,
+    item,
     open_case,
+    refuse,
     signed,
     start_notice,
     subject,
 )
-from workflows.models.enums import TaskKind
 
 
-async def add_task(harness: ApiHarness, case_id: str, for_role: str, kind: TaskKind) -> str:
-    task_id = f"{kind.value}-{uuid.uuid4().hex[:8]}"
-    now = datetime.now(UTC)
-    await TaskBoard(harness.database).create(
-        TaskRecord(
-            task_id=task_id,
-            case_id=case_id,
-            kind=kind,
-            for_role=for_role,
-            summary="Call back: second attempt",
-            due_at=now + timedelta(hours=1),
-            created_at=now,
+async def open_tasks(api: AsyncClient, case_id: str, role: Role) -> list[dict[str, Any]]:
+    response = await api.get("/tasks", params={"case_id": case_id}, headers=auth(role))
+    assert response.status_code == 200, response.text
+    tasks: list[dict[str, Any]] = response.json()
+    return tasks
+
+
+async def refused_notice(harness: ApiHarness, case_id: str) -> str:
+    """TikTok refuses the case's notice: the counsellors' review task."""
+    [notice_id] = await add_items(harness.api, case_id, item())
+    await refuse(harness, case_id, notice_id)
+    return f"{notice_id}:notice_review"
+
+
+async def callbacks_exhausted(harness: ApiHarness, case_id: str) -> str:
+    """Three callbacks without reaching the young person: the supervisors' escalation."""
+    api = harness.api
+    await callback_planned(harness, case_id)
+    for _ in range(3):
+        outcome = await api.post(
+            f"/cases/{case_id}/callback-outcome",
+            json={"result": "not_reached"},
+            headers=auth(Role.COUNSELLOR),
         )
-    )
-    return task_id
+        assert outcome.status_code == 200, outcome.text
+    return f"{case_id}:supervisor_escalation:callbacks-exhausted-3"
 
 
 async def test_counsellors_see_their_tasks_supervisors_see_all(api_harness: ApiHarness) -> None:
-    case_id = uuid.uuid4().hex
-    callback = await add_task(api_harness, case_id, "counsellor", TaskKind.CALLBACK_DUE)
-    escalation = await add_task(api_harness, case_id, "supervisor", TaskKind.SUPERVISOR_ESCALATION)
+    api = api_harness.api
+    case_id = await open_case(api)
+    review = await refused_notice(api_harness, case_id)
+    escalation = await callbacks_exhausted(api_harness, case_id)
 
-    as_counsellor = await api_harness.api.get(
-        "/tasks", params={"case_id": case_id}, headers=auth(Role.COUNSELLOR)
-    )
-    as_supervisor = await api_harness.api.get(
-        "/tasks", params={"case_id": case_id}, headers=auth(Role.SUPERVISOR)
-    )
+    as_counsellor = await open_tasks(api, case_id, Role.COUNSELLOR)
+    as_supervisor = await open_tasks(api, case_id, Role.SUPERVISOR)
 
-    assert [t["task_id"] for t in as_counsellor.json()] == [callback]
-    assert {t["task_id"] for t in as_supervisor.json()} == {callback, escalation}
+    assert [t["task_id"] for t in as_counsellor] == [review]
+    assert {t["task_id"] for t in as_supervisor} == {review, escalation}
+    kinds = {t["task_id"]: (t["kind"], t["for_role"]) for t in as_supervisor}
+    assert kinds == {
+        review: ("notice_review", "counsellor"),
+        escalation: ("supervisor_escalation", "supervisor"),
+    }
 
 
 async def test_claim_a_task_once(api_harness: ApiHarness) -> None:
-    case_id = uuid.uuid4().hex
-    task_id = await add_task(api_harness, case_id, "counsellor", TaskKind.CALLBACK_DUE)
+    case_id = await open_case(api_harness.api)
+    task_id = await refused_notice(api_harness, case_id)
 
     mine = await api_harness.api.post(f"/tasks/{task_id}/claim", headers=auth(Role.COUNSELLOR))
     again = await api_harness.api.post(f"/tasks/{task_id}/claim", headers=auth(Role.COUNSELLOR))
@@ -67,9 +86,8 @@ async def test_claim_a_task_once(api_harness: ApiHarness) -> None:
 
 
 async def test_claim_rules(api_harness: ApiHarness) -> None:
-    escalation = await add_task(
-        api_harness, uuid.uuid4().hex, "supervisor", TaskKind.SUPERVISOR_ESCALATION
-    )
+    case_id = await open_case(api_harness.api)
+    escalation = await callbacks_exhausted(api_harness, case_id)
 
     counsellor = await api_harness.api.post(
         f"/tasks/{escalation}/claim", headers=auth(Role.COUNSELLOR)
@@ -90,23 +108,19 @@ async def test_every_case_access_is_audited_without_personal_data(
     api = api_harness.api
     case_id = await open_case(api)
     await api.get(f"/cases/{case_id}", headers=auth(Role.SUPERVISOR))
-    await api.post(
-        f"/cases/{case_id}/items",
-        json={
-            "items": [
-                {
-                    "platform": "tiktok",
-                    "content_type": "video",
-                    "legal_qualification": "blackmail",
-                    "location": {"url": "https://www.tiktok.com/@camille.d/video/7"},
-                }
-            ]
-        },
-        headers=auth(Role.COUNSELLOR),
+    [notice_id] = await add_items(
+        api,
+        case_id,
+        item(
+            legal_qualification="blackmail",
+            location={"url": "https://www.tiktok.com/@camille.d/video/7"},
+        ),
     )
-    await api.post(
+    await refuse(api_harness, case_id, notice_id)  # the notice settles: the case may close
+    closed = await api.post(
         f"/cases/{case_id}/close", json={"reason": "done"}, headers=auth(Role.COUNSELLOR)
     )
+    assert closed.status_code == 200, closed.text
 
     response = await api.get("/audit", params={"case_id": case_id}, headers=auth(Role.AUDITOR))
 
@@ -138,9 +152,12 @@ async def test_reading_the_audit_trail_is_itself_audited(api_harness: ApiHarness
 
 
 async def test_webhook_deliveries_are_audited(api_harness: ApiHarness) -> None:
-    notice_id = await start_notice(api_harness)
+    notice_id = await start_notice(api_harness, "instagram")
     raw, headers = signed(decision(notice_id, decision="refused"))
-    await api_harness.api.post("/webhooks/platforms/instagram", content=raw, headers=headers)
+    delivered = await api_harness.api.post(
+        "/webhooks/platforms/instagram", content=raw, headers=headers
+    )
+    assert delivered.status_code == 202, delivered.text
 
     response = await api_harness.api.get(
         "/audit", params={"actor": "platform:instagram"}, headers=auth(Role.AUDITOR)

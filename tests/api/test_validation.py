@@ -7,7 +7,7 @@ import pytest
 from httpx import AsyncClient
 
 from relais.settings import Role
-from tests.api.conftest import auth, intake, open_case
+from tests.api.conftest import ApiHarness, auth, intake, item, open_case
 
 
 def locs(response_json: dict[str, Any]) -> list[list[str | int]]:
@@ -58,15 +58,11 @@ async def test_too_long_idempotency_key_is_422(api: AsyncClient) -> None:
     assert locs(response.json()) == [["header", "Idempotency-Key"]]
 
 
-def item(**overrides: Any) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "platform": "tiktok",
-        "content_type": "video",
-        "legal_qualification": "intimate_image_without_consent",
-        "location": {"url": "https://www.tiktok.com/@someone/video/1"},
-    }
-    body.update(overrides)
-    return body
+async def view(api: AsyncClient, case_id: str) -> dict[str, Any]:
+    response = await api.get(f"/cases/{case_id}", headers=auth(Role.COUNSELLOR))
+    assert response.status_code == 200, response.text
+    data: dict[str, Any] = response.json()
+    return data
 
 
 async def test_bad_url_is_rejected_by_the_workflow_naming_the_field(api: AsyncClient) -> None:
@@ -82,10 +78,12 @@ async def test_bad_url_is_rejected_by_the_workflow_naming_the_field(api: AsyncCl
     [problem] = response.json()["detail"]
     assert problem["loc"] == ["items", 1, "location", "url"]
     assert problem["msg"] == "items[1].location.url must not contain spaces"
-    assert problem["type"] == "InvalidItems"
+    assert problem["type"] == "RequestRejected"  # the case workflow's update validator
+    assert (await view(api, case_id))["notices"] == []  # neither item was taken
 
 
-async def test_unknown_platform_lists_the_known_ones(api: AsyncClient) -> None:
+async def test_unknown_platform_lists_the_known_ones(api_harness: ApiHarness) -> None:
+    api = api_harness.api
     case_id = await open_case(api)
 
     response = await api.post(
@@ -100,9 +98,9 @@ async def test_unknown_platform_lists_the_known_ones(api: AsyncClient) -> None:
         ["items", 0, "platform"],
         ["items", 0, "location", "url"],
     ]
-    assert detail[0]["msg"] == (
-        "items[0].platform: unknown platform 'myspace' (known: instagram, tiktok)"
-    )
+    known = ", ".join(sorted(api_harness.registry.catalog().platforms))
+    assert {"instagram", "tiktok"} <= set(api_harness.registry.catalog().platforms)
+    assert detail[0]["msg"] == f"items[0].platform: unknown platform 'myspace' (known: {known})"
 
 
 async def test_items_without_consent_are_refused_naming_the_consent(api: AsyncClient) -> None:
@@ -140,7 +138,7 @@ async def test_referral_to_unconsented_partner_is_422(api: AsyncClient) -> None:
         {
             "loc": ["partner"],
             "msg": "partner: the victim has not consented to a referral to 'france-victimes'",
-            "type": "InvalidReferral",
+            "type": "RequestRejected",
         }
     ]
 

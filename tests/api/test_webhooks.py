@@ -1,5 +1,9 @@
 """Signed webhooks from platforms and partners reach the waiting workflow; unsigned,
-badly signed, stale or replayed deliveries do not."""
+badly signed, stale or replayed deliveries do not.
+
+The notices and referrals are real children of real cases: a case opened and an
+item added (or a referral requested) through the API. The test plays the platform
+or partner posting its decision."""
 
 import time
 import uuid
@@ -7,19 +11,50 @@ from typing import Any
 
 from httpx import AsyncClient
 
-from tests.api.conftest import ApiHarness, decision, signed, start_notice
+from tests.api.conftest import (
+    ApiHarness,
+    decision,
+    signals_received,
+    signed,
+    simulator_notice,
+    start_notice,
+    start_referral,
+)
 from tests.support.waiting import eventually
-from workflows.names import REFERRAL_WORKFLOW, notice_workflow_id, referral_workflow_id
+from workflows.models.notice import NoticeDecision, NoticeOutcome
+from workflows.models.referral import HandoffStatus, ReferralOutcome
+from workflows.names import (
+    QUERY_NOTICE,
+    QUERY_REFERRAL,
+    SIGNAL_DECISION,
+    SIGNAL_PARTNER_STATUS,
+    notice_workflow_id,
+    referral_workflow_id,
+)
 
 
 async def decisions_of(harness: ApiHarness, notice_id: str) -> list[dict[str, Any]]:
+    """The decision signals the notice's TakedownWorkflow received (its history)."""
+    return await signals_received(
+        harness, notice_workflow_id(notice_id), SIGNAL_DECISION, NoticeDecision
+    )
+
+
+async def notice_of(harness: ApiHarness, notice_id: str) -> dict[str, Any]:
+    """The notice as its TakedownWorkflow tells it."""
     handle = harness.client.get_workflow_handle(notice_workflow_id(notice_id))
-    result: list[dict[str, Any]] = await handle.query("received")
-    return result
+    outcome = await handle.query(QUERY_NOTICE, result_type=NoticeOutcome)
+    return outcome.model_dump(mode="json")
 
 
 async def test_signed_decision_is_signalled_to_the_notice(api_harness: ApiHarness) -> None:
     notice_id = await start_notice(api_harness)
+    # TikTok takes the content down, then tells us by webhook.
+    await eventually(
+        lambda: simulator_notice(api_harness, "tiktok", notice_id),
+        lambda notice: notice["status"] == "removed",
+        what="TikTok to remove the content",
+    )
     raw, headers = signed(decision(notice_id, decision="REMOVED"))
 
     response = await api_harness.api.post(
@@ -34,18 +69,20 @@ async def test_signed_decision_is_signalled_to_the_notice(api_harness: ApiHarnes
     assert received["decision"] == "removed"
     assert received["platform_reference"] == "TT-2024-991"
     assert received["decided_at"].startswith("2024-06-01T10:15:00")
+    # The TakedownWorkflow acts on it: it checks the content is gone, and it is.
+    notice = await eventually(
+        lambda: notice_of(api_harness, notice_id),
+        lambda notice: notice["status"] == "verified_removed",
+        what="the removal to be verified",
+    )
+    assert notice["decision"] == "removed"
 
 
 async def test_signed_partner_status_is_signalled_to_the_referral(
     api_harness: ApiHarness,
 ) -> None:
-    referral_id = uuid.uuid4().hex
-    handle = await api_harness.client.start_workflow(
-        REFERRAL_WORKFLOW,
-        referral_id,
-        id=referral_workflow_id(referral_id),
-        task_queue=api_harness.settings.task_queue,
-    )
+    referral_id = await start_referral(api_harness, "france-victimes")
+    handle = api_harness.client.get_workflow_handle(referral_workflow_id(referral_id))
     raw, headers = signed(
         {
             "referral_id": referral_id,
@@ -57,11 +94,26 @@ async def test_signed_partner_status_is_signalled_to_the_referral(
         }
     )
 
-    response = await api_harness.api.post("/webhooks/partners/pharos", content=raw, headers=headers)
+    response = await api_harness.api.post(
+        "/webhooks/partners/france-victimes", content=raw, headers=headers
+    )
 
     assert response.status_code == 202, response.text
-    [status] = await eventually(lambda: handle.query("received"), bool, what="the status signal")
+    [status] = await eventually(
+        lambda: signals_received(
+            api_harness, referral_workflow_id(referral_id), SIGNAL_PARTNER_STATUS, HandoffStatus
+        ),
+        bool,
+        what="the status signal",
+    )
     assert status == {"status": "accepted", "partner_reference": "PH-123", "detail": None}
+    # The ReferralWorkflow acts on it: the referral is accepted under the partner's reference.
+    referral = await eventually(
+        lambda: handle.query(QUERY_REFERRAL, result_type=ReferralOutcome),
+        lambda referral: referral.status == "accepted",
+        what="the referral to be accepted",
+    )
+    assert referral.partner_reference == "PH-123"
 
 
 async def test_bad_signature_is_401_and_nothing_is_signalled(api_harness: ApiHarness) -> None:
@@ -76,6 +128,7 @@ async def test_bad_signature_is_401_and_nothing_is_signalled(api_harness: ApiHar
     assert response.status_code == 401
     assert response.json() == {"detail": "X-Relais-Signature does not match the body"}
     assert await decisions_of(api_harness, notice_id) == []
+    assert (await notice_of(api_harness, notice_id))["decision"] is None
 
 
 async def test_missing_signature_is_401(api: AsyncClient) -> None:
@@ -138,3 +191,4 @@ async def test_unregistered_platform_is_404(api_harness: ApiHarness) -> None:
     assert response.status_code == 404
     assert response.json() == {"detail": "no platform 'myspace' is registered"}
     assert await decisions_of(api_harness, notice_id) == []
+    assert (await notice_of(api_harness, notice_id))["decision"] is None
