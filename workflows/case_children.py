@@ -6,7 +6,7 @@ import asyncio
 from collections.abc import Callable
 
 from temporalio import workflow
-from temporalio.exceptions import ChildWorkflowError
+from temporalio.exceptions import CancelledError, ChildWorkflowError
 from temporalio.workflow import ParentClosePolicy
 
 with workflow.unsafe.imports_passed_through():
@@ -166,8 +166,10 @@ class CaseChildren:
             notices[notice_id] = outcome.model_copy(
                 update={"appeal_of": known.appeal_of, "review": known.review}
             )
-        except ChildWorkflowError:
-            notices[notice_id].status = NoticeStatus.FAILED
+        except ChildWorkflowError as error:
+            notices[notice_id].status = (
+                NoticeStatus.CANCELLED if _cancelled(error) else NoticeStatus.FAILED
+            )
         self._on_settled(notice_id)
 
     async def _follow_referral(
@@ -176,6 +178,14 @@ class CaseChildren:
         referrals = self._state.referrals
         try:
             referrals[referral_id] = await handle
-        except ChildWorkflowError:
-            referrals[referral_id].status = ReferralStatus.FAILED
+        except ChildWorkflowError as error:
+            referrals[referral_id].status = (
+                ReferralStatus.CANCELLED if _cancelled(error) else ReferralStatus.FAILED
+            )
         self._on_settled(referral_id)
+
+
+def _cancelled(error: ChildWorkflowError) -> bool:
+    """A child cancelled before its code ran (a close or a withdrawal right after it
+    was started) ends as cancelled without a word: it did nothing, it did not fail."""
+    return isinstance(error.cause, CancelledError)

@@ -11,3 +11,4 @@ EMERGENCY_TOGETHER = "case-emergency-referrals-together"  # police and 119 start
 UNCHECKABLE_CONTENT = "notice-uncheckable-content"  # a permanent check error is not "online"
 REFERRAL_FINAL_PROGRESS = "referral-final-progress"  # referrals say when they are done
 REFERRALS_CARRY_OVER = "case-referrals-carry-over"  # continue as new with referrals open
+CANCEL_AFTER_SIGNAL = "child-cancel-after-signal"  # a cancel swallowed by a signal is raised

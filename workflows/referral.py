@@ -21,6 +21,7 @@ with workflow.unsafe.imports_passed_through():
     from activities.handoffs import HandoffActivities
     from workflows import names, patches
     from workflows.activity_options import partner_call, record_call
+    from workflows.cancellation import raise_if_cancel_swallowed
     from workflows.models.enums import DeliveryMode, ReferralStatus, TaskKind
     from workflows.models.referral import (
         FetchHandoffStatusRequest,
@@ -385,3 +386,5 @@ class ReferralWorkflow:
                 )
             except Exception:  # the case may be closed already; the ledger has it
                 workflow.logger.info("case workflow no longer accepts referral progress")
+            if not self._finished and self._state.status is not ReferralStatus.CANCELLED:
+                raise_if_cancel_swallowed()

@@ -22,6 +22,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows import names, patches
     from workflows import search_attributes as sa
     from workflows.activity_options import partner_call, record_call
+    from workflows.cancellation import raise_if_cancel_swallowed
     from workflows.models.enums import Decision, DeliveryMode, NoticeStatus, TaskKind
     from workflows.models.notice import (
         ContentCheckRequest,
@@ -334,6 +335,8 @@ class TakedownWorkflow:
                 )
             except Exception:  # the case may be closed already; the ledger has it
                 workflow.logger.info("case workflow no longer accepts notice progress")
+            if not final and self._status is not NoticeStatus.CANCELLED:
+                raise_if_cancel_swallowed()
 
     def _upsert_search_attributes(self) -> None:
         updates: list[SearchAttributeUpdate[Any]] = [

@@ -8,24 +8,35 @@ check fails permanently. ``notice_uncheckable_before_patch`` was recorded with t
 code before ``patches.UNCHECKABLE_CONTENT`` (commit f5d1bee: three checks, then
 "still online"); it stands for notices running when that change shipped.
 ``notice_uncheckable_content`` is the same scenario with the current code.
+
+    .venv/bin/python -m tests.takedown.record_histories notice_cancel_after_signal
+
+closes cases with ``force`` right after adding items until a notice takes up a
+cancel the SDK swallowed during a signal (``patches.CANCEL_AFTER_SIGNAL``: its
+marker is in the history), and saves that notice's history.
 """
 
 import asyncio
+import json
 import sys
 import tempfile
 from pathlib import Path
 
 import pytest
+from temporalio.client import WorkflowHistory
 
 from relais.serving import serve_app
 from tests.adapters.test_http_json_e2e import API_KEY, CONFIG, _open_case, _view, receiver
+from tests.support.cases import ITEM, open_case
 from tests.support.history_files import decoded
-from tests.support.stack import running_stack
+from tests.support.stack import auth, running_stack
 from tests.support.temporal import start_local_server
 from tests.support.waiting import eventually
-from workflows import names
+from tests.takedown.helpers import SHORT
+from workflows import names, patches
 from workflows.rules.policy import CasePolicy
 
+ITEM_URL = "https://www.tiktok.com/@x/video/"
 HISTORIES = Path(__file__).resolve().parent.parent / "histories"
 POLICY = CasePolicy(decision_poll_interval="PT0.5S", verification_retry_interval="PT0.5S")
 RESOLVED = {"still_online", "removal_unverified"}
@@ -65,5 +76,57 @@ async def record(folder: str) -> None:
         await env.shutdown()
 
 
+def patch_ids(history: WorkflowHistory) -> set[str]:
+    """The ids of the ``workflow.patched`` markers a history holds."""
+    found = set()
+    for event in history.events:
+        marker = event.marker_recorded_event_attributes
+        if marker.marker_name == "core_patch":
+            for payload in marker.details["patch-data"].payloads:
+                found.add(json.loads(payload.data)["id"])
+    return found
+
+
+async def record_cancel_after_signal(folder: str, rounds: int = 40) -> None:
+    env = await start_local_server()
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            async with running_stack(env.client, Path(tmp), policy=SHORT) as stack:
+                await stack.configure_target("tiktok", decision="none")
+                codec = env.client.data_converter.payload_codec
+                assert codec is not None
+                for round_ in range(rounds):
+                    case_id = await open_case(stack)
+                    items = [
+                        {**ITEM, "location": {"url": f"{ITEM_URL}{round_}{n}"}} for n in range(3)
+                    ]
+                    await stack.api.post(
+                        f"/cases/{case_id}/items", json={"items": items}, headers=auth("counsellor")
+                    )
+                    closed = await stack.api.post(
+                        f"/cases/{case_id}/close",
+                        json={"reason": "stop", "force": True},
+                        headers=auth("counsellor"),
+                    )
+                    closed.raise_for_status()
+                    for n in range(1, 4):
+                        handle = env.client.get_workflow_handle(
+                            names.notice_workflow_id(f"{case_id}-n{n}")
+                        )
+                        history = await decoded(await handle.fetch_history(), codec)
+                        if patches.CANCEL_AFTER_SIGNAL in patch_ids(history):
+                            target = HISTORIES / folder
+                            target.mkdir(parents=True, exist_ok=True)
+                            (target / "notice-n1.json").write_text(history.to_json())
+                            print(f"{folder}: round {round_}, {len(history.events)} events")
+                            return
+        raise SystemExit(f"no swallowed cancel in {rounds} rounds")
+    finally:
+        await env.shutdown()
+
+
 if __name__ == "__main__":
-    asyncio.run(record(sys.argv[1]))
+    if sys.argv[1] == "notice_cancel_after_signal":
+        asyncio.run(record_cancel_after_signal(sys.argv[1]))
+    else:
+        asyncio.run(record(sys.argv[1]))
