@@ -71,6 +71,11 @@ class SupportCaseWorkflow:
             self._children.legal_basis = dict(input.carried.legal_basis)
         self._changes = 0
         self._close_request: CloseRequest | None = None
+        # Validators of updates that arrive with the case's first workflow task run
+        # before the opening: they see the callback the opening will plan.
+        self._opened = input.carried is not None
+        if input.carried is None:
+            self._state.callback.owed = self._state.consents.callback.consented
 
     @workflow.query(name=names.QUERY_VIEW)
     def view(self) -> CaseView:
@@ -120,6 +125,7 @@ class SupportCaseWorkflow:
         state.callback.owed = state.consents.callback.consented
         self._schedule_callback()
         await self._publish()
+        self._opened = True
 
     async def _live(self) -> None:
         """React to changes and deadlines until the case is closed for good: closed
@@ -153,6 +159,15 @@ class SupportCaseWorkflow:
             if self._history_too_long():
                 await self._continue_as_new()
 
+    async def _until_open(self, validate: Callable[[], None]) -> None:
+        """An update that arrived with the case's first workflow task acts once the
+        opening (triage, emergency referrals, the callback plan) is done, as it
+        would a moment later, and is checked again against the opened case (its
+        validator ran before the opening: an emergency referral it duplicates, say)."""
+        if not self._opened and workflow.patched(patches.UPDATES_AFTER_OPENING):
+            await workflow.wait_condition(lambda: self._opened)
+            validate()
+
     def _woken_since(self, handled: int) -> Callable[[], bool]:
         return lambda: (
             self._changes != handled
@@ -179,6 +194,7 @@ class SupportCaseWorkflow:
 
     @workflow.update(name=names.UPDATE_ADD_ITEMS)
     async def add_items(self, request: AddItemsRequest) -> AddItemsResult:
+        await self._until_open(lambda: self._validate_add_items(request))
         if request.catalog is not None:
             self._state.catalog = request.catalog
         starts = [self._children.start_notice(item, request.requested_by) for item in request.items]
@@ -196,6 +212,7 @@ class SupportCaseWorkflow:
 
     @workflow.update(name=names.UPDATE_REQUEST_REFERRAL)
     async def request_referral(self, request: ReferralRequest) -> ReferralOutcome:
+        await self._until_open(lambda: self._validate_request_referral(request))
         state = self._state
         if request.catalog is not None:
             state.catalog = request.catalog
@@ -217,6 +234,7 @@ class SupportCaseWorkflow:
 
     @workflow.update(name=names.UPDATE_RECORD_CALLBACK_OUTCOME)
     async def record_callback_outcome(self, request: CallbackOutcomeRequest) -> CaseView:
+        await self._until_open(lambda: self._validate_callback_outcome(request))
         state, cb = self._state, self._state.callback
         now = workflow.now()
         cb.attempts += 1
@@ -261,6 +279,7 @@ class SupportCaseWorkflow:
     @workflow.update(name=names.UPDATE_CLAIM_CALLBACK)
     async def claim_callback(self, request: ClaimCallbackRequest) -> CaseView:
         """One counsellor takes the callback; the others see it is taken."""
+        await self._until_open(lambda: self._validate_claim_callback(request))
         cb = self._state.callback
         cb.claimed_by = request.claimed_by
         self._state.note(workflow.now(), "callback", "callback claimed", request.claimed_by)
@@ -275,6 +294,7 @@ class SupportCaseWorkflow:
     async def reschedule_callback(self, request: RescheduleCallbackRequest) -> CaseView:
         """Move the callback (the young person asked for another time); the new time
         is kept inside opening hours and the safe window."""
+        await self._until_open(lambda: self._validate_reschedule_callback(request))
         state, cb = self._state, self._state.callback
         was_due = cb.is_due
         cb.due_at = self._callback_slot(request.at)
@@ -299,6 +319,7 @@ class SupportCaseWorkflow:
     @workflow.update(name=names.UPDATE_REOPEN)
     async def reopen(self, request: ReopenRequest) -> CaseView:
         """Within the reopen window a closed case continues, history and all."""
+        await self._until_open(lambda: self._validate_reopen(request))
         state = self._state
         state.closed_at = None
         state.close_reason = None
@@ -323,6 +344,7 @@ class SupportCaseWorkflow:
 
     @workflow.update(name=names.UPDATE_CLOSE)
     async def close(self, request: CloseRequest) -> CaseView:
+        await self._until_open(lambda: self._validate_close(request))
         self._close_request = request
         await workflow.wait_condition(lambda: self._state.closed_at is not None)
         return self._state.view()
@@ -334,6 +356,7 @@ class SupportCaseWorkflow:
     @workflow.update(name=names.UPDATE_REVIEW_NOTICE)
     async def review_notice(self, request: NoticeReviewRequest) -> NoticeReviewResult:
         """A counsellor's answer to a refusal: appeal, refer to Pharos, or accept."""
+        await self._until_open(lambda: self._validate_review_notice(request))
         state = self._state
         notice = state.notices[request.notice_id]
         notice.review = request.choice
@@ -376,6 +399,7 @@ class SupportCaseWorkflow:
     @workflow.update(name=names.UPDATE_WITHDRAW_CONSENT)
     async def withdraw_consent(self, request: WithdrawConsentRequest) -> CaseView:
         """The victim withdraws a consent: what depended on it stops, cleanly."""
+        await self._until_open(lambda: self._validate_withdraw_consent(request))
         state = self._state
         consents = state.consents
         to_cancel: list[str] = []

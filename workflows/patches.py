@@ -12,3 +12,4 @@ UNCHECKABLE_CONTENT = "notice-uncheckable-content"  # a permanent check error is
 REFERRAL_FINAL_PROGRESS = "referral-final-progress"  # referrals say when they are done
 REFERRALS_CARRY_OVER = "case-referrals-carry-over"  # continue as new with referrals open
 CANCEL_AFTER_SIGNAL = "child-cancel-after-signal"  # a cancel swallowed by a signal is raised
+UPDATES_AFTER_OPENING = "case-updates-after-opening"  # first-task updates wait for _open

@@ -5,9 +5,11 @@ every workflow it involved to ``tests/histories/<scenario>/<workflow-type>.json`
 Run it when a workflow gains a path worth pinning, and commit the files:
 
     .venv/bin/python -m tests.support.record_histories
+    .venv/bin/python -m tests.support.record_histories case_update_in_first_task
 """
 
 import asyncio
+import sys
 import tempfile
 import uuid
 from datetime import timedelta
@@ -15,11 +17,11 @@ from pathlib import Path
 
 from temporalio.client import Client
 
-from tests.support.history_files import decoded
+from tests.support.history_files import decoded, patch_ids
 from tests.support.stack import Stack, auth, running_stack
 from tests.support.temporal import start_local_server
 from tests.support.waiting import eventually
-from workflows import names
+from workflows import names, patches
 from workflows.rules.callback_window import ALWAYS_OPEN
 from workflows.rules.policy import CasePolicy
 
@@ -112,9 +114,44 @@ async def main() -> None:
         await env.shutdown()
 
 
+async def record_update_in_first_task(folder: str, rounds: int = 40) -> None:
+    """A case given an item the moment it opened (its emergency referral is due at
+    the same time): saved once the request reached the case with its first workflow
+    task (``patches.UPDATES_AFTER_OPENING`` in its history)."""
+    env = await start_local_server()
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            async with running_stack(env.client, Path(tmp), policy=POLICY) as stack:
+                codec = env.client.data_converter.payload_codec
+                assert codec is not None
+                for _ in range(rounds):
+                    headers = {**auth("counsellor"), "Idempotency-Key": uuid.uuid4().hex}
+                    opened = await stack.api.post("/cases", json=INTAKE, headers=headers)
+                    case_id = opened.json()["case_id"]
+                    await stack.api.post(
+                        f"/cases/{case_id}/items",
+                        json={"items": [ITEM]},
+                        headers=auth("counsellor"),
+                    )
+                    handle = env.client.get_workflow_handle(names.case_workflow_id(case_id))
+                    history = await decoded(await handle.fetch_history(), codec)
+                    if patches.UPDATES_AFTER_OPENING in patch_ids(history):
+                        target = HISTORIES / folder
+                        target.mkdir(parents=True, exist_ok=True)
+                        (target / "case-case.json").write_text(history.to_json())
+                        print(f"{folder}: {len(history.events)} events")
+                        return
+        raise SystemExit(f"no update reached a first workflow task in {rounds} cases")
+    finally:
+        await env.shutdown()
+
+
 async def _count(client: Client, case_id: str) -> int:
     return len([e async for e in client.list_workflows(f"CaseId = '{case_id}'")])
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    if sys.argv[1:] == ["case_update_in_first_task"]:
+        asyncio.run(record_update_in_first_task("case_update_in_first_task"))
+    else:
+        asyncio.run(main())

@@ -17,18 +17,16 @@ marker is in the history), and saves that notice's history.
 """
 
 import asyncio
-import json
 import sys
 import tempfile
 from pathlib import Path
 
 import pytest
-from temporalio.client import WorkflowHistory
 
 from relais.serving import serve_app
 from tests.adapters.test_http_json_e2e import API_KEY, CONFIG, _open_case, _view, receiver
 from tests.support.cases import ITEM, open_case
-from tests.support.history_files import decoded
+from tests.support.history_files import decoded, patch_ids
 from tests.support.stack import auth, running_stack
 from tests.support.temporal import start_local_server
 from tests.support.waiting import eventually
@@ -74,17 +72,6 @@ async def record(folder: str) -> None:
         print(f"{folder}: {status}, {len(history.events)} events", file=sys.stderr)
     finally:
         await env.shutdown()
-
-
-def patch_ids(history: WorkflowHistory) -> set[str]:
-    """The ids of the ``workflow.patched`` markers a history holds."""
-    found = set()
-    for event in history.events:
-        marker = event.marker_recorded_event_attributes
-        if marker.marker_name == "core_patch":
-            for payload in marker.details["patch-data"].payloads:
-                found.add(json.loads(payload.data)["id"])
-    return found
 
 
 async def record_cancel_after_signal(folder: str, rounds: int = 40) -> None:
