@@ -12,7 +12,7 @@ from temporalio.testing import WorkflowEnvironment
 from relais.converter import key_store_of
 from relais.db import AuditLog, CaseDirectory, TaskBoard
 from relais.db.repositories.retention import RetentionBook
-from tests.support.cases import ITEM, case_view, open_case
+from tests.support.cases import ITEM, add_items, case_view, open_case
 from tests.support.stack import Stack, auth, running_stack
 from tests.support.waiting import eventually
 from workflows import names
@@ -201,14 +201,7 @@ async def test_a_long_case_continues_as_new_with_its_state_intact(
     )
     async with running_stack(local_env.client, tmp_path, policy=policy) as stack:
         case_id = await open_case(stack)
-        items = [
-            {**ITEM, "location": {"url": f"https://www.tiktok.com/@someone/video/{n}"}}
-            for n in range(12)
-        ]
-        added = await stack.api.post(
-            f"/cases/{case_id}/items", json={"items": items}, headers=auth("counsellor")
-        )
-        assert added.status_code == 202, added.text
+        await add_items(stack, case_id, 12)
         view = await eventually(
             lambda: case_view(stack.api, case_id),
             lambda v: v["status"] == "callback_scheduled",

@@ -7,7 +7,7 @@ from pathlib import Path
 from temporalio.testing import WorkflowEnvironment
 
 from tests.referrals.support import case_view, open_case, post_partner_status, refer, referral_of
-from tests.support.cases import ITEM
+from tests.support.cases import add_items
 from tests.support.stack import auth, running_stack
 from tests.support.waiting import eventually
 from workflows.rules.policy import CasePolicy
@@ -28,14 +28,7 @@ async def test_an_open_referral_follows_the_case_into_its_next_run(
             lambda r: r["status"] == "acknowledged",
             what="the handoff acknowledged",
         )
-        items = [
-            {**ITEM, "location": {"url": f"https://www.tiktok.com/@someone/video/{n}"}}
-            for n in range(12)
-        ]
-        added = await stack.api.post(
-            f"/cases/{case_id}/items", json={"items": items}, headers=auth("counsellor")
-        )
-        assert added.status_code == 202, added.text
+        await add_items(stack, case_id, 12)
         view = await eventually(
             lambda: case_view(stack, case_id),
             lambda v: v["runs"] > 1 and v["status"] == "awaiting_partner",

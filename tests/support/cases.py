@@ -46,3 +46,16 @@ async def open_case(stack: Stack, intake: dict[str, Any] = INTAKE, **changes: An
     )
     assert response.status_code == 201, response.text
     return str(response.json()["case_id"])
+
+
+async def add_items(stack: Stack, case_id: str, count: int, tag: str = "") -> list[str]:
+    """Qualify ``count`` TikTok videos (distinct URLs) on the case; their notice ids."""
+    items = [
+        {**ITEM, "location": {"url": f"https://www.tiktok.com/@someone/video/{tag}{n}"}}
+        for n in range(count)
+    ]
+    response = await stack.api.post(
+        f"/cases/{case_id}/items", json={"items": items}, headers=auth("counsellor")
+    )
+    assert response.status_code == 202, response.text
+    return [str(notice_id) for notice_id in response.json()["notice_ids"]]

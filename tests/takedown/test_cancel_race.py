@@ -7,7 +7,7 @@ from pathlib import Path
 
 from temporalio.testing import WorkflowEnvironment
 
-from tests.support.cases import ITEM, case_view, open_case
+from tests.support.cases import add_items, case_view, open_case
 from tests.support.stack import auth, running_stack
 from tests.support.waiting import eventually
 from tests.takedown.helpers import SHORT
@@ -22,14 +22,7 @@ async def test_a_forced_close_right_after_adding_items_always_completes(
         await stack.configure_target("tiktok", decision="none")
         for round_ in range(ROUNDS):
             case_id = await open_case(stack)
-            items = [
-                {**ITEM, "location": {"url": f"https://www.tiktok.com/@x/video/{round_}{n}"}}
-                for n in range(3)
-            ]
-            added = await stack.api.post(
-                f"/cases/{case_id}/items", json={"items": items}, headers=auth("counsellor")
-            )
-            assert added.status_code == 202, added.text
+            await add_items(stack, case_id, 3, tag=f"r{round_}-")
             closed = await stack.api.post(
                 f"/cases/{case_id}/close",
                 json={"reason": "the young person asked to stop", "force": True},
