@@ -212,19 +212,6 @@ async def case_state(harness: ApiHarness, case_id: str) -> CaseView:
     return view
 
 
-async def callback_planned(harness: ApiHarness, case_id: str) -> None:
-    """Wait until the case has run its opening step and planned the callback.
-
-    An update that reaches a case in its very first workflow task is validated
-    before that step: a callback outcome would be refused as "no callback is
-    scheduled". A counsellor calls back days later; a test must wait."""
-    await eventually(
-        lambda: case_state(harness, case_id),
-        lambda view: view.callback.due_at is not None,
-        what=f"case {case_id} to plan its callback",
-    )
-
-
 async def refuse(
     harness: ApiHarness, case_id: str, notice_id: str, platform: str = "tiktok"
 ) -> None:

@@ -9,7 +9,6 @@ from relais.settings import Role
 from tests.api.conftest import (
     ApiHarness,
     auth,
-    callback_planned,
     open_case,
     subject,
     updates_accepted,
@@ -110,7 +109,6 @@ async def test_request_referral(api_harness: ApiHarness) -> None:
 
 async def test_record_callback_outcome(api_harness: ApiHarness) -> None:
     case_id = await open_case(api_harness.api)
-    await callback_planned(api_harness, case_id)
 
     response = await api_harness.api.post(
         f"/cases/{case_id}/callback-outcome",

@@ -14,7 +14,6 @@ from tests.api.conftest import (
     ApiHarness,
     add_items,
     auth,
-    callback_planned,
     decision,
     item,
     open_case,
@@ -42,7 +41,6 @@ async def refused_notice(harness: ApiHarness, case_id: str) -> str:
 async def callbacks_exhausted(harness: ApiHarness, case_id: str) -> str:
     """Three callbacks without reaching the young person: the supervisors' escalation."""
     api = harness.api
-    await callback_planned(harness, case_id)
     for _ in range(3):
         outcome = await api.post(
             f"/cases/{case_id}/callback-outcome",
