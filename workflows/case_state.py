@@ -2,7 +2,7 @@
 status, the next deadline, the search attributes, the supervisor's details, the
 case view and the directory projection. Pure: no I/O, no clock reads."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 
 from temporalio.common import SearchAttributeUpdate
@@ -45,43 +45,16 @@ class CaseState:
         return self.input.case_id
 
     def snapshot(self) -> CaseSnapshot:
-        return CaseSnapshot(
-            opened_at=self.opened_at,
-            urgency=self.urgency,
-            catalog=self.catalog,
-            consents=self.consents,
-            notices=self.notices,
-            referrals=self.referrals,
-            open_children=sorted(self.open_children),
-            callback=self.callback,
-            last_outcome_at=self.last_outcome_at,
-            timeline=self.timeline,
-            closed_at=self.closed_at,
-            close_reason=self.close_reason,
-            reopened=self.reopened,
-            version=self.version,
-            runs=self.runs,
-        )
+        """Every field but the input (the next run gets it anew), children as a list."""
+        carried = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "input"}
+        return CaseSnapshot(**carried | {"open_children": sorted(self.open_children)})
 
     @classmethod
     def restore(cls, input: CaseInput, snapshot: CaseSnapshot) -> "CaseState":
+        carried = {f.name: getattr(snapshot, f.name) for f in fields(cls) if f.name != "input"}
         return cls(
             input=input,
-            opened_at=snapshot.opened_at,
-            urgency=snapshot.urgency,
-            catalog=snapshot.catalog,
-            consents=snapshot.consents,
-            notices=snapshot.notices,
-            referrals=snapshot.referrals,
-            open_children=set(snapshot.open_children),
-            callback=snapshot.callback,
-            last_outcome_at=snapshot.last_outcome_at,
-            timeline=snapshot.timeline,
-            closed_at=snapshot.closed_at,
-            close_reason=snapshot.close_reason,
-            reopened=snapshot.reopened,
-            version=snapshot.version,
-            runs=snapshot.runs + 1,
+            **carried | {"open_children": set(snapshot.open_children), "runs": snapshot.runs + 1},
         )
 
     def note(self, at: datetime, kind: str, detail: str, actor: str | None = None) -> None:
