@@ -6,7 +6,7 @@ never imports workflow code. An update id derived from the caller's
 """
 
 import asyncio
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import TypeVar
 
@@ -186,18 +186,34 @@ class CaseCommands:
         call: Awaitable[ResultT] = handle.execute_update(
             name, request, id=update_id, result_type=result_type
         )
-        try:
-            async with asyncio.timeout(self._update_timeout.total_seconds()):
-                return await call
-        except WorkflowUpdateFailedError as err:
-            raise RequestRejected(problems_from(err.cause)) from err
-        except (TimeoutError, WorkflowUpdateRPCTimeoutOrCancelledError) as err:
-            raise Unavailable(
-                f"case {case_id} did not answer within {self._update_timeout.total_seconds():.0f}s;"
-                " retry with the same Idempotency-Key to avoid doing it twice"
-            ) from err
-        except RPCError as err:
-            raise _translate(err, case_id) from err
+        seconds = self._update_timeout.total_seconds()
+        return await run_update(
+            call,
+            self._update_timeout,
+            timed_out=f"case {case_id} did not answer within {seconds:.0f}s;"
+            " retry with the same Idempotency-Key to avoid doing it twice",
+            translate=lambda err: _translate(err, case_id),
+        )
+
+
+async def run_update(
+    call: Awaitable[ResultT],
+    within: timedelta,
+    *,
+    timed_out: str,
+    translate: Callable[[RPCError], Exception],
+) -> ResultT:
+    """Await an update ``within`` its time: a rejection names its problems, a timeout
+    says how to retry (``timed_out``), other Temporal errors go through ``translate``."""
+    try:
+        async with asyncio.timeout(within.total_seconds()):
+            return await call
+    except WorkflowUpdateFailedError as err:
+        raise RequestRejected(problems_from(err.cause)) from err
+    except (TimeoutError, WorkflowUpdateRPCTimeoutOrCancelledError) as err:
+        raise Unavailable(timed_out) from err
+    except RPCError as err:
+        raise translate(err) from err
 
 
 def _translate(err: RPCError, case_id: str) -> Exception:
