@@ -14,14 +14,15 @@ from typing import Any
 from temporalio.client import Client
 from temporalio.worker import Worker
 
-from activities.adapters.health import DatabaseHealthRecorder
-from activities.adapters.http_support import PARTNER_CLIENTS
-from activities.adapters.registry import AdapterRegistry, load_registry
 from activities.case_keys import CaseKeyActivities
 from activities.case_records import CaseRecordActivities
 from activities.handoffs import HandoffActivities
 from activities.notices import NoticeActivities
 from activities.retention import RetentionActivities
+from partners.health import DatabaseHealthRecorder
+from partners.http_support import PARTNER_CLIENTS
+from partners.loading import load_registry
+from partners.registry import AdapterRegistry
 from relais.converter import key_store_of
 from relais.crypto.db_key_store import DatabaseKeyStore
 from relais.crypto.keyring import MasterKeyring
@@ -33,10 +34,10 @@ from relais.schedules import ensure_retention_schedule
 from relais.settings import Settings, get_settings
 from relais.telemetry import shutdown_tracing
 from relais.temporal_client import connect_client
-from workflows.case import SupportCaseWorkflow
-from workflows.referral import ReferralWorkflow
+from workflows.case.workflow import SupportCaseWorkflow
+from workflows.referral.workflow import ReferralWorkflow
 from workflows.retention import RetentionPurgeWorkflow
-from workflows.takedown import TakedownWorkflow
+from workflows.takedown.workflow import TakedownWorkflow
 
 WORKFLOWS: Sequence[type] = (
     SupportCaseWorkflow,

@@ -5,26 +5,18 @@ unreadable for good; statistics and the audit trail, which hold no personal data
 remain. Idempotent: destroying an already destroyed key is a no-op.
 """
 
-from pydantic import BaseModel, Field
 from temporalio import activity
 
+from domain import contract
+from domain.retention import DestroyCaseKeyRequest, DestroyCaseKeyResult
 from relais.crypto.key_store import KeyStore
-
-
-class DestroyCaseKeyRequest(BaseModel):
-    case_id: str = Field(min_length=1, max_length=64)
-
-
-class DestroyCaseKeyResult(BaseModel):
-    case_id: str
-    destroyed: bool = Field(description="False when the key was already gone")
 
 
 class CaseKeyActivities:
     def __init__(self, key_store: KeyStore) -> None:
         self._keys = key_store
 
-    @activity.defn(name="destroy_case_key")
+    @activity.defn(name=contract.DESTROY_CASE_KEY.name)
     async def destroy_case_key(self, request: DestroyCaseKeyRequest) -> DestroyCaseKeyResult:
         destroyed = await self._keys.destroy_case_key(request.case_id)
         activity.logger.info("case key destroyed for case %s", request.case_id)

@@ -4,21 +4,12 @@ Each write is idempotent (upsert by id, ignored when older than what is stored),
 Temporal may retry them freely.
 """
 
-from pydantic import BaseModel
 from temporalio import activity
 
+from domain import contract
+from domain.records import CaseRecord, NoticeRecord, ReferralRecord, TaskRecord
+from domain.tasks import CloseTasksRequest, CounsellorTask
 from relais.db import CaseDirectory, Database, NoticeLedger, ReferralLedger, TaskBoard
-from relais.db.records import CaseRecord, NoticeRecord, ReferralRecord, TaskRecord
-from workflows.models.enums import TaskKind
-from workflows.models.tasks import CounsellorTask
-
-
-class CloseTasksRequest(BaseModel):
-    """Marks done one task (``task_id``) or every open task of a kind on a case."""
-
-    case_id: str
-    kind: TaskKind
-    task_id: str | None = None
 
 
 class CaseRecordActivities:
@@ -28,19 +19,19 @@ class CaseRecordActivities:
         self._referrals = ReferralLedger(database)
         self._tasks = TaskBoard(database)
 
-    @activity.defn
+    @activity.defn(name=contract.RECORD_CASE.name)
     async def record_case(self, record: CaseRecord) -> None:
         await self._cases.upsert(record)
 
-    @activity.defn
+    @activity.defn(name=contract.RECORD_NOTICE.name)
     async def record_notice(self, record: NoticeRecord) -> None:
         await self._notices.upsert(record)
 
-    @activity.defn
+    @activity.defn(name=contract.RECORD_REFERRAL.name)
     async def record_referral(self, record: ReferralRecord) -> None:
         await self._referrals.upsert(record)
 
-    @activity.defn
+    @activity.defn(name=contract.OPEN_TASK.name)
     async def open_task(self, task: CounsellorTask) -> bool:
         """Returns False when the task already existed (a retried creation)."""
         info = activity.info()
@@ -56,7 +47,7 @@ class CaseRecordActivities:
             )
         )
 
-    @activity.defn
+    @activity.defn(name=contract.CLOSE_TASKS.name)
     async def close_tasks(self, request: CloseTasksRequest) -> None:
         at = activity.info().current_attempt_scheduled_time
         if request.task_id is not None:

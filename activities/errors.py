@@ -5,7 +5,7 @@ from contextlib import asynccontextmanager
 
 from temporalio.exceptions import ApplicationError
 
-from activities.adapters.errors import PermanentAdapterError, TransientAdapterError
+from partners.errors import PermanentAdapterError, TransientAdapterError
 
 PERMANENT_PARTNER_ERROR = "PermanentPartnerError"
 TRANSIENT_PARTNER_ERROR = "TransientPartnerError"

@@ -3,16 +3,12 @@ adapter the partner's slug names; each call's outcome feeds the adapter's health
 
 from temporalio import activity
 
-from activities.adapters.health import HealthRecorder, observed
-from activities.adapters.registry import AdapterRegistry
 from activities.errors import partner_errors
 from activities.heartbeat import heartbeating
-from workflows.models.referral import (
-    FetchHandoffStatusRequest,
-    HandoffReceipt,
-    HandoffRequest,
-    HandoffStatus,
-)
+from domain import contract
+from domain.referral import FetchHandoffStatusRequest, HandoffReceipt, HandoffRequest, HandoffStatus
+from partners.health import HealthRecorder, observed
+from partners.registry import AdapterRegistry
 
 
 class HandoffActivities:
@@ -20,13 +16,13 @@ class HandoffActivities:
         self._registry = registry
         self._health = health
 
-    @activity.defn
+    @activity.defn(name=contract.HAND_OVER.name)
     async def hand_over(self, request: HandoffRequest) -> HandoffReceipt:
         async with partner_errors(), observed(self._health, request.partner, "hand_over"):
             channel = self._registry.handoff_channel(request.partner)
             return await heartbeating(channel.hand_over(request))
 
-    @activity.defn
+    @activity.defn(name=contract.FETCH_HANDOFF_STATUS.name)
     async def fetch_handoff_status(self, request: FetchHandoffStatusRequest) -> HandoffStatus:
         async with partner_errors(), observed(self._health, request.partner, "fetch_status"):
             channel = self._registry.handoff_channel(request.partner)

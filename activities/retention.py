@@ -1,31 +1,15 @@
 """Activities of the retention purge: schedule a closed case's purge, find the cases
 due, and mark them purged (the key itself is destroyed by ``destroy_case_key``)."""
 
-from datetime import datetime
-
-from pydantic import BaseModel, Field
 from temporalio import activity
 
+from domain import contract
+from domain.records import AuditEntry
+from domain.retention import DuePurges, DuePurgesRequest, PurgedCase, SchedulePurgeRequest
 from relais.db import AuditLog, Database
-from relais.db.records import AuditEntry
 from relais.db.repositories.retention import RetentionBook
 
 RETENTION_ACTOR = "retention-purge"
-
-
-class SchedulePurgeRequest(BaseModel):
-    case_id: str
-    purge_after: datetime | None = Field(description="None: the case was reopened")
-
-
-class DuePurgesRequest(BaseModel):
-    now: datetime
-    limit: int = Field(default=100, ge=1, le=1000)
-
-
-class PurgedCase(BaseModel):
-    case_id: str
-    at: datetime
 
 
 class RetentionActivities:
@@ -33,15 +17,15 @@ class RetentionActivities:
         self._book = RetentionBook(database)
         self._audit = AuditLog(database)
 
-    @activity.defn
+    @activity.defn(name=contract.SCHEDULE_PURGE.name)
     async def schedule_purge(self, request: SchedulePurgeRequest) -> None:
         await self._book.schedule(request.case_id, request.purge_after)
 
-    @activity.defn
-    async def find_due_purges(self, request: DuePurgesRequest) -> list[str]:
-        return await self._book.due(request.now, request.limit)
+    @activity.defn(name=contract.FIND_DUE_PURGES.name)
+    async def find_due_purges(self, request: DuePurgesRequest) -> DuePurges:
+        return DuePurges(case_ids=await self._book.due(request.now, request.limit))
 
-    @activity.defn
+    @activity.defn(name=contract.MARK_PURGED.name)
     async def mark_purged(self, purged: PurgedCase) -> None:
         await self._book.mark_purged(purged.case_id, purged.at)
         await self._audit.record(

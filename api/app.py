@@ -7,7 +7,6 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from fastapi import FastAPI
 from temporalio.client import Client
 
-from activities.adapters.http_support import PARTNER_CLIENTS
 from api.auth import ReadableCase
 from api.cors import CodecCors
 from api.errors import install_error_handlers
@@ -32,6 +31,7 @@ from api.routes import (
 from api.services.catalog import CatalogSource
 from api.services.tokens import TokenVerifier
 from api.services.webhook_signatures import SignatureVerifier
+from partners.http_support import PARTNER_CLIENTS
 from relais.crypto.db_key_store import DatabaseKeyStore
 from relais.crypto.keyring import MasterKeyring
 from relais.db import Database
@@ -126,6 +126,6 @@ def _key_store(settings: Settings, db: Database) -> DatabaseKeyStore:
 
 def _load_registry(settings: Settings) -> CatalogSource:
     # Imported here: only a standalone API needs the adapters' code.
-    from activities.adapters.registry import load_registry
+    from partners.loading import load_registry
 
     return load_registry(settings)

@@ -19,9 +19,9 @@ from api.deps import AuditLogDep, DatabaseDep, TemporalClientDep
 from api.services.audit_trail import AuditTrail
 from api.services.case_access import CaseAccessPolicy
 from api.services.tokens import Identity, TokenRejected, TokenVerifier
+from domain import contract
 from relais.db.repositories.access import CaseAccessBook
 from relais.settings import Role
-from workflows.names import case_workflow_id
 
 _bearer = HTTPBearer(auto_error=False, description="A static API token or a JWT")
 
@@ -114,7 +114,7 @@ async def readable_case(
 
     async def exists(case: str) -> bool:
         try:
-            await client.get_workflow_handle(case_workflow_id(case)).describe()
+            await client.get_workflow_handle(contract.SUPPORT_CASE.workflow_id(case)).describe()
         except RPCError as err:
             if err.status is RPCStatusCode.NOT_FOUND:
                 return False

@@ -19,8 +19,8 @@ from temporalio.client import Client
 
 from bench.bare_workflow import BareWorkflow
 from bench.baseline import bare_worker
+from domain.policy import CasePolicy
 from tests.chaos.processes import ProcessStack, process_stack
-from workflows.rules.policy import CasePolicy
 
 TOKEN = {"Authorization": "Bearer local-counsellor-token"}
 SUPERVISOR = {"Authorization": "Bearer local-supervisor-token"}

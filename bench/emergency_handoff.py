@@ -33,6 +33,7 @@ from typing import Any
 
 import httpx
 
+from domain.catalog import CHILD_PROTECTION_119, POLICE
 from tests.support.stack import auth, running_stack
 from tests.support.temporal import start_local_server
 
@@ -45,7 +46,7 @@ INTAKE: dict[str, Any] = {
     "consents": {"report_to_platforms": True, "referral_partners": []},
     "contact": {"first_name": "Bench", "phone": "+33600000000"},
 }
-PARTNERS = ("police", "enfance-en-danger-119")
+PARTNERS = (POLICE, CHILD_PROTECTION_119)
 
 
 def percentile(values: list[float], p: float) -> float:

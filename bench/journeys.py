@@ -22,10 +22,10 @@ from typing import Any
 from temporalio.client import WorkflowExecutionStatus
 
 from bench.common import SUPERVISOR, TOKEN, Bench, bench_stack, intake, item, print_table
+from domain import contract
+from domain.callback_window import ALWAYS_OPEN
+from domain.policy import CasePolicy
 from tests.support.waiting import eventually
-from workflows import names
-from workflows.rules.callback_window import ALWAYS_OPEN
-from workflows.rules.policy import CasePolicy
 
 POLICY = CasePolicy(
     callback_delay=timedelta(seconds=1),
@@ -57,7 +57,7 @@ async def journey(bench: Bench, n: int) -> None:
     )
     assert outcome.status_code == 200, outcome.text
     # The result is encrypted (this client has no codec): wait on the status instead.
-    handle = bench.client.get_workflow_handle(names.case_workflow_id(case_id))
+    handle = bench.client.get_workflow_handle(contract.SUPPORT_CASE.workflow_id(case_id))
     await eventually(
         handle.describe,
         lambda d: d.status == WorkflowExecutionStatus.COMPLETED,

@@ -23,11 +23,11 @@ from typing import Any
 
 import httpx
 
+from domain import contract
+from domain.callback_window import ALWAYS_OPEN
+from domain.policy import CasePolicy
 from tests.support.stack import auth, running_stack
 from tests.support.temporal import start_local_server
-from workflows import names
-from workflows.rules.callback_window import ALWAYS_OPEN
-from workflows.rules.policy import CasePolicy
 
 BATCH = 25  # items per request, as a counsellor qualifying a long list would send them
 POLICY = CasePolicy(
@@ -119,7 +119,7 @@ async def run(items: int, callbacks: int) -> dict[str, Any]:
                 runs = [
                     (e.run_id, e.history_length)
                     async for e in env.client.list_workflows(
-                        f"WorkflowId = '{names.case_workflow_id(case_id)}'"
+                        f"WorkflowId = '{contract.SUPPORT_CASE.workflow_id(case_id)}'"
                     )
                 ]
                 return {

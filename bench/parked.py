@@ -21,9 +21,9 @@ from typing import Any
 from temporalio.api.enums.v1 import EventType
 
 from bench.common import Bench, bench_stack, intake, print_table
+from domain import contract
+from domain.case import CaseStatus
 from tests.support.waiting import eventually
-from workflows import names
-from workflows.models.enums import CaseStatus
 
 
 async def events(bench: Bench, workflow_id: str) -> list[int]:
@@ -32,7 +32,7 @@ async def events(bench: Bench, workflow_id: str) -> list[int]:
 
 
 PARKED_QUERY = (
-    f'WorkflowType="{names.SUPPORT_CASE_WORKFLOW}" AND ExecutionStatus="Running" '
+    f'WorkflowType="{contract.SUPPORT_CASE.name}" AND ExecutionStatus="Running" '
     f'AND CaseStatus="{CaseStatus.CALLBACK_SCHEDULED.value}" AND NextActionAt IS NOT NULL'
 )
 
@@ -74,7 +74,7 @@ async def run(cases: int, concurrency: int, keep: str | None) -> dict[str, Any]:
         settle_s = await wait_all_parked(bench, cases, within=max(600, cases / 5))
         after = worker.rss_bytes()
         sample = case_ids[:: max(1, len(case_ids) // 50)]
-        histories = [await events(bench, names.case_workflow_id(c)) for c in sample]
+        histories = [await events(bench, contract.SUPPORT_CASE.workflow_id(c)) for c in sample]
         unparked = [h for h in histories if EventType.EVENT_TYPE_TIMER_STARTED not in h]
         if unparked:
             raise SystemExit(f"{len(unparked)} sampled cases counted as parked have no timer")

@@ -27,10 +27,11 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from api.services.trusted_flagger_report import build_report, year_period
 from bench.common import print_table
+from domain.items import LegalQualification
+from domain.notice import Decision, NoticeStatus
 from relais.db import Database, NoticeLedger
 from relais.db.tables import NoticeRow
 from tests.support.databases import DEFAULT_POSTGRES_URL
-from workflows.models.enums import Decision, LegalQualification, NoticeStatus
 
 YEAR = 2026
 PLATFORMS = ["tiktok", "instagram", "snapchat", "x", "youtube", "discord", "roblox", "yubo"]

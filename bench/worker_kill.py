@@ -22,15 +22,15 @@ from typing import Any
 
 from bench.common import Bench, bench_stack, intake, print_table
 from bench.parked import parked
+from domain import contract
+from domain import search_attributes as sa
+from domain.callback_window import ALWAYS_OPEN
+from domain.policy import CasePolicy
 from tests.support.waiting import eventually
-from workflows import names
-from workflows import search_attributes as sa
-from workflows.rules.callback_window import ALWAYS_OPEN
-from workflows.rules.policy import CasePolicy
 
 
 async def handled(bench: Bench, case_id: str) -> bool:
-    handle = bench.client.get_workflow_handle(names.case_workflow_id(case_id))
+    handle = bench.client.get_workflow_handle(contract.SUPPORT_CASE.workflow_id(case_id))
     status = (await handle.describe()).typed_search_attributes.get(sa.CASE_STATUS)
     return status == "callback_due"
 

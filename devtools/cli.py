@@ -77,6 +77,8 @@ def cmd_lint(_: argparse.Namespace) -> int:
         ("ruff check", [str(BIN / "ruff"), "check", ".", "dev"]),
         ("ruff format", [str(BIN / "ruff"), "format", "--check", ".", "dev"]),
         ("mypy", [str(BIN / "mypy"), *lint_targets(ROOT)]),
+        # Layers, import cycles and the simulator's isolation: pyproject [tool.importlinter]
+        ("import layers", [str(BIN / "lint-imports"), "--no-cache"]),
     ]
     failed = []
     for name, command in steps:
@@ -103,7 +105,7 @@ def parser() -> argparse.ArgumentParser:
     up.set_defaults(run=cmd_up)
     # Never parsed here: main() hands everything after "test" to pytest untouched.
     commands.add_parser("test", help="run the tests: pytest, arguments passed on (default -q)")
-    lint = commands.add_parser("lint", help="ruff check, ruff format --check, mypy")
+    lint = commands.add_parser("lint", help="ruff check, ruff format --check, mypy, import layers")
     lint.set_defaults(run=cmd_lint)
     lock = commands.add_parser("lock", help="regenerate requirements.lock from pyproject.toml")
     lock.add_argument("--output", default=str(ROOT / "requirements.lock"))

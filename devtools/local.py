@@ -15,8 +15,8 @@ from pathlib import Path
 
 from devtools.probes import accepts_connections, all_of, answers_200
 from devtools.stack import Part, PortClaim
+from domain.search_attributes import dev_server_flags
 from relais.settings import Role
-from workflows.search_attributes import dev_server_flags
 
 HOST = "127.0.0.1"
 PORT_VARS = {

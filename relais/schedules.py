@@ -11,8 +11,8 @@ from temporalio.client import (
     ScheduleSpec,
 )
 
-from workflows import names
-from workflows.retention import PurgeRunInput
+from domain import contract
+from domain.retention import PurgeRunInput
 
 RETENTION_SCHEDULE_ID = "relais-retention-purge"
 
@@ -26,7 +26,7 @@ async def ensure_retention_schedule(
             RETENTION_SCHEDULE_ID,
             Schedule(
                 action=ScheduleActionStartWorkflow(
-                    names.RETENTION_PURGE_WORKFLOW,
+                    contract.RETENTION_PURGE.name,
                     PurgeRunInput(),
                     id=RETENTION_SCHEDULE_ID,
                     task_queue=task_queue,

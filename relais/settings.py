@@ -7,7 +7,7 @@ from pathlib import Path
 from pydantic import BaseModel, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from workflows.rules.policy import CasePolicy
+from domain.policy import CasePolicy
 
 
 class Role(StrEnum):

@@ -13,16 +13,16 @@ import pytest
 from temporalio.client import WorkflowExecutionStatus
 from temporalio.testing import WorkflowEnvironment
 
+from domain import contract
+from domain import search_attributes as sa
+from domain.callback_window import ALWAYS_OPEN
+from domain.case import CaseResult
+from domain.policy import CasePolicy
 from relais.db import Database
 from tests.support.cases import INTAKE, ITEM, case_view
 from tests.support.databases import BACKENDS, drop_database, empty_database
 from tests.support.stack import Stack, auth, running_stack
 from tests.support.waiting import eventually
-from workflows import names
-from workflows import search_attributes as sa
-from workflows.models.case import CaseResult
-from workflows.rules.callback_window import ALWAYS_OPEN
-from workflows.rules.policy import CasePolicy
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -73,7 +73,7 @@ async def close_after_callback(stack: Stack, case_id: str) -> None:
 
 async def assert_closed_and_visible(stack: Stack, case_id: str) -> None:
     handle = stack.client.get_workflow_handle(
-        names.case_workflow_id(case_id), result_type=CaseResult
+        contract.SUPPORT_CASE.workflow_id(case_id), result_type=CaseResult
     )
     result = await handle.result()
     assert (result.notices_sent, result.notices_removed, result.referrals_sent) == (1, 1, 1)
@@ -97,7 +97,7 @@ async def test_journey_with_production_durations(
     async with running_stack(time_skipping_env.client, tmp_path) as stack:
         case_id = await open_case_with_item_and_referral(stack)
         view = await wait_for_callback_scheduled(stack, case_id)
-        handle = stack.client.get_workflow_handle(names.case_workflow_id(case_id))
+        handle = stack.client.get_workflow_handle(contract.SUPPORT_CASE.workflow_id(case_id))
         # The callback falls due 48 h after the last outcome, inside opening hours.
         due_at = datetime.fromisoformat(view["callback"]["due_at"])
         opened_at = datetime.fromisoformat(view["opened_at"])

@@ -1,6 +1,5 @@
 """Temporal workflows of a helpline case: orchestration only, no I/O.
 
-Shared models live in :mod:`workflows.models` and pure decision rules in
-:mod:`workflows.rules`, so the API and activities import them without pulling
-in workflow code.
+One folder per workflow (``case``, ``takedown``, ``referral``), each with its state
+model beside it; models, enums and pure rules live in :mod:`domain`.
 """

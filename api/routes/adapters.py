@@ -5,11 +5,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, status
 
-from activities.adapters.spec import Capability
 from api.auth import Actor, AdapterReader, AuditTrailDep, allow
 from api.deps import CatalogDep, DatabaseDep, SettingsDep
 from api.schemas.adapters import AdapterList, TestSendRead, ValidationReport
 from api.services import adapters as service
+from partners.spec import Capability
 from relais.db.repositories.adapter_health import AdapterHealthBook
 from relais.settings import Role
 

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Query
 from api.auth import AuditReader, AuditTrailDep
 from api.deps import AuditLogDep
 from api.schemas.audit import AuditQuery
-from relais.db.records import AuditEntry
+from domain.records import AuditEntry
 
 router = APIRouter(prefix="/audit", tags=["audit"])
 

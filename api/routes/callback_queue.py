@@ -5,7 +5,7 @@ from fastapi import APIRouter
 from api.auth import CaseWorker
 from api.deps import TaskBoardDep
 from api.schemas.callbacks import DueCallback
-from workflows.models.enums import TaskKind
+from domain.tasks import TaskKind
 
 router = APIRouter(tags=["callbacks"])
 

@@ -10,9 +10,9 @@ from api.deps import CaseCommandsDep, TaskBoardDep
 from api.routes.case_actions import ActionKey
 from api.routes.cases import CaseId
 from api.schemas.callbacks import CallbackReschedule, CaseReopen
+from domain.case import CaseView, ClaimCallbackRequest
+from domain.tasks import TaskKind
 from relais.db import TaskAlreadyClaimed
-from workflows.models.case import CaseView, ClaimCallbackRequest
-from workflows.models.enums import TaskKind
 
 router = APIRouter(prefix="/cases/{case_id}", tags=["callbacks"])
 

@@ -19,8 +19,8 @@ from api.schemas.case_actions import (
     ItemsCreate,
     ReferralCreate,
 )
-from workflows.models.case import CaseView
-from workflows.models.referral import ReferralOutcome
+from domain.case import CaseView
+from domain.referral import ReferralOutcome
 
 router = APIRouter(prefix="/cases/{case_id}", tags=["case actions"])
 

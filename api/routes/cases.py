@@ -16,10 +16,10 @@ from api.deps import (
 from api.schemas.cases import CaseCreate, CaseLinks, CasePage, CaseQuery, CaseRead
 from api.services.audit_trail import utc_now
 from api.services.case_opening import open_case
-from relais.db.records import CaseFilter
+from domain.case import CaseView
+from domain.records import CaseFilter
 from relais.db.repositories.access import AccessReason, CaseAccessBook
 from relais.settings import Role
-from workflows.models.case import CaseView
 
 router = APIRouter(prefix="/cases", tags=["cases"])
 

@@ -7,7 +7,7 @@ from api.deps import CaseCommandsDep
 from api.routes.case_actions import ActionKey
 from api.routes.cases import CaseId
 from api.schemas.notice_reviews import ConsentWithdrawal, NoticeReviewCreate
-from workflows.models.case import CaseView, NoticeReviewResult
+from domain.case import CaseView, NoticeReviewResult
 
 router = APIRouter(prefix="/cases/{case_id}", tags=["case actions"])
 

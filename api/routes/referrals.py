@@ -16,7 +16,7 @@ from api.routes.case_actions import ActionKey
 from api.routes.cases import CaseId
 from api.schemas.referrals import ManualHandoffCreate
 from api.services.referral_commands import ReferralCommands
-from workflows.models.referral import ReferralOutcome
+from domain.referral import ReferralOutcome
 
 router = APIRouter(prefix="/cases/{case_id}/referrals/{referral_id}", tags=["referrals"])
 

@@ -8,7 +8,7 @@ from api.auth import Actor, AuditTrailDep, CaseWorker
 from api.deps import DatabaseDep, TaskBoardDep
 from api.services.audit_trail import utc_now
 from api.services.errors import Forbidden, NotFound
-from relais.db.records import TaskRecord
+from domain.records import TaskRecord
 from relais.db.repositories.access import AccessReason, CaseAccessBook
 from relais.settings import Role
 

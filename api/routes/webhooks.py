@@ -16,7 +16,7 @@ from api.schemas.webhooks import PartnerStatusWebhook, PlatformDecisionWebhook, 
 from api.services.audit_trail import AuditTrail
 from api.services.errors import NotFound
 from api.services.webhook_delivery import deliver_decision, deliver_partner_status
-from workflows.names import notice_workflow_id, referral_workflow_id
+from domain import contract
 
 router = APIRouter(prefix="/webhooks", tags=["webhooks"])
 
@@ -92,7 +92,7 @@ async def platform_decision(
         await AuditTrail(log, actor=f"platform:{slug}", role="platform").record(
             "notice.decision", detail=f"notice={body.notice_id} decision={body.decision.value}"
         )
-    return WebhookAccepted(workflow_id=notice_workflow_id(body.notice_id))
+    return WebhookAccepted(workflow_id=contract.TAKEDOWN.workflow_id(body.notice_id))
 
 
 @router.post(
@@ -120,4 +120,4 @@ async def partner_status(
         await AuditTrail(log, actor=f"partner:{slug}", role="partner").record(
             "referral.status", detail=f"referral={body.referral_id} status={body.status.value}"
         )
-    return WebhookAccepted(workflow_id=referral_workflow_id(body.referral_id))
+    return WebhookAccepted(workflow_id=contract.REFERRAL.workflow_id(body.referral_id))

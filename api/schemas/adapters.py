@@ -6,11 +6,10 @@ from enum import StrEnum
 
 from pydantic import BaseModel, Field
 
-from activities.adapters.problems import ConfigProblem
-from activities.adapters.sandbox import SandboxSendResult
-from activities.adapters.spec import Capability
-from workflows.models.catalog import RetryProfile
-from workflows.models.enums import DeliveryMode, PartnerKind
+from domain.catalog import DeliveryMode, PartnerKind, RetryProfile
+from partners.problems import ConfigProblem
+from partners.sandbox import SandboxSendResult
+from partners.spec import Capability
 
 
 class HealthStatus(StrEnum):

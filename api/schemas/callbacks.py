@@ -4,7 +4,7 @@ from datetime import datetime
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from workflows.models.case import ReopenRequest, RescheduleCallbackRequest
+from domain.case import ReopenRequest, RescheduleCallbackRequest
 
 
 class DueCallback(BaseModel):

@@ -4,11 +4,10 @@ the catalog comes from the adapter registry. Field limits match the workflow mod
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from workflows.models.case import CallbackOutcomeRequest, CloseRequest
-from workflows.models.catalog import PartnerCatalog
-from workflows.models.enums import CallbackResult, LegalBasis
-from workflows.models.items import AddItemsRequest, QualifiedItem
-from workflows.models.referral import ReferralRequest
+from domain.case import CallbackOutcomeRequest, CallbackResult, CloseRequest
+from domain.catalog import PartnerCatalog
+from domain.items import AddItemsRequest, QualifiedItem
+from domain.referral import LegalBasis, ReferralRequest
 
 
 class ItemsCreate(BaseModel):

@@ -4,10 +4,10 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from relais.db.records import CaseFilter, CaseRecord
-from workflows.models.enums import CaseStatus, Urgency
-from workflows.models.intake import Intake
-from workflows.models.personal import ContactDetails
+from domain.case import CaseStatus
+from domain.intake import Intake, Urgency
+from domain.personal import ContactDetails
+from domain.records import CaseFilter, CaseRecord
 
 
 class CaseCreate(Intake):

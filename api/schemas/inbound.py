@@ -5,17 +5,18 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from workflows.models.enums import (
+from domain.case import CaseStatus
+from domain.intake import (
     AgeBand,
     CallerRole,
-    CaseStatus,
     Category,
     Channel,
+    Consents,
+    Intake,
     RiskFlag,
     Urgency,
 )
-from workflows.models.intake import Consents, Intake
-from workflows.models.personal import ContactDetails
+from domain.personal import ContactDetails
 
 
 class InboundReferral(BaseModel):

@@ -2,8 +2,8 @@
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from workflows.models.case import NoticeReviewRequest, WithdrawConsentRequest
-from workflows.models.enums import ConsentScope, ReviewChoice
+from domain.case import ConsentScope, NoticeReviewRequest, WithdrawConsentRequest
+from domain.notice import ReviewChoice
 
 
 class NoticeReviewCreate(BaseModel):

@@ -3,7 +3,7 @@ bearer token; the case comes from the path."""
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from workflows.models.referral import ManualHandoffRequest
+from domain.referral import ManualHandoffRequest
 
 
 class ManualHandoffCreate(BaseModel):

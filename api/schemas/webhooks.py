@@ -8,9 +8,8 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field, field_validator
 
-from workflows.models.enums import Decision, ReferralStatus
-from workflows.models.notice import NoticeDecision
-from workflows.models.referral import HandoffStatus
+from domain.notice import Decision, NoticeDecision
+from domain.referral import HandoffStatus, ReferralStatus
 
 
 def _normalise(value: object) -> object:

@@ -9,11 +9,6 @@ adapter's sandbox, bounded in time, never on a case's path.
 from pathlib import PurePath
 from typing import Any
 
-from activities.adapters.errors import SandboxUnavailable
-from activities.adapters.loading import validate_config_text
-from activities.adapters.registry import AdapterRegistry
-from activities.adapters.sandbox import SandboxSendResult, send_test_handoff, send_test_notice
-from activities.adapters.spec import Capability, ConfiguredAdapter
 from api.schemas.adapters import (
     AdapterHealthRead,
     AdapterList,
@@ -25,9 +20,14 @@ from api.schemas.adapters import (
 )
 from api.services.catalog import CatalogSource
 from api.services.errors import Conflict, NotFound, Unavailable
+from domain.catalog import AdapterInfo
+from partners.errors import SandboxUnavailable
+from partners.loading import validate_config_text
+from partners.registry import AdapterRegistry
+from partners.sandbox import SandboxSendResult, send_test_handoff, send_test_notice
+from partners.spec import Capability, ConfiguredAdapter
 from relais.db.repositories.adapter_health import AdapterHealth, AdapterHealthBook
 from relais.settings import Settings
-from workflows.models.catalog import AdapterInfo
 
 MAX_CONFIG_BYTES = 256 * 1024
 

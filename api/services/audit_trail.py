@@ -4,7 +4,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Protocol
 
-from relais.db.records import AuditEntry
+from domain.records import AuditEntry
 
 
 class AuditSink(Protocol):

@@ -1,6 +1,6 @@
 """Query and update a running case, translating Temporal's errors into domain ones.
 
-Updates are addressed by name (``workflows.names``) with ``result_type=``: the API
+Updates are addressed by name (``domain.messages``) with ``result_type=``: the API
 never imports workflow code. An update id derived from the caller's
 ``Idempotency-Key`` lets a client retry safely: Temporal runs an update id once.
 """
@@ -28,7 +28,8 @@ from api.services.errors import (
     temporal_unavailable,
 )
 from api.services.rejections import problems_from
-from workflows.models.case import (
+from domain import contract
+from domain.case import (
     CallbackOutcomeRequest,
     CaseView,
     ClaimCallbackRequest,
@@ -39,21 +40,8 @@ from workflows.models.case import (
     RescheduleCallbackRequest,
     WithdrawConsentRequest,
 )
-from workflows.models.items import AddItemsRequest, AddItemsResult
-from workflows.models.referral import ReferralOutcome, ReferralRequest
-from workflows.names import (
-    QUERY_VIEW,
-    UPDATE_ADD_ITEMS,
-    UPDATE_CLAIM_CALLBACK,
-    UPDATE_CLOSE,
-    UPDATE_RECORD_CALLBACK_OUTCOME,
-    UPDATE_REOPEN,
-    UPDATE_REQUEST_REFERRAL,
-    UPDATE_RESCHEDULE_CALLBACK,
-    UPDATE_REVIEW_NOTICE,
-    UPDATE_WITHDRAW_CONSENT,
-    case_workflow_id,
-)
+from domain.items import AddItemsRequest, AddItemsResult
+from domain.referral import ReferralOutcome, ReferralRequest
 
 ResultT = TypeVar("ResultT", bound=BaseModel)
 
@@ -80,13 +68,13 @@ class CaseCommands:
         self._update_timeout = update_timeout
 
     def _handle(self, case_id: str) -> WorkflowHandle[object, object]:
-        return self._client.get_workflow_handle(case_workflow_id(case_id))
+        return self._client.get_workflow_handle(contract.SUPPORT_CASE.workflow_id(case_id))
 
     async def view(self, case_id: str) -> CaseView:
         handle = self._handle(case_id)
         try:
             view: CaseView = await handle.query(
-                QUERY_VIEW, result_type=CaseView, rpc_timeout=self._query_timeout
+                contract.CASE_VIEW.name, result_type=CaseView, rpc_timeout=self._query_timeout
             )
         except WorkflowQueryFailedError as err:
             raise Unavailable(f"case {case_id} could not answer: {err.message}") from err
@@ -99,7 +87,7 @@ class CaseCommands:
     ) -> AddItemsResult:
         return await self._update(
             case_id,
-            UPDATE_ADD_ITEMS,
+            contract.ADD_ITEMS.name,
             request,
             AddItemsResult,
             update_id("items", request.requested_by, key),
@@ -110,7 +98,7 @@ class CaseCommands:
     ) -> ReferralOutcome:
         return await self._update(
             case_id,
-            UPDATE_REQUEST_REFERRAL,
+            contract.REQUEST_REFERRAL.name,
             request,
             ReferralOutcome,
             update_id("referral", request.requested_by, key),
@@ -121,7 +109,7 @@ class CaseCommands:
     ) -> CaseView:
         return await self._update(
             case_id,
-            UPDATE_RECORD_CALLBACK_OUTCOME,
+            contract.RECORD_CALLBACK_OUTCOME.name,
             request,
             CaseView,
             update_id("callback", request.recorded_by, key),
@@ -129,7 +117,11 @@ class CaseCommands:
 
     async def close(self, case_id: str, request: CloseRequest, key: str | None) -> CaseView:
         return await self._update(
-            case_id, UPDATE_CLOSE, request, CaseView, update_id("close", request.closed_by, key)
+            case_id,
+            contract.CLOSE.name,
+            request,
+            CaseView,
+            update_id("close", request.closed_by, key),
         )
 
     async def review_notice(
@@ -137,7 +129,7 @@ class CaseCommands:
     ) -> NoticeReviewResult:
         return await self._update(
             case_id,
-            UPDATE_REVIEW_NOTICE,
+            contract.REVIEW_NOTICE.name,
             request,
             NoticeReviewResult,
             update_id("review", request.reviewed_by, key),
@@ -148,7 +140,7 @@ class CaseCommands:
     ) -> CaseView:
         return await self._update(
             case_id,
-            UPDATE_WITHDRAW_CONSENT,
+            contract.WITHDRAW_CONSENT.name,
             request,
             CaseView,
             update_id("consent", request.withdrawn_by, key),
@@ -156,14 +148,14 @@ class CaseCommands:
 
     async def claim_callback(self, case_id: str, request: ClaimCallbackRequest) -> CaseView:
         # Claiming is idempotent in itself: the same counsellor may claim again.
-        return await self._update(case_id, UPDATE_CLAIM_CALLBACK, request, CaseView, None)
+        return await self._update(case_id, contract.CLAIM_CALLBACK.name, request, CaseView, None)
 
     async def reschedule_callback(
         self, case_id: str, request: RescheduleCallbackRequest, key: str | None
     ) -> CaseView:
         return await self._update(
             case_id,
-            UPDATE_RESCHEDULE_CALLBACK,
+            contract.RESCHEDULE_CALLBACK.name,
             request,
             CaseView,
             update_id("reschedule", request.rescheduled_by, key),
@@ -171,7 +163,11 @@ class CaseCommands:
 
     async def reopen(self, case_id: str, request: ReopenRequest, key: str | None) -> CaseView:
         return await self._update(
-            case_id, UPDATE_REOPEN, request, CaseView, update_id("reopen", request.reopened_by, key)
+            case_id,
+            contract.REOPEN.name,
+            request,
+            CaseView,
+            update_id("reopen", request.reopened_by, key),
         )
 
     async def _update(

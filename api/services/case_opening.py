@@ -19,14 +19,15 @@ from temporalio.common import (
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
 from api.services.case_summary import static_details, static_summary
+from domain import contract
+from domain import search_attributes as sa
+from domain.case import CaseStatus
+from domain.catalog import PartnerCatalog
+from domain.intake import Intake, Urgency
+from domain.personal import ContactDetails
+from domain.rules.triage import triage
 from relais.settings import Settings
-from workflows import search_attributes as sa
-from workflows.models.catalog import PartnerCatalog
-from workflows.models.enums import CaseStatus, Urgency
-from workflows.models.intake import CaseInput, Intake
-from workflows.models.personal import ContactDetails
-from workflows.names import SUPPORT_CASE_WORKFLOW, case_workflow_id
-from workflows.rules.triage import triage
+from workflows.case.snapshot import CaseInput
 
 # Fixed forever: changing it would give a retried request a new case.
 CASE_ID_NAMESPACE = uuid.UUID("6f1c3b7e-2d4a-5e8f-9a0b-3018c0ffee01")
@@ -78,7 +79,7 @@ async def open_case(
 ) -> OpenedCase:
     """``referred_by``: the partner slug, when a partner handed the case over."""
     case_id = derive_case_id(opened_by, idempotency_key)
-    workflow_id = case_workflow_id(case_id)
+    workflow_id = contract.SUPPORT_CASE.workflow_id(case_id)
     urgency = triage(intake, referred_by=referred_by).urgency
     case_input = CaseInput(
         case_id=case_id,
@@ -91,7 +92,7 @@ async def open_case(
     )
     try:
         await client.start_workflow(
-            SUPPORT_CASE_WORKFLOW,
+            contract.SUPPORT_CASE.name,
             case_input,
             id=workflow_id,
             task_queue=settings.task_queue,
@@ -118,7 +119,7 @@ async def open_case(
 
 async def _existing_case(client: Client, case_id: str, triaged: Urgency) -> OpenedCase:
     """The case a retried request refers to, as its search attributes show it now."""
-    workflow_id = case_workflow_id(case_id)
+    workflow_id = contract.SUPPORT_CASE.workflow_id(case_id)
     description = await client.get_workflow_handle(workflow_id).describe()
     attributes = description.typed_search_attributes
     status = attributes.get(sa.CASE_STATUS)

@@ -5,8 +5,7 @@ Built from non-personal intake facts only: enums, flags and the case id. The fre
 and may hold a name or a handle despite the instructions.
 """
 
-from workflows.models.enums import Urgency
-from workflows.models.intake import Intake
+from domain.intake import Intake, Urgency
 
 
 def short_case_id(case_id: str) -> str:

@@ -1,12 +1,12 @@
 """Where the API gets its snapshot of registered platforms and partners.
 
-The adapter registry (``activities.adapters.registry.AdapterRegistry``) satisfies
+The adapter registry (``partners.registry.AdapterRegistry``) satisfies
 :class:`CatalogSource`; tests and tools can pass a :class:`StaticCatalog` instead.
 """
 
 from typing import Protocol
 
-from workflows.models.catalog import PartnerCatalog
+from domain.catalog import PartnerCatalog
 
 
 class CatalogSource(Protocol):

@@ -16,8 +16,8 @@ from api.services.errors import (
     Unavailable,
     temporal_unavailable,
 )
-from workflows.models.referral import ManualHandoffRequest, ReferralOutcome
-from workflows.names import UPDATE_RECORD_MANUAL_HANDOFF, referral_workflow_id
+from domain import contract
+from domain.referral import ManualHandoffRequest, ReferralOutcome
 
 
 def referral_belongs_to(case_id: str, referral_id: str) -> bool:
@@ -36,9 +36,9 @@ class ReferralCommands:
     ) -> ReferralOutcome:
         if not referral_belongs_to(request.case_id, referral_id):
             raise NotFound(f"no referral {referral_id} on case {request.case_id}")
-        handle = self._client.get_workflow_handle(referral_workflow_id(referral_id))
+        handle = self._client.get_workflow_handle(contract.REFERRAL.workflow_id(referral_id))
         call = handle.execute_update(
-            UPDATE_RECORD_MANUAL_HANDOFF,
+            contract.RECORD_MANUAL_HANDOFF.name,
             request,
             id=update_id("manual-handoff", request.recorded_by, key),
             result_type=ReferralOutcome,

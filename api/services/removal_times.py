@@ -6,9 +6,9 @@ from datetime import datetime, timedelta
 
 from pydantic import BaseModel
 
+from domain.notice import NoticeStatus
+from domain.records import NoticeRecord
 from relais.db import NoticeLedger
-from relais.db.records import NoticeRecord
-from workflows.models.enums import NoticeStatus
 
 
 class PlatformRemovalTimes(BaseModel):

@@ -17,9 +17,9 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, Field
 
+from domain.notice import Decision, NoticeStatus
 from relais.db import NoticeLedger
 from relais.db.repositories.ledgers import NoticeCount
-from workflows.models.enums import Decision, NoticeStatus
 
 HELPLINE_ZONE = ZoneInfo("Europe/Paris")
 NOT_RECORDED = "not_recorded"  # notices recorded before their qualification was

@@ -8,23 +8,24 @@ from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
 
 from api.services.errors import Conflict, NotFound, Unavailable, temporal_unavailable
-from workflows.models.notice import NoticeDecision
-from workflows.models.referral import HandoffStatus
-from workflows.names import (
-    SIGNAL_DECISION,
-    SIGNAL_PARTNER_STATUS,
-    notice_workflow_id,
-    referral_workflow_id,
-)
+from domain import contract
+from domain.notice import NoticeDecision
+from domain.referral import HandoffStatus
 
 
 async def deliver_decision(client: Client, notice_id: str, decision: NoticeDecision) -> None:
-    await _signal(client, notice_workflow_id(notice_id), SIGNAL_DECISION, decision, "notice")
+    await _signal(
+        client, contract.TAKEDOWN.workflow_id(notice_id), contract.DECISION.name, decision, "notice"
+    )
 
 
 async def deliver_partner_status(client: Client, referral_id: str, status: HandoffStatus) -> None:
     await _signal(
-        client, referral_workflow_id(referral_id), SIGNAL_PARTNER_STATUS, status, "referral"
+        client,
+        contract.REFERRAL.workflow_id(referral_id),
+        contract.PARTNER_STATUS.name,
+        status,
+        "referral",
     )
 
 

@@ -1,4 +1,4 @@
-"""Which case a workflow belongs to, from its id (see ``workflows.names``):
+"""Which case a workflow belongs to, from its id (see ``domain.messages``):
 ``case-<case>``, ``notice-<case>-n<k>``, ``referral-<case>-r<k>``. Any other workflow
 is outside every case and its payloads use the global key."""
 

@@ -6,17 +6,11 @@ from typing import Any
 
 import pytest
 
-from activities.adapters.env_refs import resolve_env
-from activities.adapters.errors import scrub
-from activities.adapters.mapping import (
-    Constant,
-    HandoffDocument,
-    NoticeDocument,
-    build_payload,
-    path_problem,
-)
-from activities.adapters.problems import ConfigInvalid
-from activities.adapters.templates import render, template_problems
+from partners.env_refs import resolve_env
+from partners.errors import scrub
+from partners.mapping import Constant, HandoffDocument, NoticeDocument, build_payload, path_problem
+from partners.problems import ConfigInvalid
+from partners.templates import render, template_problems
 
 
 def test_environment_references_resolve_only_upper_case_names() -> None:

@@ -1,4 +1,4 @@
-"""``python -m activities.adapters validate FILE`` as an integrator runs it."""
+"""``python -m partners validate FILE`` as an integrator runs it."""
 
 import os
 import subprocess
@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def _validate(path: Path, **env: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "activities.adapters", "validate", str(path)],
+        [sys.executable, "-m", "partners", "validate", str(path)],
         cwd=ROOT,
         env={**os.environ, **env},
         capture_output=True,

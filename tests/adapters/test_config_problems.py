@@ -5,10 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from activities.adapters.config_file import parse_config, read_config_file
-from activities.adapters.loading import load_adapters
-from activities.adapters.problems import AdapterLoadError
-from activities.adapters.registry import load_registry
+from partners.config_file import parse_config, read_config_file
+from partners.loading import load_adapters, load_registry
+from partners.problems import AdapterLoadError
 from relais.settings import Settings
 from tests.adapters.configs import email_partner
 

@@ -8,17 +8,16 @@ from pathlib import Path
 
 import pytest
 
-from activities.adapters.loading import load_adapters
-from activities.adapters.problems import AdapterLoadError
-from activities.adapters.registry import load_registry
+from partners.loading import load_adapters, load_registry
+from partners.problems import AdapterLoadError
 from relais.settings import Settings
 from tests.adapters.installing import installed_distribution
 
 GOOD_PLUGIN = """
-from activities.adapters.rest_channel import RestChannelConfig, RestHandoffChannel
-from activities.adapters.spec import AdapterSpec
-from workflows.models.catalog import AdapterInfo
-from workflows.models.enums import PartnerKind
+from partners.rest_channel import RestChannelConfig, RestHandoffChannel
+from partners.spec import AdapterSpec
+from domain.catalog import AdapterInfo
+from domain.catalog import PartnerKind
 
 def adapters():
     return [

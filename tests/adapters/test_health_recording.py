@@ -8,19 +8,18 @@ import httpx
 import pytest
 from temporalio.exceptions import ApplicationError
 
-from activities.adapters.health import DatabaseHealthRecorder
-from activities.adapters.registry import load_registry
 from activities.notices import NoticeActivities
+from domain.items import ContentType, LegalQualification, QualifiedItem
+from domain.notice import SubmitNoticeRequest
+from domain.personal import ItemLocation
+from partners.health import DatabaseHealthRecorder
+from partners.loading import load_registry
 from relais.db import Database
 from relais.db.repositories.adapter_health import AdapterHealthBook
 from relais.serving import serve_app
 from relais.settings import Settings
 from simulator.app import create_app as create_simulator
 from simulator.config import SimulatorConfig
-from workflows.models.enums import ContentType, LegalQualification
-from workflows.models.items import QualifiedItem
-from workflows.models.notice import SubmitNoticeRequest
-from workflows.models.personal import ItemLocation
 
 URL = "https://www.tiktok.com/@lea.private/video/99"
 

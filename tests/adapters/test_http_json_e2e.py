@@ -12,10 +12,10 @@ import pytest
 from fastapi import FastAPI, Header, HTTPException, Request
 from temporalio.testing import WorkflowEnvironment
 
+from domain.policy import CasePolicy
 from relais.serving import serve_app
 from tests.support.stack import auth, running_stack
 from tests.support.waiting import eventually
-from workflows.rules.policy import CasePolicy
 
 API_KEY = "nord-key-123"
 

@@ -10,10 +10,10 @@ import pytest
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import RedirectResponse
 
-from activities.adapters.errors import PermanentAdapterError, TransientAdapterError
-from activities.adapters.url_probe import PrivateAddressRefused, probe_location
+from domain.personal import ItemLocation
+from partners.errors import PermanentAdapterError, TransientAdapterError
+from partners.url_probe import PrivateAddressRefused, probe_location
 from relais.serving import serve_app
-from workflows.models.personal import ItemLocation
 
 LOOPBACK = [ip_network("127.0.0.1/32")]
 

@@ -29,18 +29,17 @@ from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 
-from activities.adapters.registry import AdapterRegistry
 from api.app import create_app
 from api.services.webhook_signatures import sign
+from domain import contract
+from domain.case import CaseStatus, CaseView
+from partners.registry import AdapterRegistry
 from relais.db import Database
 from relais.serving import serve_app
 from relais.settings import Role, Settings, TokenGrant
 from tests.support.stack import Stack, running_stack
 from tests.support.waiting import eventually
-from workflows.models.case import CaseView
-from workflows.models.enums import CaseStatus
-from workflows.models.intake import CaseInput
-from workflows.names import QUERY_VIEW, case_workflow_id
+from workflows.case.snapshot import CaseInput
 
 WEBHOOK_SECRET = "test-webhook-secret"
 TOKENS = {role: f"test-{role.value}-token" for role in Role}
@@ -207,8 +206,8 @@ def decision(notice_id: str, **overrides: Any) -> dict[str, Any]:
 
 async def case_state(harness: ApiHarness, case_id: str) -> CaseView:
     """The case as its workflow tells it, asked through Temporal (so not audited)."""
-    handle = harness.client.get_workflow_handle(case_workflow_id(case_id))
-    view: CaseView = await handle.query(QUERY_VIEW, result_type=CaseView)
+    handle = harness.client.get_workflow_handle(contract.SUPPORT_CASE.workflow_id(case_id))
+    view: CaseView = await handle.query(contract.CASE_VIEW.name, result_type=CaseView)
     return view
 
 
@@ -260,7 +259,7 @@ async def _decode(client: Client, payloads: Sequence[Payload], as_type: type[Mod
 
 async def case_input(harness: ApiHarness, case_id: str) -> CaseInput:
     """The input the case workflow was started with."""
-    [started, *_] = await _history(harness.client, case_workflow_id(case_id))
+    [started, *_] = await _history(harness.client, contract.SUPPORT_CASE.workflow_id(case_id))
     attributes = started.workflow_execution_started_event_attributes
     return await _decode(harness.client, attributes.input.payloads, CaseInput)
 
@@ -270,7 +269,7 @@ async def updates_accepted(
 ) -> list[ModelT]:
     """The arguments of every ``name`` update the case workflow accepted."""
     found = []
-    for event in await _history(harness.client, case_workflow_id(case_id)):
+    for event in await _history(harness.client, contract.SUPPORT_CASE.workflow_id(case_id)):
         if event.event_type != EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED:
             continue
         request = event.workflow_execution_update_accepted_event_attributes.accepted_request

@@ -2,7 +2,7 @@
 
 from httpx import AsyncClient
 
-from activities.adapters.builtin import PARTNERS, PLATFORMS
+from partners.builtin import PARTNERS, PLATFORMS
 from relais.settings import Role
 from tests.api.conftest import auth
 

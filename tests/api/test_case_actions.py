@@ -5,6 +5,10 @@ from typing import Any
 
 from httpx import AsyncClient
 
+from domain import contract
+from domain.case import CallbackOutcomeRequest
+from domain.items import AddItemsRequest
+from domain.referral import ReferralRequest
 from relais.settings import Role
 from tests.api.conftest import (
     ApiHarness,
@@ -12,14 +16,6 @@ from tests.api.conftest import (
     open_case,
     subject,
     updates_accepted,
-)
-from workflows.models.case import CallbackOutcomeRequest
-from workflows.models.items import AddItemsRequest
-from workflows.models.referral import ReferralRequest
-from workflows.names import (
-    UPDATE_ADD_ITEMS,
-    UPDATE_RECORD_CALLBACK_OUTCOME,
-    UPDATE_REQUEST_REFERRAL,
 )
 
 ITEM = {
@@ -48,7 +44,9 @@ async def test_add_items_returns_notice_ids(api_harness: ApiHarness) -> None:
     assert response.status_code == 202
     notice_ids = [f"{case_id}-n1", f"{case_id}-n2"]
     assert response.json() == {"case_id": case_id, "notice_ids": notice_ids}
-    [request] = await updates_accepted(api_harness, case_id, UPDATE_ADD_ITEMS, AddItemsRequest)
+    [request] = await updates_accepted(
+        api_harness, case_id, contract.ADD_ITEMS.name, AddItemsRequest
+    )
     assert request.requested_by == subject(Role.COUNSELLOR)
     assert request.catalog is not None
     assert set(request.catalog.platforms) == set(api_harness.registry.catalog().platforms)
@@ -79,7 +77,10 @@ async def test_retried_action_with_same_key_runs_once(api_harness: ApiHarness) -
 
     assert first.status_code == retry.status_code == 202
     assert retry.json() == first.json()
-    assert len(await updates_accepted(api_harness, case_id, UPDATE_ADD_ITEMS, AddItemsRequest)) == 1
+    assert (
+        len(await updates_accepted(api_harness, case_id, contract.ADD_ITEMS.name, AddItemsRequest))
+        == 1
+    )
     assert [n["notice_id"] for n in (await view(api_harness.api, case_id))["notices"]] == [
         f"{case_id}-n1"
     ]
@@ -99,7 +100,7 @@ async def test_request_referral(api_harness: ApiHarness) -> None:
     assert response.json()["partner"] == "france-victimes"
     assert response.json()["status"] == "pending"
     [request] = await updates_accepted(
-        api_harness, case_id, UPDATE_REQUEST_REFERRAL, ReferralRequest
+        api_harness, case_id, contract.REQUEST_REFERRAL.name, ReferralRequest
     )
     assert request.requested_by == subject(Role.COUNSELLOR)
     assert request.victim_consented is True
@@ -120,7 +121,7 @@ async def test_record_callback_outcome(api_harness: ApiHarness) -> None:
     assert response.json()["callback"]["attempts"] == 1
     assert response.json()["callback"]["last_result"] == "not_reached"
     [outcome] = await updates_accepted(
-        api_harness, case_id, UPDATE_RECORD_CALLBACK_OUTCOME, CallbackOutcomeRequest
+        api_harness, case_id, contract.RECORD_CALLBACK_OUTCOME.name, CallbackOutcomeRequest
     )
     assert outcome.recorded_by == subject(Role.COUNSELLOR)
     assert outcome.result == "not_reached"

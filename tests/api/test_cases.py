@@ -4,6 +4,8 @@ from datetime import datetime
 
 from httpx import AsyncClient
 
+from domain import contract
+from domain import search_attributes as sa
 from relais.settings import Role
 from tests.api.conftest import (
     SECOND_COUNSELLOR,
@@ -18,8 +20,6 @@ from tests.api.conftest import (
     subject,
 )
 from tests.support.waiting import eventually
-from workflows import search_attributes as sa
-from workflows.names import case_workflow_id
 
 
 async def test_open_case_starts_its_workflow(api_harness: ApiHarness) -> None:
@@ -28,7 +28,7 @@ async def test_open_case_starts_its_workflow(api_harness: ApiHarness) -> None:
     assert response.status_code == 201
     body = response.json()
     case_id = body["case_id"]
-    assert body["workflow_id"] == case_workflow_id(case_id)
+    assert body["workflow_id"] == contract.SUPPORT_CASE.workflow_id(case_id)
     assert body["status"] == "open"
     assert body["urgency"] == "high"  # intimate image: triage says high
     assert body["links"]["items"] == f"/cases/{case_id}/items"
@@ -54,7 +54,7 @@ async def test_ui_sees_filterable_attributes_and_no_personal_data(
 ) -> None:
     case_id = await open_case(api_harness.api)
 
-    handle = api_harness.client.get_workflow_handle(case_workflow_id(case_id))
+    handle = api_harness.client.get_workflow_handle(contract.SUPPORT_CASE.workflow_id(case_id))
     # Opened "open"; the workflow then publishes what it has planned: the callback.
     description = await eventually(
         handle.describe,

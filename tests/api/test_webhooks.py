@@ -11,6 +11,9 @@ from typing import Any
 
 from httpx import AsyncClient
 
+from domain import contract
+from domain.notice import NoticeDecision, NoticeOutcome
+from domain.referral import HandoffStatus, ReferralOutcome
 from tests.api.conftest import (
     ApiHarness,
     decision,
@@ -21,29 +24,19 @@ from tests.api.conftest import (
     start_referral,
 )
 from tests.support.waiting import eventually
-from workflows.models.notice import NoticeDecision, NoticeOutcome
-from workflows.models.referral import HandoffStatus, ReferralOutcome
-from workflows.names import (
-    QUERY_NOTICE,
-    QUERY_REFERRAL,
-    SIGNAL_DECISION,
-    SIGNAL_PARTNER_STATUS,
-    notice_workflow_id,
-    referral_workflow_id,
-)
 
 
 async def decisions_of(harness: ApiHarness, notice_id: str) -> list[dict[str, Any]]:
     """The decision signals the notice's TakedownWorkflow received (its history)."""
     return await signals_received(
-        harness, notice_workflow_id(notice_id), SIGNAL_DECISION, NoticeDecision
+        harness, contract.TAKEDOWN.workflow_id(notice_id), contract.DECISION.name, NoticeDecision
     )
 
 
 async def notice_of(harness: ApiHarness, notice_id: str) -> dict[str, Any]:
     """The notice as its TakedownWorkflow tells it."""
-    handle = harness.client.get_workflow_handle(notice_workflow_id(notice_id))
-    outcome = await handle.query(QUERY_NOTICE, result_type=NoticeOutcome)
+    handle = harness.client.get_workflow_handle(contract.TAKEDOWN.workflow_id(notice_id))
+    outcome = await handle.query(contract.NOTICE_VIEW.name, result_type=NoticeOutcome)
     return outcome.model_dump(mode="json")
 
 
@@ -62,7 +55,10 @@ async def test_signed_decision_is_signalled_to_the_notice(api_harness: ApiHarnes
     )
 
     assert response.status_code == 202, response.text
-    assert response.json() == {"accepted": True, "workflow_id": notice_workflow_id(notice_id)}
+    assert response.json() == {
+        "accepted": True,
+        "workflow_id": contract.TAKEDOWN.workflow_id(notice_id),
+    }
     [received] = await eventually(
         lambda: decisions_of(api_harness, notice_id), bool, what="the decision signal"
     )
@@ -82,7 +78,7 @@ async def test_signed_partner_status_is_signalled_to_the_referral(
     api_harness: ApiHarness,
 ) -> None:
     referral_id = await start_referral(api_harness, "france-victimes")
-    handle = api_harness.client.get_workflow_handle(referral_workflow_id(referral_id))
+    handle = api_harness.client.get_workflow_handle(contract.REFERRAL.workflow_id(referral_id))
     raw, headers = signed(
         {
             "referral_id": referral_id,
@@ -101,7 +97,10 @@ async def test_signed_partner_status_is_signalled_to_the_referral(
     assert response.status_code == 202, response.text
     [status] = await eventually(
         lambda: signals_received(
-            api_harness, referral_workflow_id(referral_id), SIGNAL_PARTNER_STATUS, HandoffStatus
+            api_harness,
+            contract.REFERRAL.workflow_id(referral_id),
+            contract.PARTNER_STATUS.name,
+            HandoffStatus,
         ),
         bool,
         what="the status signal",
@@ -109,7 +108,7 @@ async def test_signed_partner_status_is_signalled_to_the_referral(
     assert status == {"status": "accepted", "partner_reference": "PH-123", "detail": None}
     # The ReferralWorkflow acts on it: the referral is accepted under the partner's reference.
     referral = await eventually(
-        lambda: handle.query(QUERY_REFERRAL, result_type=ReferralOutcome),
+        lambda: handle.query(contract.REFERRAL_VIEW.name, result_type=ReferralOutcome),
         lambda referral: referral.status == "accepted",
         what="the referral to be accepted",
     )

@@ -9,17 +9,17 @@ from typing import Any
 import pytest
 from temporalio.testing import WorkflowEnvironment
 
+from domain import contract
+from domain import search_attributes as sa
+from domain.callback_window import ALWAYS_OPEN
+from domain.policy import CasePolicy
+from domain.retention import PurgeReport, PurgeRunInput
 from relais.converter import key_store_of
 from relais.db import AuditLog, CaseDirectory, TaskBoard
 from relais.db.repositories.retention import RetentionBook
 from tests.support.cases import ITEM, add_items, case_view, open_case
 from tests.support.stack import Stack, auth, running_stack
 from tests.support.waiting import eventually
-from workflows import names
-from workflows import search_attributes as sa
-from workflows.retention import PurgeReport, PurgeRunInput
-from workflows.rules.callback_window import ALWAYS_OPEN
-from workflows.rules.policy import CasePolicy
 
 FAST_CALLBACKS = CasePolicy(
     callback_delay=timedelta(milliseconds=500),
@@ -164,7 +164,7 @@ async def test_retention_purge_shreds_personal_data_and_keeps_statistics(
             f"/cases/{case_id}/close", json={"reason": "resolved"}, headers=auth("counsellor")
         )
         assert closed.status_code == 200, closed.text
-        handle = stack.client.get_workflow_handle(names.case_workflow_id(case_id))
+        handle = stack.client.get_workflow_handle(contract.SUPPORT_CASE.workflow_id(case_id))
         before = await handle.result()  # the reopen window has passed
         assert before["status"] == "closed"
 
@@ -173,7 +173,7 @@ async def test_retention_purge_shreds_personal_data_and_keeps_statistics(
             lambda: book.due(datetime.now(UTC)), lambda due: case_id in due, what="purge due"
         )
         report = await stack.client.execute_workflow(
-            names.RETENTION_PURGE_WORKFLOW,
+            contract.RETENTION_PURGE.name,
             PurgeRunInput(),
             id=f"purge-{uuid.uuid4().hex}",
             task_queue=stack.settings.task_queue,
@@ -212,7 +212,7 @@ async def test_a_long_case_continues_as_new_with_its_state_intact(
         assert len(view["notices"]) == 12
         assert {n["status"] for n in view["notices"]} == {"verified_removed"}
         assert [e["kind"] for e in view["timeline"]][:2] == ["opened", "triage"]
-        handle = stack.client.get_workflow_handle(names.case_workflow_id(case_id))
+        handle = stack.client.get_workflow_handle(contract.SUPPORT_CASE.workflow_id(case_id))
         history = await handle.fetch_history()
         assert len(history.events) < 150  # the current run only
         closed = await stack.api.post(

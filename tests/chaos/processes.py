@@ -25,9 +25,9 @@ import httpx
 from temporalio.api.workflowservice.v1 import DescribeNamespaceRequest
 from temporalio.client import Client
 
+from domain.policy import CasePolicy
+from domain.search_attributes import dev_server_flags
 from relais.serving import free_port
-from workflows.rules.policy import CasePolicy
-from workflows.search_attributes import dev_server_flags
 
 ROOT = Path(__file__).resolve().parents[2]
 PYTHON = sys.executable

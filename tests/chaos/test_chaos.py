@@ -21,12 +21,12 @@ import httpx
 import pytest
 from temporalio.client import Client
 
+from domain import contract
+from domain import search_attributes as sa
+from domain.callback_window import ALWAYS_OPEN
+from domain.policy import CasePolicy
 from tests.chaos.processes import ProcessStack, process_stack
 from tests.support.waiting import eventually
-from workflows import names
-from workflows import search_attributes as sa
-from workflows.rules.callback_window import ALWAYS_OPEN
-from workflows.rules.policy import CasePolicy
 
 pytestmark = pytest.mark.skipif(os.environ.get("RELAIS_CHAOS") == "0", reason="RELAIS_CHAOS=0")
 
@@ -80,7 +80,7 @@ async def statuses(stack: ProcessStack, case_ids: list[str]) -> dict[str, str | 
     client = await Client.connect(stack.temporal_address)
     found: dict[str, str | None] = {}
     for case_id in case_ids:
-        handle = client.get_workflow_handle(names.case_workflow_id(case_id))
+        handle = client.get_workflow_handle(contract.SUPPORT_CASE.workflow_id(case_id))
         found[case_id] = (await handle.describe()).typed_search_attributes.get(sa.CASE_STATUS)
     return found
 

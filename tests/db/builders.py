@@ -2,19 +2,12 @@
 
 from datetime import UTC, datetime, timedelta
 
-from relais.db.records import CaseRecord, NoticeRecord, ReferralRecord, TaskRecord
-from workflows.models.enums import (
-    AgeBand,
-    CallerRole,
-    CaseStatus,
-    Category,
-    Channel,
-    LegalBasis,
-    NoticeStatus,
-    ReferralStatus,
-    TaskKind,
-    Urgency,
-)
+from domain.case import CaseStatus
+from domain.intake import AgeBand, CallerRole, Category, Channel, Urgency
+from domain.notice import NoticeStatus
+from domain.records import CaseRecord, NoticeRecord, ReferralRecord, TaskRecord
+from domain.referral import LegalBasis, ReferralStatus
+from domain.tasks import TaskKind
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 

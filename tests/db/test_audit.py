@@ -5,8 +5,8 @@ from datetime import timedelta
 
 import pytest
 
+from domain.records import AuditEntry
 from relais.db import AuditLog, Database
-from relais.db.records import AuditEntry
 from tests.db.builders import T0
 
 

@@ -4,10 +4,11 @@ import asyncio
 import random
 from datetime import timedelta
 
+from domain.case import CaseStatus
+from domain.intake import Category, Urgency
+from domain.records import CaseFilter
 from relais.db import CaseDirectory, Database
-from relais.db.records import CaseFilter
 from tests.db.builders import T0, case_record
-from workflows.models.enums import CaseStatus, Category, Urgency
 
 
 async def test_a_case_reads_back_as_written(database: Database) -> None:

@@ -5,8 +5,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy.exc import StatementError
 
+from domain.records import AuditEntry, CaseFilter
 from relais.db import AuditLog, CaseDirectory, Database, TaskBoard
-from relais.db.records import AuditEntry, CaseFilter
 from tests.db.builders import T0, case_record, task_record
 
 PARIS_SUMMER = timezone(timedelta(hours=2))

@@ -2,9 +2,11 @@
 
 from datetime import timedelta
 
+from domain.items import LegalQualification
+from domain.notice import Decision, NoticeStatus
+from domain.referral import ReferralStatus
 from relais.db import Database, NoticeLedger, ReferralLedger
 from tests.db.builders import T0, notice_record, referral_record
-from workflows.models.enums import Decision, LegalQualification, NoticeStatus, ReferralStatus
 
 
 async def test_a_notice_reads_back_and_ignores_late_older_writes(database: Database) -> None:

@@ -5,9 +5,9 @@ from datetime import timedelta
 
 import pytest
 
+from domain.tasks import TaskKind
 from relais.db import Database, NotFound, TaskAlreadyClaimed, TaskAlreadyDone, TaskBoard
 from tests.db.builders import T0, task_record
-from workflows.models.enums import TaskKind
 
 
 async def test_creating_a_task_twice_keeps_the_first(database: Database) -> None:

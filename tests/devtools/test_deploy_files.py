@@ -16,8 +16,8 @@ from typing import Any
 
 import pytest
 
+from domain.search_attributes import ALL
 from relais.settings import Settings
-from workflows.search_attributes import ALL
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE = ROOT / "deploy" / "compose" / "docker-compose.yml"
@@ -105,7 +105,7 @@ def test_local_simulator_config_is_valid_and_matches_adapter_delivery() -> None:
     assert config.target_config("tiktok").decision.value == "removed"
     assert config.target_config("tiktok").decision_delay_seconds == 20
 
-    registry_module = pytest.importorskip("activities.adapters.registry")
+    registry_module = pytest.importorskip("partners.registry")
     catalog = registry_module.load_registry(Settings()).catalog()
     adapters = {**catalog.platforms, **catalog.partners}
     for slug, info in adapters.items():

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from devtools.local import ConfigError, LocalStack
+from domain.search_attributes import dev_server_flags
 from relais.settings import Settings
-from workflows.search_attributes import dev_server_flags
 
 ROOT = Path(__file__).resolve().parents[2]
 MOVED = {

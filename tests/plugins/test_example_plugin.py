@@ -13,10 +13,10 @@ from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 
+from domain import contract
+from domain import search_attributes as sa
 from tests.support.stack import Stack, auth, running_stack
 from tests.support.waiting import eventually
-from workflows import names
-from workflows import search_attributes as sa
 
 PLATFORM, PARTNER = "acme-social", "entraide-jeunes"
 
@@ -125,11 +125,15 @@ async def test_a_case_goes_through_the_plugins_platform_and_partner(
         assert deliveries[PLATFORM]["notices"] == 1
         assert deliveries[PARTNER]["handoffs"] == 1
 
-        case = await stack.client.get_workflow_handle(names.case_workflow_id(case_id)).describe()
+        case = await stack.client.get_workflow_handle(
+            contract.SUPPORT_CASE.workflow_id(case_id)
+        ).describe()
         assert case.typed_search_attributes.get(sa.CASE_PLATFORMS) == [PLATFORM]
         assert case.typed_search_attributes.get(sa.CASE_PARTNERS) == [PARTNER]
         notice_id = view["notices"][0]["notice_id"]
-        summaries = await _activity_summaries(stack.client, names.notice_workflow_id(notice_id))
+        summaries = await _activity_summaries(
+            stack.client, contract.TAKEDOWN.workflow_id(notice_id)
+        )
         assert f"notice to {PLATFORM}" in summaries
         assert f"check content is gone from {PLATFORM}" in summaries
 

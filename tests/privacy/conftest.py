@@ -13,12 +13,12 @@ from temporalio.testing import WorkflowEnvironment
 
 from api.app import create_app
 from api.services.catalog import StaticCatalog
+from domain.catalog import PartnerCatalog
 from relais.crypto.keyring import MasterKeyring
 from relais.db import Database
 from relais.serving import serve_app
 from relais.settings import Role, Settings, TokenGrant
 from tests.support.databases import BACKENDS, drop_database, empty_database
-from workflows.models.catalog import PartnerCatalog
 
 # Strings no one else would type: a journey carries them, and no raw byte may show them.
 PERSONAL = {

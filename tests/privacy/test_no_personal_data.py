@@ -22,6 +22,7 @@ from temporalio.api.workflowservice.v1 import (
 from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 
+from domain.policy import CasePolicy
 from relais.converter import key_store_of
 from relais.crypto.codec import ENCODING, CaseCodec
 from relais.crypto.db_key_store import DatabaseKeyStore
@@ -35,7 +36,6 @@ from relais.temporal_client import connect_client
 from tests.privacy.conftest import PERSONAL
 from tests.support.stack import Stack, auth, running_stack
 from tests.support.waiting import eventually
-from workflows.rules.policy import CasePolicy
 
 INTAKE: dict[str, Any] = {
     "channel": "web_chat",

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from temporalio.testing import WorkflowEnvironment
 
-from workflows import search_attributes as sa
+from domain import search_attributes as sa
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "supervisor-ui.md"
 FILTERS = re.findall(r"```visibility\n(.+?)\n```", DOC.read_text(), flags=re.S)

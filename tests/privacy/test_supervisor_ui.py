@@ -17,6 +17,7 @@ from temporalio.testing import WorkflowEnvironment
 
 from api.app import create_app
 from api.services.codec_sessions import COOKIE
+from domain import search_attributes as sa
 from relais.converter import data_converter
 from relais.crypto.key_store import InMemoryKeyStore
 from relais.crypto.keyring import MasterKeyring
@@ -27,7 +28,6 @@ from tests.privacy.chromium import Chromium, chromium_path
 from tests.support.stack import auth, running_stack
 from tests.support.temporal import temporal_cli
 from tests.support.waiting import eventually
-from workflows import search_attributes as sa
 
 pytestmark = pytest.mark.skipif(
     chromium_path() is None, reason="chromium is not installed (apt-get install chromium)"

@@ -18,6 +18,9 @@ from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from pathlib import Path
 
+from domain import contract
+from domain.policy import CasePolicy
+from domain.tasks import TaskKind
 from tests.referrals.support import (
     case_view,
     open_case,
@@ -30,9 +33,6 @@ from tests.support.history_files import decoded
 from tests.support.stack import Stack, running_stack
 from tests.support.temporal import start_local_server
 from tests.support.waiting import eventually
-from workflows import names
-from workflows.models.enums import TaskKind
-from workflows.rules.policy import CasePolicy
 
 HISTORIES = Path(__file__).resolve().parent.parent / "histories"
 POLICY = CasePolicy(
@@ -131,7 +131,7 @@ async def record(scenario: str) -> None:
         with tempfile.TemporaryDirectory() as tmp:
             async with running_stack(env.client, Path(tmp), policy=POLICY) as stack:
                 referral_id = await SCENARIOS[scenario](stack)
-                handle = env.client.get_workflow_handle(names.referral_workflow_id(referral_id))
+                handle = env.client.get_workflow_handle(contract.REFERRAL.workflow_id(referral_id))
                 history = await handle.fetch_history()
                 codec = env.client.data_converter.payload_codec
                 assert codec is not None

@@ -6,10 +6,10 @@ import time
 from typing import Any
 
 from api.services.webhook_signatures import sign
+from domain.tasks import TaskKind
 from relais.db import TaskBoard
 from tests.support import cases
 from tests.support.stack import Stack, auth
-from workflows.models.enums import TaskKind
 
 INTAKE: dict[str, Any] = {
     "channel": "phone",

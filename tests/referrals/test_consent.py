@@ -6,6 +6,7 @@ from pathlib import Path
 
 from temporalio.testing import WorkflowEnvironment
 
+from domain.policy import CasePolicy
 from tests.referrals.support import (
     case_view,
     handoff_posts,
@@ -17,7 +18,6 @@ from tests.referrals.support import (
 )
 from tests.support.stack import running_stack
 from tests.support.waiting import eventually
-from workflows.rules.policy import CasePolicy
 
 POLICY = CasePolicy(callback_delay=timedelta(seconds=30))
 NO_CONSENT = {"report_to_platforms": True, "referral_partners": []}

@@ -7,10 +7,10 @@ from pathlib import Path
 from temporalio.api.enums.v1 import EventType
 from temporalio.testing import WorkflowEnvironment
 
+from domain import contract
 from tests.referrals.support import handoffs_received, open_case
 from tests.support.stack import running_stack
 from tests.support.waiting import eventually
-from workflows import names
 
 
 async def test_emergency_handoffs_go_before_anything_else(
@@ -29,7 +29,7 @@ async def test_emergency_handoffs_go_before_anything_else(
             )
             received[partner] = handoff
         history = await stack.client.get_workflow_handle(
-            names.case_workflow_id(case_id)
+            contract.SUPPORT_CASE.workflow_id(case_id)
         ).fetch_history()
         commands = [
             e

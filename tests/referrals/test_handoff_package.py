@@ -2,13 +2,12 @@
 
 import pytest
 
-from workflows.models.catalog import AdapterInfo
-from workflows.models.enums import LegalBasis, PartnerKind, Urgency
-from workflows.models.intake import Intake
-from workflows.models.items import QualifiedItem
-from workflows.models.personal import ContactDetails
-from workflows.models.referral import HandoffPackage
-from workflows.rules.handoff_package import build_handoff_package, reachable_contact
+from domain.catalog import AdapterInfo, PartnerKind
+from domain.intake import Intake, Urgency
+from domain.items import QualifiedItem
+from domain.personal import ContactDetails
+from domain.referral import HandoffPackage, LegalBasis
+from domain.rules.handoff_package import build_handoff_package, reachable_contact
 
 INTAKE = Intake.model_validate(
     {

@@ -8,6 +8,9 @@ from pathlib import Path
 
 from temporalio.testing import WorkflowEnvironment
 
+from domain import contract
+from domain.policy import CasePolicy
+from domain.tasks import TaskKind
 from tests.referrals.support import (
     case_view,
     handoffs_received,
@@ -20,15 +23,12 @@ from tests.referrals.support import (
 )
 from tests.support.stack import Stack, auth, running_stack
 from tests.support.waiting import eventually
-from workflows import names
-from workflows.models.enums import TaskKind
-from workflows.rules.policy import CasePolicy
 
 POLICY = CasePolicy(callback_delay=timedelta(seconds=30))
 
 
 async def pending_activities(stack: Stack, referral_id: str) -> list[str]:
-    handle = stack.client.get_workflow_handle(names.referral_workflow_id(referral_id))
+    handle = stack.client.get_workflow_handle(contract.REFERRAL.workflow_id(referral_id))
     described = await handle.describe()
     return [a.activity_type.name for a in described.raw_description.pending_activities]
 

@@ -7,6 +7,9 @@ from pathlib import Path
 
 from temporalio.testing import WorkflowEnvironment
 
+from domain import contract
+from domain.policy import CasePolicy
+from domain.tasks import TaskKind
 from tests.referrals.support import (
     handoff_posts,
     open_case,
@@ -19,9 +22,6 @@ from tests.referrals.support import (
 from tests.referrals.test_manual_handoff import pending_activities
 from tests.support.stack import running_stack
 from tests.support.waiting import eventually
-from workflows import names
-from workflows.models.enums import TaskKind
-from workflows.rules.policy import CasePolicy
 
 
 async def test_partner_down_two_days_gets_the_handoff_when_back(
@@ -35,7 +35,7 @@ async def test_partner_down_two_days_gets_the_handoff_when_back(
         await eventually(
             lambda: handoff_posts(stack, "france-victimes"), bool, what="first attempt"
         )
-        handle = stack.client.get_workflow_handle(names.referral_workflow_id(referral_id))
+        handle = stack.client.get_workflow_handle(contract.REFERRAL.workflow_id(referral_id))
         await env.fast_forward(handle, timedelta(hours=47))
         attempts = await handoff_posts(stack, "france-victimes")
         assert len(attempts) >= 20, "retried with capped backoff all along"
@@ -65,7 +65,7 @@ async def test_deadline_then_phone_handoff_then_partner_back_without_duplicate(
         await stack.configure_target("police", outage={"active": True})
         case_id = await open_case(stack)
         referral_id = await refer(stack, case_id, "police")
-        handle = stack.client.get_workflow_handle(names.referral_workflow_id(referral_id))
+        handle = stack.client.get_workflow_handle(contract.REFERRAL.workflow_id(referral_id))
         await eventually(lambda: handoff_posts(stack, "police"), bool, what="first attempt")
         await env.fast_forward(handle, timedelta(minutes=16))
         [task] = await eventually(

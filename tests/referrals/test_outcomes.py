@@ -10,6 +10,9 @@ from typing import Any
 from temporalio.api.sdk.v1 import WorkflowMetadata
 from temporalio.testing import WorkflowEnvironment
 
+from domain import contract
+from domain import search_attributes as sa
+from domain.policy import CasePolicy
 from relais.db import ReferralLedger
 from tests.referrals.support import (
     case_view,
@@ -21,9 +24,6 @@ from tests.referrals.support import (
 )
 from tests.support.stack import Stack, running_stack
 from tests.support.waiting import eventually
-from workflows import names
-from workflows import search_attributes as sa
-from workflows.rules.policy import CasePolicy
 
 POLICY = CasePolicy(
     callback_delay=timedelta(seconds=30), referral_poll_interval=timedelta(milliseconds=300)
@@ -40,7 +40,7 @@ async def decide(stack: Stack, partner: str, reference: str, status: str) -> Non
 async def in_the_ui(stack: Stack, referral_id: str) -> tuple[str | None, str]:
     """What a supervisor sees of the referral in the Temporal UI: its ReferralStatus
     search attribute and its current details."""
-    handle = stack.client.get_workflow_handle(names.referral_workflow_id(referral_id))
+    handle = stack.client.get_workflow_handle(contract.REFERRAL.workflow_id(referral_id))
     described = await handle.describe()
     metadata = await handle.query("__temporal_workflow_metadata", result_type=WorkflowMetadata)
     return described.typed_search_attributes.get(sa.REFERRAL_STATUS), metadata.current_details

@@ -5,16 +5,11 @@ from datetime import timedelta
 
 import pytest
 
-from workflows.models.catalog import AdapterInfo, PartnerCatalog
-from workflows.models.enums import LegalBasis, PartnerKind, ReferralStatus
-from workflows.models.intake import Consents
-from workflows.rules.policy import CasePolicy
-from workflows.rules.referral_rules import (
-    further,
-    handoff_deadline,
-    moves_on,
-    referral_basis_problems,
-)
+from domain.catalog import AdapterInfo, PartnerCatalog, PartnerKind
+from domain.intake import Consents
+from domain.policy import CasePolicy
+from domain.referral import LegalBasis, ReferralStatus
+from domain.rules.referral_rules import further, handoff_deadline, moves_on, referral_basis_problems
 
 PARTNERS = {
     "pharos": PartnerKind.AUTHORITY,

@@ -4,10 +4,10 @@ start, so cases never fail on an unknown attribute (an old local data folder).""
 from temporalio.api.operatorservice.v1 import ListSearchAttributesRequest
 from temporalio.testing import WorkflowEnvironment
 
+from domain import search_attributes
 from relais.converter import data_converter
 from relais.namespace_setup import ensure_search_attributes
 from tests.support.temporal import temporal_cli
-from workflows import search_attributes
 
 
 async def test_missing_search_attributes_are_added_once() -> None:

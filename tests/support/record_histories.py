@@ -17,13 +17,14 @@ from pathlib import Path
 
 from temporalio.client import Client
 
+from domain import contract
+from domain.callback_window import ALWAYS_OPEN
+from domain.policy import CasePolicy
 from tests.support.history_files import decoded, patch_ids
 from tests.support.stack import Stack, auth, running_stack
 from tests.support.temporal import start_local_server
 from tests.support.waiting import eventually
-from workflows import names, patches
-from workflows.rules.callback_window import ALWAYS_OPEN
-from workflows.rules.policy import CasePolicy
+from workflows import patches
 
 HISTORIES = Path(__file__).resolve().parent.parent / "histories"
 # One folder per recording: older ones stay, they are the cases already running.
@@ -87,7 +88,7 @@ async def journey(stack: Stack) -> str:
 async def save(client: Client, scenario: str, case_id: str) -> None:
     folder = HISTORIES / scenario
     folder.mkdir(parents=True, exist_ok=True)
-    ids = [names.case_workflow_id(case_id)]
+    ids = [contract.SUPPORT_CASE.workflow_id(case_id)]
     async for execution in client.list_workflows(f"CaseId = '{case_id}'"):
         if execution.id not in ids:
             ids.append(execution.id)
@@ -133,7 +134,9 @@ async def record_update_in_first_task(folder: str, rounds: int = 40) -> None:
                         json={"items": [ITEM]},
                         headers=auth("counsellor"),
                     )
-                    handle = env.client.get_workflow_handle(names.case_workflow_id(case_id))
+                    handle = env.client.get_workflow_handle(
+                        contract.SUPPORT_CASE.workflow_id(case_id)
+                    )
                     history = await decoded(await handle.fetch_history(), codec)
                     if patches.UPDATES_AFTER_OPENING in patch_ids(history):
                         target = HISTORIES / folder

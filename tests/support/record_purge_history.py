@@ -10,14 +10,14 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from domain import contract
+from domain.retention import PurgeReport, PurgeRunInput
 from relais.db.repositories.retention import RetentionBook
 from tests.support.history_files import decoded
 from tests.support.record_histories import HISTORIES, INTAKE, POLICY
 from tests.support.stack import auth, running_stack
 from tests.support.temporal import start_local_server
 from tests.support.waiting import eventually
-from workflows import names
-from workflows.retention import PurgeReport, PurgeRunInput
 
 SCENARIO = "retention-purge"
 
@@ -43,7 +43,7 @@ async def main() -> None:
                 )
                 workflow_id = f"retention-purge-{uuid.uuid4().hex[:8]}"
                 report = await env.client.execute_workflow(
-                    names.RETENTION_PURGE_WORKFLOW,
+                    contract.RETENTION_PURGE.name,
                     PurgeRunInput(),
                     id=workflow_id,
                     task_queue=stack.settings.task_queue,

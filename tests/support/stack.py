@@ -15,16 +15,17 @@ import httpx
 from temporalio.client import Client
 from temporalio.worker import Worker
 
-from activities.adapters.registry import AdapterRegistry, load_registry
 from api.app import create_app
+from domain.catalog import RetryProfile
+from domain.policy import CasePolicy
+from partners.loading import load_registry
+from partners.registry import AdapterRegistry
 from relais.db import Database
 from relais.serving import free_port, serve_app
 from relais.settings import Settings
 from simulator.app import create_app as create_simulator
 from simulator.config import SimulatorConfig
 from worker import build_worker
-from workflows.models.catalog import RetryProfile
-from workflows.rules.policy import CasePolicy
 
 FAST_RETRY = RetryProfile(
     initial_interval=timedelta(milliseconds=200),

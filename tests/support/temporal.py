@@ -7,8 +7,8 @@ from pathlib import Path
 from temporalio.testing import WorkflowEnvironment
 from temporalio.testing._timeskipping import TimeSkippingConfig
 
+from domain import search_attributes
 from relais.converter import data_converter
-from workflows import search_attributes
 
 TIME_SKIPPING_FLAGS = ["--dynamic-config-value", "frontend.WorkflowTimeSkippingEnabled=true"]
 

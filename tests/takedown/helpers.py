@@ -3,11 +3,11 @@
 from datetime import timedelta
 from typing import Any
 
+from domain.callback_window import ALWAYS_OPEN
+from domain.policy import CasePolicy
 from tests.support.cases import ITEM, case_view
 from tests.support.stack import Stack, auth
 from tests.support.waiting import eventually
-from workflows.rules.callback_window import ALWAYS_OPEN
-from workflows.rules.policy import CasePolicy
 
 SHORT = CasePolicy(
     callback_delay=timedelta(minutes=10),

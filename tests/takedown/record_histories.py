@@ -23,6 +23,8 @@ from pathlib import Path
 
 import pytest
 
+from domain import contract
+from domain.policy import CasePolicy
 from relais.serving import serve_app
 from tests.adapters.test_http_json_e2e import API_KEY, CONFIG, _open_case, _view, receiver
 from tests.support.cases import ITEM, open_case
@@ -31,8 +33,7 @@ from tests.support.stack import auth, running_stack
 from tests.support.temporal import start_local_server
 from tests.support.waiting import eventually
 from tests.takedown.helpers import SHORT
-from workflows import names, patches
-from workflows.rules.policy import CasePolicy
+from workflows import patches
 
 ITEM_URL = "https://www.tiktok.com/@x/video/"
 HISTORIES = Path(__file__).resolve().parent.parent / "histories"
@@ -61,7 +62,9 @@ async def record(folder: str) -> None:
                         what="the notice resolved",
                     )
                     notice_id = view["notices"][0]["notice_id"]
-                    handle = env.client.get_workflow_handle(names.notice_workflow_id(notice_id))
+                    handle = env.client.get_workflow_handle(
+                        contract.TAKEDOWN.workflow_id(notice_id)
+                    )
                     codec = env.client.data_converter.payload_codec
                     assert codec is not None
                     history = await decoded(await handle.fetch_history(), codec)
@@ -98,7 +101,7 @@ async def record_cancel_after_signal(folder: str, rounds: int = 40) -> None:
                     closed.raise_for_status()
                     for n in range(1, 4):
                         handle = env.client.get_workflow_handle(
-                            names.notice_workflow_id(f"{case_id}-n{n}")
+                            contract.TAKEDOWN.workflow_id(f"{case_id}-n{n}")
                         )
                         history = await decoded(await handle.fetch_history(), codec)
                         if patches.CANCEL_AFTER_SIGNAL in patch_ids(history):

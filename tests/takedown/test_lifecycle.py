@@ -6,6 +6,7 @@ from pathlib import Path
 
 from temporalio.testing import WorkflowEnvironment
 
+from domain import search_attributes as sa
 from relais.db import TaskBoard
 from tests.support.cases import case_view, open_case
 from tests.support.stack import auth, running_stack
@@ -17,7 +18,6 @@ from tests.takedown.helpers import (
     posts_to,
     received_notices,
 )
-from workflows import search_attributes as sa
 
 
 async def test_notice_is_complete_in_the_dsa_sense(

@@ -9,12 +9,12 @@ from typing import Any
 import pytest
 from temporalio.testing import WorkflowEnvironment
 
+from domain.callback_window import ALWAYS_OPEN
+from domain.policy import CasePolicy
 from relais.db import TaskBoard
 from tests.support.cases import ITEM, case_view, open_case
 from tests.support.stack import Stack, auth, running_stack
 from tests.support.waiting import eventually
-from workflows.rules.callback_window import ALWAYS_OPEN
-from workflows.rules.policy import CasePolicy
 
 SHORT = CasePolicy(
     callback_delay=timedelta(seconds=30),

@@ -8,12 +8,12 @@ from pathlib import Path
 from temporalio.client import WorkflowExecutionStatus
 from temporalio.testing import WorkflowEnvironment
 
+from domain import contract
+from domain.callback_window import ALWAYS_OPEN
+from domain.policy import CasePolicy
 from tests.support.cases import ITEM, case_view, open_case
 from tests.support.stack import auth, running_stack
 from tests.support.waiting import eventually
-from workflows import names
-from workflows.rules.callback_window import ALWAYS_OPEN
-from workflows.rules.policy import CasePolicy
 
 POLICY = CasePolicy(reopen_window=timedelta(seconds=1), opening_hours=ALWAYS_OPEN)
 
@@ -27,7 +27,7 @@ async def test_a_case_closed_for_good_reads_back_and_refuses_changes(
             f"/cases/{case_id}/close", json={"reason": "resolved"}, headers=auth("counsellor")
         )
         assert closed.status_code == 200, closed.text
-        handle = stack.client.get_workflow_handle(names.case_workflow_id(case_id))
+        handle = stack.client.get_workflow_handle(contract.SUPPORT_CASE.workflow_id(case_id))
         await eventually(
             lambda: handle.describe(),
             lambda d: d.status == WorkflowExecutionStatus.COMPLETED,

@@ -4,7 +4,7 @@ from datetime import datetime
 
 from sqlalchemy import insert, select
 
-from relais.db.records import AuditEntry
+from domain.records import AuditEntry
 from relais.db.repositories._sql import SessionSource, insert_unless_present, sessions_of
 from relais.db.tables import AuditRow
 

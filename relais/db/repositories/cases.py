@@ -2,7 +2,7 @@
 
 from sqlalchemy import ColumnElement, delete, exists, func, insert, select
 
-from relais.db.records import CaseFilter, CaseRecord
+from domain.records import CaseFilter, CaseRecord
 from relais.db.repositories._sql import SessionSource, sessions_of, upsert_unless_older
 from relais.db.repositories.access import readable_by
 from relais.db.tables import CaseLabelRow, CaseRow

@@ -8,10 +8,12 @@ from typing import Any, Generic, TypeVar
 from pydantic import BaseModel
 from sqlalchemy import ColumnElement, func, select
 
-from relais.db.records import NoticeRecord, ReferralRecord
+from domain.items import LegalQualification
+from domain.notice import Decision, NoticeStatus
+from domain.records import NoticeRecord, ReferralRecord
+from domain.referral import ReferralStatus
 from relais.db.repositories._sql import SessionSource, sessions_of, upsert_unless_older
 from relais.db.tables import NoticeRow, ReferralRow
-from workflows.models.enums import Decision, LegalQualification, NoticeStatus, ReferralStatus
 
 RecordT = TypeVar("RecordT", bound=BaseModel)
 NoticeRecords = list[NoticeRecord]

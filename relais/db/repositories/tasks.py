@@ -10,11 +10,11 @@ from datetime import datetime
 
 from sqlalchemy import select, update
 
+from domain.records import TaskRecord
+from domain.tasks import TaskKind
 from relais.db.errors import NotFound, TaskAlreadyClaimed, TaskAlreadyDone
-from relais.db.records import TaskRecord
 from relais.db.repositories._sql import SessionSource, insert_unless_present, sessions_of
 from relais.db.tables import TaskRow
-from workflows.models.enums import TaskKind
 
 
 class TaskBoard:

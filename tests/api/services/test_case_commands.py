@@ -9,16 +9,17 @@ from temporalio.testing import WorkflowEnvironment
 
 from api.services.case_commands import CaseCommands
 from api.services.errors import Unavailable
-from workflows.models.intake import CaseInput, Intake
-from workflows.models.items import AddItemsRequest
-from workflows.names import SUPPORT_CASE_WORKFLOW, case_workflow_id
+from domain import contract
+from domain.intake import Intake
+from domain.items import AddItemsRequest
+from workflows.case.snapshot import CaseInput
 
 
 async def start_unattended_case(env: WorkflowEnvironment) -> str:
     """A case on a task queue no worker polls."""
     case_id = uuid.uuid4().hex
     await env.client.start_workflow(
-        SUPPORT_CASE_WORKFLOW,
+        contract.SUPPORT_CASE.name,
         CaseInput(
             case_id=case_id,
             opened_by="test",
@@ -31,7 +32,7 @@ async def start_unattended_case(env: WorkflowEnvironment) -> str:
                 }
             ),
         ),
-        id=case_workflow_id(case_id),
+        id=contract.SUPPORT_CASE.workflow_id(case_id),
         task_queue=f"nobody-polls-{case_id}",
     )
     return case_id

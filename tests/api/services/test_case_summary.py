@@ -1,8 +1,7 @@
 """What the Temporal UI shows of a case: readable, and free of personal data."""
 
 from api.services.case_summary import static_details, static_summary
-from workflows.models.enums import Urgency
-from workflows.models.intake import Intake
+from domain.intake import Intake, Urgency
 
 
 def test_summary_line() -> None:

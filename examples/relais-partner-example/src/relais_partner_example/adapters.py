@@ -15,19 +15,29 @@ from typing import Any, Self
 import httpx
 from pydantic import Field, SecretStr
 
-from activities.adapters.base import AdapterConfig, HandoffChannel, NoticeChannel
-from activities.adapters.errors import (
+from partners.plugin import (
+    AdapterConfig,
+    AdapterInfo,
+    AdapterSpec,
+    Decision,
+    DeliveryMode,
+    HandoffChannel,
+    HandoffReceipt,
+    HandoffRequest,
+    HandoffStatus,
+    ItemLocation,
+    NoticeChannel,
+    NoticeDecision,
+    NoticeReceipt,
+    PartnerKind,
     PermanentAdapterError,
+    ReferralStatus,
+    RetryProfile,
     SandboxUnavailable,
+    SubmitNoticeRequest,
     TransientAdapterError,
+    notice_body,
 )
-from activities.adapters.spec import AdapterSpec
-from activities.notice_content import notice_body
-from workflows.models.catalog import AdapterInfo, RetryProfile
-from workflows.models.enums import Decision, DeliveryMode, PartnerKind, ReferralStatus
-from workflows.models.notice import NoticeDecision, NoticeReceipt, SubmitNoticeRequest
-from workflows.models.personal import ItemLocation
-from workflows.models.referral import HandoffReceipt, HandoffRequest, HandoffStatus
 
 
 class AcmeConfig(AdapterConfig):

@@ -1,0 +1,122 @@
+"""Rows of the app database as pydantic models: what activities and the API write
+and read. None of them holds personal data; personal data stays in the workflow
+(behind the payload codec) and in ``PersonalData`` models.
+
+``version`` makes projection writes idempotent and order-proof: a write carrying a
+version lower than the stored one is ignored (activities retry, and may land late).
+"""
+
+from datetime import datetime
+
+from pydantic import BaseModel, Field
+
+from domain.case import CaseStatus
+from domain.intake import AgeBand, CallerRole, Category, Channel, Urgency
+from domain.items import LegalQualification
+from domain.notice import Decision, NoticeStatus
+from domain.referral import LegalBasis, ReferralStatus
+from domain.tasks import TaskKind
+
+
+class CaseRecord(BaseModel):
+    case_id: str
+    version: int
+    status: CaseStatus
+    urgency: Urgency
+    channel: Channel
+    caller_role: CallerRole
+    age_band: AgeBand
+    categories: list[Category]
+    platforms: list[str] = Field(default_factory=list)
+    partners: list[str] = Field(default_factory=list)
+    opened_by: str
+    opened_at: datetime
+    updated_at: datetime
+    closed_at: datetime | None = None
+    next_action_at: datetime | None = None
+    sla_breached: bool = False
+    notices_open: int = 0
+    referrals_open: int = 0
+
+
+class NoticeRecord(BaseModel):
+    notice_id: str
+    case_id: str
+    version: int
+    platform: str
+    legal_qualification: LegalQualification | None = Field(
+        default=None, description="The item's qualification (None: recorded before 0005)"
+    )
+    appeal_of: str | None = Field(
+        default=None, description="The notice this one appeals (None: a first notice)"
+    )
+    idempotency_key: str
+    status: NoticeStatus
+    decision: Decision | None = None
+    platform_reference: str | None = None
+    submitted_at: datetime | None = None
+    acknowledged_at: datetime | None = None
+    decided_at: datetime | None = None
+    verified_at: datetime | None = None
+    renotices: int = 0
+    sla_breached: bool = False
+    last_error: str | None = None
+    updated_at: datetime
+
+
+class ReferralRecord(BaseModel):
+    referral_id: str
+    case_id: str
+    version: int
+    partner: str
+    idempotency_key: str
+    legal_basis: LegalBasis
+    emergency: bool = False
+    status: ReferralStatus
+    partner_reference: str | None = None
+    sent_at: datetime | None = None
+    acknowledged_at: datetime | None = None
+    outcome_at: datetime | None = None
+    detail: str | None = None
+    updated_at: datetime
+
+
+class TaskRecord(BaseModel):
+    task_id: str
+    case_id: str
+    kind: TaskKind
+    for_role: str
+    summary: str
+    due_at: datetime | None = None
+    created_at: datetime
+    claimed_by: str | None = None
+    claimed_at: datetime | None = None
+    done_at: datetime | None = None
+
+
+class AuditEntry(BaseModel):
+    at: datetime
+    actor: str
+    role: str
+    action: str = Field(description='e.g. "case.open", "case.read", "notice.decision"')
+    case_id: str | None = None
+    detail: str | None = Field(default=None, description="Non-personal detail")
+    idempotency_key: str | None = Field(
+        default=None,
+        max_length=256,
+        description="Set by writers that retry (activities): the entry is recorded once",
+    )
+    id: int | None = None
+
+
+class CaseFilter(BaseModel):
+    status: CaseStatus | None = None
+    urgency: Urgency | None = None
+    category: Category | None = None
+    platform: str | None = None
+    partner: str | None = None
+    sla_breached: bool | None = None
+    opened_by: str | None = None
+    readable_by: str | None = None  # a counsellor: own, shared and claimed cases
+    limit: int = Field(default=50, ge=1, le=500)
+    offset: int = Field(default=0, ge=0, le=1_000_000_000, description="Cases skipped")

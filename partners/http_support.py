@@ -1,0 +1,113 @@
+"""HTTP helpers every HTTP adapter shares: status codes to adapter errors, with
+``Retry-After`` honoured, transport failures as transient errors, and the pooled
+clients partner calls go through."""
+
+import asyncio
+import weakref
+from collections.abc import Mapping
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+import httpx
+
+from partners.errors import PermanentAdapterError, TransientAdapterError, scrub
+
+USER_AGENT = "relais/0.1"
+
+_ClientKey = tuple[str, tuple[tuple[str, str], ...], float]
+# Per partner: enough connections for a burst of notices (200 items in one case), kept
+# alive for the steady flow; a call waiting longer than its timeout for a connection
+# fails as transient and is retried like any other.
+PARTNER_LIMITS = httpx.Limits(max_connections=256, max_keepalive_connections=64)
+
+
+class ClientPool:
+    """One httpx client per partner configuration (and event loop), reused by every
+    call: a platform receiving thousands of notices a day gets kept-alive
+    connections, not a TCP and TLS handshake per notice. Channels are built per
+    call, so the pool lives here, keyed by what the client is built from."""
+
+    def __init__(self) -> None:
+        self._clients: weakref.WeakKeyDictionary[
+            asyncio.AbstractEventLoop, dict[_ClientKey, httpx.AsyncClient]
+        ] = weakref.WeakKeyDictionary()
+
+    def client(
+        self, base_url: str, headers: Mapping[str, str], timeout: float
+    ) -> httpx.AsyncClient:
+        clients = self._clients.setdefault(asyncio.get_running_loop(), {})
+        key = (base_url, tuple(sorted(headers.items())), timeout)
+        client = clients.get(key)
+        if client is None or client.is_closed:
+            client = clients[key] = httpx.AsyncClient(
+                base_url=base_url, headers=dict(headers), timeout=timeout, limits=PARTNER_LIMITS
+            )
+        return client
+
+    async def aclose(self) -> None:
+        """Close this event loop's clients (the worker and the API at shutdown)."""
+        clients = self._clients.pop(asyncio.get_running_loop(), {})
+        for client in clients.values():
+            await client.aclose()
+
+
+PARTNER_CLIENTS = ClientPool()
+
+
+def retry_after(response: httpx.Response) -> timedelta | None:
+    """Parse ``Retry-After`` (seconds or an HTTP date)."""
+    value = response.headers.get("retry-after")
+    if not value:
+        return None
+    if value.strip().isdigit():
+        return timedelta(seconds=int(value))
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(when - datetime.now(UTC), timedelta(0))
+
+
+def raise_for_status(response: httpx.Response, what: str) -> None:
+    """429, 408 and 5xx are transient (retried, after ``Retry-After`` if given);
+    any other 4xx is permanent (a counsellor task follows)."""
+    status = response.status_code
+    if status < 400:
+        return
+    if status == 429:
+        raise TransientAdapterError(f"{what}: rate limited (429)", retry_after(response))
+    if status == 408 or status >= 500:
+        raise TransientAdapterError(
+            f"{what}: partner unavailable ({status})", retry_after(response)
+        )
+    try:
+        reason = str(response.json().get("detail", ""))
+    except (ValueError, AttributeError):
+        reason = response.text
+    # The partner's words may echo what we sent: keep that out of logs and tasks.
+    reason = scrub(reason, limit=200)
+    raise PermanentAdapterError(f"{what}: refused ({status}) {reason}".strip(), status=status)
+
+
+async def send(
+    client: httpx.AsyncClient, method: str, url: str, what: str, slug: str, **kwargs: Any
+) -> httpx.Response:
+    """One request; a connection failure or timeout is transient."""
+    try:
+        response = await client.request(method, url, **kwargs)
+    except httpx.TransportError as exc:
+        raise TransientAdapterError(f"{what}: {slug} unreachable ({type(exc).__name__})") from exc
+    raise_for_status(response, what)
+    return response
+
+
+def json_object(response: httpx.Response, what: str) -> dict[str, Any]:
+    """The response body as a JSON object; anything else is a partner bug (permanent)."""
+    try:
+        data = response.json()
+    except ValueError:
+        raise PermanentAdapterError(f"{what}: the answer is not JSON") from None
+    if not isinstance(data, dict):
+        raise PermanentAdapterError(f"{what}: the answer is not a JSON object")
+    return data
