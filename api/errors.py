@@ -64,7 +64,7 @@ def body_validation_error(exc: ValidationError) -> RequestValidationError:
 
 
 def _problems(problems: list[Problem]) -> list[dict[str, Any]]:
-    return [{"loc": list(p.loc), "msg": p.msg, "type": p.type} for p in problems]
+    return [{"loc": list(p.loc), "msg": p.msg, "type": p.type, "code": p.code} for p in problems]
 
 
 async def _on_request_validation(request: Request, exc: Exception) -> JSONResponse:

@@ -35,7 +35,7 @@ class ConsentScope(StrEnum):
 
 class CallbackOutcomeRequest(BaseModel):
     result: CallbackResult
-    recorded_by: str
+    actor: str = Field(description="Who does it: the counsellor, supervisor or system")
     close_case: bool = Field(
         default=False, description="When reached: the young person is safe, close the case"
     )
@@ -45,7 +45,7 @@ class CallbackOutcomeRequest(BaseModel):
 
 
 class CloseRequest(BaseModel):
-    closed_by: str
+    actor: str = Field(description="Who does it: the counsellor, supervisor or system")
     reason: str = Field(min_length=1, max_length=200)
     force: bool = Field(
         default=False, description="Close even with notices or referrals outstanding (cancels them)"
@@ -55,7 +55,7 @@ class CloseRequest(BaseModel):
 class NoticeReviewRequest(BaseModel):
     notice_id: str = Field(min_length=1, max_length=100)
     choice: ReviewChoice
-    reviewed_by: str
+    actor: str = Field(description="Who does it: the counsellor, supervisor or system")
 
 
 class NoticeReviewResult(BaseModel):
@@ -68,20 +68,20 @@ class NoticeReviewResult(BaseModel):
 class WithdrawConsentRequest(BaseModel):
     scope: ConsentScope
     partner: str | None = Field(default=None, description="With scope=partner: which partner")
-    withdrawn_by: str
+    actor: str = Field(description="Who does it: the counsellor, supervisor or system")
 
 
 class ClaimCallbackRequest(BaseModel):
-    claimed_by: str
+    actor: str = Field(description="Who does it: the counsellor, supervisor or system")
 
 
 class RescheduleCallbackRequest(BaseModel):
     at: datetime = Field(description="When to call; moved into opening hours and the safe window")
-    rescheduled_by: str
+    actor: str = Field(description="Who does it: the counsellor, supervisor or system")
 
 
 class ReopenRequest(BaseModel):
-    reopened_by: str
+    actor: str = Field(description="Who does it: the counsellor, supervisor or system")
     reason: str = Field(min_length=1, max_length=200)
 
 

@@ -52,7 +52,7 @@ class QualifiedItem(BaseModel):
 
 class AddItemsRequest(BaseModel):
     items: list[QualifiedItem] = Field(min_length=1, max_length=200)
-    requested_by: str
+    actor: str = Field(description="Who does it: the counsellor, supervisor or system")
     catalog: PartnerCatalog | None = Field(
         default=None, description="Fresh registry snapshot, so newly added platforms are known"
     )

@@ -37,7 +37,7 @@ class ReferralRequest(BaseModel):
 
     partner: str = Field(min_length=1, max_length=64)
     reason: str | None = Field(default=None, max_length=500, description="Non-personal reason")
-    requested_by: str
+    actor: str = Field(description="Who does it: the counsellor, supervisor or system")
     victim_consented: bool = Field(
         default=False, description="The victim consents now (recorded on the case)"
     )
@@ -123,4 +123,4 @@ class ManualHandoffRequest(BaseModel):
 
     case_id: str
     partner_reference: str = Field(min_length=1, max_length=200)
-    recorded_by: str
+    actor: str = Field(description="Who does it: the counsellor, supervisor or system")

@@ -13,14 +13,11 @@ import asyncio
 
 from temporalio import workflow
 
-with workflow.unsafe.imports_passed_through():
-    from workflows import patches
-
 
 def raise_if_cancel_swallowed() -> None:
     """Raise the cancellation the SDK swallowed, if the workflow was cancelled.
 
     Call it only outside the workflow's own cancellation handling (where the
     request was already taken up)."""
-    if workflow.cancellation_reason() is not None and workflow.patched(patches.CANCEL_AFTER_SIGNAL):
+    if workflow.cancellation_reason() is not None:
         raise asyncio.CancelledError()

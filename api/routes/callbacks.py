@@ -10,6 +10,7 @@ from api.deps import CaseCommandsDep, TaskBoardDep
 from api.routes.case_actions import ActionKey
 from api.routes.cases import CaseId
 from api.schemas.callbacks import CallbackReschedule, CaseReopen
+from domain import contract
 from domain.case import CaseView, ClaimCallbackRequest
 from domain.tasks import TaskKind
 from relais.db import TaskAlreadyClaimed
@@ -33,7 +34,9 @@ async def claim_callback(
         await tasks.claim(due[0].task_id, actor.subject, datetime.now(UTC))
     except TaskAlreadyClaimed as exc:
         raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from exc
-    view = await commands.claim_callback(case_id, ClaimCallbackRequest(claimed_by=actor.subject))
+    view = await commands.update(
+        case_id, contract.CLAIM_CALLBACK, ClaimCallbackRequest(actor=actor.subject)
+    )
     await audit.record("case.callback.claim", case_id, f"task={due[0].task_id}")
     return view
 
@@ -48,7 +51,9 @@ async def reschedule_callback(
     idempotency_key: ActionKey = None,
 ) -> CaseView:
     """Move the callback; the time is kept inside opening hours and the safe window."""
-    view = await commands.reschedule_callback(case_id, body.request(actor.subject), idempotency_key)
+    view = await commands.update(
+        case_id, contract.RESCHEDULE_CALLBACK, body.request(actor.subject), idempotency_key
+    )
     await audit.record("case.callback.reschedule", case_id, None)
     return view
 
@@ -63,6 +68,8 @@ async def reopen_case(
     idempotency_key: ActionKey = None,
 ) -> CaseView:
     """Reopen a closed case within the reopen window: same case, same history."""
-    view = await commands.reopen(case_id, body.request(actor.subject), idempotency_key)
+    view = await commands.update(
+        case_id, contract.REOPEN, body.request(actor.subject), idempotency_key
+    )
     await audit.record("case.reopen", case_id, None)
     return view

@@ -19,6 +19,7 @@ from api.schemas.case_actions import (
     ItemsCreate,
     ReferralCreate,
 )
+from domain import contract
 from domain.case import CaseView
 from domain.referral import ReferralOutcome
 
@@ -47,7 +48,7 @@ async def add_items(
 ) -> ItemsAccepted:
     """Qualify harmful items; one takedown notice per item goes out in the background."""
     request = body.request(actor.subject, catalog.catalog())
-    result = await commands.add_items(case_id, request, idempotency_key)
+    result = await commands.update(case_id, contract.ADD_ITEMS, request, idempotency_key)
     platforms = ",".join(sorted({item.platform for item in body.items}))
     await audit.record("case.items.add", case_id, f"items={len(body.items)} platforms={platforms}")
     return ItemsAccepted(case_id=case_id, notice_ids=result.notice_ids)
@@ -66,7 +67,7 @@ async def request_referral(
     """Hand the case to a partner (with the victim's consent); the handoff runs in the
     background and its status shows on the case."""
     request = body.request(actor.subject, catalog.catalog())
-    outcome = await commands.request_referral(case_id, request, idempotency_key)
+    outcome = await commands.update(case_id, contract.REQUEST_REFERRAL, request, idempotency_key)
     await audit.record(
         "case.referral.request", case_id, f"partner={body.partner} referral={outcome.referral_id}"
     )
@@ -83,8 +84,8 @@ async def record_callback_outcome(
     idempotency_key: ActionKey = None,
 ) -> CaseView:
     """Record how a follow-up call went."""
-    view = await commands.record_callback_outcome(
-        case_id, body.request(actor.subject), idempotency_key
+    view = await commands.update(
+        case_id, contract.RECORD_CALLBACK_OUTCOME, body.request(actor.subject), idempotency_key
     )
     await audit.record("case.callback.record", case_id, f"result={body.result.value}")
     return view
@@ -100,6 +101,8 @@ async def close_case(
     idempotency_key: ActionKey = None,
 ) -> CaseView:
     """Close the case (``force`` cancels notices and referrals still outstanding)."""
-    view = await commands.close(case_id, body.request(actor.subject), idempotency_key)
+    view = await commands.update(
+        case_id, contract.CLOSE, body.request(actor.subject), idempotency_key
+    )
     await audit.record("case.close", case_id, f"force={body.force}")
     return view

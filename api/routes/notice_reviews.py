@@ -7,6 +7,7 @@ from api.deps import CaseCommandsDep
 from api.routes.case_actions import ActionKey
 from api.routes.cases import CaseId
 from api.schemas.notice_reviews import ConsentWithdrawal, NoticeReviewCreate
+from domain import contract
 from domain.case import CaseView, NoticeReviewResult
 
 router = APIRouter(prefix="/cases/{case_id}", tags=["case actions"])
@@ -25,8 +26,8 @@ async def review_notice(
     """Answer a refusal (or content still online after a removal, or a removal Relais
     could not check itself): appeal to the platform, refer the content to Pharos, or
     accept the platform's decision."""
-    result = await commands.review_notice(
-        case_id, body.request(notice_id, actor.subject), idempotency_key
+    result = await commands.update(
+        case_id, contract.REVIEW_NOTICE, body.request(notice_id, actor.subject), idempotency_key
     )
     await audit.record("case.notice.review", case_id, f"notice={notice_id} choice={body.choice}")
     return result
@@ -43,7 +44,9 @@ async def withdraw_consent(
 ) -> CaseView:
     """The young person withdraws a consent: outstanding notices (or that partner's
     consented referrals, or the callback) are cancelled."""
-    view = await commands.withdraw_consent(case_id, body.request(actor.subject), idempotency_key)
+    view = await commands.update(
+        case_id, contract.WITHDRAW_CONSENT, body.request(actor.subject), idempotency_key
+    )
     await audit.record(
         "case.consent.withdraw", case_id, f"scope={body.scope} partner={body.partner or '-'}"
     )

@@ -21,8 +21,8 @@ class CallbackReschedule(BaseModel):
 
     at: AwareDatetime = Field(description="New time, with its time zone offset")
 
-    def request(self, rescheduled_by: str) -> RescheduleCallbackRequest:
-        return RescheduleCallbackRequest(at=self.at, rescheduled_by=rescheduled_by)
+    def request(self, actor: str) -> RescheduleCallbackRequest:
+        return RescheduleCallbackRequest(at=self.at, actor=actor)
 
 
 class CaseReopen(BaseModel):
@@ -30,5 +30,5 @@ class CaseReopen(BaseModel):
 
     reason: str = Field(min_length=1, max_length=200, description="Non-personal reason")
 
-    def request(self, reopened_by: str) -> ReopenRequest:
-        return ReopenRequest(reopened_by=reopened_by, reason=self.reason)
+    def request(self, actor: str) -> ReopenRequest:
+        return ReopenRequest(actor=actor, reason=self.reason)

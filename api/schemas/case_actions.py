@@ -1,5 +1,5 @@
-"""What a counsellor sends to act on a case. The acting person (``requested_by``,
-``recorded_by``, ``closed_by``) comes from the bearer token, never from the body;
+"""What a counsellor sends to act on a case. The acting person (``actor``,
+``actor``, ``actor``) comes from the bearer token, never from the body;
 the catalog comes from the adapter registry. Field limits match the workflow models."""
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -15,8 +15,8 @@ class ItemsCreate(BaseModel):
 
     items: list[QualifiedItem] = Field(min_length=1, max_length=200)
 
-    def request(self, requested_by: str, catalog: PartnerCatalog) -> AddItemsRequest:
-        return AddItemsRequest(items=self.items, requested_by=requested_by, catalog=catalog)
+    def request(self, actor: str, catalog: PartnerCatalog) -> AddItemsRequest:
+        return AddItemsRequest(items=self.items, actor=actor, catalog=catalog)
 
 
 class ItemsAccepted(BaseModel):
@@ -40,8 +40,8 @@ class ReferralCreate(BaseModel):
         "`life_at_risk` (police), `illegal_content_report` (Pharos, no contact details)",
     )
 
-    def request(self, requested_by: str, catalog: PartnerCatalog) -> ReferralRequest:
-        return ReferralRequest(**self.model_dump(), requested_by=requested_by, catalog=catalog)
+    def request(self, actor: str, catalog: PartnerCatalog) -> ReferralRequest:
+        return ReferralRequest(**self.model_dump(), actor=actor, catalog=catalog)
 
 
 class CallbackOutcomeCreate(BaseModel):
@@ -55,8 +55,8 @@ class CallbackOutcomeCreate(BaseModel):
         default=None, max_length=200, description="Non-personal outcome note for statistics"
     )
 
-    def request(self, recorded_by: str) -> CallbackOutcomeRequest:
-        return CallbackOutcomeRequest(**self.model_dump(), recorded_by=recorded_by)
+    def request(self, actor: str) -> CallbackOutcomeRequest:
+        return CallbackOutcomeRequest(**self.model_dump(), actor=actor)
 
 
 class CaseClose(BaseModel):
@@ -67,5 +67,5 @@ class CaseClose(BaseModel):
         default=False, description="Close even with notices or referrals outstanding (cancels them)"
     )
 
-    def request(self, closed_by: str) -> CloseRequest:
-        return CloseRequest(**self.model_dump(), closed_by=closed_by)
+    def request(self, actor: str) -> CloseRequest:
+        return CloseRequest(**self.model_dump(), actor=actor)

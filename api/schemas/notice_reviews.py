@@ -14,8 +14,8 @@ class NoticeReviewCreate(BaseModel):
         "refer_to_pharos: report the content to Pharos; accept: leave it there"
     )
 
-    def request(self, notice_id: str, reviewed_by: str) -> NoticeReviewRequest:
-        return NoticeReviewRequest(notice_id=notice_id, choice=self.choice, reviewed_by=reviewed_by)
+    def request(self, notice_id: str, actor: str) -> NoticeReviewRequest:
+        return NoticeReviewRequest(notice_id=notice_id, choice=self.choice, actor=actor)
 
 
 class ConsentWithdrawal(BaseModel):
@@ -26,5 +26,5 @@ class ConsentWithdrawal(BaseModel):
         default=None, min_length=1, max_length=64, description="With scope=partner"
     )
 
-    def request(self, withdrawn_by: str) -> WithdrawConsentRequest:
-        return WithdrawConsentRequest(**self.model_dump(), withdrawn_by=withdrawn_by)
+    def request(self, actor: str) -> WithdrawConsentRequest:
+        return WithdrawConsentRequest(**self.model_dump(), actor=actor)

@@ -16,7 +16,7 @@ class ManualHandoffCreate(BaseModel):
         description="The reference the partner gave on the phone (no personal data)",
     )
 
-    def request(self, case_id: str, recorded_by: str) -> ManualHandoffRequest:
+    def request(self, case_id: str, actor: str) -> ManualHandoffRequest:
         return ManualHandoffRequest(
-            case_id=case_id, partner_reference=self.partner_reference, recorded_by=recorded_by
+            case_id=case_id, partner_reference=self.partner_reference, actor=actor
         )

@@ -23,11 +23,10 @@ from domain import contract
 from domain import search_attributes as sa
 from domain.case import CaseStatus
 from domain.catalog import PartnerCatalog
-from domain.intake import Intake, Urgency
+from domain.intake import CaseOpening, Intake, Urgency
 from domain.personal import ContactDetails
 from domain.rules.triage import triage
 from relais.settings import Settings
-from workflows.case.snapshot import CaseInput
 
 # Fixed forever: changing it would give a retried request a new case.
 CASE_ID_NAMESPACE = uuid.UUID("6f1c3b7e-2d4a-5e8f-9a0b-3018c0ffee01")
@@ -81,7 +80,7 @@ async def open_case(
     case_id = derive_case_id(opened_by, idempotency_key)
     workflow_id = contract.SUPPORT_CASE.workflow_id(case_id)
     urgency = triage(intake, referred_by=referred_by).urgency
-    case_input = CaseInput(
+    case_input = CaseOpening(
         case_id=case_id,
         opened_by=opened_by,
         intake=intake,

@@ -26,6 +26,7 @@ class Problem:
     loc: tuple[str | int, ...]
     msg: str
     type: str = "rejected"
+    code: str = "rejected"  # stable, for screens that translate the message
 
 
 class DomainError(Exception):

@@ -37,11 +37,12 @@ class ReferralCommands:
         if not referral_belongs_to(request.case_id, referral_id):
             raise NotFound(f"no referral {referral_id} on case {request.case_id}")
         handle = self._client.get_workflow_handle(contract.REFERRAL.workflow_id(referral_id))
+        update = contract.RECORD_MANUAL_HANDOFF
         call = handle.execute_update(
-            contract.RECORD_MANUAL_HANDOFF.name,
+            update.name,
             request,
-            id=update_id("manual-handoff", request.recorded_by, key),
-            result_type=ReferralOutcome,
+            id=update_id(update.name, request.actor, key),
+            result_type=update.result,
         )
         return await run_update(
             call,

@@ -13,6 +13,7 @@ from datetime import timedelta
 from domain.catalog import AdapterInfo, PartnerCatalog, PartnerKind
 from domain.intake import Consents
 from domain.policy import CasePolicy
+from domain.problems import Problem, problem
 from domain.referral import LegalBasis, ReferralStatus
 
 # Legal basis -> the kinds of partner it allows a referral to without consent.
@@ -48,23 +49,39 @@ def handoff_deadline(policy: CasePolicy, partner: AdapterInfo, emergency: bool) 
 
 def referral_basis_problems(
     partner_slug: str, basis: LegalBasis, catalog: PartnerCatalog, consents: Consents
-) -> list[str]:
+) -> list[Problem]:
     """Why a referral to ``partner_slug`` on ``basis`` may not go (each problem
     names its field), or nothing when it may."""
     partner = catalog.partner(partner_slug)
     if partner is None:
         known = ", ".join(sorted(catalog.partners)) or "none registered"
-        return [f"partner: unknown partner '{partner_slug}' (known: {known})"]
+        return [
+            problem(
+                "unknown_partner",
+                ("partner",),
+                f"partner: unknown partner '{partner_slug}' (known: {known})",
+            )
+        ]
     if basis is LegalBasis.CONSENT:
         if partner_slug not in consents.referral_partners:
-            return [f"partner: the victim has not consented to a referral to '{partner_slug}'"]
+            return [
+                problem(
+                    "no_partner_consent",
+                    ("partner",),
+                    f"partner: the victim has not consented to a referral to '{partner_slug}'",
+                )
+            ]
         return []
     allowed = LEGAL_EXCEPTIONS.get(basis, frozenset())
     if partner.kind not in allowed:
         kinds = ", ".join(sorted(k.value for k in allowed)) or "no partner"
         return [
-            f"legal_basis: '{basis.value}' allows a referral without consent to {kinds} only; "
-            f"'{partner_slug}' is {partner.kind.value}"
+            problem(
+                "legal_basis_not_allowed",
+                ("legal_basis",),
+                f"legal_basis: '{basis.value}' allows a referral without consent to {kinds} "
+                f"only; '{partner_slug}' is {partner.kind.value}",
+            )
         ]
     return []
 

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 from domain.catalog import PartnerCatalog
 from domain.intake import Consents
 from domain.items import QualifiedItem
+from domain.problems import Problem, problem
 from domain.rules.dsa_notice import location_problem
 
 
@@ -31,22 +32,41 @@ def check_url(url: str) -> str | None:
 
 def item_problems(
     items: list[QualifiedItem], catalog: PartnerCatalog, consents: Consents
-) -> list[str]:
-    problems: list[str] = []
+) -> list[Problem]:
+    problems: list[Problem] = []
     if not consents.report_to_platforms:
         problems.append(
-            "consents.report_to_platforms: the victim has not consented to reporting to platforms"
+            problem(
+                "no_platform_consent",
+                ("consents", "report_to_platforms"),
+                "consents.report_to_platforms: the victim has not consented to reporting to "
+                "platforms",
+            )
         )
     for index, item in enumerate(items):
         where = f"items[{index}]"
         if catalog.platform(item.platform) is None:
             known = ", ".join(sorted(catalog.platforms)) or "none registered"
             problems.append(
-                f"{where}.platform: unknown platform '{item.platform}' (known: {known})"
+                problem(
+                    "unknown_platform",
+                    ("items", index, "platform"),
+                    f"{where}.platform: unknown platform '{item.platform}' (known: {known})",
+                )
             )
         location = item.location
-        if problem := location_problem(location):
-            problems.append(f"{where}.location: {problem}")
+        if missing := location_problem(location):
+            problems.append(
+                problem(
+                    "location_missing", ("items", index, "location"), f"{where}.location: {missing}"
+                )
+            )
         if location.url and (reason := check_url(location.url)):
-            problems.append(f"{where}.location.url {reason}")
+            problems.append(
+                problem(
+                    "url_invalid",
+                    ("items", index, "location", "url"),
+                    f"{where}.location.url {reason}",
+                )
+            )
     return problems

@@ -33,13 +33,13 @@ from api.app import create_app
 from api.services.webhook_signatures import sign
 from domain import contract
 from domain.case import CaseStatus, CaseView
+from domain.intake import CaseOpening as CaseInput
 from partners.registry import AdapterRegistry
 from relais.db import Database
 from relais.serving import serve_app
 from relais.settings import Role, Settings, TokenGrant
 from tests.support.stack import Stack, running_stack
 from tests.support.waiting import eventually
-from workflows.case.snapshot import CaseInput
 
 WEBHOOK_SECRET = "test-webhook-secret"
 TOKENS = {role: f"test-{role.value}-token" for role in Role}

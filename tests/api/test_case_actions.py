@@ -47,7 +47,7 @@ async def test_add_items_returns_notice_ids(api_harness: ApiHarness) -> None:
     [request] = await updates_accepted(
         api_harness, case_id, contract.ADD_ITEMS.name, AddItemsRequest
     )
-    assert request.requested_by == subject(Role.COUNSELLOR)
+    assert request.actor == subject(Role.COUNSELLOR)
     assert request.catalog is not None
     assert set(request.catalog.platforms) == set(api_harness.registry.catalog().platforms)
     case = await view(api_harness.api, case_id)
@@ -102,7 +102,7 @@ async def test_request_referral(api_harness: ApiHarness) -> None:
     [request] = await updates_accepted(
         api_harness, case_id, contract.REQUEST_REFERRAL.name, ReferralRequest
     )
-    assert request.requested_by == subject(Role.COUNSELLOR)
+    assert request.actor == subject(Role.COUNSELLOR)
     assert request.victim_consented is True
     [referral] = (await view(api_harness.api, case_id))["referrals"]
     assert (referral["referral_id"], referral["partner"]) == (f"{case_id}-r1", "france-victimes")
@@ -123,7 +123,7 @@ async def test_record_callback_outcome(api_harness: ApiHarness) -> None:
     [outcome] = await updates_accepted(
         api_harness, case_id, contract.RECORD_CALLBACK_OUTCOME.name, CallbackOutcomeRequest
     )
-    assert outcome.recorded_by == subject(Role.COUNSELLOR)
+    assert outcome.actor == subject(Role.COUNSELLOR)
     assert outcome.result == "not_reached"
     assert {
         "kind": "callback",
@@ -151,7 +151,12 @@ async def test_supervisor_closes_a_case_and_it_stays_closed(api: AsyncClient) ->
     assert again.status_code == 422
     assert again.json() == {
         "detail": [
-            {"loc": ["case_id"], "msg": "case_id: the case is closed", "type": "RequestRejected"}
+            {
+                "loc": ["case_id"],
+                "msg": "case_id: the case is closed",
+                "type": "RequestRejected",
+                "code": "case_closed",
+            }
         ]
     }
     assert (await view(api, case_id))["notices"] == []

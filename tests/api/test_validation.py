@@ -139,6 +139,7 @@ async def test_referral_to_unconsented_partner_is_422(api: AsyncClient) -> None:
             "loc": ["partner"],
             "msg": "partner: the victim has not consented to a referral to 'france-victimes'",
             "type": "RequestRejected",
+            "code": "no_partner_consent",
         }
     ]
 
@@ -151,11 +152,11 @@ async def test_close_needs_a_reason(api: AsyncClient) -> None:
     assert locs(response.json()) == [["body", "reason"]]
 
 
-async def test_requested_by_cannot_be_forged_in_the_body(api: AsyncClient) -> None:
+async def test_the_actor_cannot_be_forged_in_the_body(api: AsyncClient) -> None:
     response = await api.post(
         f"/cases/{'a' * 32}/referrals",
-        json={"partner": "pharos", "requested_by": "someone-else"},
+        json={"partner": "pharos", "actor": "someone-else"},
         headers=auth(Role.COUNSELLOR),
     )
     assert response.status_code == 422
-    assert locs(response.json()) == [["body", "requested_by"]]
+    assert locs(response.json()) == [["body", "actor"]]

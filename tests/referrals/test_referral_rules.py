@@ -27,7 +27,8 @@ def test_consent_is_checked_per_partner() -> None:
     consents = Consents(referral_partners=["france-victimes"])
     assert referral_basis_problems("france-victimes", LegalBasis.CONSENT, CATALOG, consents) == []
     [problem] = referral_basis_problems("pharos", LegalBasis.CONSENT, CATALOG, consents)
-    assert problem == "partner: the victim has not consented to a referral to 'pharos'"
+    assert problem.msg == "partner: the victim has not consented to a referral to 'pharos'"
+    assert (problem.loc, problem.code) == (["partner"], "no_partner_consent")
 
 
 @pytest.mark.parametrize(
@@ -55,13 +56,15 @@ def test_a_legal_exception_reaches_only_the_partners_the_law_names(
     partner: str, basis: LegalBasis
 ) -> None:
     [problem] = referral_basis_problems(partner, basis, CATALOG, NO_CONSENT)
-    assert problem.startswith(f"legal_basis: '{basis.value}' allows a referral without consent")
-    assert f"'{partner}' is {PARTNERS[partner].value}" in problem
+    assert problem.loc == ["legal_basis"]
+    assert problem.msg.startswith(f"legal_basis: '{basis.value}' allows a referral without consent")
+    assert f"'{partner}' is {PARTNERS[partner].value}" in problem.msg
 
 
 def test_unknown_partner_is_named() -> None:
     [problem] = referral_basis_problems("cnil", LegalBasis.CONSENT, CATALOG, NO_CONSENT)
-    assert problem.startswith("partner: unknown partner 'cnil' (known: enfance-en-danger-119")
+    assert problem.msg.startswith("partner: unknown partner 'cnil' (known: enfance-en-danger-119")
+    assert problem.code == "unknown_partner"
 
 
 def test_deadline_is_hours_for_119_and_police_and_days_for_others() -> None:

@@ -2,7 +2,7 @@
 simulator and the API: emergency triage, validation, refusals, polling, closure,
 and a worker restarted mid-journey."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -58,8 +58,12 @@ async def test_immediate_danger_reaches_police_and_119_without_consent(
             "enfance-en-danger-119",
             "police",
         ]
-        # The emergency handoffs went out before anything else of the case.
-        assert [e["kind"] for e in view["timeline"][:2]] == ["referral", "referral"]
+        # The emergency handoffs went out right after the opening, before anything else;
+        # the timeline reads in time order.
+        kinds = [e["kind"] for e in view["timeline"]]
+        assert kinds[:4] == ["opened", "triage", "referral", "referral"]
+        times = [datetime.fromisoformat(e["at"]) for e in view["timeline"]]
+        assert times == sorted(times)
         for partner in ("police", "enfance-en-danger-119"):
             [received] = [r for r in await requests_to(stack, partner) if r["method"] == "POST"]
             assert received["idempotency_key"].startswith(case_id)

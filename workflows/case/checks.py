@@ -1,10 +1,9 @@
 """What each update of a SupportCaseWorkflow refuses, as pure functions of the case
-state and the request. Each problem names the offending field, so the counsellor
-reads why (the API returns them as a 422)."""
+state and the request. Each problem names the offending field and carries a stable
+code (:class:`domain.problems.Problem`): the validator raises them as the details of
+its rejection and the API reports them as they are (a 422)."""
 
 from datetime import datetime, timedelta
-
-from temporalio.exceptions import ApplicationError
 
 from domain.case import (
     CallbackOutcomeRequest,
@@ -17,8 +16,10 @@ from domain.case import (
     WithdrawConsentRequest,
 )
 from domain.catalog import PHAROS
+from domain.intake import CaseOpening
 from domain.items import AddItemsRequest
 from domain.notice import NoticeStatus, ReviewChoice
+from domain.problems import Problem, problem
 from domain.referral import ReferralRequest
 from domain.rules.referral_rules import referral_basis_problems
 from domain.rules.validation import item_problems
@@ -30,118 +31,194 @@ REVIEWABLE = frozenset(
 )
 
 
-def rejection(problems: list[str]) -> ApplicationError:
-    """How a validator refuses: the problems as message and as details."""
-    return ApplicationError(
-        "; ".join(problems), problems, type="RequestRejected", non_retryable=True
-    )
+def closed_problems(state: CaseState) -> list[Problem]:
+    if state.closed_at is None:
+        return []
+    return [problem("case_closed", ("case_id",), "case_id: the case is closed")]
 
 
-def closed_problems(state: CaseState, closing: bool) -> list[str]:
-    return ["case_id: the case is closed"] if state.closed_at is not None or closing else []
-
-
-def outstanding_problems(state: CaseState, field: str) -> list[str]:
+def outstanding_problems(state: CaseState, field: str) -> list[Problem]:
     outstanding = ", ".join(sorted(state.open_children))
     return [
-        f"{field}: notices or referrals still outstanding ({outstanding}); "
-        "close with force=true to cancel them"
+        problem(
+            "work_outstanding",
+            (field,),
+            f"{field}: notices or referrals still outstanding ({outstanding}); "
+            "close with force=true to cancel them",
+        )
     ]
 
 
-def add_items_problems(state: CaseState, request: AddItemsRequest) -> list[str]:
+def add_items_problems(state: CaseState, request: AddItemsRequest) -> list[Problem]:
     return item_problems(request.items, request.catalog or state.catalog, state.consents)
 
 
-def referral_request_problems(state: CaseState, request: ReferralRequest) -> list[str]:
+def referral_request_problems(state: CaseState, request: ReferralRequest) -> list[Problem]:
     consents = state.consents.model_copy(deep=True)
     if request.victim_consented:
         consents.referral_partners.append(request.partner)
     catalog = request.catalog or state.catalog
     if problems := referral_basis_problems(request.partner, request.legal_basis, catalog, consents):
         return problems
-    return [
-        f"partner: a referral to '{request.partner}' is already under way ({referral_id})"
-        for referral_id in state.open_referrals()
-        if state.referrals[referral_id].partner == request.partner
-    ]
+    if under_way := state.referral_under_way(request.partner):
+        return [
+            problem(
+                "referral_under_way",
+                ("partner",),
+                f"partner: a referral to '{request.partner}' is already under way ({under_way})",
+            )
+        ]
+    return []
 
 
-def callback_outcome_problems(state: CaseState, request: CallbackOutcomeRequest) -> list[str]:
-    cb = state.callback
+def callback_outcome_problems(state: CaseState, request: CallbackOutcomeRequest) -> list[Problem]:
     if not state.consents.callback.consented:
-        return ["result: the young person did not consent to a callback"]
-    if not (cb.owed or cb.is_due or cb.due_at):
-        return ["result: no callback is scheduled for this case"]
+        return [
+            problem(
+                "no_callback_consent",
+                ("result",),
+                "result: the young person did not consent to a callback",
+            )
+        ]
+    if not state.callback.outcome_expected:
+        return [
+            problem(
+                "no_callback_scheduled",
+                ("result",),
+                "result: no callback is scheduled for this case",
+            )
+        ]
     if request.close_case and request.result is not CallbackResult.REACHED:
-        return ["close_case: only a reached callback can close the case"]
+        return [
+            problem(
+                "close_needs_reached",
+                ("close_case",),
+                "close_case: only a reached callback can close the case",
+            )
+        ]
     if request.close_case and state.open_children:
         return outstanding_problems(state, "close_case")
     return []
 
 
-def close_problems(state: CaseState, request: CloseRequest) -> list[str]:
+def close_problems(state: CaseState, request: CloseRequest) -> list[Problem]:
     if state.open_children and not request.force:
         return outstanding_problems(state, "force")
     return []
 
 
-def review_problems(state: CaseState, request: NoticeReviewRequest) -> list[str]:
+def review_problems(state: CaseState, request: NoticeReviewRequest) -> list[Problem]:
     notice = state.notices.get(request.notice_id)
     if notice is None:
-        return [f"notice_id: no notice '{request.notice_id}' on this case"]
+        return [
+            problem(
+                "notice_not_found",
+                ("notice_id",),
+                f"notice_id: no notice '{request.notice_id}' on this case",
+            )
+        ]
     if notice.status not in REVIEWABLE:
         return [
-            f"notice_id: notice is {notice.status.value}; only a refused, still online or "
-            "unverified notice is reviewed"
+            problem(
+                "notice_not_reviewable",
+                ("notice_id",),
+                f"notice_id: notice is {notice.status.value}; only a refused, still online or "
+                "unverified notice is reviewed",
+            )
         ]
     if notice.review is not None:
-        return [f"notice_id: already reviewed ({notice.review.value})"]
+        return [
+            problem(
+                "notice_already_reviewed",
+                ("notice_id",),
+                f"notice_id: already reviewed ({notice.review.value})",
+            )
+        ]
     if request.choice is ReviewChoice.REFER_TO_PHAROS and state.catalog.partner(PHAROS) is None:
-        return ["choice: no Pharos adapter is registered"]
+        return [problem("no_pharos", ("choice",), "choice: no Pharos adapter is registered")]
     return []
 
 
-def withdraw_problems(state: CaseState, request: WithdrawConsentRequest) -> list[str]:
+def withdraw_problems(state: CaseState, request: WithdrawConsentRequest) -> list[Problem]:
     consents = state.consents
     if request.scope is ConsentScope.PARTNER:
         if not request.partner:
-            return ["partner: name the partner whose referral consent is withdrawn"]
+            return [
+                problem(
+                    "partner_missing",
+                    ("partner",),
+                    "partner: name the partner whose referral consent is withdrawn",
+                )
+            ]
         if request.partner not in consents.referral_partners:
-            return [f"partner: no consent to a referral to '{request.partner}'"]
+            return [
+                problem(
+                    "no_consent_given",
+                    ("partner",),
+                    f"partner: no consent to a referral to '{request.partner}'",
+                )
+            ]
     elif request.scope is ConsentScope.PLATFORMS and not consents.report_to_platforms:
-        return ["scope: no consent to report to platforms was given"]
+        return [
+            problem(
+                "no_consent_given", ("scope",), "scope: no consent to report to platforms was given"
+            )
+        ]
     elif request.scope is ConsentScope.CALLBACK and not consents.callback.consented:
-        return ["scope: no consent to a callback was given"]
+        return [
+            problem("no_consent_given", ("scope",), "scope: no consent to a callback was given")
+        ]
     return []
 
 
-def claim_problems(state: CaseState, request: ClaimCallbackRequest) -> list[str]:
+def claim_problems(state: CaseState, request: ClaimCallbackRequest) -> list[Problem]:
     cb = state.callback
     if not cb.is_due:
-        return ["callback: no callback is due on this case"]
-    if cb.claimed_by is not None and cb.claimed_by != request.claimed_by:
-        return [f"callback: already claimed by {cb.claimed_by}"]
+        return [
+            problem("callback_not_due", ("callback",), "callback: no callback is due on this case")
+        ]
+    if cb.claimed_by is not None and cb.claimed_by != request.actor:
+        return [
+            problem(
+                "callback_claimed", ("callback",), f"callback: already claimed by {cb.claimed_by}"
+            )
+        ]
     return []
 
 
 def reschedule_problems(
     state: CaseState, request: RescheduleCallbackRequest, now: datetime
-) -> list[str]:
+) -> list[Problem]:
     if not state.consents.callback.consented:
-        return ["at: the young person did not consent to a callback"]
+        return [
+            problem(
+                "no_callback_consent", ("at",), "at: the young person did not consent to a callback"
+            )
+        ]
     if request.at.tzinfo is None:
-        return ["at: give a time zone (e.g. 2026-11-24T18:00:00+01:00)"]
+        return [
+            problem(
+                "time_zone_missing",
+                ("at",),
+                "at: give a time zone (e.g. 2026-11-24T18:00:00+01:00)",
+            )
+        ]
     if request.at <= now:
-        return ["at: must be in the future"]
+        return [problem("time_in_past", ("at",), "at: must be in the future")]
     if request.at > now + MAX_RESCHEDULE:
-        return [f"at: at most {MAX_RESCHEDULE.days} days ahead"]
+        return [problem("time_too_far", ("at",), f"at: at most {MAX_RESCHEDULE.days} days ahead")]
     return []
 
 
-def reopen_problems(state: CaseState, now: datetime) -> list[str]:
+def reopen_problems(state: CaseState, opening: CaseOpening, now: datetime) -> list[Problem]:
     if state.closed_at is None:
-        return ["case_id: the case is open"]
-    if now >= state.closed_at + state.input.policy.reopen_window:
-        return ["case_id: the reopen window has passed; open a new case"]
+        return [problem("case_open", ("case_id",), "case_id: the case is open")]
+    if now >= state.closed_at + opening.policy.reopen_window:
+        return [
+            problem(
+                "reopen_window_passed",
+                ("case_id",),
+                "case_id: the reopen window has passed; open a new case",
+            )
+        ]
     return []

@@ -1,6 +1,13 @@
 """The children of a case: one TakedownWorkflow per notice and one ReferralWorkflow
-per handoff. Starts them, follows each to its outcome, and cancels them when the
-case closes or a consent is withdrawn. Workflow code: runs inside the case."""
+per handoff. Starts them, follows each to its end, and cancels them when the case
+closes or a consent is withdrawn. Workflow code: runs inside the case.
+
+Children outlive a run of the case (parent close policy ABANDON), so the case can
+continue as new with notices and referrals still open: each child reports its end to
+the case's workflow id by a final progress signal, which reaches whichever run is
+current. Within the run that started a child, its handle also tells how it ended when
+it could not say so itself (cancelled before its code ran, or failed).
+"""
 
 import asyncio
 from collections.abc import Callable
@@ -12,79 +19,59 @@ from temporalio.workflow import ParentClosePolicy
 with workflow.unsafe.imports_passed_through():
     from domain import contract
     from domain.catalog import AdapterInfo
+    from domain.intake import CaseOpening
     from domain.items import QualifiedItem
     from domain.notice import NoticeOutcome, NoticeStatus
-    from domain.personal import ContactDetails
-    from domain.referral import LegalBasis, ReferralOutcome, ReferralStatus
+    from domain.referral import ReferralOutcome, ReferralStatus
     from domain.rules.handoff_package import build_handoff_package
-    from workflows import patches
     from workflows.case.state import CaseState
     from workflows.referral.state import ReferralInput
-    from workflows.referral.workflow import ReferralWorkflow
     from workflows.takedown.state import NoticeInput
-    from workflows.takedown.workflow import TakedownWorkflow
 
 
 class CaseChildren:
     def __init__(
-        self, state: CaseState, contact: ContactDetails, on_settled: Callable[[str], None]
+        self, opening: CaseOpening, state: CaseState, settled: Callable[[str], None]
     ) -> None:
+        self._opening = opening
         self._state = state
-        self._contact = contact
-        self._on_settled = on_settled
-        self._tasks: dict[str, asyncio.Task[None]] = {}
-        # Children that close with this run (started before ABANDON_CHILDREN existed).
-        self._bound: set[str] = set()
-        # Personal data stays here, behind the payload codec, never in CaseState's views.
-        self.items: dict[str, QualifiedItem] = {}
-        self.legal_basis: dict[str, LegalBasis] = {}
+        self._settled = settled
+        # Children of earlier runs were all started; this run's are once started here.
+        self._started: set[str] = set(state.open_children) if state.runs > 1 else set()
+        self._following: dict[str, asyncio.Task[None]] = {}
+
+    def started(self, child_id: str) -> bool:
+        return child_id in self._started
 
     async def start_notice(
-        self, item: QualifiedItem, actor: str, appeal_of: NoticeOutcome | None = None
-    ) -> str:
-        state = self._state
-        notice_id = f"{state.case_id}-n{len(state.notices) + 1}"
+        self, notice_id: str, actor: str, appeal_of: NoticeOutcome | None = None
+    ) -> None:
+        state, opening = self._state, self._opening
+        item = state.items[notice_id]
         platform = state.catalog.platforms[item.platform]
-        state.notices[notice_id] = NoticeOutcome(
-            notice_id=notice_id,
-            platform=platform.slug,
-            status=NoticeStatus.PENDING,
-            appeal_of=appeal_of.notice_id if appeal_of else None,
-        )
-        self.items[notice_id] = item
-        state.open_children.add(notice_id)
+        self._started.add(notice_id)
         handle = await workflow.start_child_workflow(
-            TakedownWorkflow.run,
+            contract.TAKEDOWN.name,
             NoticeInput(
-                case_id=state.case_id,
+                case_id=opening.case_id,
                 notice_id=notice_id,
                 item=item,
                 platform=platform,
-                policy=state.input.policy,
+                policy=opening.policy,
                 parent_workflow_id=workflow.info().workflow_id,
                 appeal_of=appeal_of.notice_id if appeal_of else None,
                 appeal_of_reference=appeal_of.platform_reference if appeal_of else None,
             ),
             id=contract.TAKEDOWN.workflow_id(notice_id),
+            result_type=NoticeOutcome,
             static_summary=f"{'Appeal' if appeal_of else 'Notice'} {notice_id} to "
             f"{platform.display_name} ({item.legal_qualification.value})",
-            parent_close_policy=self._close_policy(notice_id),
+            parent_close_policy=ParentClosePolicy.ABANDON,
         )
         state.note(
             workflow.now(), "notice", f"{notice_id}: notice to {platform.slug} started", actor
         )
-        self._tasks[notice_id] = asyncio.create_task(self._follow_notice(notice_id, handle))
-        return notice_id
-
-    def new_referral(self, partner_slug: str, basis: LegalBasis) -> str:
-        """Allocate the referral's id and show it pending on the case."""
-        state = self._state
-        referral_id = f"{state.case_id}-r{len(state.referrals) + 1}"
-        self.legal_basis[referral_id] = basis
-        state.referrals[referral_id] = ReferralOutcome(
-            referral_id=referral_id, partner=partner_slug, status=ReferralStatus.PENDING
-        )
-        return referral_id
+        self._following[notice_id] = asyncio.create_task(self._follow_notice(notice_id, handle))
 
     async def start_referral(
         self,
@@ -96,35 +83,36 @@ class CaseChildren:
         actor: str,
         items: list[QualifiedItem] | None = None,
     ) -> None:
-        state = self._state
-        basis = self.legal_basis[referral_id]
+        state, opening = self._state, self._opening
+        basis = state.legal_basis[referral_id]
         package = build_handoff_package(
             partner=partner,
-            case_id=state.case_id,
+            case_id=opening.case_id,
             referral_id=referral_id,
-            intake=state.input.intake,
+            intake=state.intake,
             urgency=state.urgency,
             legal_basis=basis,
             reason=reason,
-            contact=self._contact,
-            items=items if items is not None else list(self.items.values()),
+            contact=state.contact,
+            items=items if items is not None else list(state.items.values()),
         )
-        state.open_children.add(referral_id)
+        self._started.add(referral_id)
         handle = await workflow.start_child_workflow(
-            ReferralWorkflow.run,
+            contract.REFERRAL.name,
             ReferralInput(
-                case_id=state.case_id,
+                case_id=opening.case_id,
                 referral_id=referral_id,
                 partner=partner,
                 package=package,
                 emergency=emergency,
-                policy=state.input.policy,
+                policy=opening.policy,
                 parent_workflow_id=workflow.info().workflow_id,
             ),
             id=contract.REFERRAL.workflow_id(referral_id),
+            result_type=ReferralOutcome,
             static_summary=f"Referral {referral_id} to {partner.display_name}"
             + (" (emergency)" if emergency else ""),
-            parent_close_policy=self._close_policy(referral_id),
+            parent_close_policy=ParentClosePolicy.ABANDON,
         )
         state.note(
             workflow.now(),
@@ -132,59 +120,48 @@ class CaseChildren:
             f"{referral_id}: handoff to {partner.slug} started ({basis.value})",
             actor,
         )
-        self._tasks[referral_id] = asyncio.create_task(self._follow_referral(referral_id, handle))
-
-    def _close_policy(self, child_id: str) -> ParentClosePolicy:
-        """Children outlive a run, so the case can continue as new with notices still
-        open; closing the case cancels them explicitly (``cancel``)."""
-        if workflow.patched(patches.ABANDON_CHILDREN):
-            return ParentClosePolicy.ABANDON
-        self._bound.add(child_id)
-        return ParentClosePolicy.REQUEST_CANCEL
-
-    def can_carry_over(self) -> bool:
-        """Whether the open children can follow the case into its next run: they
-        report their end by signal (referrals since REFERRALS_CARRY_OVER)."""
-        if self._bound & self._state.open_children:
-            return False
-        return not self._state.open_referrals() or workflow.patched(patches.REFERRALS_CARRY_OVER)
+        self._following[referral_id] = asyncio.create_task(
+            self._follow_referral(referral_id, handle)
+        )
 
     async def cancel(self, child_ids: list[str]) -> None:
-        """Ask children to stop and wait until each has reported its last state."""
+        """Ask children to stop and wait until each has reported its last state; one
+        never started (the case closed before its start) is cancelled at once."""
         state = self._state
         for child_id in child_ids:
+            if not self.started(child_id):
+                self._end_unstarted(child_id)
+                continue
+            workflow_type = contract.TAKEDOWN if child_id in state.notices else contract.REFERRAL
             await workflow.get_external_workflow_handle(
-                contract.TAKEDOWN.workflow_id(child_id)
-                if child_id in state.notices
-                else contract.REFERRAL.workflow_id(child_id)
+                workflow_type.workflow_id(child_id)
             ).cancel()
         await workflow.wait_condition(lambda: state.open_children.isdisjoint(child_ids))
 
+    def _end_unstarted(self, child_id: str) -> None:
+        if child_id in self._state.notices:
+            self._state.notice_stopped(child_id, NoticeStatus.CANCELLED)
+        else:
+            self._state.referral_stopped(child_id, ReferralStatus.CANCELLED)
+        self._settled(child_id)
+
     async def _follow_notice(self, notice_id: str, handle: asyncio.Task[NoticeOutcome]) -> None:
-        notices = self._state.notices
         try:
-            outcome = await handle
-            known = notices[notice_id]  # what the case added: the link and the review
-            notices[notice_id] = outcome.model_copy(
-                update={"appeal_of": known.appeal_of, "review": known.review}
-            )
+            self._state.notice_finished(notice_id, await handle)
         except ChildWorkflowError as error:
-            notices[notice_id].status = (
-                NoticeStatus.CANCELLED if _cancelled(error) else NoticeStatus.FAILED
-            )
-        self._on_settled(notice_id)
+            ended = NoticeStatus.CANCELLED if _cancelled(error) else NoticeStatus.FAILED
+            self._state.notice_stopped(notice_id, ended)
+        self._settled(notice_id)
 
     async def _follow_referral(
         self, referral_id: str, handle: asyncio.Task[ReferralOutcome]
     ) -> None:
-        referrals = self._state.referrals
         try:
-            referrals[referral_id] = await handle
+            self._state.referral_finished(referral_id, await handle)
         except ChildWorkflowError as error:
-            referrals[referral_id].status = (
-                ReferralStatus.CANCELLED if _cancelled(error) else ReferralStatus.FAILED
-            )
-        self._on_settled(referral_id)
+            ended = ReferralStatus.CANCELLED if _cancelled(error) else ReferralStatus.FAILED
+            self._state.referral_stopped(referral_id, ended)
+        self._settled(referral_id)
 
 
 def _cancelled(error: ChildWorkflowError) -> bool:

@@ -1,64 +1,95 @@
-"""The state a SupportCaseWorkflow carries, and everything derived from it: the
-status, the next deadline, the search attributes, the supervisor's details, the
-case view and the directory projection. Pure: no I/O, no clock reads."""
+"""The state of a case: one serialisable model that is both what the workflow works
+on and what continue-as-new carries into the next run, whole (so a field added here
+cannot be dropped on the way). Changes go through the named transitions below; each
+returns what the case must do about it (timeline notes are applied here, tasks are
+for the workflow to open or close). Pure: no I/O, no clock (``now`` is given).
 
-from dataclasses import dataclass, field, fields
+Personal data (contact details, the items' locations) lives in this model too, so it
+only ever travels inside payloads sealed by the case's codec; the projections
+(:mod:`workflows.case.projections`) never read it.
+"""
+
 from datetime import datetime
 
-from temporalio.common import SearchAttributeUpdate
+from pydantic import BaseModel, Field
 
-from domain import search_attributes as sa
-from domain.case import CallbackView, CaseResult, CaseStatus, CaseView, TimelineEntry
+from domain.case import TimelineEntry
 from domain.catalog import PartnerCatalog
-from domain.intake import Consents, Urgency
-from domain.notice import NoticeOutcome
-from domain.records import CaseRecord
-from domain.referral import ReferralOutcome
-from domain.rules.hash_routes import hash_routes
-from workflows.case.snapshot import CallbackState, CaseInput, CaseSnapshot
+from domain.intake import CaseOpening, Consents, Intake, Urgency
+from domain.items import QualifiedItem
+from domain.notice import NoticeOutcome, NoticeProgress, NoticeStatus
+from domain.personal import ContactDetails
+from domain.referral import LegalBasis, ReferralOutcome, ReferralProgress, ReferralStatus
+from domain.rules.triage import triage
+from workflows.case.callback import Callback, CallbackRules, Effect, Note
 
 MAX_TIMELINE = 500
 
 
-@dataclass
-class CaseState:
-    input: CaseInput
+class CaseState(BaseModel):
+    intake: Intake
+    contact: ContactDetails = Field(default_factory=ContactDetails)
+    consents: Consents
+    catalog: PartnerCatalog
     opened_at: datetime
     urgency: Urgency = Urgency.NORMAL
-    catalog: PartnerCatalog = field(default_factory=PartnerCatalog)
-    consents: Consents = field(default_factory=Consents)
-    notices: dict[str, NoticeOutcome] = field(default_factory=dict)
-    referrals: dict[str, ReferralOutcome] = field(default_factory=dict)
-    open_children: set[str] = field(default_factory=set)
-    callback: CallbackState = field(default_factory=CallbackState)
+    notices: dict[str, NoticeOutcome] = Field(default_factory=dict)
+    referrals: dict[str, ReferralOutcome] = Field(default_factory=dict)
+    items: dict[str, QualifiedItem] = Field(default_factory=dict, description="By notice id")
+    legal_basis: dict[str, LegalBasis] = Field(default_factory=dict, description="By referral")
+    open_children: set[str] = Field(default_factory=set, description="Notices and referrals")
+    emergencies: list[str] = Field(
+        default_factory=list, description="Referrals triage started at opening, in order"
+    )
+    callback: Callback = Field(default_factory=Callback)
     last_outcome_at: datetime | None = None
-    timeline: list[TimelineEntry] = field(default_factory=list)
+    timeline: list[TimelineEntry] = Field(default_factory=list)
     closed_at: datetime | None = None
     close_reason: str | None = None
     reopened: int = 0
-    version: int = 0
+    version: int = Field(default=0, description="Of the directory row: later writes win")
     runs: int = 1
 
-    @property
-    def case_id(self) -> str:
-        return self.input.case_id
-
-    def snapshot(self) -> CaseSnapshot:
-        """Every field but the input (the next run gets it anew), children as a list."""
-        carried = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "input"}
-        return CaseSnapshot(**carried | {"open_children": sorted(self.open_children)})
+    # ---- opening ---------------------------------------------------------------------------
 
     @classmethod
-    def restore(cls, input: CaseInput, snapshot: CaseSnapshot) -> "CaseState":
-        carried = {f.name: getattr(snapshot, f.name) for f in fields(cls) if f.name != "input"}
-        return cls(
-            input=input,
-            **carried | {"open_children": set(snapshot.open_children), "runs": snapshot.runs + 1},
+    def opened(cls, opening: CaseOpening, now: datetime) -> "CaseState":
+        """The pure part of opening a case: triage, urgency, the emergency referrals to
+        start (allocated here, started by the workflow at once), the callback owed."""
+        decision = triage(opening.intake, referred_by=opening.referred_by)
+        state = cls(
+            intake=opening.intake,
+            contact=opening.contact,
+            consents=opening.intake.consents.model_copy(deep=True),
+            catalog=opening.catalog,
+            opened_at=now,
+            urgency=decision.urgency,
+            last_outcome_at=now,
         )
+        channel = opening.intake.channel.value
+        state.note(now, "opened", f"case opened ({channel})", opening.opened_by)
+        state.note(now, "triage", f"urgency {state.urgency.value}")
+        for partner in decision.already_informed:
+            state.note(
+                now, "triage", f"{partner} not alerted again: it referred this young person itself"
+            )
+        state.emergencies = [
+            state.allocate_referral(emergency.partner, emergency.legal_basis, opening.case_id)
+            for emergency in decision.emergency_referrals
+        ]
+        state.callback.owe(state.consents.callback.consented)
+        if not state.open_children:
+            state.apply(state.callback.plan(now, state.rules(opening)), now)
+        return state
 
-    def note(self, at: datetime, kind: str, detail: str, actor: str | None = None) -> None:
-        self.timeline.append(TimelineEntry(at=at, kind=kind, detail=detail, actor=actor))
-        del self.timeline[:-MAX_TIMELINE]
+    # ---- what it is ------------------------------------------------------------------------
+
+    def rules(self, opening: CaseOpening) -> CallbackRules:
+        return CallbackRules(
+            case_id=opening.case_id,
+            policy=opening.policy,
+            window=self.consents.callback.safe_window(),
+        )
 
     def open_notices(self) -> list[str]:
         return sorted(i for i in self.open_children if i in self.notices)
@@ -66,160 +97,140 @@ class CaseState:
     def open_referrals(self) -> list[str]:
         return sorted(i for i in self.open_children if i in self.referrals)
 
-    def status(self) -> CaseStatus:
-        if self.closed_at is not None:
-            return CaseStatus.CLOSED
-        if self.callback.is_due:
-            return CaseStatus.CALLBACK_DUE
-        if self.open_notices():
-            return CaseStatus.AWAITING_PLATFORM
-        if self.open_referrals():
-            return CaseStatus.AWAITING_PARTNER
-        if self.callback.due_at is not None or self.callback.owed:
-            # owed without a date: the case plans it the moment it next runs
-            return CaseStatus.CALLBACK_SCHEDULED
-        return CaseStatus.AWAITING_CLOSURE
-
-    def next_action_at(self) -> datetime | None:
-        """When the case itself will act next without being asked (callback due or
-        overdue); None when it only waits for people or children."""
-        cb, policy = self.callback, self.input.policy
-        if self.closed_at is not None or cb.due_at is None:
-            return None
-        if not cb.is_due:
-            return cb.due_at
-        deadlines = []
-        if cb.claimed_by is None and not cb.unclaimed_escalated:
-            deadlines.append(cb.due_at + policy.callback_claim_within)
-        if not cb.overdue:
-            deadlines.append(cb.due_at + policy.callback_overdue_after)
-        return min(deadlines, default=None)
-
-    def sla_breached(self) -> bool:
-        return self.callback.escalated() or any(n.sla_breached for n in self.notices.values())
-
-    def platforms(self) -> list[str]:
-        return sorted({n.platform for n in self.notices.values()})
-
-    def partners(self) -> list[str]:
-        return sorted({r.partner for r in self.referrals.values()})
-
-    def search_attributes(self) -> list[SearchAttributeUpdate]:  # type: ignore[type-arg]
-        next_at = self.next_action_at()
-        return [
-            sa.CASE_ID.value_set(self.case_id),
-            sa.CASE_STATUS.value_set(self.status().value),
-            sa.CASE_URGENCY.value_set(self.urgency.value),
-            sa.CASE_CATEGORIES.value_set([c.value for c in self.input.intake.categories]),
-            sa.CASE_PLATFORMS.value_set(self.platforms()),
-            sa.CASE_PARTNERS.value_set(self.partners()),
-            sa.SLA_BREACHED.value_set(self.sla_breached()),
-            sa.CALLBACK_OVERDUE.value_set(self.callback.escalated()),
-            sa.NEXT_ACTION_AT.value_set(next_at) if next_at else sa.NEXT_ACTION_AT.value_unset(),
-        ]
-
-    def details_markdown(self) -> str:
-        """What a supervisor reads in the Temporal UI: no personal data."""
-        intake = self.input.intake
-        lines = [
-            f"**Status:** {self.status().value} · **urgency:** {self.urgency.value}"
-            + (" · **SLA breached**" if self.sla_breached() else ""),
-            f"**Categories:** {', '.join(c.value for c in intake.categories)}",
-        ]
-        if self.notices:
-            lines += ["", "| Notice | Platform | Status | SLA |", "|---|---|---|---|"]
-            lines += [
-                f"| {n.notice_id} | {n.platform} | {n.status.value} | "
-                f"{'breached' if n.sla_breached else 'ok'} |"
-                for n in self.notices.values()
-            ]
-        if self.referrals:
-            lines += ["", "| Referral | Partner | Status | Reference |", "|---|---|---|---|"]
-            lines += [
-                f"| {r.referral_id} | {r.partner} | {r.status.value} | "
-                f"{r.partner_reference or '-'} |"
-                for r in self.referrals.values()
-            ]
-        cb = self.callback
-        if cb.due_at is not None:
-            lines += [
-                "",
-                f"**Callback:** due {cb.due_at.isoformat(timespec='minutes')}, attempt "
-                f"{cb.attempts + 1} of {self.input.policy.callback_max_attempts}"
-                + (f" · claimed by {cb.claimed_by}" if cb.claimed_by else " · **unclaimed**")
-                + (" · **overdue**" if cb.overdue else ""),
-            ]
-        if self.timeline:
-            last = self.timeline[-1]
-            lines += ["", f"_Last event ({last.at.isoformat(timespec='minutes')}):_ {last.detail}"]
-        return "\n".join(lines)
-
-    def view(self) -> CaseView:
-        cb = self.callback
-        return CaseView(
-            case_id=self.case_id,
-            status=self.status(),
-            urgency=self.urgency,
-            categories=list(self.input.intake.categories),
-            opened_at=self.opened_at,
-            opened_by=self.input.opened_by,
-            closed_at=self.closed_at,
-            close_reason=self.close_reason,
-            notices=list(self.notices.values()),
-            referrals=list(self.referrals.values()),
-            callback=CallbackView(
-                due_at=cb.due_at,
-                attempts=cb.attempts,
-                max_attempts=self.input.policy.callback_max_attempts,
-                last_result=cb.last_result,
-                overdue=cb.escalated(),
-                claimed_by=cb.claimed_by,
-            ),
-            next_action_at=self.next_action_at(),
-            sla_breached=self.sla_breached(),
-            hash_routes=hash_routes(list(self.input.intake.categories), self.input.intake.age_band),
-            timeline=list(self.timeline),
-            reopened=self.reopened,
-            runs=self.runs,
+    def referral_under_way(self, partner: str) -> str | None:
+        return next(
+            (r for r in self.open_referrals() if self.referrals[r].partner == partner), None
         )
 
-    def record(self, now: datetime) -> CaseRecord:
-        intake = self.input.intake
-        return CaseRecord(
-            case_id=self.case_id,
-            version=self.version,
-            status=self.status(),
-            urgency=self.urgency,
-            channel=intake.channel,
-            caller_role=intake.caller_role,
-            age_band=intake.age_band,
-            categories=list(intake.categories),
-            platforms=self.platforms(),
-            partners=self.partners(),
-            opened_by=self.input.opened_by,
-            opened_at=self.opened_at,
-            updated_at=now,
-            closed_at=self.closed_at,
-            next_action_at=self.next_action_at(),
-            sla_breached=self.sla_breached(),
-            notices_open=len(self.open_notices()),
-            referrals_open=len(self.open_referrals()),
+    # ---- transitions -----------------------------------------------------------------------
+
+    def note(self, at: datetime, kind: str, detail: str, actor: str | None = None) -> None:
+        """Add a timeline line in time order: a child's news can arrive after the
+        case's own later lines (its ``at`` is when the child saw it)."""
+        position = len(self.timeline)
+        while position and self.timeline[position - 1].at > at:
+            position -= 1
+        self.timeline.insert(position, TimelineEntry(at=at, kind=kind, detail=detail, actor=actor))
+        del self.timeline[:-MAX_TIMELINE]
+
+    def apply(self, effects: list[Effect], now: datetime) -> list[Effect]:
+        """Write the notes among ``effects`` to the timeline; the rest (tasks) is for
+        the workflow."""
+        for effect in effects:
+            if isinstance(effect, Note):
+                self.note(now, effect.kind, effect.detail, effect.actor)
+        return [effect for effect in effects if not isinstance(effect, Note)]
+
+    def allocate_notice(
+        self, item: QualifiedItem, case_id: str, appeal_of: NoticeOutcome | None = None
+    ) -> str:
+        """A new notice for ``item``, pending until its TakedownWorkflow reports."""
+        notice_id = f"{case_id}-n{len(self.notices) + 1}"
+        self.notices[notice_id] = NoticeOutcome(
+            notice_id=notice_id,
+            platform=item.platform,
+            status=NoticeStatus.PENDING,
+            appeal_of=appeal_of.notice_id if appeal_of else None,
+        )
+        self.items[notice_id] = item
+        self.open_children.add(notice_id)
+        return notice_id
+
+    def allocate_referral(self, partner: str, basis: LegalBasis, case_id: str) -> str:
+        """A new referral, pending until its ReferralWorkflow reports."""
+        referral_id = f"{case_id}-r{len(self.referrals) + 1}"
+        self.legal_basis[referral_id] = basis
+        self.referrals[referral_id] = ReferralOutcome(
+            referral_id=referral_id, partner=partner, status=ReferralStatus.PENDING
+        )
+        self.open_children.add(referral_id)
+        return referral_id
+
+    def work_added(self) -> list[Effect]:
+        """New work postpones a callback not yet due, and owes a new one."""
+        return self.callback.owe(self.consents.callback.consented)
+
+    def notice_progressed(self, progress: NoticeProgress) -> bool:
+        """A TakedownWorkflow's news. False when the notice is unknown or settled."""
+        notice = self.notices.get(progress.notice_id)
+        if notice is None or progress.notice_id not in self.open_children:
+            return False
+        if progress.outcome is not None:  # what the case added: the appeal link, the review
+            kept = {"appeal_of": notice.appeal_of, "review": notice.review}
+            notice = self.notices[progress.notice_id] = progress.outcome.model_copy(update=kept)
+        notice.status = progress.status
+        notice.sla_breached = progress.sla_breached
+        if not progress.final:  # the final word repeats what the timeline has
+            detail = f"{progress.notice_id} ({progress.platform}): {progress.detail}"
+            self.note(progress.at, "notice", detail)
+        return True
+
+    def referral_progressed(self, progress: ReferralProgress) -> bool:
+        """A ReferralWorkflow's news. False when the referral is unknown or settled."""
+        referral = self.referrals.get(progress.referral_id)
+        if referral is None or progress.referral_id not in self.open_children:
+            return False
+        if progress.outcome is not None:
+            referral = self.referrals[progress.referral_id] = progress.outcome
+        referral.status = progress.status
+        referral.partner_reference = progress.partner_reference or referral.partner_reference
+        referral.manual = progress.manual
+        if not progress.final:
+            detail = f"{progress.referral_id} ({progress.partner}): {progress.detail}"
+            self.note(progress.at, "referral", detail)
+        return True
+
+    def notice_finished(self, notice_id: str, outcome: NoticeOutcome) -> None:
+        """The notice's child workflow returned its outcome."""
+        known = self.notices[notice_id]
+        self.notices[notice_id] = outcome.model_copy(
+            update={"appeal_of": known.appeal_of, "review": known.review}
         )
 
-    def result(self) -> CaseResult:
-        assert self.closed_at is not None and self.close_reason is not None
-        return CaseResult(
-            case_id=self.case_id,
-            status=self.status(),
-            urgency=self.urgency,
-            categories=list(self.input.intake.categories),
-            opened_at=self.opened_at,
-            closed_at=self.closed_at,
-            close_reason=self.close_reason,
-            notices_sent=len(self.notices),
-            notices_removed=sum(
-                1 for n in self.notices.values() if n.status.value == "verified_removed"
-            ),
-            referrals_sent=len(self.referrals),
-            callback_attempts=self.callback.attempts,
-        )
+    def notice_stopped(self, notice_id: str, status: NoticeStatus) -> None:
+        """The notice ended without an outcome: cancelled or failed."""
+        self.notices[notice_id].status = status
+
+    def referral_finished(self, referral_id: str, outcome: ReferralOutcome) -> None:
+        self.referrals[referral_id] = outcome
+
+    def referral_stopped(self, referral_id: str, status: ReferralStatus) -> None:
+        self.referrals[referral_id].status = status
+
+    def child_settled(self, child_id: str, now: datetime, rules: CallbackRules) -> list[Effect]:
+        """A notice or referral is settled: once nothing is left pending, the owed
+        callback gets its time."""
+        if child_id not in self.open_children:
+            return []
+        self.open_children.discard(child_id)
+        self.last_outcome_at = now
+        if self.open_children or self.closed_at is not None:
+            return []
+        return self.apply(self.callback.plan(now, rules), now)
+
+    def close(self, now: datetime, reason: str, actor: str) -> list[Effect]:
+        self.closed_at = now
+        self.close_reason = reason
+        self.note(now, "closed", f"case closed: {reason}", actor)
+        return self.callback.case_closed()
+
+    def reopen(self, now: datetime, reason: str, actor: str, rules: CallbackRules) -> list[Effect]:
+        """Within the reopen window a closed case continues, history and all."""
+        self.closed_at = None
+        self.close_reason = None
+        self.reopened += 1
+        self.last_outcome_at = now
+        self.note(now, "reopened", f"case reopened: {reason}", actor)
+        effects = self.callback.owe(self.consents.callback.consented)
+        if not self.open_children:
+            effects += self.callback.plan(now, rules)
+        return self.apply(effects, now)
+
+
+class CaseInput(CaseOpening):
+    """The case workflow's input: the opening as the API recorded it, and from the
+    second run on the whole state carried over by continue-as-new."""
+
+    carried: CaseState | None = Field(
+        default=None, description="State carried over from the previous run (continue-as-new)"
+    )

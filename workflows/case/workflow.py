@@ -1,16 +1,29 @@
 """SupportCaseWorkflow: one durable workflow per case, from first contact to closure.
 
-Triage starts emergency referrals before anything else; counsellors add qualified
-items (one TakedownWorkflow child each) and referrals (one ReferralWorkflow child
-each) through updates; once the pending work settles, a follow-up callback falls due
-(with consent), is escalated when overdue, and its outcome closes the case or keeps
-it going. State and its projections live in :mod:`workflows.case.state`, the checks
-of each update in :mod:`workflows.case.checks`, the children in
-:mod:`workflows.case.children`.
+The journey, as it reads below:
+
+1. **Opening** (``__init__``, pure): triage sets the urgency and allocates the
+   emergency referrals; the timeline says the case is open; a callback is owed when
+   the young person consented. Updates that arrive with the first task already see
+   the opened case. ``run`` then starts the emergency referrals before anything else.
+2. **Work**: counsellors add qualified items (a TakedownWorkflow per notice), ask
+   for referrals (a ReferralWorkflow per handoff), review refused notices, withdraw
+   consents. Children report their progress by signal.
+3. **Callback**: once the pending work settles, the owed callback is planned; it
+   falls due, is claimed, escalated when unclaimed or overdue, and its outcome closes
+   the case or plans the next attempt (:mod:`workflows.case.callback`).
+4. **Closure**: closed by a counsellor (or a reached callback), the case waits out
+   its reopen window, then ends with its non-personal statistics.
+
+Every handler that awaits holds the one lock, validates against the state as it is
+then, changes the state through a named transition (:mod:`workflows.case.state`)
+and carries out what that transition asks (tasks, children). Signals from children
+change the state without awaiting. The main loop only sleeps until the next
+deadline, acts on it, publishes what the outside sees when it changed, and continues
+as new when the history grows long.
 """
 
 import asyncio
-from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import TypeVar
 
@@ -18,10 +31,8 @@ from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from domain import contract
-    from domain.callback_window import NoCallbackSlot, next_callback_slot
     from domain.case import (
         CallbackOutcomeRequest,
-        CallbackResult,
         CaseResult,
         CaseView,
         ClaimCallbackRequest,
@@ -37,6 +48,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.contract import Activity
     from domain.items import AddItemsRequest, AddItemsResult, QualifiedItem
     from domain.notice import NoticeProgress, ReviewChoice
+    from domain.problems import Problem
     from domain.referral import (
         LegalBasis,
         ReferralOutcome,
@@ -45,14 +57,14 @@ with workflow.unsafe.imports_passed_through():
         ReferralStatus,
     )
     from domain.retention import SchedulePurgeRequest
-    from domain.rules.triage import triage
     from domain.tasks import CloseTasksRequest, CounsellorTask, TaskKind
-    from workflows import patches
     from workflows.calls import call, record_call
-    from workflows.case import checks as checks
+    from workflows.case import checks
+    from workflows.case import projections as project
+    from workflows.case.callback import CallbackRules, CloseTasks, Effect, OpenTask
     from workflows.case.children import CaseChildren
-    from workflows.case.snapshot import CaseInput
-    from workflows.case.state import CaseState
+    from workflows.case.state import CaseInput, CaseState
+    from workflows.rejection import rejection
 
 RequestT = TypeVar("RequestT")
 ResultT = TypeVar("ResultT")
@@ -62,565 +74,390 @@ ResultT = TypeVar("ResultT")
 class SupportCaseWorkflow:
     @workflow.init
     def __init__(self, input: CaseInput) -> None:
+        self._input = input
         if input.carried is not None:
-            self._state = CaseState.restore(input, input.carried)
+            self.state = input.carried.model_copy(update={"runs": input.carried.runs + 1})
         else:
-            self._state = CaseState(
-                input=input,
-                opened_at=workflow.now(),
-                catalog=input.catalog,
-                consents=input.intake.consents.model_copy(deep=True),
-            )
-        self._children = CaseChildren(self._state, input.contact, self._child_settled)
-        if input.carried is not None:
-            self._children.items = dict(input.carried.items)
-            self._children.legal_basis = dict(input.carried.legal_basis)
-        self._changes = 0
-        self._close_request: CloseRequest | None = None
-        # Validators of updates that arrive with the case's first workflow task run
-        # before the opening: they see the callback the opening will plan.
-        self._opened = input.carried is not None
-        if input.carried is None:
-            self._state.callback.owed = self._state.consents.callback.consented
+            self.state = CaseState.opened(input, workflow.now())
+        self._children = CaseChildren(input, self.state, self._settle)
+        self._lock = asyncio.Lock()
+        self._published: tuple[object, ...] | None = None
 
     @workflow.query(name=contract.CASE_VIEW.name)
     def view(self) -> CaseView:
-        return self._state.view()
+        return project.view(self.state, self._input)
 
-    # ---- run -----------------------------------------------------------------------------
+    # ---- the journey ---------------------------------------------------------------------
 
     @workflow.run
     async def run(self, input: CaseInput) -> CaseResult:
-        if input.carried is None:
-            await self._open(input)
-        await self._live()
-        await workflow.wait_condition(workflow.all_handlers_finished)
-        return self._state.result()
-
-    async def _open(self, input: CaseInput) -> None:
-        """Triage, emergency referrals first, then the case is visible."""
-        state = self._state
-        decision = triage(input.intake, referred_by=input.referred_by)
-        state.urgency = decision.urgency
-        # Immediate danger: the emergency handoffs go before anything else.
-        starts = [
-            self._start_referral(
-                emergency.partner,
-                emergency.legal_basis,
-                emergency=True,
-                reason="immediate danger identified at triage",
-                actor="triage",
-            )
-            for emergency in decision.emergency_referrals
-        ]
-        if len(starts) > 1 and workflow.patched(patches.EMERGENCY_TOGETHER):
-            await asyncio.gather(*starts)  # police and 119 in the same first workflow task
-        else:
-            for start in starts:
-                await start
-        channel = input.intake.channel.value
-        state.note(state.opened_at, "opened", f"case opened ({channel})", input.opened_by)
-        state.note(state.opened_at, "triage", f"urgency {state.urgency.value}")
-        for partner in decision.already_informed:
-            state.note(
-                state.opened_at,
-                "triage",
-                f"{partner} not alerted again: it referred this young person itself",
-            )
-        state.last_outcome_at = state.opened_at
-        state.callback.owed = state.consents.callback.consented
-        self._schedule_callback()
-        await self._publish()
-        self._opened = True
-
-    async def _live(self) -> None:
-        """React to changes and deadlines until the case is closed for good: closed
-        and not reopened within the reopen window. Continues as new when the run's
-        history grows past its budget."""
-        state = self._state
-        handled = self._changes
-        while True:
-            if state.closed_at is not None:
-                # Histories recorded before reopening existed end at closure.
-                if not workflow.patched(patches.REOPEN_WINDOW):
-                    return
-                reopen_until = state.closed_at + state.input.policy.reopen_window
-                if workflow.now() >= reopen_until:
-                    return
-                deadline: datetime | None = reopen_until
-            else:
-                deadline = state.next_action_at()
-            timeout = max(deadline - workflow.now(), timedelta(0)) if deadline else None
-            try:
-                await workflow.wait_condition(self._woken_since(handled), timeout=timeout)
-            except TimeoutError:
-                await self._on_deadline()
-            # Changes that land while we act below wake the next round at once.
-            handled = self._changes
-            if self._close_request is not None and state.closed_at is None:
-                await self._close(self._close_request)
-            else:
-                self._schedule_callback()
-            await self._publish()
+        async with self._lock:
+            await self._start_emergency_referrals()
+        while not self._closed_for_good():
+            await self._sleep_until_needed()
+            async with self._lock:
+                await self._act_on_deadline()
+                await self._publish()
             if self._history_too_long():
                 await self._continue_as_new()
+        await workflow.wait_condition(workflow.all_handlers_finished)
+        return project.result(self.state, input)
 
-    async def _until_open(self, validate: Callable[[], None]) -> None:
-        """An update that arrived with the case's first workflow task acts once the
-        opening (triage, emergency referrals, the callback plan) is done, as it
-        would a moment later, and is checked again against the opened case (its
-        validator ran before the opening: an emergency referral it duplicates, say)."""
-        if not self._opened and workflow.patched(patches.UPDATES_AFTER_OPENING):
-            await workflow.wait_condition(lambda: self._opened)
-            validate()
+    async def _start_emergency_referrals(self) -> None:
+        """Immediate danger: the handoffs triage allocated go before anything else."""
+        for referral_id in self.state.emergencies:
+            if referral_id in self.state.open_children and not self._children.started(referral_id):
+                await self._start_referral(
+                    referral_id,
+                    emergency=True,
+                    reason="immediate danger identified at triage",
+                    actor="triage",
+                )
 
-    def _woken_since(self, handled: int) -> Callable[[], bool]:
-        return lambda: (
-            self._changes != handled
-            or (self._close_request is not None and self._state.closed_at is None)
+    async def _sleep_until_needed(self) -> None:
+        """Until the next deadline, or until it moves, the outside view changes or the
+        history grows too long."""
+        deadline = self._next_deadline()
+        try:
+            await workflow.wait_condition(
+                lambda: (
+                    self._next_deadline() != deadline
+                    or self._unpublished()
+                    or self._history_too_long()
+                ),
+                timeout=_until(deadline),
+            )
+        except TimeoutError:
+            pass
+
+    def _next_deadline(self) -> datetime | None:
+        """The callback's next step, or the end of the reopen window once closed."""
+        if self.state.closed_at is not None:
+            return self.state.closed_at + self._input.policy.reopen_window
+        return project.next_action_at(self.state, self._input)
+
+    def _closed_for_good(self) -> bool:
+        deadline = self._next_deadline()
+        return (
+            self.state.closed_at is not None and deadline is not None and workflow.now() >= deadline
         )
+
+    async def _act_on_deadline(self) -> None:
+        if self.state.closed_at is None:
+            await self._do(self.state.callback.on_deadline(workflow.now(), self._rules()))
+
+    def _unpublished(self) -> bool:
+        return self._published != project.published(self.state, self._input)
+
+    async def _publish(self) -> None:
+        """Search attributes, current details and the directory row follow the state."""
+        published = project.published(self.state, self._input)
+        if published == self._published:
+            return
+        self.state.version += 1
+        workflow.upsert_search_attributes(project.search_attributes(self.state, self._input))
+        workflow.set_current_details(project.details_markdown(self.state, self._input))
+        await self._record(
+            contract.RECORD_CASE, project.record(self.state, self._input, workflow.now())
+        )
+        self._published = published
 
     def _history_too_long(self) -> bool:
         info = workflow.info()
         return (
             info.is_continue_as_new_suggested()
-            or info.get_current_history_length() >= self._state.input.policy.history_event_budget
-        ) and self._children.can_carry_over()
+            or info.get_current_history_length() >= self._input.policy.history_event_budget
+        )
 
     async def _continue_as_new(self) -> None:
-        """Carry the whole state (open children included: they report by signal to
-        the case's workflow id, whichever run it is in) into a fresh history."""
-        await workflow.wait_condition(workflow.all_handlers_finished)
-        snapshot = self._state.snapshot().model_copy(
-            update={"items": self._children.items, "legal_basis": self._children.legal_basis}
+        """Carry the whole state into a fresh history; open children report to the
+        case's workflow id, so they reach the next run."""
+        await workflow.wait_condition(
+            lambda: workflow.all_handlers_finished() and not self._lock.locked()
         )
-        workflow.continue_as_new(self._state.input.model_copy(update={"carried": snapshot}))
+        workflow.continue_as_new(self._input.model_copy(update={"carried": self.state}))
 
-    # ---- updates -------------------------------------------------------------------------
+    # ---- counsellors' requests -------------------------------------------------------------
 
     @workflow.update(name=contract.ADD_ITEMS.name)
     async def add_items(self, request: AddItemsRequest) -> AddItemsResult:
-        await self._until_open(lambda: self._validate_add_items(request))
-        if request.catalog is not None:
-            self._state.catalog = request.catalog
-        starts = [self._children.start_notice(item, request.requested_by) for item in request.items]
-        if workflow.patched(patches.CONCURRENT_CHILD_STARTS):
+        async with self._lock:
+            self._validate_add_items(request)
+            if request.catalog is not None:
+                self.state.catalog = request.catalog
+            notice_ids = [
+                self.state.allocate_notice(item, self._input.case_id) for item in request.items
+            ]
+            await self._do(self.state.work_added())
             # One workflow task starts them all: 200 items do not take 200 round trips.
-            notice_ids = list(await asyncio.gather(*starts))
-        else:
-            notice_ids = [await start for start in starts]
-        self._work_added()
-        return AddItemsResult(notice_ids=notice_ids)
+            await asyncio.gather(
+                *(self._children.start_notice(notice_id, request.actor) for notice_id in notice_ids)
+            )
+            return AddItemsResult(notice_ids=notice_ids)
 
     @add_items.validator
     def _validate_add_items(self, request: AddItemsRequest) -> None:
-        self._check(checks.add_items_problems(self._state, request))
+        self._check(checks.add_items_problems(self.state, request))
 
     @workflow.update(name=contract.REQUEST_REFERRAL.name)
     async def request_referral(self, request: ReferralRequest) -> ReferralOutcome:
-        await self._until_open(lambda: self._validate_request_referral(request))
-        state = self._state
-        if request.catalog is not None:
-            state.catalog = request.catalog
-        if request.victim_consented and request.partner not in state.consents.referral_partners:
-            state.consents.referral_partners.append(request.partner)
-        referral_id = await self._start_referral(
-            request.partner,
-            request.legal_basis,
-            emergency=False,
-            reason=request.reason,
-            actor=request.requested_by,
-        )
-        self._work_added()
-        return state.referrals[referral_id]
+        async with self._lock:
+            self._validate_request_referral(request)
+            state = self.state
+            if request.catalog is not None:
+                state.catalog = request.catalog
+            if request.victim_consented and request.partner not in state.consents.referral_partners:
+                state.consents.referral_partners.append(request.partner)
+            referral_id = state.allocate_referral(
+                request.partner, request.legal_basis, self._input.case_id
+            )
+            await self._do(state.work_added())
+            await self._start_referral(
+                referral_id, emergency=False, reason=request.reason, actor=request.actor
+            )
+            return state.referrals[referral_id]
 
     @request_referral.validator
     def _validate_request_referral(self, request: ReferralRequest) -> None:
-        self._check(checks.referral_request_problems(self._state, request))
+        self._check(checks.referral_request_problems(self.state, request))
 
-    @workflow.update(name=contract.RECORD_CALLBACK_OUTCOME.name)
-    async def record_callback_outcome(self, request: CallbackOutcomeRequest) -> CaseView:
-        await self._until_open(lambda: self._validate_callback_outcome(request))
-        state, cb = self._state, self._state.callback
-        now = workflow.now()
-        cb.attempts += 1
-        cb.last_result = request.result
-        cb.is_due = cb.overdue = cb.unclaimed_escalated = False
-        cb.claimed_by = None
-        cb.due_at = None
-        await self._close_tasks(TaskKind.CALLBACK_DUE)
-        state.note(
-            now,
-            "callback",
-            f"callback attempt {cb.attempts}: {request.result.value}",
-            request.recorded_by,
-        )
-        if request.result is CallbackResult.NOT_REACHED:
-            if cb.attempts >= state.input.policy.callback_max_attempts:
-                cb.owed = False
-                await self._open_task(
-                    TaskKind.SUPERVISOR_ESCALATION,
-                    f"case {state.case_id}: young person not reached after {cb.attempts} "
-                    "callback attempts",
-                    for_role="supervisor",
-                    suffix=f"callbacks-exhausted-{cb.attempts}",
-                )
-                state.note(now, "escalation", "callback attempts exhausted: supervisor alerted")
-            else:
-                cb.due_at = self._callback_slot(now + state.input.policy.callback_attempt_spacing)
-        else:
-            cb.owed = False
-        if request.close_case and request.result is CallbackResult.REACHED:
-            self._close_request = CloseRequest(
-                closed_by=request.recorded_by, reason="young person reached: case resolved"
+    @workflow.update(name=contract.REVIEW_NOTICE.name)
+    async def review_notice(self, request: NoticeReviewRequest) -> NoticeReviewResult:
+        """A counsellor's answer to a refusal: appeal, refer to Pharos, or accept."""
+        async with self._lock:
+            self._validate_review_notice(request)
+            state, now = self.state, workflow.now()
+            notice = state.notices[request.notice_id]
+            notice.review = request.choice
+            result = NoticeReviewResult(notice_id=request.notice_id, choice=request.choice)
+            await self._close_tasks(
+                TaskKind.NOTICE_REVIEW, f"{request.notice_id}:{TaskKind.NOTICE_REVIEW.value}"
             )
-            await workflow.wait_condition(lambda: state.closed_at is not None)
-        self._changes += 1
-        return state.view()
+            item = state.items[request.notice_id]
+            if request.choice is ReviewChoice.APPEAL:
+                appeal_id = state.allocate_notice(item, self._input.case_id, appeal_of=notice)
+                await self._children.start_notice(appeal_id, request.actor, appeal_of=notice)
+                result.appeal_notice_id = appeal_id
+            elif request.choice is ReviewChoice.REFER_TO_PHAROS:
+                referral_id = state.allocate_referral(
+                    PHAROS, LegalBasis.ILLEGAL_CONTENT_REPORT, self._input.case_id
+                )
+                await self._start_referral(
+                    referral_id,
+                    emergency=False,
+                    # refused, still online after removal, or removal unverified
+                    reason=f"{notice.platform} notice {notice.notice_id}: "
+                    f"{notice.status.value.replace('_', ' ')}",
+                    actor=request.actor,
+                    items=[item],
+                )
+                result.referral_id = referral_id
+            state.note(
+                now,
+                "review",
+                f"{request.notice_id} reviewed: {request.choice.value}",
+                request.actor,
+            )
+            if request.choice is not ReviewChoice.ACCEPT:
+                await self._do(state.work_added())
+            return result
 
-    @record_callback_outcome.validator
-    def _validate_callback_outcome(self, request: CallbackOutcomeRequest) -> None:
-        self._check(checks.callback_outcome_problems(self._state, request))
+    @review_notice.validator
+    def _validate_review_notice(self, request: NoticeReviewRequest) -> None:
+        self._check(checks.review_problems(self.state, request))
+
+    @workflow.update(name=contract.WITHDRAW_CONSENT.name)
+    async def withdraw_consent(self, request: WithdrawConsentRequest) -> CaseView:
+        """The victim withdraws a consent: what depended on it stops, cleanly."""
+        async with self._lock:
+            self._validate_withdraw_consent(request)
+            state = self.state
+            consents = state.consents
+            to_cancel: list[str] = []
+            effects: list[Effect] = []
+            if request.scope is ConsentScope.PLATFORMS:
+                consents.report_to_platforms = False
+                to_cancel = state.open_notices()
+            elif request.scope is ConsentScope.PARTNER:
+                consents.referral_partners.remove(str(request.partner))
+                to_cancel = [
+                    referral_id
+                    for referral_id in state.open_referrals()
+                    if state.referrals[referral_id].partner == request.partner
+                    and state.legal_basis.get(referral_id) is LegalBasis.CONSENT
+                ]
+            else:
+                consents.callback.consented = False
+                effects = state.callback.withdraw()
+            partner = f": {request.partner}" if request.partner else ""
+            state.note(
+                workflow.now(),
+                "consent",
+                f"consent withdrawn ({request.scope.value}{partner}); "
+                f"{len(to_cancel)} outstanding cancelled",
+                request.actor,
+            )
+            await self._do(effects)
+            await self._children.cancel(to_cancel)
+            return project.view(state, self._input)
+
+    @withdraw_consent.validator
+    def _validate_withdraw_consent(self, request: WithdrawConsentRequest) -> None:
+        self._check(checks.withdraw_problems(self.state, request))
+
+    # ---- the callback --------------------------------------------------------------------
 
     @workflow.update(name=contract.CLAIM_CALLBACK.name)
     async def claim_callback(self, request: ClaimCallbackRequest) -> CaseView:
         """One counsellor takes the callback; the others see it is taken."""
-        await self._until_open(lambda: self._validate_claim_callback(request))
-        cb = self._state.callback
-        cb.claimed_by = request.claimed_by
-        self._state.note(workflow.now(), "callback", "callback claimed", request.claimed_by)
-        self._changes += 1
-        return self._state.view()
+        async with self._lock:
+            self._validate_claim_callback(request)
+            await self._do(self.state.callback.claim(request.actor))
+            return project.view(self.state, self._input)
 
     @claim_callback.validator
     def _validate_claim_callback(self, request: ClaimCallbackRequest) -> None:
-        self._check(checks.claim_problems(self._state, request))
+        self._check(checks.claim_problems(self.state, request))
 
     @workflow.update(name=contract.RESCHEDULE_CALLBACK.name)
     async def reschedule_callback(self, request: RescheduleCallbackRequest) -> CaseView:
         """Move the callback (the young person asked for another time); the new time
         is kept inside opening hours and the safe window."""
-        await self._until_open(lambda: self._validate_reschedule_callback(request))
-        state, cb = self._state, self._state.callback
-        was_due = cb.is_due
-        cb.due_at = self._callback_slot(request.at)
-        cb.is_due = cb.overdue = cb.unclaimed_escalated = False
-        cb.claimed_by = None
-        cb.owed = True
-        if was_due:
-            await self._close_tasks(TaskKind.CALLBACK_DUE)
-        state.note(
-            workflow.now(),
-            "callback",
-            f"callback rescheduled to {cb.due_at.isoformat(timespec='minutes')}",
-            request.rescheduled_by,
-        )
-        self._changes += 1
-        return state.view()
+        async with self._lock:
+            self._validate_reschedule_callback(request)
+            await self._do(self.state.callback.reschedule(request.at, request.actor, self._rules()))
+            return project.view(self.state, self._input)
 
     @reschedule_callback.validator
     def _validate_reschedule_callback(self, request: RescheduleCallbackRequest) -> None:
-        self._check(checks.reschedule_problems(self._state, request, workflow.now()))
+        self._check(checks.reschedule_problems(self.state, request, workflow.now()))
+
+    @workflow.update(name=contract.RECORD_CALLBACK_OUTCOME.name)
+    async def record_callback_outcome(self, request: CallbackOutcomeRequest) -> CaseView:
+        async with self._lock:
+            self._validate_callback_outcome(request)
+            now = workflow.now()
+            await self._do(
+                self.state.callback.record_attempt(
+                    request.result, now, request.actor, self._rules()
+                )
+            )
+            if request.close_case:
+                await self._close(request.actor, "young person reached: case resolved")
+            return project.view(self.state, self._input)
+
+    @record_callback_outcome.validator
+    def _validate_callback_outcome(self, request: CallbackOutcomeRequest) -> None:
+        self._check(checks.callback_outcome_problems(self.state, request))
+
+    # ---- closure -------------------------------------------------------------------------
+
+    @workflow.update(name=contract.CLOSE.name)
+    async def close(self, request: CloseRequest) -> CaseView:
+        async with self._lock:
+            self._validate_close(request)
+            if request.force:
+                await self._children.cancel(sorted(self.state.open_children))
+            await self._close(request.actor, request.reason)
+            return project.view(self.state, self._input)
+
+    @close.validator
+    def _validate_close(self, request: CloseRequest) -> None:
+        self._check(checks.close_problems(self.state, request))
 
     @workflow.update(name=contract.REOPEN.name)
     async def reopen(self, request: ReopenRequest) -> CaseView:
         """Within the reopen window a closed case continues, history and all."""
-        await self._until_open(lambda: self._validate_reopen(request))
-        state = self._state
-        state.closed_at = None
-        state.close_reason = None
-        state.reopened += 1
-        self._close_request = None
-        state.last_outcome_at = workflow.now()
-        state.callback = state.callback.model_copy(
-            update={"owed": state.consents.callback.consented, "due_at": None}
-        )
-        state.note(
-            workflow.now(), "reopened", f"case reopened: {request.reason}", request.reopened_by
-        )
-        await self._schedule_purge(None)  # an open case is never purged
-        self._schedule_callback()
-        self._changes += 1
-        return state.view()
+        async with self._lock:
+            self._validate_reopen(request)
+            now = workflow.now()
+            await self._do(self.state.reopen(now, request.reason, request.actor, self._rules()))
+            await self._schedule_purge(None)  # an open case is never purged
+            return project.view(self.state, self._input)
 
     @reopen.validator
     def _validate_reopen(self, request: ReopenRequest) -> None:
-        if problems := checks.reopen_problems(self._state, workflow.now()):
-            raise checks.rejection(problems)
+        if problems := checks.reopen_problems(self.state, self._input, workflow.now()):
+            raise rejection(problems)
 
-    @workflow.update(name=contract.CLOSE.name)
-    async def close(self, request: CloseRequest) -> CaseView:
-        await self._until_open(lambda: self._validate_close(request))
-        self._close_request = request
-        await workflow.wait_condition(lambda: self._state.closed_at is not None)
-        return self._state.view()
+    async def _close(self, actor: str, reason: str) -> None:
+        now = workflow.now()
+        await self._do(self.state.close(now, reason, actor))
+        await self._schedule_purge(now + self._input.policy.retention)
 
-    @close.validator
-    def _validate_close(self, request: CloseRequest) -> None:
-        self._check(checks.close_problems(self._state, request))
-
-    @workflow.update(name=contract.REVIEW_NOTICE.name)
-    async def review_notice(self, request: NoticeReviewRequest) -> NoticeReviewResult:
-        """A counsellor's answer to a refusal: appeal, refer to Pharos, or accept."""
-        await self._until_open(lambda: self._validate_review_notice(request))
-        state = self._state
-        notice = state.notices[request.notice_id]
-        notice.review = request.choice
-        result = NoticeReviewResult(notice_id=request.notice_id, choice=request.choice)
-        await self._close_tasks(
-            TaskKind.NOTICE_REVIEW, f"{request.notice_id}:{TaskKind.NOTICE_REVIEW.value}"
-        )
-        item = self._children.items[request.notice_id]
-        if request.choice is ReviewChoice.APPEAL:
-            result.appeal_notice_id = await self._children.start_notice(
-                item, request.reviewed_by, appeal_of=notice
-            )
-        elif request.choice is ReviewChoice.REFER_TO_PHAROS:
-            result.referral_id = await self._start_referral(
-                PHAROS,
-                LegalBasis.ILLEGAL_CONTENT_REPORT,
-                emergency=False,
-                # refused, still online after removal, or removal unverified
-                reason=f"{notice.platform} notice {notice.notice_id}: "
-                f"{notice.status.value.replace('_', ' ')}",
-                actor=request.reviewed_by,
-                items=[item],
-            )
-        state.note(
-            workflow.now(),
-            "review",
-            f"{request.notice_id} reviewed: {request.choice.value}",
-            request.reviewed_by,
-        )
-        if request.choice is ReviewChoice.ACCEPT:
-            self._changes += 1
-        else:
-            self._work_added()
-        return result
-
-    @review_notice.validator
-    def _validate_review_notice(self, request: NoticeReviewRequest) -> None:
-        self._check(checks.review_problems(self._state, request))
-
-    @workflow.update(name=contract.WITHDRAW_CONSENT.name)
-    async def withdraw_consent(self, request: WithdrawConsentRequest) -> CaseView:
-        """The victim withdraws a consent: what depended on it stops, cleanly."""
-        await self._until_open(lambda: self._validate_withdraw_consent(request))
-        state = self._state
-        consents = state.consents
-        to_cancel: list[str] = []
-        if request.scope is ConsentScope.PLATFORMS:
-            consents.report_to_platforms = False
-            to_cancel = state.open_notices()
-        elif request.scope is ConsentScope.PARTNER:
-            consents.referral_partners.remove(str(request.partner))
-            to_cancel = [
-                referral_id
-                for referral_id in state.open_referrals()
-                if state.referrals[referral_id].partner == request.partner
-                and self._children.legal_basis.get(referral_id) is LegalBasis.CONSENT
-            ]
-        else:
-            consents.callback.consented = False
-            cb = state.callback
-            cb.owed = cb.is_due = cb.overdue = False
-            cb.due_at = None
-            await self._close_tasks(TaskKind.CALLBACK_DUE)
-        partner = f": {request.partner}" if request.partner else ""
-        state.note(
-            workflow.now(),
-            "consent",
-            f"consent withdrawn ({request.scope.value}{partner}); "
-            f"{len(to_cancel)} outstanding cancelled",
-            request.withdrawn_by,
-        )
-        await self._children.cancel(to_cancel)
-        self._changes += 1
-        return state.view()
-
-    @withdraw_consent.validator
-    def _validate_withdraw_consent(self, request: WithdrawConsentRequest) -> None:
-        self._check(checks.withdraw_problems(self._state, request))
-
-    # ---- signals from children -----------------------------------------------------------
+    # ---- children's news -----------------------------------------------------------------
 
     @workflow.signal(name=contract.NOTICE_PROGRESS.name)
     def notice_progress(self, progress: NoticeProgress) -> None:
-        notice = self._state.notices.get(progress.notice_id)
-        if notice is None or progress.notice_id not in self._state.open_children:
-            return  # unknown, or already settled by the child's result
-        if progress.outcome is not None:
-            kept = {"appeal_of": notice.appeal_of, "review": notice.review}
-            notice = self._state.notices[progress.notice_id] = progress.outcome.model_copy(
-                update=kept
-            )
-        notice.status = progress.status
-        notice.sla_breached = progress.sla_breached
-        if progress.final:  # a child started in an earlier run has no handle here
-            self._child_settled(progress.notice_id)  # its news is in the timeline already
-        else:
-            detail = f"{progress.notice_id} ({progress.platform}): {progress.detail}"
-            self._state.note(progress.at, "notice", detail)
-        self._changes += 1
+        if self.state.notice_progressed(progress) and progress.final:
+            self._settle(progress.notice_id)  # a child of an earlier run has no handle here
 
     @workflow.signal(name=contract.REFERRAL_PROGRESS.name)
     def referral_progress(self, progress: ReferralProgress) -> None:
-        referral = self._state.referrals.get(progress.referral_id)
-        if referral is None or progress.referral_id not in self._state.open_children:
-            return
-        if progress.outcome is not None:
-            referral = self._state.referrals[progress.referral_id] = progress.outcome
-        referral.status = progress.status
-        referral.partner_reference = progress.partner_reference or referral.partner_reference
-        referral.manual = progress.manual
-        if progress.final:  # a child started in an earlier run has no handle here
-            self._child_settled(progress.referral_id)  # its news is in the timeline already
-        else:
-            detail = f"{progress.referral_id} ({progress.partner}): {progress.detail}"
-            self._state.note(progress.at, "referral", detail)
-        self._changes += 1
+        if self.state.referral_progressed(progress) and progress.final:
+            self._settle(progress.referral_id)
 
-    # ---- children, callback and closure --------------------------------------------------
+    def _settle(self, child_id: str) -> None:
+        """A child's end is in (by its result or its final progress signal)."""
+        now = workflow.now()
+        self.state.child_settled(child_id, now, self._rules())
+
+    # ---- effects -------------------------------------------------------------------------
 
     async def _start_referral(
         self,
-        partner_slug: str,
-        basis: LegalBasis,
+        referral_id: str,
         *,
         emergency: bool,
         reason: str | None,
         actor: str,
         items: list[QualifiedItem] | None = None,
-    ) -> str:
-        referral_id = self._children.new_referral(partner_slug, basis)
-        partner = self._state.catalog.partner(partner_slug)
-        if partner is None:  # only for triage: the API validated counsellor requests
-            self._state.referrals[referral_id].status = ReferralStatus.FAILED
+    ) -> None:
+        state = self.state
+        partner_slug = state.referrals[referral_id].partner
+        partner = state.catalog.partner(partner_slug)
+        if partner is None:  # only for triage: counsellors' requests were validated
+            state.referral_stopped(referral_id, ReferralStatus.FAILED)
+            self._settle(referral_id)
             await self._open_task(
-                TaskKind.MANUAL_HANDOFF,
-                f"No adapter for emergency partner '{partner_slug}': hand over by phone now",
-                suffix=referral_id,
+                OpenTask(
+                    TaskKind.MANUAL_HANDOFF,
+                    f"No adapter for emergency partner '{partner_slug}': hand over by phone now",
+                    suffix=referral_id,
+                )
             )
-            return referral_id
+            return
         await self._children.start_referral(
             referral_id, partner, emergency=emergency, reason=reason, actor=actor, items=items
         )
-        return referral_id
 
-    def _child_settled(self, child_id: str) -> None:
-        """A child's outcome is in (by its result, or by its final progress signal)."""
-        if child_id not in self._state.open_children:
-            return
-        self._state.open_children.discard(child_id)
-        self._state.last_outcome_at = workflow.now()
-        self._changes += 1
+    async def _do(self, effects: list[Effect]) -> None:
+        """Write a transition's notes to the timeline, then open and close its tasks."""
+        for effect in self.state.apply(effects, workflow.now()):
+            if isinstance(effect, OpenTask):
+                await self._open_task(effect)
+            elif isinstance(effect, CloseTasks):
+                await self._close_tasks(effect.kind)
 
-    def _work_added(self) -> None:
-        """New work postpones a callback that is not due yet, and owes a new one."""
-        cb = self._state.callback
-        if not cb.is_due:
-            cb.due_at = None
-        cb.owed = self._state.consents.callback.consented
-        self._changes += 1
+    def _rules(self) -> CallbackRules:
+        return self.state.rules(self._input)
 
-    def _schedule_callback(self) -> None:
-        state, cb = self._state, self._state.callback
-        if state.closed_at or not cb.owed or cb.due_at or state.open_children:
-            return
-        assert state.last_outcome_at is not None
-        cb.due_at = self._callback_slot(state.last_outcome_at + state.input.policy.callback_delay)
+    def _check(self, problems: list[Problem]) -> None:
+        """Refuse a request on a closed case, or with problems. Validators call it,
+        and handlers again under the lock (the case may have moved on meanwhile)."""
+        if problems := checks.closed_problems(self.state) or problems:
+            raise rejection(problems)
 
-    def _callback_slot(self, not_before: datetime) -> datetime:
-        """The first moment inside opening hours and the young person's safe window."""
-        state = self._state
-        try:
-            return next_callback_slot(
-                not_before,
-                state.input.policy.opening_hours,
-                state.consents.callback.safe_window(),
-            )
-        except NoCallbackSlot as exc:
-            state.note(workflow.now(), "callback", f"no callback slot: {exc}; kept as asked")
-            return not_before
-
-    async def _on_deadline(self) -> None:
-        state, cb = self._state, self._state.callback
-        now = workflow.now()
-        if cb.due_at is None or now < cb.due_at:
-            return
-        if not cb.is_due:
-            # The task first: when the case says "due", the queue lists it.
-            await self._open_task(
-                TaskKind.CALLBACK_DUE,
-                f"Call back the young person of case {state.case_id} (attempt {cb.attempts + 1})",
-                suffix=f"callback-{cb.attempts + 1}",
-            )
-            cb.is_due = True
-            state.note(now, "callback", f"callback attempt {cb.attempts + 1} is due")
-            return
-        policy = state.input.policy
-        if (
-            cb.claimed_by is None
-            and not cb.unclaimed_escalated
-            and now >= cb.due_at + policy.callback_claim_within
-        ):
-            cb.unclaimed_escalated = True
-            state.note(now, "escalation", "callback unclaimed: supervisor alerted")
-            await self._open_task(
-                TaskKind.SUPERVISOR_ESCALATION,
-                f"Callback of case {state.case_id} is due and nobody has claimed it",
-                for_role="supervisor",
-                suffix=f"callback-unclaimed-{cb.attempts + 1}",
-            )
-        if not cb.overdue and now >= cb.due_at + policy.callback_overdue_after:
-            cb.overdue = True
-            state.note(now, "escalation", "callback overdue: supervisor alerted")
-            await self._open_task(
-                TaskKind.SUPERVISOR_ESCALATION,
-                f"Callback of case {state.case_id} is overdue",
-                for_role="supervisor",
-                suffix=f"callback-overdue-{cb.attempts + 1}",
-            )
-
-    async def _close(self, request: CloseRequest) -> None:
-        state = self._state
-        if request.force and state.open_children:
-            await self._children.cancel(sorted(state.open_children))
-        now = workflow.now()
-        state.closed_at = now
-        state.close_reason = request.reason
-        state.callback.due_at = None
-        state.callback.is_due = False
-        state.note(now, "closed", f"case closed: {request.reason}", request.closed_by)
-        await self._close_tasks(TaskKind.CALLBACK_DUE)
-        if workflow.patched(patches.RETENTION_SCHEDULE):
-            await self._schedule_purge(now + state.input.policy.retention)
-
-    async def _schedule_purge(self, purge_after: datetime | None) -> None:
-        await self._record(
-            contract.SCHEDULE_PURGE,
-            SchedulePurgeRequest(case_id=self._state.case_id, purge_after=purge_after),
-        )
-
-    # ---- effects -------------------------------------------------------------------------
-
-    def _check(self, problems: list[str]) -> None:
-        """Validators: refuse a request on a closed case or with problems."""
-        problems = checks.closed_problems(self._state, self._close_request is not None) or problems
-        if problems:
-            raise checks.rejection(problems)
-
-    async def _open_task(
-        self, kind: TaskKind, summary: str, *, suffix: str, for_role: str = "counsellor"
-    ) -> None:
+    async def _open_task(self, task: OpenTask) -> None:
+        case_id = self._input.case_id
         await self._record(
             contract.OPEN_TASK,
             CounsellorTask(
-                task_id=f"{self._state.case_id}:{kind.value}:{suffix}",
-                case_id=self._state.case_id,
-                kind=kind,
-                for_role=for_role,
-                summary=summary,
+                task_id=f"{case_id}:{task.kind.value}:{task.suffix}",
+                case_id=case_id,
+                kind=task.kind,
+                for_role=task.for_role,
+                summary=task.summary,
                 due_at=workflow.now(),
             ),
         )
@@ -628,7 +465,13 @@ class SupportCaseWorkflow:
     async def _close_tasks(self, kind: TaskKind, task_id: str | None = None) -> None:
         await self._record(
             contract.CLOSE_TASKS,
-            CloseTasksRequest(case_id=self._state.case_id, kind=kind, task_id=task_id),
+            CloseTasksRequest(case_id=self._input.case_id, kind=kind, task_id=task_id),
+        )
+
+    async def _schedule_purge(self, purge_after: datetime | None) -> None:
+        await self._record(
+            contract.SCHEDULE_PURGE,
+            SchedulePurgeRequest(case_id=self._input.case_id, purge_after=purge_after),
         )
 
     async def _record(self, activity: Activity[RequestT, ResultT], argument: RequestT) -> None:
@@ -636,13 +479,9 @@ class SupportCaseWorkflow:
             activity,
             argument,
             summary=activity.name.replace("_", " "),
-            **record_call(self._state.input.policy),
+            **record_call(self._input.policy),
         )
 
-    async def _publish(self) -> None:
-        """Search attributes, current details and the directory projection."""
-        state = self._state
-        state.version += 1
-        workflow.upsert_search_attributes(state.search_attributes())
-        workflow.set_current_details(state.details_markdown())
-        await self._record(contract.RECORD_CASE, state.record(workflow.now()))
+
+def _until(deadline: datetime | None) -> timedelta | None:
+    return max(deadline - workflow.now(), timedelta(0)) if deadline else None

@@ -1,22 +1,58 @@
-"""What a ReferralWorkflow knows about its handoff, and what it shows of it: the
-outcome, the ledger record, the progress signalled to the case, the search
+"""What a ReferralWorkflow is started with, the one state model it works on, and
+what it shows of it: the outcome, the ledger record, the progress signalled to the case, the search
 attributes and the supervisor's current details. Pure: no I/O, no clock reads.
 
 Only ids, slugs, statuses, references and dates go out of here; the handoff
 package (with the young person's contact details) stays in the workflow input.
 """
 
-from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from temporalio.common import SearchAttributeUpdate
 
 from domain import search_attributes as sa
 from domain.catalog import AdapterInfo
 from domain.policy import CasePolicy
 from domain.records import ReferralRecord
-from domain.referral import HandoffPackage, ReferralOutcome, ReferralProgress, ReferralStatus
+from domain.referral import (
+    HandoffPackage,
+    HandoffStatus,
+    ManualHandoffRequest,
+    ReferralOutcome,
+    ReferralProgress,
+    ReferralStatus,
+)
+
+
+class ReferralState(BaseModel):
+    """What a ReferralWorkflow works on, whole (what continue-as-new would carry)."""
+
+    status: ReferralStatus = ReferralStatus.PENDING
+    reference: str | None = Field(default=None, description="The partner's reference")
+    detail: str | None = None
+    sent_at: datetime | None = None
+    acknowledged_at: datetime | None = None
+    resolved_at: datetime | None = None
+    manual: bool = Field(default=False, description="Handed over by phone by a counsellor")
+    manual_by: str | None = None
+    phone_handoff_due: datetime | None = Field(
+        default=None, description="When a counsellor was asked to phone"
+    )
+    phone_handoff: ManualHandoffRequest | None = Field(
+        default=None, description="The phone handoff a counsellor recorded (the first one)"
+    )
+    phone_handoff_recorded: bool = False
+    phone_task_opened: bool = False
+    news: list[HandoffStatus] = Field(
+        default_factory=list, description="The partner's news not acted on yet"
+    )
+    stop_polling: bool = Field(
+        default=False, description="The partner's API does not know a phoned-in reference"
+    )
+    finished: bool = False
+    version: int = Field(default=0, description="Of the ledger row: later writes win")
 
 
 class ReferralInput(BaseModel):
@@ -27,91 +63,84 @@ class ReferralInput(BaseModel):
     emergency: bool = False
     policy: CasePolicy
     parent_workflow_id: str | None = None
+    carried: ReferralState | None = Field(default=None, description="State of the previous run")
 
 
-@dataclass
-class ReferralState:
-    input: ReferralInput
-    status: ReferralStatus = ReferralStatus.PENDING
-    reference: str | None = None
-    detail: str | None = None
-    sent_at: datetime | None = None
-    acknowledged_at: datetime | None = None
-    resolved_at: datetime | None = None
-    manual: bool = False
-    manual_by: str | None = None
-    phone_handoff_due: datetime | None = None  # when a counsellor was asked to phone
-    version: int = 0
+def outcome(state: ReferralState, input: ReferralInput) -> ReferralOutcome:
+    return ReferralOutcome(
+        referral_id=input.referral_id,
+        partner=input.partner.slug,
+        status=state.status,
+        partner_reference=state.reference,
+        detail=state.detail,
+        sent_at=state.sent_at,
+        resolved_at=state.resolved_at,
+        manual=state.manual,
+    )
 
-    @property
-    def referral_id(self) -> str:
-        return self.input.referral_id
 
-    def outcome(self) -> ReferralOutcome:
-        return ReferralOutcome(
-            referral_id=self.referral_id,
-            partner=self.input.partner.slug,
-            status=self.status,
-            partner_reference=self.reference,
-            detail=self.detail,
-            sent_at=self.sent_at,
-            resolved_at=self.resolved_at,
-            manual=self.manual,
+def search_attributes(
+    state: ReferralState, input: ReferralInput
+) -> list[SearchAttributeUpdate[Any]]:
+    return [
+        sa.CASE_ID.value_set(input.case_id),
+        sa.REFERRAL_STATUS.value_set(state.status.value),
+        sa.CASE_PARTNERS.value_set([input.partner.slug]),
+    ]
+
+
+def details_markdown(state: ReferralState, input: ReferralInput, news: str) -> str:
+    partner = input.partner
+    lines = [
+        f"**Referral** `{input.referral_id}` to **{partner.display_name}**"
+        + (" (emergency)" if input.emergency else ""),
+        "",
+        f"- Status: **{state.status.value}**: {news}",
+        f"- Legal basis: {input.package.legal_basis.value}",
+        f"- Partner reference: {state.reference or 'not yet'}",
+    ]
+    if state.manual:
+        lines.append(f"- Handed over **by phone** (recorded by {state.manual_by})")
+    elif state.phone_handoff_due is not None and state.status is ReferralStatus.PENDING:
+        lines.append(
+            f"- Automatic handoff still retrying; a counsellor was asked to phone "
+            f"at {state.phone_handoff_due:%Y-%m-%d %H:%M} UTC"
         )
+    return "\n".join(lines)
 
-    def search_attributes(self) -> list[SearchAttributeUpdate]:  # type: ignore[type-arg]
-        return [
-            sa.CASE_ID.value_set(self.input.case_id),
-            sa.REFERRAL_STATUS.value_set(self.status.value),
-            sa.CASE_PARTNERS.value_set([self.input.partner.slug]),
-        ]
 
-    def details_markdown(self, news: str) -> str:
-        partner = self.input.partner
-        lines = [
-            f"**Referral** `{self.referral_id}` to **{partner.display_name}**"
-            + (" (emergency)" if self.input.emergency else ""),
-            "",
-            f"- Status: **{self.status.value}**: {news}",
-            f"- Legal basis: {self.input.package.legal_basis.value}",
-            f"- Partner reference: {self.reference or 'not yet'}",
-        ]
-        if self.manual:
-            lines.append(f"- Handed over **by phone** (recorded by {self.manual_by})")
-        elif self.phone_handoff_due is not None and self.status is ReferralStatus.PENDING:
-            lines.append(
-                f"- Automatic handoff still retrying; a counsellor was asked to phone "
-                f"at {self.phone_handoff_due:%Y-%m-%d %H:%M} UTC"
-            )
-        return "\n".join(lines)
+def record(state: ReferralState, input: ReferralInput, news: str, now: datetime) -> ReferralRecord:
+    """The ledger row. Its detail is our own words (``news``), never the partner's
+    free text, which may name the young person."""
+    return ReferralRecord(
+        referral_id=input.referral_id,
+        case_id=input.case_id,
+        version=state.version,
+        partner=input.partner.slug,
+        idempotency_key=input.referral_id,
+        legal_basis=input.package.legal_basis,
+        emergency=input.emergency,
+        status=state.status,
+        partner_reference=state.reference,
+        sent_at=state.sent_at,
+        acknowledged_at=state.acknowledged_at,
+        outcome_at=state.resolved_at,
+        detail=news[:300],
+        updated_at=now,
+    )
 
-    def record(self, news: str, now: datetime) -> ReferralRecord:
-        """The ledger row. Its detail is our own words (``news``), never the
-        partner's free text, which may name the young person."""
-        return ReferralRecord(
-            referral_id=self.referral_id,
-            case_id=self.input.case_id,
-            version=self.version,
-            partner=self.input.partner.slug,
-            idempotency_key=self.referral_id,
-            legal_basis=self.input.package.legal_basis,
-            emergency=self.input.emergency,
-            status=self.status,
-            partner_reference=self.reference,
-            sent_at=self.sent_at,
-            acknowledged_at=self.acknowledged_at,
-            outcome_at=self.resolved_at,
-            detail=news[:300],
-            updated_at=now,
-        )
 
-    def progress(self, news: str, now: datetime) -> ReferralProgress:
-        return ReferralProgress(
-            referral_id=self.referral_id,
-            partner=self.input.partner.slug,
-            status=self.status,
-            at=now,
-            partner_reference=self.reference,
-            detail=news,
-            manual=self.manual,
-        )
+def progress(
+    state: ReferralState, input: ReferralInput, news: str, now: datetime, final: bool = False
+) -> ReferralProgress:
+    return ReferralProgress(
+        referral_id=input.referral_id,
+        partner=input.partner.slug,
+        status=state.status,
+        at=now,
+        partner_reference=state.reference,
+        detail=news,
+        manual=state.manual,
+        outcome=outcome(state, input) if final else None,
+        final=final,
+    )

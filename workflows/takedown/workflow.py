@@ -9,15 +9,12 @@ the parent case.
 
 import asyncio
 from datetime import datetime, timedelta
-from typing import Any
 
 from temporalio import workflow
-from temporalio.common import SearchAttributeUpdate
 from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from domain import contract
-    from domain import search_attributes as sa
     from domain.catalog import DeliveryMode
     from domain.notice import (
         ContentCheckRequest,
@@ -25,17 +22,15 @@ with workflow.unsafe.imports_passed_through():
         FetchDecisionRequest,
         NoticeDecision,
         NoticeOutcome,
-        NoticeProgress,
         NoticeReceipt,
         NoticeStatus,
         SubmitNoticeRequest,
     )
-    from domain.records import NoticeRecord
     from domain.tasks import CounsellorTask, TaskKind
-    from workflows import patches
     from workflows.calls import call, partner_call, record_call
     from workflows.cancellation import raise_if_cancel_swallowed
-    from workflows.takedown.state import NoticeInput
+    from workflows.takedown import state as notice_state
+    from workflows.takedown.state import NoticeInput, NoticeState
 
 
 def _is_permanent(error: ActivityError) -> bool:
@@ -55,23 +50,16 @@ class TakedownWorkflow:
     @workflow.init
     def __init__(self, input: NoticeInput) -> None:
         self._input = input
-        self._status = NoticeStatus.PENDING
-        self._decision: NoticeDecision | None = None
-        self._reference: str | None = None
-        self._submitted_at: datetime | None = None
-        self._decided_at: datetime | None = None
-        self._resolved_at: datetime | None = None
-        self._renotices = 0
-        self._sla_breached = False
-        self._reason: str | None = None
-        self._next_action_at: datetime | None = None
-        self._version = 0
+        self.state = input.carried or NoticeState()
 
     @workflow.signal(name=contract.DECISION.name)
     def decision(self, decision: NoticeDecision) -> None:
         """The platform's decision, from our webhook. The first one counts."""
-        if self._decision is None:
-            self._decision = decision
+        if self.state.decision is None:
+            self.state.decision = decision
+
+    def _decided(self) -> bool:
+        return self.state.decision is not None
 
     @workflow.query(name=contract.NOTICE_VIEW.name)
     def notice(self) -> NoticeOutcome:
@@ -82,11 +70,10 @@ class TakedownWorkflow:
         try:
             await self._follow()
         except asyncio.CancelledError:
-            self._status = NoticeStatus.CANCELLED
-            self._resolved_at = workflow.now()
+            self.state.status = NoticeStatus.CANCELLED
+            self.state.resolved_at = workflow.now()
             await self._report("notice cancelled")
-        if workflow.patched(patches.FINAL_PROGRESS):
-            await self._tell_case("notice settled", final=True)
+        await self._tell_case("notice settled", final=True)
         return self._outcome()
 
     async def _follow(self) -> None:
@@ -97,25 +84,25 @@ class TakedownWorkflow:
         except ActivityError as error:
             await self._fail(_failure_reason(error))
             return
-        self._reference = receipt.platform_reference
-        self._submitted_at = workflow.now()
-        self._status = NoticeStatus.ACKNOWLEDGED
+        self.state.reference = receipt.platform_reference
+        self.state.submitted_at = workflow.now()
+        self.state.status = NoticeStatus.ACKNOWLEDGED
         await self._report(f"acknowledged by {self._input.platform.display_name}")
 
         sla = self._input.platform.decision_sla or policy.default_decision_sla
-        await self._wait_for_decision(sla_deadline=self._submitted_at + sla)
-        assert self._decision is not None
-        self._decided_at = workflow.now()
-        self._status = NoticeStatus.DECIDED
-        self._next_action_at = None
-        await self._report(f"platform decision: {self._decision.decision.value}")
+        await self._wait_for_decision(sla_deadline=self.state.submitted_at + sla)
+        assert self.state.decision is not None
+        self.state.decided_at = workflow.now()
+        self.state.status = NoticeStatus.DECIDED
+        self.state.next_action_at = None
+        await self._report(f"platform decision: {self.state.decision.decision.value}")
 
-        if self._decision.decision in (Decision.REMOVED, Decision.RESTRICTED):
+        if self.state.decision.decision in (Decision.REMOVED, Decision.RESTRICTED):
             await self._verify_removal()
         else:
-            self._status = NoticeStatus.REFUSED
-            self._reason = (self._decision.reason or "")[:300] or None
-            self._resolved_at = workflow.now()
+            self.state.status = NoticeStatus.REFUSED
+            self.state.reason = (self.state.decision.reason or "")[:300] or None
+            self.state.resolved_at = workflow.now()
             await self._open_task(
                 TaskKind.NOTICE_REVIEW,
                 f"{self._input.platform.display_name} refused notice {self._input.notice_id}: "
@@ -127,36 +114,38 @@ class TakedownWorkflow:
         policy = self._input.policy
         polled = self._input.platform.delivery is DeliveryMode.POLL
         poll_delay = policy.decision_poll_interval
-        assert self._submitted_at is not None
-        next_poll = self._submitted_at + poll_delay if polled else None
-        next_renotice = self._submitted_at + policy.renotice_interval
-        while self._decision is None:
+        assert self.state.submitted_at is not None
+        next_poll = self.state.submitted_at + poll_delay if polled else None
+        next_renotice = self.state.submitted_at + policy.renotice_interval
+        while self.state.decision is None:
             wake_times = [t for t in (next_poll, next_renotice) if t is not None]
-            if self._renotices >= policy.max_renotices:
+            if self.state.renotices >= policy.max_renotices:
                 wake_times.remove(next_renotice)
-            if not self._sla_breached:
+            if not self.state.sla_breached:
                 wake_times.append(sla_deadline)
             wake = min(wake_times) if wake_times else None
-            if wake != self._next_action_at:
-                self._next_action_at = wake
+            if wake != self.state.next_action_at:
+                self.state.next_action_at = wake
                 self._upsert_search_attributes()
             try:
                 timeout = max(wake - workflow.now(), timedelta(0)) if wake else None
-                await workflow.wait_condition(lambda: self._decision is not None, timeout=timeout)
+                await workflow.wait_condition(
+                    lambda: self.state.decision is not None, timeout=timeout
+                )
                 return
             except TimeoutError:
                 pass
             now = workflow.now()
             if next_poll is not None and now >= next_poll:
                 decision = await self._poll()
-                if decision is not None and self._decision is None:
-                    self._decision = decision
+                if decision is not None and self.state.decision is None:
+                    self.state.decision = decision
                     return
                 poll_delay = min(poll_delay * 2, policy.decision_poll_max_interval)
                 next_poll = now + poll_delay
-            if not self._sla_breached and now >= sla_deadline:
+            if not self.state.sla_breached and now >= sla_deadline:
                 await self._breach_sla()
-            if self._renotices < policy.max_renotices and now >= next_renotice:
+            if self.state.renotices < policy.max_renotices and now >= next_renotice:
                 await self._renotice()
                 next_renotice = now + policy.renotice_interval
 
@@ -176,12 +165,12 @@ class TakedownWorkflow:
         )
 
     async def _poll(self) -> NoticeDecision | None:
-        assert self._reference is not None
+        assert self.state.reference is not None
         try:
             polled = await call(
                 contract.FETCH_NOTICE_DECISION,
                 FetchDecisionRequest(
-                    platform=self._input.platform.slug, platform_reference=self._reference
+                    platform=self._input.platform.slug, platform_reference=self.state.reference
                 ),
                 summary=f"poll {self._input.platform.slug} for a decision",
                 **partner_call(self._input.platform.retry, self._input.policy.renotice_interval),
@@ -191,16 +180,16 @@ class TakedownWorkflow:
         return polled.decision
 
     async def _renotice(self) -> None:
-        self._renotices += 1
-        key = f"{self._input.notice_id}-renotice-{self._renotices}"
+        self.state.renotices += 1
+        key = f"{self._input.notice_id}-renotice-{self.state.renotices}"
         try:
             await self._submit(key, renotice_of=self._input.notice_id)
-            await self._report(f"re-notice {self._renotices} sent: no decision yet")
+            await self._report(f"re-notice {self.state.renotices} sent: no decision yet")
         except ActivityError as error:
-            await self._report(f"re-notice {self._renotices} failed: {_failure_reason(error)}")
+            await self._report(f"re-notice {self.state.renotices} failed: {_failure_reason(error)}")
 
     async def _breach_sla(self) -> None:
-        self._sla_breached = True
+        self.state.sla_breached = True
         await self._open_task(
             TaskKind.SUPERVISOR_ESCALATION,
             f"{self._input.platform.display_name} has not decided on notice "
@@ -222,18 +211,18 @@ class TakedownWorkflow:
                     **partner_call(self._input.platform.retry, policy.verification_retry_interval),
                 )
             except ActivityError as error:
-                if _is_permanent(error) and workflow.patched(patches.UNCHECKABLE_CONTENT):
+                if _is_permanent(error):
                     # Not proof that it is online: a counsellor looks by hand.
                     await self._removal_unverified(_failure_reason(error))
                     return
                 continue
             if not online:
-                self._status = NoticeStatus.VERIFIED_REMOVED
-                self._resolved_at = workflow.now()
+                self.state.status = NoticeStatus.VERIFIED_REMOVED
+                self.state.resolved_at = workflow.now()
                 await self._report("removal verified: the content is offline")
                 return
-        self._status = NoticeStatus.STILL_ONLINE
-        self._resolved_at = workflow.now()
+        self.state.status = NoticeStatus.STILL_ONLINE
+        self.state.resolved_at = workflow.now()
         await self._open_task(
             TaskKind.NOTICE_REVIEW,
             f"{self._input.platform.display_name} reported notice {self._input.notice_id} "
@@ -242,24 +231,25 @@ class TakedownWorkflow:
         await self._report("content still online after the platform's decision")
 
     async def _removal_unverified(self, reason: str) -> None:
-        self._status = NoticeStatus.REMOVAL_UNVERIFIED
-        self._reason = reason[:300]
-        self._resolved_at = workflow.now()
+        self.state.status = NoticeStatus.REMOVAL_UNVERIFIED
+        self.state.reason = reason[:300]
+        self.state.resolved_at = workflow.now()
         await self._open_task(
             TaskKind.NOTICE_REVIEW,
             f"{self._input.platform.display_name} reported notice {self._input.notice_id} "
-            f"removed; Relais cannot check the content itself ({self._reason}): check it by hand",
+            f"removed; Relais cannot check the content itself ({self.state.reason}): "
+            "check it by hand",
         )
         await self._report("removal reported but not verifiable by Relais: counsellor to check")
 
     async def _fail(self, reason: str) -> None:
-        self._status = NoticeStatus.FAILED
-        self._reason = reason[:300]
-        self._resolved_at = workflow.now()
+        self.state.status = NoticeStatus.FAILED
+        self.state.reason = reason[:300]
+        self.state.resolved_at = workflow.now()
         await self._open_task(
             TaskKind.NOTICE_REJECTED,
             f"Notice {self._input.notice_id} to {self._input.platform.display_name} failed: "
-            f"{self._reason}",
+            f"{self.state.reason}",
         )
         await self._report("notice could not be delivered: counsellor task opened")
 
@@ -280,38 +270,13 @@ class TakedownWorkflow:
 
     async def _report(self, detail: str) -> None:
         """Ledger, search attributes, current details, and the parent case."""
-        self._version += 1
+        self.state.version += 1
         now = workflow.now()
         self._upsert_search_attributes()
-        workflow.set_current_details(self._details_markdown(detail))
+        workflow.set_current_details(notice_state.details_markdown(self.state, self._input, detail))
         await call(
             contract.RECORD_NOTICE,
-            NoticeRecord(
-                notice_id=self._input.notice_id,
-                case_id=self._input.case_id,
-                version=self._version,
-                platform=self._input.platform.slug,
-                legal_qualification=self._input.item.legal_qualification,
-                appeal_of=self._input.appeal_of,
-                idempotency_key=self._input.notice_id,
-                status=self._status,
-                decision=self._decision.decision if self._decision else None,
-                platform_reference=self._reference,
-                submitted_at=self._submitted_at,
-                acknowledged_at=self._submitted_at,
-                decided_at=self._decided_at,
-                verified_at=(
-                    self._resolved_at if self._status is NoticeStatus.VERIFIED_REMOVED else None
-                ),
-                renotices=self._renotices,
-                sla_breached=self._sla_breached,
-                last_error=(
-                    self._reason
-                    if self._status in (NoticeStatus.FAILED, NoticeStatus.REMOVAL_UNVERIFIED)
-                    else None
-                ),
-                updated_at=now,
-            ),
+            notice_state.record(self.state, self._input, now),
             summary="record notice in the ledger",
             **record_call(self._input.policy),
         )
@@ -321,63 +286,18 @@ class TakedownWorkflow:
         """Progress to the case, by workflow id: whichever run of it is current."""
         parent = self._input.parent_workflow_id
         if parent:
-            progress = NoticeProgress(
-                notice_id=self._input.notice_id,
-                platform=self._input.platform.slug,
-                status=self._status,
-                at=workflow.now(),
-                sla_breached=self._sla_breached,
-                detail=detail,
-                outcome=self._outcome(),
-                final=final,
-            )
+            progress = notice_state.progress(self.state, self._input, detail, workflow.now(), final)
             try:
                 await workflow.get_external_workflow_handle(parent).signal(
                     contract.NOTICE_PROGRESS.name, progress
                 )
             except Exception:  # the case may be closed already; the ledger has it
                 workflow.logger.info("case workflow no longer accepts notice progress")
-            if not final and self._status is not NoticeStatus.CANCELLED:
+            if not final and self.state.status is not NoticeStatus.CANCELLED:
                 raise_if_cancel_swallowed()
 
     def _upsert_search_attributes(self) -> None:
-        updates: list[SearchAttributeUpdate[Any]] = [
-            sa.CASE_ID.value_set(self._input.case_id),
-            sa.NOTICE_STATUS.value_set(self._status.value),
-            sa.CASE_PLATFORMS.value_set([self._input.platform.slug]),
-            sa.SLA_BREACHED.value_set(self._sla_breached),
-            (
-                sa.NEXT_ACTION_AT.value_set(self._next_action_at)
-                if self._next_action_at
-                else sa.NEXT_ACTION_AT.value_unset()
-            ),
-        ]
-        workflow.upsert_search_attributes(updates)
-
-    def _details_markdown(self, detail: str) -> str:
-        lines = [
-            f"**Notice** `{self._input.notice_id}` to **{self._input.platform.display_name}**",
-            "",
-            f"- Status: **{self._status.value}**: {detail}",
-            f"- Legal qualification: {self._input.item.legal_qualification.value}",
-            f"- Platform reference: {self._reference or 'not yet'}",
-            f"- Re-notices sent: {self._renotices}",
-            f"- SLA breached: {'yes' if self._sla_breached else 'no'}",
-        ]
-        if self._next_action_at:
-            lines.append(f"- Next action: {self._next_action_at.isoformat(timespec='minutes')}")
-        return "\n".join(lines)
+        workflow.upsert_search_attributes(notice_state.search_attributes(self.state, self._input))
 
     def _outcome(self) -> NoticeOutcome:
-        return NoticeOutcome(
-            notice_id=self._input.notice_id,
-            platform=self._input.platform.slug,
-            status=self._status,
-            decision=self._decision.decision if self._decision else None,
-            platform_reference=self._reference,
-            reason=self._reason,
-            submitted_at=self._submitted_at,
-            resolved_at=self._resolved_at,
-            renotices=self._renotices,
-            sla_breached=self._sla_breached,
-        )
+        return notice_state.outcome(self.state, self._input)

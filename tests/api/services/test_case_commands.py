@@ -12,7 +12,7 @@ from api.services.errors import Unavailable
 from domain import contract
 from domain.intake import Intake
 from domain.items import AddItemsRequest
-from workflows.case.snapshot import CaseInput
+from workflows.case.state import CaseInput
 
 
 async def start_unattended_case(env: WorkflowEnvironment) -> str:
@@ -61,9 +61,9 @@ async def test_update_without_a_worker_is_unavailable(local_env: WorkflowEnviron
                     "location": {"account": "someone"},
                 }
             ],
-            "requested_by": "test",
+            "actor": "test",
         }
     )
 
     with pytest.raises(Unavailable, match="retry with the same Idempotency-Key"):
-        await commands.add_items(case_id, request, key="k")
+        await commands.update(case_id, contract.ADD_ITEMS, request, "k")

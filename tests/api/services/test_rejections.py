@@ -1,43 +1,48 @@
-"""A workflow's refusal becomes problems that name the field, text kept verbatim."""
+"""A workflow's refusal reaches the API as the problems the workflow gave: field,
+message (verbatim) and code, read from the rejection's details, never from its text."""
 
-import pytest
 from temporalio.exceptions import ApplicationError
 
-from api.services.rejections import field_path, problems_from
+from api.services.rejections import problems_from
+from domain.problems import problem
+from workflows.rejection import rejection
 
 
-@pytest.mark.parametrize(
-    ("problem", "path"),
-    [
-        ("items[0].platform: unknown platform 'x' (known: tiktok)", ("items", 0, "platform")),
-        ("items[12].location.url must start with http://", ("items", 12, "location", "url")),
-        ("consents.report_to_platforms: not consented", ("consents", "report_to_platforms")),
-        ("partner: unknown partner 'x'", ("partner",)),
-        ("the case is closed", ()),
-        ("Partner: capitalised is a sentence", ()),
-        ("Case closed.", ()),
-        ("", ()),
-    ],
-)
-def test_field_path(problem: str, path: tuple[str | int, ...]) -> None:
-    assert field_path(problem) == path
+def test_problems_come_from_the_rejection_details() -> None:
+    given = [
+        problem("unknown_platform", ("items", 0, "platform"), "items[0].platform: unknown"),
+        problem("location_missing", ("items", 1, "location"), "items[1].location: give a url"),
+    ]
 
+    problems = problems_from(rejection(given))
 
-def test_problems_come_from_the_details_list_when_given() -> None:
-    cause = ApplicationError(
-        "a; b", ["items[0].platform: unknown", "items[1].location: give a url"], type="Invalid"
-    )
-
-    problems = problems_from(cause)
-
-    assert [(p.loc, p.msg, p.type) for p in problems] == [
-        (("items", 0, "platform"), "items[0].platform: unknown", "Invalid"),
-        (("items", 1, "location"), "items[1].location: give a url", "Invalid"),
+    assert [(p.loc, p.msg, p.type, p.code) for p in problems] == [
+        (
+            ("items", 0, "platform"),
+            "items[0].platform: unknown",
+            "RequestRejected",
+            "unknown_platform",
+        ),
+        (
+            ("items", 1, "location"),
+            "items[1].location: give a url",
+            "RequestRejected",
+            "location_missing",
+        ),
     ]
 
 
-def test_the_message_is_used_when_there_are_no_details() -> None:
-    [problem] = problems_from(ApplicationError("partner: unknown partner 'x'"))
-    assert problem.loc == ("partner",)
-    assert problem.msg == "partner: unknown partner 'x'"
-    assert problem.type == "rejected"
+def test_the_message_is_not_parsed_for_a_field() -> None:
+    """A refusal without problem details names no field, whatever its text looks like."""
+    [found] = problems_from(ApplicationError("partner: unknown partner 'x'", type="Boom"))
+    assert (found.loc, found.msg, found.type) == ((), "partner: unknown partner 'x'", "Boom")
+
+
+def test_malformed_details_fall_back_to_the_message() -> None:
+    [found] = problems_from(ApplicationError("refused", [{"no": "loc"}], type="RequestRejected"))
+    assert (found.loc, found.msg) == ((), "refused")
+
+
+def test_a_refusal_without_a_cause_says_so() -> None:
+    [found] = problems_from(None)
+    assert found.msg == "the case refused the request"

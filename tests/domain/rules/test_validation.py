@@ -36,8 +36,9 @@ def test_a_complete_item_passes() -> None:
 
 def test_unknown_platform_is_named_with_the_known_ones() -> None:
     [problem] = item_problems([item("myspace")], CATALOG, CONSENTED)
-    assert problem.startswith("items[0].platform: unknown platform 'myspace'")
-    assert "tiktok" in problem
+    assert (problem.loc, problem.code) == (["items", 0, "platform"], "unknown_platform")
+    assert problem.msg.startswith("items[0].platform: unknown platform 'myspace'")
+    assert "tiktok" in problem.msg
 
 
 @pytest.mark.parametrize(
@@ -45,27 +46,27 @@ def test_unknown_platform_is_named_with_the_known_ones() -> None:
 )
 def test_malformed_url_is_rejected_naming_the_field(url: str) -> None:
     [problem] = item_problems([item(url=url)], CATALOG, CONSENTED)
-    assert problem.startswith("items[0].location.url ")
+    assert (problem.loc, problem.code) == (["items", 0, "location", "url"], "url_invalid")
+    assert problem.msg.startswith("items[0].location.url ")
 
 
 def test_location_is_required() -> None:
     [problem] = item_problems([item(account="", url="")], CATALOG, CONSENTED)
-    assert problem.startswith("items[0].location")
+    assert (problem.loc, problem.code) == (["items", 0, "location"], "location_missing")
+    assert problem.msg.startswith("items[0].location")
 
 
 def test_missing_consent_to_report_is_rejected() -> None:
-    problems = item_problems([item()], CATALOG, Consents(report_to_platforms=False))
-    assert problems == [
+    [problem] = item_problems([item()], CATALOG, Consents(report_to_platforms=False))
+    assert problem.loc == ["consents", "report_to_platforms"]
+    assert problem.msg == (
         "consents.report_to_platforms: the victim has not consented to reporting to platforms"
-    ]
+    )
 
 
 def test_every_problem_of_every_item_is_reported() -> None:
     problems = item_problems([item(), item("myspace"), item(url="nope")], CATALOG, CONSENTED)
-    assert [p.split(":")[0].split(" ")[0] for p in problems] == [
-        "items[1].platform",
-        "items[2].location.url",
-    ]
+    assert [p.loc for p in problems] == [["items", 1, "platform"], ["items", 2, "location", "url"]]
 
 
 def test_check_url_accepts_a_real_url() -> None:
@@ -73,7 +74,7 @@ def test_check_url_accepts_a_real_url() -> None:
 
 
 def referral_problems(partner: str, catalog: PartnerCatalog, consents: Consents) -> list[str]:
-    return referral_basis_problems(partner, LegalBasis.CONSENT, catalog, consents)
+    return [p.msg for p in referral_basis_problems(partner, LegalBasis.CONSENT, catalog, consents)]
 
 
 def test_referral_needs_a_known_partner_and_consent() -> None:
