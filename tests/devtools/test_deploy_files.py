@@ -105,7 +105,7 @@ def test_local_simulator_config_is_valid_and_matches_adapter_delivery() -> None:
     assert config.target_config("tiktok").decision.value == "removed"
     assert config.target_config("tiktok").decision_delay_seconds == 20
 
-    registry_module = pytest.importorskip("partners.registry")
+    registry_module = pytest.importorskip("partners.loading")
     catalog = registry_module.load_registry(Settings()).catalog()
     adapters = {**catalog.platforms, **catalog.partners}
     for slug, info in adapters.items():

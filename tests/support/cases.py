@@ -6,28 +6,10 @@ from typing import Any
 
 import httpx
 
+from tests.support.builders import INTAKE, ITEM, intake_body
 from tests.support.stack import Stack, auth
 
-INTAKE: dict[str, Any] = {
-    "channel": "phone",
-    "caller_role": "victim",
-    "age_band": "15_17",
-    "categories": ["cyberharassment"],
-    "risk_flags": [],
-    "consents": {
-        "report_to_platforms": True,
-        "referral_partners": ["france-victimes"],
-        # Any hour is safe: tests run at any time of day.
-        "callback": {"consented": True, "earliest_hour": 0, "latest_hour": 24},
-    },
-    "contact": {"first_name": "Lea", "phone": "+33600000000"},
-}
-ITEM = {
-    "platform": "tiktok",
-    "content_type": "video",
-    "legal_qualification": "cyberharassment",
-    "location": {"url": "https://www.tiktok.com/@someone/video/123"},
-}
+__all__ = ["INTAKE", "ITEM", "add_items", "case_view", "open_case"]
 
 
 async def case_view(api: httpx.AsyncClient, case_id: str) -> dict[str, Any]:
@@ -41,7 +23,7 @@ async def open_case(stack: Stack, intake: dict[str, Any] = INTAKE, **changes: An
     """Open a case through the API (fields of ``intake`` replaced by ``changes``)."""
     response = await stack.api.post(
         "/cases",
-        json={**intake, **changes},
+        json=intake_body(intake, **changes),
         headers={**auth("counsellor"), "Idempotency-Key": uuid.uuid4().hex},
     )
     assert response.status_code == 201, response.text

@@ -2,8 +2,6 @@
 the replayer of a later test run has none of the recording process's keys (and
 the recordings hold only test data)."""
 
-import json
-
 from google.protobuf.message import Message
 from temporalio.api.common.v1 import Payload
 from temporalio.client import WorkflowHistory
@@ -38,14 +36,3 @@ async def decoded(history: WorkflowHistory, codec: PayloadCodec) -> WorkflowHist
     for payload, plain in zip(found, await codec.decode(found), strict=True):
         payload.CopyFrom(plain)
     return WorkflowHistory(history.workflow_id, events)
-
-
-def patch_ids(history: WorkflowHistory) -> set[str]:
-    """The ids of the ``workflow.patched`` markers a history holds."""
-    found = set()
-    for event in history.events:
-        marker = event.marker_recorded_event_attributes
-        if marker.marker_name == "core_patch":
-            for payload in marker.details["patch-data"].payloads:
-                found.add(json.loads(payload.data)["id"])
-    return found

@@ -1,160 +1,275 @@
-"""Record workflow histories for the replay tests.
+"""Record the workflow histories the replay test pins: one per workflow type and per
+main path, each from a real journey (dev server, simulator, worker, API).
 
-Runs one journey per scenario on a fresh dev server and writes the history of
-every workflow it involved to ``tests/histories/<scenario>/<workflow-type>.json``.
-Run it when a workflow gains a path worth pinning, and commit the files:
+    .venv/bin/python -m tests.support.record_histories             # every scenario
+    .venv/bin/python -m tests.support.record_histories journey     # one of them
 
-    .venv/bin/python -m tests.support.record_histories
-    .venv/bin/python -m tests.support.record_histories case_update_in_first_task
+Each scenario writes the history of every workflow it involved to
+``tests/histories/<scenario>/<kind>-<suffix>.json``, payloads decoded (the replayer
+has none of the recording process's case keys; the recordings hold test data only).
+Re-record after a change to workflow code before the first release; from the first
+release on, a change that running cases would replay differently is guarded instead
+(see workflows/README.md) and its old history stays beside the new one.
 """
 
 import asyncio
 import sys
 import tempfile
 import uuid
-from datetime import timedelta
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
+import pytest
 from temporalio.client import Client
 
 from domain import contract
 from domain.callback_window import ALWAYS_OPEN
 from domain.policy import CasePolicy
-from tests.support.history_files import decoded, patch_ids
+from domain.retention import PurgeReport, PurgeRunInput
+from domain.tasks import TaskKind
+from relais.db.repositories.retention import RetentionBook
+from relais.serving import serve_app
+from tests.adapters.test_http_json_e2e import API_KEY, CONFIG, receiver
+from tests.referrals.support import open_tasks, post_partner_status
+from tests.support.builders import intake_body, item_body
+from tests.support.cases import case_view
+from tests.support.history_files import decoded
 from tests.support.stack import Stack, auth, running_stack
 from tests.support.temporal import start_local_server
 from tests.support.waiting import eventually
-from workflows import patches
 
 HISTORIES = Path(__file__).resolve().parent.parent / "histories"
-# One folder per recording: older ones stay, they are the cases already running.
-SCENARIO = "journey-2-reopen-window"
 POLICY = CasePolicy(
     callback_delay=timedelta(seconds=1),
     opening_hours=ALWAYS_OPEN,
-    reopen_window=timedelta(seconds=1),
+    reopen_window=timedelta(seconds=2),
+    retention=timedelta(seconds=2),
+    decision_poll_interval=timedelta(milliseconds=500),
+    verification_retry_interval=timedelta(milliseconds=500),
+    emergency_handoff_deadline=timedelta(seconds=1),
+    handoff_deadline=timedelta(seconds=1),
+    referral_poll_interval=timedelta(milliseconds=300),
 )
-INTAKE = {
-    "channel": "phone",
-    "caller_role": "victim",
-    "age_band": "15_17",
-    "categories": ["cyberharassment"],
-    "risk_flags": ["child_at_risk_at_home"],
-    "consents": {
-        "report_to_platforms": True,
-        "referral_partners": ["france-victimes"],
-        "callback": {"consented": True, "earliest_hour": 0, "latest_hour": 24},
-    },
-    "contact": {"first_name": "Recorded", "phone": "+33600000000"},
-}
-ITEM = {
-    "platform": "tiktok",
-    "content_type": "video",
-    "legal_qualification": "cyberharassment",
-    "location": {"url": "https://www.tiktok.com/@recorded/video/1"},
-}
+ALWAYS = {"callback": {"consented": True, "earliest_hour": 0, "latest_hour": 24}}
 
 
-async def _view(stack: Stack, case_id: str) -> dict[str, object]:
-    response = await stack.api.get(f"/cases/{case_id}", headers=auth("supervisor"))
+async def _open(stack: Stack, **changes: Any) -> str:
+    headers = {**auth("counsellor"), "Idempotency-Key": uuid.uuid4().hex}
+    response = await stack.api.post("/cases", json=intake_body(**changes), headers=headers)
     response.raise_for_status()
-    data: dict[str, object] = response.json()
+    case_id: str = response.json()["case_id"]
+    return case_id
+
+
+async def _post(stack: Stack, path: str, body: dict[str, Any]) -> dict[str, Any]:
+    response = await stack.api.post(path, json=body, headers=auth("counsellor"))
+    assert response.is_success, response.text
+    data: dict[str, Any] = response.json()
     return data
 
 
+async def _until(stack: Stack, case_id: str, what: str, test: Callable[[Any], bool]) -> Any:
+    return await eventually(lambda: case_view(stack.api, case_id), test, what=what, within=60)
+
+
 async def journey(stack: Stack) -> str:
-    """Emergency referral, a notice, a consented referral, a callback, closure."""
-    headers = {**auth("counsellor"), "Idempotency-Key": uuid.uuid4().hex}
-    case_id: str = (await stack.api.post("/cases", json=INTAKE, headers=headers)).json()["case_id"]
-    await stack.api.post(
-        f"/cases/{case_id}/items", json={"items": [ITEM]}, headers=auth("counsellor")
+    """Emergency referral to 119, a notice removed, a consented referral accepted,
+    the callback due, reached and closed; reopened, closed again; the case ends when
+    its reopen window passes."""
+    case_id = await _open(
+        stack,
+        risk_flags=["child_at_risk_at_home"],
+        consents={"report_to_platforms": True, "referral_partners": ["france-victimes"], **ALWAYS},
     )
-    await stack.api.post(
-        f"/cases/{case_id}/referrals",
-        json={"partner": "france-victimes"},
-        headers=auth("counsellor"),
+    await _post(stack, f"/cases/{case_id}/items", {"items": [item_body()]})
+    await _post(stack, f"/cases/{case_id}/referrals", {"partner": "france-victimes"})
+    await _until(stack, case_id, "callback due", lambda v: v["status"] == "callback_due")
+    await _post(stack, f"/cases/{case_id}/callback/claim", {})
+    await _post(
+        stack, f"/cases/{case_id}/callback-outcome", {"result": "reached", "close_case": True}
     )
-    await eventually(
-        lambda: _view(stack, case_id), lambda v: v["status"] == "callback_due", what="callback due"
-    )
-    await stack.api.post(
-        f"/cases/{case_id}/callback-outcome",
-        json={"result": "reached", "close_case": True},
-        headers=auth("counsellor"),
+    await _post(stack, f"/cases/{case_id}/reopen", {"reason": "new content"})
+    await _post(stack, f"/cases/{case_id}/close", {"reason": "resolved", "force": True})
+    await _ended(stack.client, contract.SUPPORT_CASE.workflow_id(case_id))
+    return case_id
+
+
+async def notice_refused_then_appealed(stack: Stack) -> str:
+    """The platform refuses; the counsellor appeals (DSA Art. 20) and the appeal wins."""
+    await stack.configure_target("tiktok", decision="refused")
+    case_id = await _open(stack)
+    await _post(stack, f"/cases/{case_id}/items", {"items": [item_body()]})
+    view = await _until(stack, case_id, "refused", lambda v: v["notices"][0]["status"] == "refused")
+    await stack.configure_target("tiktok", decision="removed")
+    notice_id = view["notices"][0]["notice_id"]
+    await _post(stack, f"/cases/{case_id}/notices/{notice_id}/review", {"choice": "appeal"})
+    await _until(
+        stack,
+        case_id,
+        "appeal removed",
+        lambda v: [n["status"] for n in v["notices"]] == ["refused", "verified_removed"],
     )
     return case_id
+
+
+async def notice_removal_unverified(stack: Stack) -> str:
+    """A platform declared without a content endpoint says "removed" about a URL that
+    Relais's own check must not fetch (it leads into our network): the removal is
+    unverified and a counsellor checks by hand. Runs on ``unverifiable_stack``."""
+    internal = "http://127.0.0.1:9/internal/admin"  # refused before any request is made
+    case_id = await _open(stack)
+    item = item_body(platform="signal-nord", content_type="post", location={"url": internal})
+    await _post(stack, f"/cases/{case_id}/items", {"items": [item]})
+    await _until(
+        stack, case_id, "unverified", lambda v: v["notices"][0]["status"] == "removal_unverified"
+    )
+    return case_id
+
+
+async def referral_phone_handoff(stack: Stack) -> str:
+    """Police down: the deadline passes, a counsellor phones; the police come back and
+    get nothing; the outcome comes by the partner's webhook."""
+    await stack.configure_target("police", outage={"active": True})
+    case_id = await _open(stack, consents={"referral_partners": ["police"]})
+    referral = await _post(stack, f"/cases/{case_id}/referrals", {"partner": "police"})
+    referral_id = referral["referral_id"]
+    await eventually(
+        lambda: open_tasks(stack, case_id, TaskKind.MANUAL_HANDOFF), bool, what="phone task"
+    )
+    await _post(
+        stack,
+        f"/cases/{case_id}/referrals/{referral_id}/manual-handoff",
+        {"partner_reference": "BN-2024-0042"},
+    )
+    await stack.configure_target("police", outage={"active": False})
+    await post_partner_status(stack, "police", referral_id, "accepted", "BN-2024-0042")
+    await _until(stack, case_id, "accepted", lambda v: v["referrals"][0]["status"] == "accepted")
+    return case_id
+
+
+async def referral_failed_then_phone_handoff(stack: Stack) -> str:
+    """The partner refuses the handoff for good; a counsellor hands it over by phone."""
+    await stack.configure_target("france-victimes", reject_with=422, reject_reason="bad request")
+    case_id = await _open(stack)
+    referral = await _post(stack, f"/cases/{case_id}/referrals", {"partner": "france-victimes"})
+    referral_id = referral["referral_id"]
+    await _until(stack, case_id, "failed", lambda v: v["referrals"][0]["status"] == "failed")
+    await _post(
+        stack,
+        f"/cases/{case_id}/referrals/{referral_id}/manual-handoff",
+        {"partner_reference": "FV-77"},
+    )
+    await post_partner_status(stack, "france-victimes", referral_id, "accepted", "FV-77")
+    await _until(stack, case_id, "accepted", lambda v: v["referrals"][0]["status"] == "accepted")
+    return case_id
+
+
+async def retention_purge(stack: Stack) -> str:
+    """A closed case at the end of its retention is purged by the daily workflow."""
+    case_id = await _open(stack)
+    await _post(stack, f"/cases/{case_id}/close", {"reason": "resolved"})
+    book = RetentionBook(stack.database)
+    await eventually(lambda: book.due(datetime.now(UTC)), lambda due: case_id in due, what="due")
+    report = await stack.client.execute_workflow(
+        contract.RETENTION_PURGE.name,
+        PurgeRunInput(),
+        id=f"retention-purge-{case_id[:8]}",
+        task_queue=stack.settings.task_queue,
+        result_type=PurgeReport,
+    )
+    assert case_id in report.purged
+    return case_id
+
+
+StackFactory = Callable[[Client, Path], AbstractAsyncContextManager[Stack]]
+
+
+def usual_stack(client: Client, tmp: Path) -> AbstractAsyncContextManager[Stack]:
+    return running_stack(client, tmp, policy=POLICY)
+
+
+@asynccontextmanager
+async def unverifiable_stack(client: Client, tmp: Path) -> AsyncIterator[Stack]:
+    """The stack with a declared HTTP-JSON platform ("signal-nord") whose removals
+    Relais checks itself, served by a small receiver (tests/adapters)."""
+    app, _ = receiver()
+    content = CONFIG[CONFIG.index("[adapter.content]") : CONFIG.index("[[adapter]]", 50)]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SIGNAL_NORD_KEY", API_KEY)
+        async with serve_app(app) as url:
+            config = tmp / "adapters.toml"
+            config.write_text(CONFIG.replace(content, "").format(url=url))
+            async with running_stack(
+                client, tmp, policy=POLICY, adapters_config=lambda _: config
+            ) as stack:
+                yield stack
+
+
+SCENARIOS: dict[str, tuple[Callable[[Stack], Awaitable[str]], StackFactory]] = {
+    "journey": (journey, usual_stack),
+    "notice_refused_then_appealed": (notice_refused_then_appealed, usual_stack),
+    "notice_removal_unverified": (notice_removal_unverified, unverifiable_stack),
+    "referral_phone_handoff": (referral_phone_handoff, usual_stack),
+    "referral_failed_then_phone_handoff": (referral_failed_then_phone_handoff, usual_stack),
+    "retention_purge": (retention_purge, usual_stack),
+}
+
+
+async def _ended(client: Client, workflow_id: str) -> None:
+    await client.get_workflow_handle(workflow_id).result()
+
+
+async def _workflow_ids(client: Client, case_id: str) -> list[str]:
+    ids = [contract.SUPPORT_CASE.workflow_id(case_id)]
+    async for execution in client.list_workflows(f"CaseId = '{case_id}'"):
+        if execution.id not in ids:
+            ids.append(execution.id)
+    return ids
 
 
 async def save(client: Client, scenario: str, case_id: str) -> None:
     folder = HISTORIES / scenario
     folder.mkdir(parents=True, exist_ok=True)
-    ids = [contract.SUPPORT_CASE.workflow_id(case_id)]
-    async for execution in client.list_workflows(f"CaseId = '{case_id}'"):
-        if execution.id not in ids:
-            ids.append(execution.id)
+    for stale in folder.glob("*.json"):
+        stale.unlink()
+    ids = await _workflow_ids(client, case_id)
+    if scenario == "retention_purge":
+        ids = [f"retention-purge-{case_id[:8]}"]
+    codec = client.data_converter.payload_codec
+    assert codec is not None
     for workflow_id in ids:
-        history = await client.get_workflow_handle(workflow_id).fetch_history()
-        assert client.data_converter.payload_codec is not None
-        history = await decoded(history, client.data_converter.payload_codec)
-        kind = workflow_id.split("-", 1)[0]
-        suffix = workflow_id.rsplit("-", 1)[-1] if kind != "case" else "case"
-        (folder / f"{kind}-{suffix}.json").write_text(history.to_json())
+        history = await decoded(
+            await client.get_workflow_handle(workflow_id).fetch_history(), codec
+        )
+        kind, _, subject = workflow_id.partition("-")
+        name = {"case": "case", "retention": "purge"}.get(kind) or subject.rsplit("-", 1)[-1]
+        (folder / f"{kind}-{name}.json").write_text(history.to_json())
+    print(f"{scenario}: {', '.join(ids)}", file=sys.stderr)
 
 
-async def main() -> None:
+async def record(scenarios: list[str]) -> None:
     env = await start_local_server()
     try:
-        with tempfile.TemporaryDirectory() as tmp:
-            async with running_stack(env.client, Path(tmp), policy=POLICY) as stack:
-                case_id = await journey(stack)
-                await eventually(
-                    lambda: _count(env.client, case_id), lambda n: n >= 4, what="visibility"
-                )
-                await save(env.client, SCENARIO, case_id)
+        for scenario in scenarios:
+            play, stack_for = SCENARIOS[scenario]
+            with tempfile.TemporaryDirectory() as tmp:
+                async with stack_for(env.client, Path(tmp)) as stack:
+                    case_id = await play(stack)
+                    await _saved(env.client, scenario, case_id)
     finally:
         await env.shutdown()
 
 
-async def record_update_in_first_task(folder: str, rounds: int = 40) -> None:
-    """A case given an item the moment it opened (its emergency referral is due at
-    the same time): saved once the request reached the case with its first workflow
-    task (``patches.UPDATES_AFTER_OPENING`` in its history)."""
-    env = await start_local_server()
-    try:
-        with tempfile.TemporaryDirectory() as tmp:
-            async with running_stack(env.client, Path(tmp), policy=POLICY) as stack:
-                codec = env.client.data_converter.payload_codec
-                assert codec is not None
-                for _ in range(rounds):
-                    headers = {**auth("counsellor"), "Idempotency-Key": uuid.uuid4().hex}
-                    opened = await stack.api.post("/cases", json=INTAKE, headers=headers)
-                    case_id = opened.json()["case_id"]
-                    await stack.api.post(
-                        f"/cases/{case_id}/items",
-                        json={"items": [ITEM]},
-                        headers=auth("counsellor"),
-                    )
-                    handle = env.client.get_workflow_handle(
-                        contract.SUPPORT_CASE.workflow_id(case_id)
-                    )
-                    history = await decoded(await handle.fetch_history(), codec)
-                    if patches.UPDATES_AFTER_OPENING in patch_ids(history):
-                        target = HISTORIES / folder
-                        target.mkdir(parents=True, exist_ok=True)
-                        (target / "case-case.json").write_text(history.to_json())
-                        print(f"{folder}: {len(history.events)} events")
-                        return
-        raise SystemExit(f"no update reached a first workflow task in {rounds} cases")
-    finally:
-        await env.shutdown()
-
-
-async def _count(client: Client, case_id: str) -> int:
-    return len([e async for e in client.list_workflows(f"CaseId = '{case_id}'")])
+async def _saved(client: Client, scenario: str, case_id: str) -> None:
+    expected = 1 if scenario == "retention_purge" else 2
+    await eventually(
+        lambda: _workflow_ids(client, case_id), lambda ids: len(ids) >= expected, what="listed"
+    )
+    await save(client, scenario, case_id)
 
 
 if __name__ == "__main__":
-    if sys.argv[1:] == ["case_update_in_first_task"]:
-        asyncio.run(record_update_in_first_task("case_update_in_first_task"))
-    else:
-        asyncio.run(main())
+    asyncio.run(record(sys.argv[1:] or list(SCENARIOS)))

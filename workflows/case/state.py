@@ -13,7 +13,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
-from domain.case import TimelineEntry
+from domain.case import ConsentScope, TimelineEntry, WithdrawConsentRequest
 from domain.catalog import PartnerCatalog
 from domain.intake import CaseOpening, Consents, Intake, Urgency
 from domain.items import QualifiedItem
@@ -149,6 +149,37 @@ class CaseState(BaseModel):
     def work_added(self) -> list[Effect]:
         """New work postpones a callback not yet due, and owes a new one."""
         return self.callback.owe(self.consents.callback.consented)
+
+    def withdraw_consent(
+        self, request: WithdrawConsentRequest, now: datetime
+    ) -> tuple[list[str], list[Effect]]:
+        """The victim withdraws a consent: the children that depended on it (to
+        cancel), and what the callback's withdrawal asks."""
+        consents, effects = self.consents, list[Effect]()
+        to_cancel: list[str] = []
+        if request.scope is ConsentScope.PLATFORMS:
+            consents.report_to_platforms = False
+            to_cancel = self.open_notices()
+        elif request.scope is ConsentScope.PARTNER:
+            consents.referral_partners.remove(str(request.partner))
+            to_cancel = [
+                referral_id
+                for referral_id in self.open_referrals()
+                if self.referrals[referral_id].partner == request.partner
+                and self.legal_basis.get(referral_id) is LegalBasis.CONSENT
+            ]
+        else:
+            consents.callback.consented = False
+            effects = self.callback.withdraw()
+        partner = f": {request.partner}" if request.partner else ""
+        self.note(
+            now,
+            "consent",
+            f"consent withdrawn ({request.scope.value}{partner}); "
+            f"{len(to_cancel)} outstanding cancelled",
+            request.actor,
+        )
+        return to_cancel, effects
 
     def notice_progressed(self, progress: NoticeProgress) -> bool:
         """A TakedownWorkflow's news. False when the notice is unknown or settled."""

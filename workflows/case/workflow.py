@@ -37,7 +37,6 @@ with workflow.unsafe.imports_passed_through():
         CaseView,
         ClaimCallbackRequest,
         CloseRequest,
-        ConsentScope,
         NoticeReviewRequest,
         NoticeReviewResult,
         ReopenRequest,
@@ -45,7 +44,6 @@ with workflow.unsafe.imports_passed_through():
         WithdrawConsentRequest,
     )
     from domain.catalog import PHAROS
-    from domain.contract import Activity
     from domain.items import AddItemsRequest, AddItemsResult, QualifiedItem
     from domain.notice import NoticeProgress, ReviewChoice
     from domain.problems import Problem
@@ -56,13 +54,12 @@ with workflow.unsafe.imports_passed_through():
         ReferralRequest,
         ReferralStatus,
     )
-    from domain.retention import SchedulePurgeRequest
-    from domain.tasks import CloseTasksRequest, CounsellorTask, TaskKind
-    from workflows.calls import call, record_call
+    from domain.tasks import TaskKind
     from workflows.case import checks
     from workflows.case import projections as project
-    from workflows.case.callback import CallbackRules, CloseTasks, Effect, OpenTask
+    from workflows.case.callback import CallbackRules, OpenTask
     from workflows.case.children import CaseChildren
+    from workflows.case.effects import CaseEffects
     from workflows.case.state import CaseInput, CaseState
     from workflows.rejection import rejection
 
@@ -80,8 +77,9 @@ class SupportCaseWorkflow:
         else:
             self.state = CaseState.opened(input, workflow.now())
         self._children = CaseChildren(input, self.state, self._settle)
+        self._effects = CaseEffects(input, self.state)
+        self._do = self._effects.carry_out
         self._lock = asyncio.Lock()
-        self._published: tuple[object, ...] | None = None
 
     @workflow.query(name=contract.CASE_VIEW.name)
     def view(self) -> CaseView:
@@ -97,7 +95,7 @@ class SupportCaseWorkflow:
             await self._sleep_until_needed()
             async with self._lock:
                 await self._act_on_deadline()
-                await self._publish()
+                await self._effects.publish()
             if self._history_too_long():
                 await self._continue_as_new()
         await workflow.wait_condition(workflow.all_handlers_finished)
@@ -122,7 +120,7 @@ class SupportCaseWorkflow:
             await workflow.wait_condition(
                 lambda: (
                     self._next_deadline() != deadline
-                    or self._unpublished()
+                    or self._effects.unpublished()
                     or self._history_too_long()
                 ),
                 timeout=_until(deadline),
@@ -145,22 +143,6 @@ class SupportCaseWorkflow:
     async def _act_on_deadline(self) -> None:
         if self.state.closed_at is None:
             await self._do(self.state.callback.on_deadline(workflow.now(), self._rules()))
-
-    def _unpublished(self) -> bool:
-        return self._published != project.published(self.state, self._input)
-
-    async def _publish(self) -> None:
-        """Search attributes, current details and the directory row follow the state."""
-        published = project.published(self.state, self._input)
-        if published == self._published:
-            return
-        self.state.version += 1
-        workflow.upsert_search_attributes(project.search_attributes(self.state, self._input))
-        workflow.set_current_details(project.details_markdown(self.state, self._input))
-        await self._record(
-            contract.RECORD_CASE, project.record(self.state, self._input, workflow.now())
-        )
-        self._published = published
 
     def _history_too_long(self) -> bool:
         info = workflow.info()
@@ -230,7 +212,7 @@ class SupportCaseWorkflow:
             notice = state.notices[request.notice_id]
             notice.review = request.choice
             result = NoticeReviewResult(notice_id=request.notice_id, choice=request.choice)
-            await self._close_tasks(
+            await self._effects.close_tasks(
                 TaskKind.NOTICE_REVIEW, f"{request.notice_id}:{TaskKind.NOTICE_REVIEW.value}"
             )
             item = state.items[request.notice_id]
@@ -271,35 +253,10 @@ class SupportCaseWorkflow:
         """The victim withdraws a consent: what depended on it stops, cleanly."""
         async with self._lock:
             self._validate_withdraw_consent(request)
-            state = self.state
-            consents = state.consents
-            to_cancel: list[str] = []
-            effects: list[Effect] = []
-            if request.scope is ConsentScope.PLATFORMS:
-                consents.report_to_platforms = False
-                to_cancel = state.open_notices()
-            elif request.scope is ConsentScope.PARTNER:
-                consents.referral_partners.remove(str(request.partner))
-                to_cancel = [
-                    referral_id
-                    for referral_id in state.open_referrals()
-                    if state.referrals[referral_id].partner == request.partner
-                    and state.legal_basis.get(referral_id) is LegalBasis.CONSENT
-                ]
-            else:
-                consents.callback.consented = False
-                effects = state.callback.withdraw()
-            partner = f": {request.partner}" if request.partner else ""
-            state.note(
-                workflow.now(),
-                "consent",
-                f"consent withdrawn ({request.scope.value}{partner}); "
-                f"{len(to_cancel)} outstanding cancelled",
-                request.actor,
-            )
+            to_cancel, effects = self.state.withdraw_consent(request, workflow.now())
             await self._do(effects)
             await self._children.cancel(to_cancel)
-            return project.view(state, self._input)
+            return project.view(self.state, self._input)
 
     @withdraw_consent.validator
     def _validate_withdraw_consent(self, request: WithdrawConsentRequest) -> None:
@@ -372,7 +329,7 @@ class SupportCaseWorkflow:
             self._validate_reopen(request)
             now = workflow.now()
             await self._do(self.state.reopen(now, request.reason, request.actor, self._rules()))
-            await self._schedule_purge(None)  # an open case is never purged
+            await self._effects.schedule_purge(None)  # an open case is never purged
             return project.view(self.state, self._input)
 
     @reopen.validator
@@ -383,7 +340,7 @@ class SupportCaseWorkflow:
     async def _close(self, actor: str, reason: str) -> None:
         now = workflow.now()
         await self._do(self.state.close(now, reason, actor))
-        await self._schedule_purge(now + self._input.policy.retention)
+        await self._effects.schedule_purge(now + self._input.policy.retention)
 
     # ---- children's news -----------------------------------------------------------------
 
@@ -419,7 +376,7 @@ class SupportCaseWorkflow:
         if partner is None:  # only for triage: counsellors' requests were validated
             state.referral_stopped(referral_id, ReferralStatus.FAILED)
             self._settle(referral_id)
-            await self._open_task(
+            await self._effects.open_task(
                 OpenTask(
                     TaskKind.MANUAL_HANDOFF,
                     f"No adapter for emergency partner '{partner_slug}': hand over by phone now",
@@ -431,14 +388,6 @@ class SupportCaseWorkflow:
             referral_id, partner, emergency=emergency, reason=reason, actor=actor, items=items
         )
 
-    async def _do(self, effects: list[Effect]) -> None:
-        """Write a transition's notes to the timeline, then open and close its tasks."""
-        for effect in self.state.apply(effects, workflow.now()):
-            if isinstance(effect, OpenTask):
-                await self._open_task(effect)
-            elif isinstance(effect, CloseTasks):
-                await self._close_tasks(effect.kind)
-
     def _rules(self) -> CallbackRules:
         return self.state.rules(self._input)
 
@@ -447,40 +396,6 @@ class SupportCaseWorkflow:
         and handlers again under the lock (the case may have moved on meanwhile)."""
         if problems := checks.closed_problems(self.state) or problems:
             raise rejection(problems)
-
-    async def _open_task(self, task: OpenTask) -> None:
-        case_id = self._input.case_id
-        await self._record(
-            contract.OPEN_TASK,
-            CounsellorTask(
-                task_id=f"{case_id}:{task.kind.value}:{task.suffix}",
-                case_id=case_id,
-                kind=task.kind,
-                for_role=task.for_role,
-                summary=task.summary,
-                due_at=workflow.now(),
-            ),
-        )
-
-    async def _close_tasks(self, kind: TaskKind, task_id: str | None = None) -> None:
-        await self._record(
-            contract.CLOSE_TASKS,
-            CloseTasksRequest(case_id=self._input.case_id, kind=kind, task_id=task_id),
-        )
-
-    async def _schedule_purge(self, purge_after: datetime | None) -> None:
-        await self._record(
-            contract.SCHEDULE_PURGE,
-            SchedulePurgeRequest(case_id=self._input.case_id, purge_after=purge_after),
-        )
-
-    async def _record(self, activity: Activity[RequestT, ResultT], argument: RequestT) -> None:
-        await call(
-            activity,
-            argument,
-            summary=activity.name.replace("_", " "),
-            **record_call(self._input.policy),
-        )
 
 
 def _until(deadline: datetime | None) -> timedelta | None:
