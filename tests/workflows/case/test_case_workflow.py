@@ -1,0 +1,262 @@
+"""The case workflow at its own level: a bare worker with fake activities, on a
+time-skipping dev server, with the production durations (48 h to the callback,
+24 h between attempts and re-notices, the platform's SLA, 2 h to a phone handoff),
+so days pass in seconds and every deadline is checked to the minute."""
+
+from collections.abc import AsyncIterator
+from datetime import datetime, timedelta
+from typing import Any
+
+import pytest
+from temporalio.client import WorkflowHandle, WorkflowUpdateStage
+from temporalio.testing import WorkflowEnvironment
+
+from domain import contract
+from domain.callback_window import OpeningHours, SafeWindow, next_callback_slot
+from domain.case import (
+    CallbackOutcomeRequest,
+    CallbackResult,
+    CaseStatus,
+    CaseView,
+    ClaimCallbackRequest,
+    RescheduleCallbackRequest,
+)
+from domain.items import AddItemsRequest, AddItemsResult
+from domain.notice import Decision, NoticeDecision, NoticeStatus
+from domain.policy import CasePolicy
+from domain.tasks import TaskKind
+from tests.support import builders
+from tests.support.waiting import eventually
+from tests.workflows.fakes import CATALOG, FakeActivities, bare_worker
+
+PRODUCTION = CasePolicy()
+ANY_HOUR = SafeWindow(earliest=datetime.min.time(), latest=datetime.max.time())
+
+
+@pytest.fixture
+def fakes() -> FakeActivities:
+    return FakeActivities()
+
+
+@pytest.fixture
+async def task_queue(
+    time_skipping_env: WorkflowEnvironment, fakes: FakeActivities
+) -> AsyncIterator[str]:
+    async with bare_worker(time_skipping_env.client, fakes) as queue:
+        yield queue
+
+
+async def open_case(
+    env: WorkflowEnvironment, task_queue: str, policy: CasePolicy = PRODUCTION, **intake: Any
+) -> WorkflowHandle[Any, Any]:
+    opening = builders.opening(intake=builders.intake(**intake), catalog=CATALOG, policy=policy)
+    return await env.client.start_workflow(
+        contract.SUPPORT_CASE.name,
+        opening,
+        id=contract.SUPPORT_CASE.workflow_id(opening.case_id),
+        task_queue=task_queue,
+    )
+
+
+async def view(handle: WorkflowHandle[Any, Any]) -> CaseView:
+    result: CaseView = await handle.query(contract.CASE_VIEW.name, result_type=CaseView)
+    return result
+
+
+async def until(handle: WorkflowHandle[Any, Any], what: str, test: Any) -> CaseView:
+    return await eventually(lambda: view(handle), test, what=what)
+
+
+async def move_to(env: WorkflowEnvironment, handle: WorkflowHandle[Any, Any], at: datetime) -> None:
+    """Move the workflow's virtual clock to ``at`` (and a second past it)."""
+    now = await env.get_current_time(handle)
+    await env.fast_forward(handle, at - now + timedelta(seconds=1))
+
+
+def task_ids(fakes: FakeActivities, kind: TaskKind) -> list[str]:
+    return sorted(t.task_id for t in fakes.tasks.values() if t.kind is kind)
+
+
+async def test_the_callback_falls_due_48_hours_on_and_escalates_unclaimed_then_overdue(
+    time_skipping_env: WorkflowEnvironment, task_queue: str, fakes: FakeActivities
+) -> None:
+    env = time_skipping_env
+    case = await open_case(env, task_queue)
+    opened = await until(case, "callback planned", lambda v: v.callback.due_at is not None)
+    expected = next_callback_slot(opened.opened_at + timedelta(hours=48), OpeningHours(), ANY_HOUR)
+    assert opened.callback.due_at == expected
+    assert opened.status is CaseStatus.CALLBACK_SCHEDULED
+    case_id = opened.case_id
+
+    await move_to(env, case, expected)
+    await until(case, "callback due", lambda v: v.status is CaseStatus.CALLBACK_DUE)
+    assert task_ids(fakes, TaskKind.CALLBACK_DUE) == [f"{case_id}:callback_due:callback-1"]
+
+    await move_to(env, case, expected + PRODUCTION.callback_claim_within)
+    await until(case, "unclaimed escalation", lambda v: v.callback.overdue)
+    assert task_ids(fakes, TaskKind.SUPERVISOR_ESCALATION) == [
+        f"{case_id}:supervisor_escalation:callback-unclaimed-1"
+    ]
+
+    await move_to(env, case, expected + PRODUCTION.callback_overdue_after)
+    await eventually(
+        lambda: _async(lambda: task_ids(fakes, TaskKind.SUPERVISOR_ESCALATION)),
+        lambda ids: len(ids) == 2,
+        what="overdue escalation",
+    )
+    assert f"{case_id}:supervisor_escalation:callback-overdue-1" in task_ids(
+        fakes, TaskKind.SUPERVISOR_ESCALATION
+    )
+
+
+async def test_three_unanswered_attempts_a_day_apart_alert_a_supervisor(
+    time_skipping_env: WorkflowEnvironment, task_queue: str, fakes: FakeActivities
+) -> None:
+    env = time_skipping_env
+    case = await open_case(env, task_queue)
+    planned = await until(case, "callback planned", lambda v: v.callback.due_at is not None)
+    for attempt in range(1, 4):
+        assert planned.callback.due_at is not None
+        await move_to(env, case, planned.callback.due_at)
+        await until(case, f"attempt {attempt} due", lambda v: v.status is CaseStatus.CALLBACK_DUE)
+        await case.execute_update(
+            contract.CLAIM_CALLBACK.name, ClaimCallbackRequest(actor="counsellor-1")
+        )
+        now = await env.get_current_time(case)
+        planned = await case.execute_update(
+            contract.RECORD_CALLBACK_OUTCOME.name,
+            CallbackOutcomeRequest(result=CallbackResult.NOT_REACHED, actor="counsellor-1"),
+            result_type=CaseView,
+        )
+        assert planned.callback.attempts == attempt
+        if attempt < 3:
+            spacing = next_callback_slot(now + timedelta(hours=24), OpeningHours(), ANY_HOUR)
+            assert planned.callback.due_at is not None
+            assert abs(planned.callback.due_at - spacing) < timedelta(seconds=5)
+    assert planned.callback.due_at is None
+    assert planned.status is CaseStatus.AWAITING_CLOSURE
+    assert task_ids(fakes, TaskKind.SUPERVISOR_ESCALATION) == [
+        f"{planned.case_id}:supervisor_escalation:callbacks-exhausted-3"
+    ]
+
+
+async def test_a_silent_platform_is_renoticed_daily_and_escalated_at_its_sla(
+    time_skipping_env: WorkflowEnvironment, task_queue: str, fakes: FakeActivities
+) -> None:
+    env = time_skipping_env
+    case = await open_case(env, task_queue)
+    added = await case.execute_update(
+        contract.ADD_ITEMS.name,
+        AddItemsRequest(items=[builders.item()], actor="counsellor-1"),
+        result_type=AddItemsResult,
+    )
+    [notice_id] = added.notice_ids
+    notice = env.client.get_workflow_handle(contract.TAKEDOWN.workflow_id(notice_id))
+    await until(case, "acknowledged", lambda v: v.notices[0].status is NoticeStatus.ACKNOWLEDGED)
+    submitted_at = await env.get_current_time(notice)
+
+    await move_to(env, notice, submitted_at + PRODUCTION.renotice_interval)
+    viewed = await until(case, "SLA breach", lambda v: v.sla_breached)
+    assert [s.idempotency_key for s in fakes.submitted] == [notice_id, f"{notice_id}-renotice-1"]
+    assert task_ids(fakes, TaskKind.SUPERVISOR_ESCALATION) == [f"{notice_id}:supervisor_escalation"]
+    assert viewed.status is CaseStatus.AWAITING_PLATFORM
+
+    await move_to(env, notice, submitted_at + 2 * PRODUCTION.renotice_interval)
+    await eventually(
+        lambda: _async(lambda: len(fakes.submitted)), lambda n: n == 3, what="second re-notice"
+    )
+    await notice.signal(contract.DECISION.name, NoticeDecision(decision=Decision.REMOVED))
+    done = await until(
+        case, "removal verified", lambda v: v.notices[0].status is NoticeStatus.VERIFIED_REMOVED
+    )
+    assert done.notices[0].renotices == 2
+
+
+async def test_an_emergency_handoff_stuck_for_two_hours_asks_for_a_phone_handoff(
+    time_skipping_env: WorkflowEnvironment, task_queue: str, fakes: FakeActivities
+) -> None:
+    env = time_skipping_env
+    fakes.partner_down = True
+    case = await open_case(env, task_queue, risk_flags=["suicidal_risk"])
+    opened = await until(
+        case, "police referral started", lambda v: any("started" in e.detail for e in v.timeline)
+    )
+    [referral] = opened.referrals
+    handle = env.client.get_workflow_handle(contract.REFERRAL.workflow_id(referral.referral_id))
+    started = await env.get_current_time(handle)
+
+    await move_to(
+        env, handle, started + PRODUCTION.emergency_handoff_deadline - timedelta(minutes=2)
+    )
+    assert task_ids(fakes, TaskKind.MANUAL_HANDOFF) == []
+    await move_to(env, handle, started + PRODUCTION.emergency_handoff_deadline)
+    await eventually(
+        lambda: _async(lambda: task_ids(fakes, TaskKind.MANUAL_HANDOFF)),
+        lambda ids: ids == [f"{referral.referral_id}:manual_handoff"],
+        what="phone handoff task",
+    )
+    assert (await view(case)).referrals[0].status.value == "pending"
+
+
+async def test_reached_while_the_last_notice_settles_plans_no_new_callback(
+    time_skipping_env: WorkflowEnvironment, task_queue: str, fakes: FakeActivities
+) -> None:
+    """The race of the old core: recording "reached" awaited its bookkeeping before
+    saying the callback was done, and a notice settling meanwhile planned a new
+    callback for a young person already reached. The fake holds that bookkeeping
+    (closing the callback tasks) until the notice has settled."""
+    env = time_skipping_env
+    case = await open_case(env, task_queue)
+    added = await case.execute_update(
+        contract.ADD_ITEMS.name,
+        AddItemsRequest(items=[builders.item()], actor="counsellor-1"),
+        result_type=AddItemsResult,
+    )
+    [notice_id] = added.notice_ids
+    await until(case, "acknowledged", lambda v: v.notices[0].status is NoticeStatus.ACKNOWLEDGED)
+    fakes.hold_closing = TaskKind.CALLBACK_DUE
+    reached = CallbackOutcomeRequest(result=CallbackResult.REACHED, actor="counsellor-1")
+    recording = await case.start_update(
+        contract.RECORD_CALLBACK_OUTCOME.name,
+        reached,
+        wait_for_stage=WorkflowUpdateStage.ACCEPTED,
+        result_type=CaseView,
+    )
+    await fakes.closing_held.wait()
+    notice = env.client.get_workflow_handle(contract.TAKEDOWN.workflow_id(notice_id))
+    await notice.signal(contract.DECISION.name, NoticeDecision(decision=Decision.REMOVED))
+    await notice.result()
+    await until(case, "notice settled", lambda v: v.status is not CaseStatus.AWAITING_PLATFORM)
+    fakes.let_close.set()
+    answered = await recording.result()
+
+    final = await view(case)
+    assert answered.callback.last_result is CallbackResult.REACHED
+    assert (final.status, final.callback.due_at) == (CaseStatus.AWAITING_CLOSURE, None)
+    await move_to(env, case, final.opened_at + timedelta(days=4))
+    later = await view(case)
+    assert (later.status, later.callback.due_at) == (CaseStatus.AWAITING_CLOSURE, None)
+    assert task_ids(fakes, TaskKind.CALLBACK_DUE) == []
+
+
+async def test_a_case_continues_as_new_with_its_whole_state(
+    time_skipping_env: WorkflowEnvironment, task_queue: str
+) -> None:
+    env = time_skipping_env
+    policy = PRODUCTION.model_copy(update={"history_event_budget": 100})
+    case = await open_case(env, task_queue, policy=policy)
+    await until(case, "callback planned", lambda v: v.callback.due_at is not None)
+    start = await env.get_current_time(case)
+    for day in range(1, 13):
+        await case.execute_update(
+            contract.RESCHEDULE_CALLBACK.name,
+            RescheduleCallbackRequest(at=start + timedelta(days=day), actor="counsellor-1"),
+        )
+    after = await until(case, "next run", lambda v: v.runs >= 2)
+    assert len([e for e in after.timeline if "rescheduled" in e.detail]) == 12
+    assert after.timeline[0].kind == "opened"
+    assert after.callback.due_at is not None and after.callback.due_at > start + timedelta(days=11)
+
+
+async def _async(value: Any) -> Any:
+    return value()
