@@ -53,7 +53,14 @@ def cmd_up(_: argparse.Namespace) -> int:
 
 
 def run_tests(pytest_args: Sequence[str]) -> int:
-    pytest_args = list(pytest_args) or ["-q"]
+    """pytest with ``pytest_args``; ``--quick`` skips the slow suites (tests/conftest.py)."""
+    pytest_args = list(pytest_args)
+    if "--quick" in pytest_args:
+        pytest_args.remove("--quick")
+        pytest_args += ["-m", "not slow"]
+    pytest_args = pytest_args or ["-q"]
+    if pytest_args[:2] == ["-m", "not slow"]:
+        pytest_args.insert(0, "-q")
     code = subprocess.run([sys.executable, "-m", "pytest", *pytest_args], cwd=ROOT).returncode
     if code == PYTEST_NO_TESTS:
         say("pytest collected no tests: counted as a failure")
@@ -104,7 +111,9 @@ def parser() -> argparse.ArgumentParser:
     up = commands.add_parser("up", help="run the whole local stack in the foreground")
     up.set_defaults(run=cmd_up)
     # Never parsed here: main() hands everything after "test" to pytest untouched.
-    commands.add_parser("test", help="run the tests: pytest, arguments passed on (default -q)")
+    commands.add_parser(
+        "test", help="run the tests: pytest, arguments passed on (default -q); --quick skips slow"
+    )
     lint = commands.add_parser("lint", help="ruff check, ruff format --check, mypy, import layers")
     lint.set_defaults(run=cmd_lint)
     lock = commands.add_parser("lock", help="regenerate requirements.lock from pyproject.toml")

@@ -1,6 +1,7 @@
 """Session fixtures: real Temporal dev servers, started once and only when needed."""
 
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 from temporalio.testing import WorkflowEnvironment
@@ -20,3 +21,22 @@ async def time_skipping_env() -> AsyncIterator[WorkflowEnvironment]:
     env = await start_time_skipping_server()
     yield env
     await env.shutdown()
+
+
+# Suites that start whole stacks or browsers, or hammer the API: run by `.ci/run` and a
+# plain `./dev test`, skipped by `./dev test --quick` (pytest -m "not slow").
+SLOW = (
+    "tests/chaos/",
+    "tests/fuzz/",
+    "tests/devtools/test_dev_up.py",
+    "tests/devtools/test_local_stack.py",
+    "tests/privacy/test_supervisor_ui.py",
+)
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        where = item.path.relative_to(ROOT).as_posix()
+        if where.startswith(SLOW):
+            item.add_marker(pytest.mark.slow)

@@ -99,7 +99,7 @@ async def list_cases(
         f"{name}={value}"
         for name, value in query.model_dump(exclude_none=True, exclude={"limit", "offset"}).items()
     )
-    await audit.record("case.list", detail=filters or None)
+    await audit.record_read("case.list", detail=filters or None)
     return CasePage(items=items, total=total, limit=query.limit, offset=query.offset)
 
 
@@ -109,5 +109,5 @@ async def read_case(
 ) -> CaseView:
     """The case as its workflow sees it now: notices, referrals, callback, timeline."""
     view = await commands.view(case_id)
-    await audit.record("case.read", case_id)
+    await audit.record_read("case.read", case_id)
     return view

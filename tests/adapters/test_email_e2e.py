@@ -14,6 +14,7 @@ from temporalio.testing import WorkflowEnvironment
 
 from tests.adapters.configs import email_partner
 from tests.adapters.smtp_server import smtp_server
+from tests.support.builders import intake_body
 from tests.support.stack import auth, running_stack
 from tests.support.waiting import eventually
 
@@ -41,19 +42,16 @@ async def test_a_referral_is_mailed_to_an_email_partner(
         async with running_stack(
             local_env.client, tmp_path, adapters_config=lambda _: config
         ) as stack:
-            intake = {
-                "channel": "phone",
-                "caller_role": "parent",
-                "age_band": "15_17",
-                "categories": ["sextortion"],
-                "risk_flags": [],
-                "consents": {
+            intake = intake_body(
+                caller_role="parent",
+                categories=["sextortion"],
+                consents={
                     "report_to_platforms": False,
                     "referral_partners": [PARTNER],
                     "callback": {"consented": False},
                 },
-                "contact": {"first_name": "Ines", "phone": "+33633333333"},
-            }
+                contact={"first_name": "Ines", "phone": "+33633333333"},
+            )
             opened = await stack.api.post(
                 "/cases",
                 json=intake,

@@ -14,6 +14,7 @@ from temporalio.testing import WorkflowEnvironment
 
 from domain.policy import CasePolicy
 from relais.serving import serve_app
+from tests.support.builders import intake_body
 from tests.support.stack import auth, running_stack
 from tests.support.waiting import eventually
 
@@ -231,19 +232,15 @@ async def _open_case(
     url: str = "https://nord.example/p/7",
     partner: str | None = "aide-nord",
 ) -> str:
-    intake = {
-        "channel": "phone",
-        "caller_role": "victim",
-        "age_band": "11_14",
-        "categories": ["cyberharassment"],
-        "risk_flags": [],
-        "consents": {
+    intake = intake_body(
+        age_band="11_14",
+        consents={
             "report_to_platforms": True,
             "referral_partners": [partner] if partner else [],
             "callback": {"consented": False},
         },
-        "contact": {"first_name": "Sam", "phone": "+33622222222"},
-    }
+        contact={"first_name": "Sam", "phone": "+33622222222"},
+    )
     opened = await api.post(
         "/cases", json=intake, headers={**auth("counsellor"), "Idempotency-Key": uuid.uuid4().hex}
     )

@@ -38,6 +38,7 @@ from partners.registry import AdapterRegistry
 from relais.db import Database
 from relais.serving import serve_app
 from relais.settings import Role, Settings, TokenGrant
+from tests.support.builders import intake_body
 from tests.support.stack import Stack, running_stack
 from tests.support.waiting import eventually
 
@@ -120,22 +121,19 @@ def api(api_harness: ApiHarness) -> httpx.AsyncClient:
 
 def intake(**overrides: Any) -> dict[str, Any]:
     """A valid ``POST /cases`` body: a victim of 15-17 reporting an intimate image."""
-    body: dict[str, Any] = {
-        "channel": "phone",
-        "caller_role": "victim",
-        "age_band": "15_17",
-        "categories": ["cyberharassment", "intimate_image"],
-        "risk_flags": [],
-        "consents": {
-            "report_to_platforms": True,
-            "referral_partners": ["pharos"],
-            "callback": {"consented": True, "earliest_hour": 17, "latest_hour": 20},
-        },
-        "summary": "Photo shared in a class group",
-        "contact": {"first_name": "Camille", "phone": "+33600000000", "handles": ["@cam"]},
-    }
-    body.update(overrides)
-    return body
+    return intake_body(
+        **{
+            "categories": ["cyberharassment", "intimate_image"],
+            "consents": {
+                "report_to_platforms": True,
+                "referral_partners": ["pharos"],
+                "callback": {"consented": True, "earliest_hour": 17, "latest_hour": 20},
+            },
+            "summary": "Photo shared in a class group",
+            "contact": {"first_name": "Camille", "phone": "+33600000000", "handles": ["@cam"]},
+            **overrides,
+        }
+    )
 
 
 async def open_case(api: httpx.AsyncClient, **overrides: Any) -> str:

@@ -136,6 +136,26 @@ async def test_every_case_access_is_audited_without_personal_data(
         assert personal not in text
 
 
+async def test_a_polling_screen_leaves_one_read_per_person_and_window(
+    api_harness: ApiHarness,
+) -> None:
+    """A screen refreshing a case every few seconds does not flood the audit: each
+    person's reads of a case are one entry per 15-minute window, at the first read."""
+    api = api_harness.api
+    case_id = await open_case(api)
+    for _ in range(5):
+        assert (await api.get(f"/cases/{case_id}", headers=auth(Role.SUPERVISOR))).is_success
+    assert (await api.get(f"/cases/{case_id}", headers=auth(Role.COUNSELLOR))).is_success
+
+    response = await api.get(
+        "/audit", params={"case_id": case_id, "action": "case.read"}, headers=auth(Role.AUDITOR)
+    )
+
+    assert sorted(e["actor"] for e in response.json()) == sorted(
+        [subject(Role.SUPERVISOR), subject(Role.COUNSELLOR)]
+    )
+
+
 async def test_reading_the_audit_trail_is_itself_audited(api_harness: ApiHarness) -> None:
     case_id = await open_case(api_harness.api)
     await api_harness.api.get("/audit", params={"case_id": case_id}, headers=auth(Role.SUPERVISOR))

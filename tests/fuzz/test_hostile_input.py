@@ -11,6 +11,7 @@ import pytest
 
 from tests.chaos.processes import ProcessStack
 from tests.fuzz.conftest import TOKENS
+from tests.support.builders import intake_body
 
 COUNSELLOR = {"Authorization": f"Bearer {TOKENS['counsellor']}"}
 SUPERVISOR = {"Authorization": f"Bearer {TOKENS['supervisor']}"}
@@ -26,15 +27,10 @@ INJECTIONS = [
 
 
 def intake(first_name: str = "Lea") -> dict[str, Any]:
-    return {
-        "channel": "phone",
-        "caller_role": "victim",
-        "age_band": "15_17",
-        "categories": ["cyberharassment"],
-        "risk_flags": [],
-        "consents": {"report_to_platforms": False, "referral_partners": []},
-        "contact": {"first_name": first_name, "phone": "+33600000000"},
-    }
+    return intake_body(
+        consents={"report_to_platforms": False, "referral_partners": []},
+        contact={"first_name": first_name, "phone": "+33600000000"},
+    )
 
 
 @pytest.fixture

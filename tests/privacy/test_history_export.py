@@ -14,18 +14,15 @@ from relais.crypto.history import decrypted_history_json
 from relais.crypto.key_store import InMemoryKeyStore
 from relais.settings import Settings
 from tests.privacy.conftest import keyring, random_key
+from tests.support.builders import intake_body
 from tests.support.stack import auth, running_stack
 from worker import WORKFLOWS
 
-INTAKE = {
-    "channel": "phone",
-    "caller_role": "victim",
-    "age_band": "15_17",
-    "categories": ["hacking"],
-    "risk_flags": [],
-    "consents": {"report_to_platforms": True},
-    "contact": {"first_name": "Recorded"},
-}
+INTAKE = intake_body(
+    categories=["hacking"],
+    consents={"report_to_platforms": True},
+    contact={"first_name": "Recorded"},
+)
 
 
 async def test_a_decrypted_record_replays_elsewhere_an_encrypted_one_does_not(

@@ -9,27 +9,23 @@ from api.services.webhook_signatures import sign
 from domain.tasks import TaskKind
 from relais.db import TaskBoard
 from tests.support import cases
+from tests.support.builders import intake_body
 from tests.support.stack import Stack, auth
 
-INTAKE: dict[str, Any] = {
-    "channel": "phone",
-    "caller_role": "victim",
-    "age_band": "15_17",
-    "categories": ["cyberharassment"],
-    "risk_flags": [],
-    "consents": {
+INTAKE: dict[str, Any] = intake_body(
+    consents={
         "report_to_platforms": True,
         "referral_partners": ["france-victimes", "pharos", "police"],
         "callback": {"consented": False},
     },
-    "contact": {
+    contact={
         "first_name": "Lea",
         "phone": "+33600000000",
         "handles": ["@lea_private"],
         "free_text": "counsellor notes that stay with the helpline",
         "callback_instructions": "never on the family phone",
     },
-}
+)
 
 
 async def open_case(stack: Stack, **changes: Any) -> str:

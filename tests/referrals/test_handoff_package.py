@@ -3,20 +3,19 @@
 import pytest
 
 from domain.catalog import AdapterInfo, PartnerKind
-from domain.intake import Intake, Urgency
+from domain.intake import Urgency
 from domain.items import QualifiedItem
 from domain.personal import ContactDetails
 from domain.referral import HandoffPackage, LegalBasis
 from domain.rules.handoff_package import build_handoff_package, reachable_contact
+from tests.support import builders
 
-INTAKE = Intake.model_validate(
-    {
-        "channel": "phone",
-        "caller_role": "parent",
-        "age_band": "11_14",
-        "categories": ["sextortion", "intimate_image"],
-        "risk_flags": ["suicidal_risk"],
-    }
+INTAKE = builders.intake(
+    caller_role="parent",
+    age_band="11_14",
+    categories=["sextortion", "intimate_image"],
+    risk_flags=["suicidal_risk"],
+    consents={},
 )
 CONTACT = ContactDetails(
     first_name="Lea",

@@ -10,9 +10,8 @@ from temporalio.testing import WorkflowEnvironment
 from api.services.case_commands import CaseCommands
 from api.services.errors import Unavailable
 from domain import contract
-from domain.intake import Intake
 from domain.items import AddItemsRequest
-from workflows.case.state import CaseInput
+from tests.support import builders
 
 
 async def start_unattended_case(env: WorkflowEnvironment) -> str:
@@ -20,18 +19,7 @@ async def start_unattended_case(env: WorkflowEnvironment) -> str:
     case_id = uuid.uuid4().hex
     await env.client.start_workflow(
         contract.SUPPORT_CASE.name,
-        CaseInput(
-            case_id=case_id,
-            opened_by="test",
-            intake=Intake.model_validate(
-                {
-                    "channel": "phone",
-                    "caller_role": "victim",
-                    "age_band": "15_17",
-                    "categories": ["hacking"],
-                }
-            ),
-        ),
+        builders.opening(case_id, intake=builders.intake(categories=["hacking"])),
         id=contract.SUPPORT_CASE.workflow_id(case_id),
         task_queue=f"nobody-polls-{case_id}",
     )
