@@ -60,6 +60,12 @@ class Settings(BaseSettings):
     temporal_address: str = "127.0.0.1:7233"
     temporal_namespace: str = "default"
     task_queue: str = "relais-cases"
+    worker_cached_cases: int = Field(
+        default=500,
+        ge=10,
+        description="Workflows a worker keeps in memory between their tasks (the sticky cache); "
+        "one beyond it is replayed from its short history when it next acts",
+    )
 
     database_url: str = "sqlite+aiosqlite:///data/relais.db"
 
