@@ -18,6 +18,7 @@ from api.routes import (
     case_actions,
     case_shares,
     cases,
+    casework,
     codec,
     health,
     inbound,
@@ -27,6 +28,7 @@ from api.routes import (
     stats,
     tasks,
     webhooks,
+    worklist,
 )
 from api.services.catalog import CatalogSource
 from api.services.tokens import TokenVerifier
@@ -97,6 +99,8 @@ def create_app(
     for module in (
         cases,
         case_actions,
+        casework,
+        worklist,
         referrals,
         notice_reviews,
         callbacks,

@@ -5,7 +5,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, Field
 
-from domain.intake import Category, Urgency
+from domain.casework import CaseContact, CaseNote
+from domain.intake import AgeBand, CallerRole, Category, Consents, RiskFlag, Urgency
 from domain.notice import NoticeOutcome, ReviewChoice
 from domain.referral import ReferralOutcome
 from domain.rules.hash_routes import HashRoute
@@ -90,6 +91,10 @@ class TimelineEntry(BaseModel):
     kind: str
     detail: str
     actor: str | None = None
+    local_time: str | None = Field(
+        default=None,
+        description='``at`` in the helpline\'s time zone, e.g. "Tue 2 Dec 18:00 (Paris)"',
+    )
 
 
 class CallbackView(BaseModel):
@@ -99,6 +104,7 @@ class CallbackView(BaseModel):
     last_result: CallbackResult | None = None
     overdue: bool = Field(default=False, description="Overdue or unclaimed: escalated")
     claimed_by: str | None = None
+    due_local: str | None = Field(default=None, description="``due_at`` in the helpline's time")
 
 
 class CaseView(BaseModel):
@@ -106,10 +112,19 @@ class CaseView(BaseModel):
     status: CaseStatus
     urgency: Urgency
     categories: list[Category]
+    age_band: AgeBand | None = None
+    caller_role: CallerRole | None = Field(default=None, description="Who called first")
+    risk_flags: list[RiskFlag] = Field(default_factory=list)
+    consents: Consents | None = Field(default=None, description="What the young person agreed to")
     opened_at: datetime
     opened_by: str
+    owner: str | None = Field(default=None, description="The counsellor the case is with")
     closed_at: datetime | None = None
     close_reason: str | None = None
+    contacts: list[CaseContact] = Field(
+        default_factory=list, description="Every contact, the first one included"
+    )
+    notes: list[CaseNote] = Field(default_factory=list, description="Counsellors' notes")
     notices: list[NoticeOutcome] = Field(default_factory=list)
     referrals: list[ReferralOutcome] = Field(default_factory=list)
     callback: CallbackView = Field(default_factory=CallbackView)

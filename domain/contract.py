@@ -22,6 +22,19 @@ from domain.case import (
     RescheduleCallbackRequest,
     WithdrawConsentRequest,
 )
+from domain.casework import (
+    AddContactRequest,
+    AddNoteRequest,
+    Assigned,
+    AssignRequest,
+    CaseContact,
+    CaseNote,
+    ChangeUrgencyRequest,
+    ContactCard,
+    CorrectIntakeRequest,
+    IntakeCorrected,
+    RecordRiskRequest,
+)
 from domain.items import AddItemsRequest, AddItemsResult
 from domain.notice import (
     ContentCheckRequest,
@@ -105,7 +118,14 @@ REVIEW_NOTICE = Update("review_notice", NoticeReviewRequest, NoticeReviewResult)
 WITHDRAW_CONSENT = Update("withdraw_consent", WithdrawConsentRequest, CaseView)
 CLOSE = Update("close", CloseRequest, CaseView)
 REOPEN = Update("reopen", ReopenRequest, CaseView)
+ADD_NOTE = Update("add_note", AddNoteRequest, CaseNote)
+ADD_CONTACT = Update("add_contact", AddContactRequest, CaseContact)
+RECORD_RISK = Update("record_risk", RecordRiskRequest, CaseView)
+CHANGE_URGENCY = Update("change_urgency", ChangeUrgencyRequest, CaseView)
+CORRECT_INTAKE = Update("correct_intake", CorrectIntakeRequest, IntakeCorrected)
+ASSIGN = Update("assign", AssignRequest, Assigned)
 CASE_VIEW = Query("view", CaseView)
+CASE_CONTACT = Query("contact", ContactCard)  # personal data: every read is audited
 NOTICE_PROGRESS = Signal("notice_progress", NoticeProgress)  # from its TakedownWorkflow
 REFERRAL_PROGRESS = Signal("referral_progress", ReferralProgress)  # from its ReferralWorkflow
 

@@ -30,6 +30,7 @@ class CaseRecord(BaseModel):
     platforms: list[str] = Field(default_factory=list)
     partners: list[str] = Field(default_factory=list)
     opened_by: str
+    owner: str | None = Field(default=None, description="Whom the case is with (None: its opener)")
     opened_at: datetime
     updated_at: datetime
     closed_at: datetime | None = None
@@ -117,6 +118,8 @@ class CaseFilter(BaseModel):
     partner: str | None = None
     sla_breached: bool | None = None
     opened_by: str | None = None
+    owner: str | None = None
+    open_only: bool = Field(default=False, description="Leave closed cases out")
     readable_by: str | None = None  # a counsellor: own, shared and claimed cases
     limit: int = Field(default=50, ge=1, le=500)
     offset: int = Field(default=0, ge=0, le=1_000_000_000, description="Cases skipped")

@@ -93,6 +93,15 @@ class HandoffStatus(BaseModel):
     detail: str | None = Field(default=None, max_length=2000)
 
 
+class HandoffDelivery(BaseModel):
+    """A handoff still trying to reach its partner: since when, how often, what next."""
+
+    unreachable_since: datetime | None = None
+    attempts: int = 0
+    next_attempt_at: datetime | None = None
+    detail: str = Field(description='e.g. "the partner is unreachable: 5 attempts since ..."')
+
+
 class ReferralOutcome(BaseModel):
     referral_id: str
     partner: str
@@ -102,6 +111,9 @@ class ReferralOutcome(BaseModel):
     sent_at: datetime | None = None
     resolved_at: datetime | None = None
     manual: bool = Field(default=False, description="Handed over by phone by a counsellor")
+    delivery: HandoffDelivery | None = Field(
+        default=None, description="While the handoff has not reached the partner"
+    )
 
 
 class ReferralProgress(BaseModel):

@@ -16,6 +16,7 @@ from api.deps import (
 from api.schemas.cases import CaseCreate, CaseLinks, CasePage, CaseQuery, CaseRead
 from api.services.audit_trail import utc_now
 from api.services.case_opening import open_case
+from api.services.referral_delivery import with_deliveries
 from domain.case import CaseView
 from domain.records import CaseFilter
 from relais.db.repositories.access import AccessReason, CaseAccessBook
@@ -105,9 +106,20 @@ async def list_cases(
 
 @router.get("/{case_id}", dependencies=[ReadableCase])
 async def read_case(
-    case_id: CaseId, actor: CaseWorker, commands: CaseCommandsDep, audit: AuditTrailDep
+    case_id: CaseId,
+    actor: CaseWorker,
+    commands: CaseCommandsDep,
+    audit: AuditTrailDep,
+    client: TemporalClientDep,
+    settings: SettingsDep,
+    response: Response,
 ) -> CaseView:
-    """The case as its workflow sees it now: notices, referrals, callback, timeline."""
+    """The case as its workflow sees it now: notices, referrals (a handoff that has
+    not reached its partner says since when and how often it tried), callback,
+    contacts, notes, timeline (times in UTC and in the helpline's time zone)."""
+    response.headers["Cache-Control"] = "no-store"  # notes are personal data
     view = await commands.view(case_id)
+    timezone = settings.case_policy().opening_hours.timezone
+    view.referrals = await with_deliveries(client, view.referrals, timezone)
     await audit.record_read("case.read", case_id)
     return view

@@ -1,5 +1,5 @@
-"""What a counsellor sends to act on a case. The acting person (``actor``,
-``actor``, ``actor``) comes from the bearer token, never from the body;
+"""What a counsellor sends to act on a case. The acting person (``actor``) comes
+from the bearer token, never from the body;
 the catalog comes from the adapter registry. Field limits match the workflow models."""
 
 from pydantic import BaseModel, ConfigDict, Field

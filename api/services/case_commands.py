@@ -30,7 +30,7 @@ from api.services.errors import (
 from api.services.rejections import problems_from
 from domain import contract
 from domain.case import CaseView
-from domain.contract import Update
+from domain.contract import Query, Update
 
 
 class Acted(Protocol):
@@ -70,18 +70,20 @@ class CaseCommands:
         return self._client.get_workflow_handle(contract.SUPPORT_CASE.workflow_id(case_id))
 
     async def view(self, case_id: str) -> CaseView:
+        return await self.query(case_id, contract.CASE_VIEW)
+
+    async def query(self, case_id: str, query: Query[ResultT]) -> ResultT:
+        """Ask the case ``query``; answered from the workflow's memory."""
         handle = self._handle(case_id)
         try:
-            view: CaseView = await handle.query(
-                contract.CASE_VIEW.name,
-                result_type=contract.CASE_VIEW.result,
-                rpc_timeout=self._query_timeout,
+            answer: ResultT = await handle.query(
+                query.name, result_type=query.result, rpc_timeout=self._query_timeout
             )
         except WorkflowQueryFailedError as err:
             raise Unavailable(f"case {case_id} could not answer: {err.message}") from err
         except RPCError as err:
             raise _translate(err, case_id) from err
-        return view
+        return answer
 
     async def update(
         self,

@@ -49,6 +49,10 @@ class Conflict(DomainError):
     """The request clashes with the current state (a closed case, a claimed task)."""
 
 
+class Gone(DomainError):
+    """The case's personal data was purged at the end of retention."""
+
+
 class Unavailable(DomainError):
     """Temporal did not answer in time; the request may be retried."""
 

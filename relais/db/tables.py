@@ -63,6 +63,7 @@ class CaseRow(Base):
     platforms: Mapped[list[str]] = mapped_column(JSON)
     partners: Mapped[list[str]] = mapped_column(JSON)
     opened_by: Mapped[str] = mapped_column(ID)
+    owner: Mapped[str | None] = mapped_column(ID, nullable=True)
     opened_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     closed_at: Mapped[datetime | None]
@@ -78,6 +79,7 @@ class CaseRow(Base):
         Index("ix_cases_urgency_opened_at", "urgency", "opened_at"),
         Index("ix_cases_sla_breached_opened_at", "sla_breached", "opened_at"),
         Index("ix_cases_opened_by_opened_at", "opened_by", "opened_at"),
+        Index("ix_cases_owner_status", "owner", "status"),
     )
 
 

@@ -125,11 +125,19 @@ async def test_record_callback_outcome(api_harness: ApiHarness) -> None:
     )
     assert outcome.actor == subject(Role.COUNSELLOR)
     assert outcome.result == "not_reached"
+    *_, attempt, planned = response.json()["timeline"]
     assert {
         "kind": "callback",
         "detail": "callback attempt 1: not_reached",
         "actor": subject(Role.COUNSELLOR),
-    }.items() <= response.json()["timeline"][-1].items()
+    }.items() <= attempt.items()
+    assert planned["detail"] == f"next attempt planned for {planned_local(response.json())}"
+
+
+def planned_local(view: dict[str, object]) -> str:
+    callback = view["callback"]
+    assert isinstance(callback, dict)
+    return str(callback["due_local"])
 
 
 async def test_supervisor_closes_a_case_and_it_stays_closed(api: AsyncClient) -> None:

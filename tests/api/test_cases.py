@@ -43,9 +43,11 @@ async def test_open_case_starts_its_workflow(api_harness: ApiHarness) -> None:
     view = await api_harness.api.get(f"/cases/{case_id}", headers=auth(Role.COUNSELLOR))
     assert view.json()["status"] == "callback_scheduled"
     assert view.json()["callback"]["max_attempts"] == 3
+    due_local = view.json()["callback"]["due_local"]
     assert [e["detail"] for e in view.json()["timeline"]] == [
         "case opened (phone)",
         "urgency high",
+        f"callback planned for {due_local}",
     ]
 
 

@@ -144,7 +144,8 @@ async def test_reopened_case_continues_the_same_history(
         assert reopened.status_code == 200, reopened.text
         view = reopened.json()
         assert view["status"] != "closed" and view["reopened"] == 1
-        assert [e["kind"] for e in view["timeline"]][-2:] == ["closed", "reopened"]
+        assert [e["kind"] for e in view["timeline"]][-3:] == ["closed", "reopened", "callback"]
+        assert view["timeline"][-1]["detail"].startswith("callback planned for ")
         added = await stack.api.post(
             f"/cases/{case_id}/items", json={"items": [ITEM]}, headers=auth("counsellor")
         )

@@ -27,6 +27,7 @@ from pydantic import BaseModel
 
 from domain.callback_window import NoCallbackSlot, SafeWindow, next_callback_slot
 from domain.case import CallbackResult, CallbackView
+from domain.local_time import local_label
 from domain.policy import CasePolicy
 from domain.tasks import TaskKind
 
@@ -142,7 +143,7 @@ class Callback(BaseModel):
             return []
         self.phase = CallbackPhase.PLANNED
         self.due_at, notes = _slot(not_before + rules.policy.callback_delay, rules)
-        return notes
+        return [*notes, Note("callback", f"callback planned for {_local(self.due_at, rules)}")]
 
     def on_deadline(self, now: datetime, rules: CallbackRules) -> list[Effect]:
         """Time has come: fall due, or escalate a due callback nobody claimed or
@@ -171,7 +172,8 @@ class Callback(BaseModel):
         effects.append(
             Note(
                 "callback",
-                f"callback rescheduled to {self.due_at.isoformat(timespec='minutes')}",
+                f"callback rescheduled to {self.due_at.isoformat(timespec='minutes')}: "
+                f"{_local(self.due_at, rules)}",
                 actor,
             )
         )
@@ -205,7 +207,10 @@ class Callback(BaseModel):
         else:
             self.phase = CallbackPhase.PLANNED
             self.due_at, notes = _slot(now + rules.policy.callback_attempt_spacing, rules)
-            effects += notes
+            effects += [
+                *notes,
+                Note("callback", f"next attempt planned for {_local(self.due_at, rules)}"),
+            ]
         return effects
 
     def withdraw(self) -> list[Effect]:
@@ -270,6 +275,10 @@ class Callback(BaseModel):
     def _clear_attempt(self) -> None:
         self.claimed_by = None
         self.unclaimed_escalated = self.overdue = False
+
+
+def _local(at: datetime, rules: CallbackRules) -> str:
+    return local_label(at, rules.policy.opening_hours.timezone)
 
 
 def _slot(not_before: datetime, rules: CallbackRules) -> tuple[datetime, list[Effect]]:

@@ -15,6 +15,13 @@ from domain.case import (
     RescheduleCallbackRequest,
     WithdrawConsentRequest,
 )
+from domain.casework import (
+    AssignRequest,
+    ChangeUrgencyRequest,
+    CorrectIntakeRequest,
+    Handover,
+    RecordRiskRequest,
+)
 from domain.catalog import PHAROS
 from domain.intake import CaseOpening
 from domain.items import AddItemsRequest
@@ -219,6 +226,78 @@ def reopen_problems(state: CaseState, opening: CaseOpening, now: datetime) -> li
                 "reopen_window_passed",
                 ("case_id",),
                 "case_id: the reopen window has passed; open a new case",
+            )
+        ]
+    return []
+
+
+# ---- a counsellor's work beyond the opening ------------------------------------------
+
+
+def contact_problems(state: CaseState, opening: CaseOpening, now: datetime) -> list[Problem]:
+    """A later contact reopens a closed case inside its reopen window."""
+    if state.closed_at is not None and now >= state.closed_at + opening.policy.reopen_window:
+        return [
+            problem(
+                "reopen_window_passed",
+                ("case_id",),
+                "case_id: the case is closed and its reopen window has passed; open a new case",
+            )
+        ]
+    return []
+
+
+def risk_problems(state: CaseState, request: RecordRiskRequest) -> list[Problem]:
+    if set(request.risk_flags) <= set(state.intake.risk_flags):
+        return [
+            problem(
+                "risk_already_recorded",
+                ("risk_flags",),
+                "risk_flags: already recorded on this case",
+            )
+        ]
+    return []
+
+
+def urgency_problems(state: CaseState, request: ChangeUrgencyRequest) -> list[Problem]:
+    if request.urgency is state.urgency:
+        return [
+            problem(
+                "urgency_unchanged",
+                ("urgency",),
+                f"urgency: the case is {state.urgency.value} already",
+            )
+        ]
+    return []
+
+
+def correction_problems(state: CaseState, request: CorrectIntakeRequest) -> list[Problem]:
+    intake = state.intake
+    if (
+        (request.categories is None or request.categories == intake.categories)
+        and request.age_band in (None, intake.age_band)
+        and request.caller_role in (None, intake.caller_role)
+    ):
+        return [
+            problem(
+                "nothing_to_correct",
+                ("body",),
+                "body: give a categories, age_band or caller_role that differs from the intake",
+            )
+        ]
+    return []
+
+
+def assign_problems(state: CaseState, request: AssignRequest) -> list[Problem]:
+    if request.to == state.owner:
+        return [problem("already_owner", ("to",), f"to: the case is already with {request.to}")]
+    if request.kind is Handover.HANDED_OVER and request.actor != state.owner:
+        return [
+            problem(
+                "not_the_owner",
+                ("to",),
+                f"to: only the case's counsellor ({state.owner}) hands it over; "
+                "a supervisor assigns it",
             )
         ]
     return []

@@ -50,6 +50,7 @@ class CaseChildren:
         item = state.items[notice_id]
         platform = state.catalog.platforms[item.platform]
         self._started.add(notice_id)
+        asked_at = workflow.now()  # the line comes before the child's own news
         handle = await workflow.start_child_workflow(
             contract.TAKEDOWN.name,
             NoticeInput(
@@ -68,9 +69,7 @@ class CaseChildren:
             f"{platform.display_name} ({item.legal_qualification.value})",
             parent_close_policy=ParentClosePolicy.ABANDON,
         )
-        state.note(
-            workflow.now(), "notice", f"{notice_id}: notice to {platform.slug} started", actor
-        )
+        state.note(asked_at, "notice", f"{notice_id}: notice to {platform.slug} started", actor)
         self._following[notice_id] = asyncio.create_task(self._follow_notice(notice_id, handle))
 
     async def start_referral(
@@ -97,6 +96,7 @@ class CaseChildren:
             items=items if items is not None else list(state.items.values()),
         )
         self._started.add(referral_id)
+        asked_at = workflow.now()  # the line comes before the child's own news
         handle = await workflow.start_child_workflow(
             contract.REFERRAL.name,
             ReferralInput(
@@ -115,7 +115,7 @@ class CaseChildren:
             parent_close_policy=ParentClosePolicy.ABANDON,
         )
         state.note(
-            workflow.now(),
+            asked_at,
             "referral",
             f"{referral_id}: handoff to {partner.slug} started ({basis.value})",
             actor,

@@ -12,7 +12,9 @@ from temporalio.common import SearchAttributeUpdate
 
 from domain import search_attributes as sa
 from domain.case import CaseResult, CaseStatus, CaseView
+from domain.casework import ContactCard, SafeWindowView
 from domain.intake import CaseOpening
+from domain.local_time import local_label
 from domain.notice import NoticeStatus
 from domain.records import CaseRecord
 from domain.rules.hash_routes import hash_routes
@@ -105,24 +107,57 @@ def details_markdown(state: CaseState, opening: CaseOpening) -> str:
 
 
 def view(state: CaseState, opening: CaseOpening) -> CaseView:
+    """The case for those who may read it: its notes and contacts included (the
+    contact details are read apart, see :func:`contact_card`)."""
+    zone = opening.policy.opening_hours.timezone
+    callback = state.callback.view(opening.policy)
+    if callback.due_at is not None:
+        callback.due_local = local_label(callback.due_at, zone)
     return CaseView(
         case_id=opening.case_id,
         status=status(state),
         urgency=state.urgency,
         categories=list(state.intake.categories),
+        age_band=state.intake.age_band,
+        caller_role=state.intake.caller_role,
+        risk_flags=list(state.intake.risk_flags),
+        consents=state.consents,
         opened_at=state.opened_at,
         opened_by=opening.opened_by,
+        owner=state.owner,
         closed_at=state.closed_at,
         close_reason=state.close_reason,
+        contacts=list(state.contacts),
+        notes=list(state.notes),
         notices=list(state.notices.values()),
         referrals=list(state.referrals.values()),
-        callback=state.callback.view(opening.policy),
+        callback=callback,
         next_action_at=next_action_at(state, opening),
         sla_breached=sla_breached(state),
         hash_routes=hash_routes(list(state.intake.categories), state.intake.age_band),
-        timeline=list(state.timeline),
+        timeline=[
+            entry.model_copy(update={"local_time": local_label(entry.at, zone)})
+            for entry in state.timeline
+        ],
         reopened=state.reopened,
         runs=state.runs,
+    )
+
+
+def contact_card(state: CaseState) -> ContactCard:
+    """Whom to call and how: the contact details and the safe window."""
+    contact, window = state.contact, state.consents.callback
+    return ContactCard(
+        first_name=contact.first_name,
+        phone=contact.phone,
+        email=contact.email,
+        handles=list(contact.handles),
+        callback_instructions=contact.callback_instructions,
+        safe_window=SafeWindowView(
+            earliest_hour=window.earliest_hour,
+            latest_hour=window.latest_hour,
+            weekdays_only=window.weekdays_only,
+        ),
     )
 
 
@@ -140,6 +175,7 @@ def record(state: CaseState, opening: CaseOpening, now: datetime) -> CaseRecord:
         platforms=platforms(state),
         partners=partners(state),
         opened_by=opening.opened_by,
+        owner=state.owner,
         opened_at=state.opened_at,
         updated_at=now,
         closed_at=state.closed_at,

@@ -14,6 +14,7 @@ from datetime import datetime
 from pydantic import BaseModel, Field
 
 from domain.case import ConsentScope, TimelineEntry, WithdrawConsentRequest
+from domain.casework import CaseContact, CaseNote
 from domain.catalog import PartnerCatalog
 from domain.intake import CaseOpening, Consents, Intake, Urgency
 from domain.items import QualifiedItem
@@ -32,6 +33,7 @@ class CaseState(BaseModel):
     consents: Consents
     catalog: PartnerCatalog
     opened_at: datetime
+    owner: str = Field(description="The counsellor the case is with (who opened it, at first)")
     urgency: Urgency = Urgency.NORMAL
     notices: dict[str, NoticeOutcome] = Field(default_factory=dict)
     referrals: dict[str, ReferralOutcome] = Field(default_factory=dict)
@@ -42,6 +44,8 @@ class CaseState(BaseModel):
         default_factory=list, description="Referrals triage started at opening, in order"
     )
     callback: Callback = Field(default_factory=Callback)
+    contacts: list[CaseContact] = Field(default_factory=list, description="The first one too")
+    notes: list[CaseNote] = Field(default_factory=list)
     last_outcome_at: datetime | None = None
     timeline: list[TimelineEntry] = Field(default_factory=list)
     closed_at: datetime | None = None
@@ -63,8 +67,21 @@ class CaseState(BaseModel):
             consents=opening.intake.consents.model_copy(deep=True),
             catalog=opening.catalog,
             opened_at=now,
+            owner=opening.opened_by,
             urgency=decision.urgency,
             last_outcome_at=now,
+        )
+        intake = opening.intake
+        state.contacts.append(
+            CaseContact(
+                contact_id=f"{opening.case_id}-c1",
+                at=now,
+                channel=intake.channel,
+                caller_role=intake.caller_role,
+                summary=intake.summary,
+                risk_flags=list(intake.risk_flags),
+                recorded_by=opening.opened_by,
+            )
         )
         channel = opening.intake.channel.value
         state.note(now, "opened", f"case opened ({channel})", opening.opened_by)

@@ -15,9 +15,12 @@ The journey, as it reads below:
 4. **Closure**: closed by a counsellor (or a reached callback), the case waits out
    its reopen window, then ends with its non-personal statistics.
 
-Every handler that awaits holds the one lock, validates against the state as it is
-then, changes the state through a named transition (:mod:`workflows.case.state`)
-and carries out what that transition asks (tasks, children). Signals from children
+The callback's updates are in :mod:`workflows.case.callback_handlers`, the
+counsellor's later work (notes, contacts, risk, corrections, handovers) in
+:mod:`workflows.case.casework_handlers`. Every handler that awaits holds the one
+lock, validates against the state as it is then, changes the state through a
+named transition (:mod:`workflows.case.state`) and carries out what that
+transition asks (tasks, children). Signals from children
 change the state without awaiting. The main loop only sleeps until the next
 deadline, acts on it, publishes what the outside sees when it changed, and continues
 as new when the history grows long.
@@ -32,32 +35,28 @@ from temporalio import workflow
 with workflow.unsafe.imports_passed_through():
     from domain import contract
     from domain.case import (
-        CallbackOutcomeRequest,
         CaseResult,
         CaseView,
-        ClaimCallbackRequest,
         CloseRequest,
         NoticeReviewRequest,
         NoticeReviewResult,
         ReopenRequest,
-        RescheduleCallbackRequest,
         WithdrawConsentRequest,
     )
     from domain.catalog import PHAROS
-    from domain.items import AddItemsRequest, AddItemsResult, QualifiedItem
+    from domain.items import AddItemsRequest, AddItemsResult
     from domain.notice import NoticeProgress, ReviewChoice
-    from domain.problems import Problem
     from domain.referral import (
         LegalBasis,
         ReferralOutcome,
         ReferralProgress,
         ReferralRequest,
-        ReferralStatus,
     )
     from domain.tasks import TaskKind
     from workflows.case import checks
     from workflows.case import projections as project
-    from workflows.case.callback import CallbackRules, OpenTask
+    from workflows.case.callback_handlers import CallbackHandlers
+    from workflows.case.casework_handlers import CaseworkHandlers
     from workflows.case.children import CaseChildren
     from workflows.case.effects import CaseEffects
     from workflows.case.state import CaseInput, CaseState
@@ -68,7 +67,7 @@ ResultT = TypeVar("ResultT")
 
 
 @workflow.defn(name=contract.SUPPORT_CASE.name)
-class SupportCaseWorkflow:
+class SupportCaseWorkflow(CallbackHandlers, CaseworkHandlers):
     @workflow.init
     def __init__(self, input: CaseInput) -> None:
         self._input = input
@@ -78,7 +77,6 @@ class SupportCaseWorkflow:
             self.state = CaseState.opened(input, workflow.now())
         self._children = CaseChildren(input, self.state, self._settle)
         self._effects = CaseEffects(input, self.state)
-        self._do = self._effects.carry_out
         self._lock = asyncio.Lock()
 
     @workflow.query(name=contract.CASE_VIEW.name)
@@ -262,51 +260,6 @@ class SupportCaseWorkflow:
     def _validate_withdraw_consent(self, request: WithdrawConsentRequest) -> None:
         self._check(checks.withdraw_problems(self.state, request))
 
-    # ---- the callback --------------------------------------------------------------------
-
-    @workflow.update(name=contract.CLAIM_CALLBACK.name)
-    async def claim_callback(self, request: ClaimCallbackRequest) -> CaseView:
-        """One counsellor takes the callback; the others see it is taken."""
-        async with self._lock:
-            self._validate_claim_callback(request)
-            await self._do(self.state.callback.claim(request.actor))
-            return project.view(self.state, self._input)
-
-    @claim_callback.validator
-    def _validate_claim_callback(self, request: ClaimCallbackRequest) -> None:
-        self._check(checks.claim_problems(self.state, request))
-
-    @workflow.update(name=contract.RESCHEDULE_CALLBACK.name)
-    async def reschedule_callback(self, request: RescheduleCallbackRequest) -> CaseView:
-        """Move the callback (the young person asked for another time); the new time
-        is kept inside opening hours and the safe window."""
-        async with self._lock:
-            self._validate_reschedule_callback(request)
-            await self._do(self.state.callback.reschedule(request.at, request.actor, self._rules()))
-            return project.view(self.state, self._input)
-
-    @reschedule_callback.validator
-    def _validate_reschedule_callback(self, request: RescheduleCallbackRequest) -> None:
-        self._check(checks.reschedule_problems(self.state, request, workflow.now()))
-
-    @workflow.update(name=contract.RECORD_CALLBACK_OUTCOME.name)
-    async def record_callback_outcome(self, request: CallbackOutcomeRequest) -> CaseView:
-        async with self._lock:
-            self._validate_callback_outcome(request)
-            now = workflow.now()
-            await self._do(
-                self.state.callback.record_attempt(
-                    request.result, now, request.actor, self._rules()
-                )
-            )
-            if request.close_case:
-                await self._close(request.actor, "young person reached: case resolved")
-            return project.view(self.state, self._input)
-
-    @record_callback_outcome.validator
-    def _validate_callback_outcome(self, request: CallbackOutcomeRequest) -> None:
-        self._check(checks.callback_outcome_problems(self.state, request))
-
     # ---- closure -------------------------------------------------------------------------
 
     @workflow.update(name=contract.CLOSE.name)
@@ -327,20 +280,13 @@ class SupportCaseWorkflow:
         """Within the reopen window a closed case continues, history and all."""
         async with self._lock:
             self._validate_reopen(request)
-            now = workflow.now()
-            await self._do(self.state.reopen(now, request.reason, request.actor, self._rules()))
-            await self._effects.schedule_purge(None)  # an open case is never purged
+            await self._reopen(request.actor, request.reason)
             return project.view(self.state, self._input)
 
     @reopen.validator
     def _validate_reopen(self, request: ReopenRequest) -> None:
         if problems := checks.reopen_problems(self.state, self._input, workflow.now()):
             raise rejection(problems)
-
-    async def _close(self, actor: str, reason: str) -> None:
-        now = workflow.now()
-        await self._do(self.state.close(now, reason, actor))
-        await self._effects.schedule_purge(now + self._input.policy.retention)
 
     # ---- children's news -----------------------------------------------------------------
 
@@ -353,49 +299,6 @@ class SupportCaseWorkflow:
     def referral_progress(self, progress: ReferralProgress) -> None:
         if self.state.referral_progressed(progress) and progress.final:
             self._settle(progress.referral_id)
-
-    def _settle(self, child_id: str) -> None:
-        """A child's end is in (by its result or its final progress signal)."""
-        now = workflow.now()
-        self.state.child_settled(child_id, now, self._rules())
-
-    # ---- effects -------------------------------------------------------------------------
-
-    async def _start_referral(
-        self,
-        referral_id: str,
-        *,
-        emergency: bool,
-        reason: str | None,
-        actor: str,
-        items: list[QualifiedItem] | None = None,
-    ) -> None:
-        state = self.state
-        partner_slug = state.referrals[referral_id].partner
-        partner = state.catalog.partner(partner_slug)
-        if partner is None:  # only for triage: counsellors' requests were validated
-            state.referral_stopped(referral_id, ReferralStatus.FAILED)
-            self._settle(referral_id)
-            await self._effects.open_task(
-                OpenTask(
-                    TaskKind.MANUAL_HANDOFF,
-                    f"No adapter for emergency partner '{partner_slug}': hand over by phone now",
-                    suffix=referral_id,
-                )
-            )
-            return
-        await self._children.start_referral(
-            referral_id, partner, emergency=emergency, reason=reason, actor=actor, items=items
-        )
-
-    def _rules(self) -> CallbackRules:
-        return self.state.rules(self._input)
-
-    def _check(self, problems: list[Problem]) -> None:
-        """Refuse a request on a closed case, or with problems. Validators call it,
-        and handlers again under the lock (the case may have moved on meanwhile)."""
-        if problems := checks.closed_problems(self.state) or problems:
-            raise rejection(problems)
 
 
 def _until(deadline: datetime | None) -> timedelta | None:

@@ -4,7 +4,7 @@ and those who claimed one of its tasks (see docs/privacy.md, "Who may do what").
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import ColumnElement, exists, or_, select
+from sqlalchemy import ColumnElement, and_, delete, exists, or_, select
 
 from relais.db.repositories._sql import SessionSource, sessions_of, table_of
 from relais.db.repositories._sql import _insert as dialect_insert
@@ -42,6 +42,24 @@ class CaseAccessBook:
             )
             return (await session.execute(statement)).first() is not None
 
+    async def transfer(
+        self, case_id: str, previous: str, owner: str, by: str, at: datetime
+    ) -> None:
+        """The case passes from ``previous`` to ``owner``: the new owner gets access
+        (a share they had stays a share), the previous one keeps it only when the case
+        is shared with them (their owner's and task access go)."""
+        await self.grant(case_id, owner, AccessReason.OWNER, by, at)
+        if previous == owner:
+            return
+        async with self._sessions.begin() as session:
+            await session.execute(
+                delete(CaseAccessRow).where(
+                    CaseAccessRow.case_id == case_id,
+                    CaseAccessRow.subject == previous,
+                    CaseAccessRow.reason.in_([AccessReason.OWNER.value, AccessReason.TASK.value]),
+                )
+            )
+
     async def subjects(self, case_id: str) -> dict[str, AccessReason]:
         """Everyone with access to the case (empty: the case is unknown here)."""
         statement = select(CaseAccessRow.subject, CaseAccessRow.reason).where(
@@ -68,8 +86,12 @@ class CaseAccessBook:
 
 
 def readable_by(subject: str) -> ColumnElement[bool]:
-    """Directory condition: cases the counsellor opened or was given access to."""
+    """Directory condition: cases the counsellor was given access to (as owner, by a
+    share, by a claimed task); a case recorded before access was, by its opener."""
     return or_(
-        CaseRow.opened_by == subject,
         exists().where(CaseAccessRow.case_id == CaseRow.case_id, CaseAccessRow.subject == subject),
+        and_(
+            CaseRow.opened_by == subject,
+            ~exists().where(CaseAccessRow.case_id == CaseRow.case_id),
+        ),
     )

@@ -72,6 +72,10 @@ def _conditions(where: CaseFilter) -> list[ColumnElement[bool]]:
         conditions.append(CaseRow.sla_breached == where.sla_breached)
     if where.opened_by is not None:
         conditions.append(CaseRow.opened_by == where.opened_by)
+    if where.owner is not None:
+        conditions.append(func.coalesce(CaseRow.owner, CaseRow.opened_by) == where.owner)
+    if where.open_only:
+        conditions.append(CaseRow.status != "closed")
     if where.readable_by is not None:
         conditions.append(readable_by(where.readable_by))
     for kind, slug in (

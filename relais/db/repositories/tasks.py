@@ -78,6 +78,21 @@ class TaskBoard:
                 raise TaskAlreadyDone(task_id)
             return TaskRecord.model_validate(row, from_attributes=True)
 
+    async def reassign(self, case_id: str, previous: str, owner: str, at: datetime) -> int:
+        """The case's open tasks claimed by ``previous`` follow the case to ``owner``;
+        returns how many moved."""
+        async with self._sessions.begin() as session:
+            result = await session.execute(
+                update(TaskRow)
+                .where(
+                    TaskRow.case_id == case_id,
+                    TaskRow.claimed_by == previous,
+                    TaskRow.done_at.is_(None),
+                )
+                .values(claimed_by=owner, claimed_at=at)
+            )
+            return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
     async def complete(self, task_id: str, at: datetime) -> TaskRecord:
         """Mark the task done; completing it again keeps the first completion time."""
         async with self._sessions.begin() as session:

@@ -55,7 +55,10 @@ def test_nothing_is_owed_without_consent() -> None:
 
 
 def test_an_owed_callback_is_planned_48_hours_after_the_last_outcome() -> None:
-    callback = planned()
+    callback = Callback()
+    callback.owe(consented=True)
+    effects = callback.plan(TUESDAY_10H, RULES)
+    assert notes(effects) == ["callback planned for Thu 3 Dec 10:00 (Paris)"]
     assert callback.phase is CallbackPhase.PLANNED
     assert callback.due_at == TUESDAY_10H + timedelta(hours=48)
     assert callback.next_deadline(POLICY) == callback.due_at
@@ -113,7 +116,10 @@ def test_not_reached_plans_the_next_attempt_a_day_later() -> None:
     now = TUESDAY_10H + timedelta(hours=49)
     effects = callback.record_attempt(CallbackResult.NOT_REACHED, now, "counsellor-2", RULES)
     assert effects[0] == CloseTasks(TaskKind.CALLBACK_DUE)
-    assert notes(effects) == ["callback attempt 1: not_reached"]
+    assert notes(effects) == [
+        "callback attempt 1: not_reached",
+        "next attempt planned for Fri 4 Dec 11:00 (Paris)",
+    ]
     assert callback.phase is CallbackPhase.PLANNED
     assert callback.due_at == now + timedelta(hours=24)
     assert (callback.claimed_by, callback.attempts) == (None, 1)
@@ -150,7 +156,9 @@ def test_rescheduling_a_due_callback_closes_its_task_and_clears_escalations() ->
     at = datetime(2026, 12, 8, 17, 0, tzinfo=UTC)  # Tuesday 18:00 Paris
     effects = callback.reschedule(at, "counsellor-1", RULES)
     assert effects[0] == CloseTasks(TaskKind.CALLBACK_DUE)
-    assert notes(effects) == ["callback rescheduled to 2026-12-08T17:00+00:00"]
+    assert notes(effects) == [
+        "callback rescheduled to 2026-12-08T17:00+00:00: Tue 8 Dec 18:00 (Paris)"
+    ]
     assert (callback.phase, callback.due_at, callback.escalated()) == (
         CallbackPhase.PLANNED,
         at,

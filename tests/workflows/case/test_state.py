@@ -12,8 +12,9 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.converter import DataConverter
 
 from domain.case import CallbackResult, TimelineEntry
+from domain.casework import CaseContact, CaseNote
 from domain.catalog import AdapterInfo, PartnerCatalog, PartnerKind
-from domain.intake import Urgency
+from domain.intake import CallerRole, Channel, Urgency
 from domain.notice import Decision, NoticeDecision, NoticeOutcome, NoticeStatus
 from domain.personal import ContactDetails
 from domain.referral import (
@@ -40,6 +41,7 @@ def full_case_state() -> CaseState:
         consents=intake().consents,
         catalog=PartnerCatalog(partners={PARTNER.slug: PARTNER}),
         opened_at=AT,
+        owner="counsellor-2",
         urgency=Urgency.CRITICAL,
         notices={
             "c-n1": NoticeOutcome(
@@ -64,6 +66,16 @@ def full_case_state() -> CaseState:
             attempts=2,
             last_result=CallbackResult.NOT_REACHED,
         ),
+        contacts=[
+            CaseContact(
+                contact_id="c-c1",
+                at=AT,
+                channel=Channel.PHONE,
+                caller_role=CallerRole.PARENT,
+                recorded_by="counsellor-1",
+            )
+        ],
+        notes=[CaseNote(note_id="c-note1", at=AT, author="counsellor-1", text="called twice")],
         last_outcome_at=AT,
         timeline=[TimelineEntry(at=AT, kind="opened", detail="case opened (phone)")],
         closed_at=AT + timedelta(days=3),
