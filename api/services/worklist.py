@@ -83,6 +83,7 @@ class Worklists:
             for t, urgency in open_tasks
             if t.kind is TaskKind.CALLBACK_DUE
         ]
+        due = {c.case_id for c in callbacks}  # the directory may not say "due" yet
         callbacks += [
             WorklistCallback(
                 case_id=r.case_id,
@@ -92,6 +93,7 @@ class Worklists:
                 due_local=self._local(r.next_action_at),
             )
             for r in await self._book.callbacks_soon(subject, now + SOON)
+            if r.case_id not in due
         ]
         callbacks.sort(key=lambda c: (_RANK[c.urgency], c.due_at or now + SOON * 10))
         return Worklist(

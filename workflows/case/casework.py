@@ -43,7 +43,8 @@ def add_contact(
 ) -> CaseContact:
     """A later contact on the case; contact details given during it replace the
     fields they give (the others stay as they were)."""
-    given = request.contact.model_dump(exclude_unset=True) if request.contact else {}
+    # Fields given (not left empty) replace the recorded ones; the others stay.
+    given = request.contact.model_dump(exclude_defaults=True) if request.contact else {}
     if given:
         state.contact = state.contact.model_copy(update=given)
     contact = CaseContact(
