@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -38,6 +39,18 @@ def test_bench_without_a_known_name_lists_them(capsys: pytest.CaptureFixture[str
 def test_bench_runs_the_script_with_its_arguments() -> None:
     assert run_bench(["parked", "--help"]) == 0
     assert run_bench(["parked", "--no-such-option"]) == 2  # argparse's usage error
+
+
+def test_ci_runs_the_slow_tests() -> None:
+    """``.ci/run`` runs ``./dev test`` as a developer does, and nothing deselects the
+    tests marked slow by default (locally: ``./dev test -m "not slow"``)."""
+    with (ROOT / "pyproject.toml").open("rb") as file:
+        pytest_options = tomllib.load(file)["tool"]["pytest"]["ini_options"]
+    assert any(marker.startswith("slow:") for marker in pytest_options["markers"])
+    assert "slow" not in pytest_options.get("addopts", "")
+    ci = (ROOT / ".ci" / "run").read_text()
+    [test_step] = [line for line in ci.splitlines() if "./dev test" in line and "||" in line]
+    assert test_step.split("./dev test", 1)[1].split("||")[0].strip() == ""
 
 
 def test_mypy_checks_what_pyproject_ships_plus_the_dev_tooling() -> None:

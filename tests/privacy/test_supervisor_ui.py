@@ -30,7 +30,7 @@ from tests.support.stack import auth, running_stack
 from tests.support.temporal import temporal_cli
 from tests.support.waiting import eventually
 
-pytestmark = needs_chromium
+pytestmark = [needs_chromium, pytest.mark.slow]
 
 INTAKE: dict[str, Any] = {
     "channel": "phone",
