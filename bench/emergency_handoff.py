@@ -9,9 +9,9 @@ in the simulator's request log). By default everything runs in this one process 
 one event loop, as in the tests (the numbers include the bench's own load); with
 ``--api`` it measures a stack started by ``./dev up``, each part in its own process.
 
-    .venv/bin/python -m bench.emergency_handoff --cases 100 --concurrency 1
-    .venv/bin/python -m bench.emergency_handoff --cases 200 --concurrency 10
-    .venv/bin/python -m bench.emergency_handoff --api http://127.0.0.1:8000  # ./dev up
+    ./dev bench emergency_handoff --cases 100 --concurrency 1
+    ./dev bench emergency_handoff --cases 200 --concurrency 10
+    ./dev bench emergency_handoff --api http://127.0.0.1:8000    # ./dev up
 
 ``--concurrency`` counsellors each open a case, wait until both partners received
 it, then open the next (a closed loop, so the load stays what was asked for).
@@ -33,6 +33,7 @@ from typing import Any
 
 import httpx
 
+from bench.cli import parse_args
 from domain.catalog import CHILD_PROTECTION_119, POLICE
 from tests.support.stack import auth, running_stack
 from tests.support.temporal import start_local_server
@@ -180,6 +181,9 @@ def summary(
     }
 
 
+SMOKE = {"cases": 2}  # --smoke
+
+
 def main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--cases", type=int, default=50, help="cases opened (default 50)")
@@ -189,7 +193,7 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--wait", type=float, default=120.0, help="seconds to wait at most")
     parser.add_argument("--api", help="measure a running stack: its API URL (./dev up)")
     parser.add_argument("--simulator", default="http://127.0.0.1:8100", help="with --api")
-    args = parser.parse_args(argv)
+    args = parse_args(parser, argv, SMOKE)
     if args.api:
         where = f"running stack at {args.api}"
         run = against(args.api, args.simulator, args.cases, args.concurrency, args.wait)

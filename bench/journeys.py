@@ -7,8 +7,8 @@ records it reached and closes the case, and the case workflow completes after a
 The baseline: the same number of counsellors each starting the bare two-activity
 workflow and waiting for its result, on the same server in the same run.
 
-    .venv/bin/python -m bench.journeys                  # 40 journeys, 10 at once
-    .venv/bin/python -m bench.journeys --journeys 200 --concurrency 20
+    ./dev bench journeys    # 40 journeys, 10 at once
+    ./dev bench journeys --journeys 200 --concurrency 20
 """
 
 import argparse
@@ -21,6 +21,7 @@ from typing import Any
 
 from temporalio.client import WorkflowExecutionStatus
 
+from bench.cli import parse_args
 from bench.common import SUPERVISOR, TOKEN, Bench, bench_stack, intake, item, print_table
 from domain import contract
 from domain.callback_window import ALWAYS_OPEN
@@ -98,12 +99,15 @@ async def run(journeys: int, concurrency: int, keep: str | None) -> dict[str, An
     }
 
 
+SMOKE = {"journeys": 2, "concurrency": 2}  # --smoke
+
+
 def main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--journeys", type=int, default=40, help="journeys run (40)")
     parser.add_argument("--concurrency", type=int, default=10, help="counsellors at once (10)")
     parser.add_argument("--keep", help="folder to keep logs and databases in")
-    args = parser.parse_args(argv)
+    args = parse_args(parser, argv, SMOKE)
     result = asyncio.run(run(args.journeys, args.concurrency, args.keep))
     print_table(
         f"short journeys, {args.journeys} with {args.concurrency} at once",

@@ -5,8 +5,8 @@ Runs the whole stack in this process on a local dev server (as the tests do) wit
 compressed durations: every notice is removed and verified, then the case goes
 through weekly callbacks (rescheduled a week ahead, due, reached) for a year.
 
-    .venv/bin/python -m bench.long_case                # 200 items, 52 callbacks
-    .venv/bin/python -m bench.long_case --items 50 --callbacks 12
+    ./dev bench long_case    # 200 items, 52 callbacks
+    ./dev bench long_case --items 50 --callbacks 12
 
 Prints the runs of the case workflow with their history length, and a JSON summary.
 """
@@ -14,6 +14,7 @@ Prints the runs of the case workflow with their history length, and a JSON summa
 import argparse
 import asyncio
 import json
+import sys
 import tempfile
 import time
 import uuid
@@ -22,7 +23,9 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from temporalio.client import Client
 
+from bench.cli import parse_args
 from domain import contract
 from domain.callback_window import ALWAYS_OPEN
 from domain.policy import CasePolicy
@@ -61,6 +64,21 @@ async def until(api: httpx.AsyncClient, case_id: str, check: Any, within: float 
         if time.monotonic() > deadline:
             raise TimeoutError("the case did not reach the expected state")
         await asyncio.sleep(0.2)
+
+
+async def run_lengths(client: Client, workflow_id: str) -> list[tuple[str, int]]:
+    """(run id, history events) of every run of a workflow. Visibility records a run's
+    length only once it closed: each run is described, so the open one counts too."""
+    run_ids = [e.run_id async for e in client.list_workflows(f"WorkflowId = '{workflow_id}'")]
+    return [
+        (
+            run_id,
+            (
+                await client.get_workflow_handle(workflow_id, run_id=run_id).describe()
+            ).history_length,
+        )
+        for run_id in run_ids
+    ]
 
 
 async def run(items: int, callbacks: int) -> dict[str, Any]:
@@ -116,12 +134,7 @@ async def run(items: int, callbacks: int) -> dict[str, Any]:
                         )
                         moved.raise_for_status()
                 final = await view(api, case_id)
-                runs = [
-                    (e.run_id, e.history_length)
-                    async for e in env.client.list_workflows(
-                        f"WorkflowId = '{contract.SUPPORT_CASE.workflow_id(case_id)}'"
-                    )
-                ]
+                runs = await run_lengths(env.client, contract.SUPPORT_CASE.workflow_id(case_id))
                 return {
                     "items": items,
                     "callbacks": callbacks,
@@ -136,14 +149,17 @@ async def run(items: int, callbacks: int) -> dict[str, Any]:
         await env.shutdown()
 
 
-def main() -> None:
+SMOKE = {"items": 3, "callbacks": 2}  # --smoke
+
+
+def main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--items", type=int, default=200)
     parser.add_argument("--callbacks", type=int, default=52)
-    args = parser.parse_args()
+    args = parse_args(parser, argv, SMOKE)
     summary = asyncio.run(run(args.items, args.callbacks))
     print(json.dumps(summary, indent=2))
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

@@ -7,8 +7,8 @@ simulator's receipt of the notice (both clocks are this machine's). The bare lin
 next to it: ``start_workflow`` -> result of the two-activity workflow, on the same
 server in the same run.
 
-    .venv/bin/python -m bench.notice                    # 50 items, one counsellor
-    .venv/bin/python -m bench.notice --items 200 --concurrency 5
+    ./dev bench notice    # 50 items, one counsellor
+    ./dev bench notice --items 200 --concurrency 5
 """
 
 import argparse
@@ -19,6 +19,7 @@ import time
 from datetime import UTC, datetime
 from typing import Any
 
+from bench.cli import parse_args
 from bench.common import TOKEN, Bench, bench_stack, intake, item, print_table, spread
 
 
@@ -101,12 +102,15 @@ async def run(items: int, concurrency: int, keep: str | None) -> dict[str, Any]:
     }
 
 
+SMOKE = {"items": 2}  # --smoke
+
+
 def main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--items", type=int, default=50, help="items qualified (50)")
     parser.add_argument("--concurrency", type=int, default=1, help="counsellors at once (1)")
     parser.add_argument("--keep", help="folder to keep logs and databases in")
-    args = parser.parse_args(argv)
+    args = parse_args(parser, argv, SMOKE)
     result = asyncio.run(run(args.items, args.concurrency, args.keep))
     r, b = result["relais_ms"], result["bare_workflow_ms"]
     print_table(

@@ -6,8 +6,8 @@ start of the case workflow with its encrypted input) against the SDK's bare
 each at the same fixed rate (an open loop: requests go out on schedule whether or
 not the earlier ones have answered).
 
-    .venv/bin/python -m bench.open_case                 # 10/s for 20 s
-    .venv/bin/python -m bench.open_case --rate 20 --seconds 30
+    ./dev bench open_case    # 10/s for 20 s
+    ./dev bench open_case --rate 20 --seconds 30
 """
 
 import argparse
@@ -18,6 +18,7 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from bench.cli import parse_args
 from bench.common import Bench, bench_stack, intake, print_table, spread
 
 
@@ -61,12 +62,15 @@ async def run(rate: float, seconds: float, keep: str | None) -> dict[str, Any]:
         return await measure(bench, rate, seconds)
 
 
+SMOKE = {"rate": 5.0, "seconds": 1.0}  # --smoke: 5 requests each
+
+
 def main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rate", type=float, default=10.0, help="requests a second (10)")
     parser.add_argument("--seconds", type=float, default=20.0, help="for how long (20)")
     parser.add_argument("--keep", help="folder to keep logs and databases in")
-    args = parser.parse_args(argv)
+    args = parse_args(parser, argv, SMOKE)
     result = asyncio.run(run(args.rate, args.seconds, args.keep))
     r, b = result["relais_ms"], result["bare_ms"]
     print_table(

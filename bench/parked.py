@@ -6,8 +6,8 @@ reads the worker process's resident memory (before and after) and the number of
 history events of a sample of cases. The bare line: history events of the bare
 two-activity workflow.
 
-    .venv/bin/python -m bench.parked                    # 1,000 cases
-    .venv/bin/python -m bench.parked --cases 10000
+    ./dev bench parked    # 1,000 cases
+    ./dev bench parked --cases 10000
 """
 
 import argparse
@@ -20,6 +20,7 @@ from typing import Any
 
 from temporalio.api.enums.v1 import EventType
 
+from bench.cli import parse_args
 from bench.common import Bench, bench_stack, intake, print_table
 from domain import contract
 from domain.case import CaseStatus
@@ -29,6 +30,12 @@ from tests.support.waiting import eventually
 async def events(bench: Bench, workflow_id: str) -> list[int]:
     history = await bench.client.get_workflow_handle(workflow_id).fetch_history()
     return [event.event_type for event in history.events]
+
+
+async def parked(bench: Bench, case_id: str) -> bool:
+    """The case's workflow waits on a timer (its callback, for a case without items)."""
+    kinds = await events(bench, contract.SUPPORT_CASE.workflow_id(case_id))
+    return EventType.EVENT_TYPE_TIMER_STARTED in kinds
 
 
 PARKED_QUERY = (
@@ -98,12 +105,15 @@ async def run(cases: int, concurrency: int, keep: str | None) -> dict[str, Any]:
     }
 
 
+SMOKE = {"cases": 5}  # --smoke
+
+
 def main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--cases", type=int, default=1000, help="cases opened (1000)")
     parser.add_argument("--concurrency", type=int, default=10, help="requests at once (10)")
     parser.add_argument("--keep", help="folder to keep logs and databases in")
-    args = parser.parse_args(argv)
+    args = parse_args(parser, argv, SMOKE)
     result = asyncio.run(run(args.cases, args.concurrency, args.keep))
     h = result["history_events_per_case"]
     print_table(

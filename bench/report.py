@@ -26,6 +26,7 @@ from sqlalchemy import insert, text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from api.services.trusted_flagger_report import build_report, year_period
+from bench.cli import parse_args
 from bench.common import print_table
 from domain.items import LegalQualification
 from domain.notice import Decision, NoticeStatus
@@ -126,6 +127,9 @@ async def run(notices: int, backends: list[str], postgres: str) -> dict[str, Any
     return results
 
 
+SMOKE = {"notices": 1000}  # --smoke
+
+
 def main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--notices", type=int, default=1_000_000, help="notices (1,000,000)")
@@ -133,7 +137,7 @@ def main(argv: list[str]) -> None:
         "--backend", choices=["sqlite", "postgresql", "both"], default="both", help="(both)"
     )
     parser.add_argument("--postgres", default=DEFAULT_POSTGRES_URL, help="PostgreSQL URL")
-    args = parser.parse_args(argv)
+    args = parse_args(parser, argv, SMOKE)
     backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
     results = asyncio.run(run(args.notices, backends, args.postgres))
     print_table(

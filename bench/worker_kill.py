@@ -8,8 +8,8 @@ first and the last due case was handled (its status ``callback_due``, read from
 the search attributes, which the worker sets). A second run kills one of two
 workers sharing the queue and restarts none: the survivor takes over.
 
-    .venv/bin/python -m bench.worker_kill               # 20 cases
-    .venv/bin/python -m bench.worker_kill --cases 200
+    ./dev bench worker_kill    # 20 cases
+    ./dev bench worker_kill --cases 200
 """
 
 import argparse
@@ -20,6 +20,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from bench.cli import parse_args
 from bench.common import Bench, bench_stack, intake, print_table
 from bench.parked import parked
 from domain import contract
@@ -102,12 +103,16 @@ async def run(cases: int, delay: float, keep: str | None) -> dict[str, Any]:
     return {"cases": cases, "delay_s": delay, "restart": restart, "survivor": takeover}
 
 
+# --smoke: 3 cases; the delay outlasts the dead worker's sticky queue (10 s), as at full size
+SMOKE = {"cases": 3, "delay": 12.0}
+
+
 def main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--cases", type=int, default=20, help="cases due (20)")
     parser.add_argument("--delay", type=float, default=15.0, help="callback delay, s (15)")
     parser.add_argument("--keep", help="folder to keep logs and databases in")
-    args = parser.parse_args(argv)
+    args = parse_args(parser, argv, SMOKE)
     result = asyncio.run(run(args.cases, args.delay, args.keep))
     r, s = result["restart"], result["survivor"]
     print_table(

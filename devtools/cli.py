@@ -1,4 +1,4 @@
-"""``./dev`` subcommands, run inside the virtualenv: up, test, lint, lock."""
+"""``./dev`` subcommands, run inside the virtualenv: up, test, bench, lint, lock."""
 
 from __future__ import annotations
 
@@ -68,6 +68,27 @@ def run_tests(pytest_args: Sequence[str]) -> int:
     return code
 
 
+def bench_scripts(root: Path) -> list[str]:
+    """The benchmark scripts: every module of ``bench/`` but its shared helpers."""
+    from bench import HELPERS
+
+    modules = (path.stem for path in (root / "bench").glob("*.py"))
+    return sorted(name for name in modules if name != "__init__" and name not in HELPERS)
+
+
+def run_bench(argv: Sequence[str]) -> int:
+    """``./dev bench NAME [ARGS]``: ``python -m bench.NAME ARGS`` in the virtualenv."""
+    scripts = bench_scripts(ROOT)
+    name, *rest = list(argv) or [""]
+    if name not in scripts:
+        if name not in ("", "-h", "--help"):
+            say(f"no benchmark named {name!r}")
+        say("usage: ./dev bench NAME [ARGS] (NAME --help for its arguments, --smoke: tiny run)")
+        say("benchmarks: " + ", ".join(scripts))
+        return 0 if name in ("-h", "--help") else 2
+    return subprocess.run([sys.executable, "-m", f"bench.{name}", *rest], cwd=ROOT).returncode
+
+
 def lint_targets(root: Path) -> list[str]:
     """What mypy checks: the packages and modules pyproject ships, plus the dev tooling."""
     with (root / "pyproject.toml").open("rb") as file:
@@ -110,10 +131,12 @@ def parser() -> argparse.ArgumentParser:
     commands = root.add_subparsers(dest="command", required=True, metavar="COMMAND")
     up = commands.add_parser("up", help="run the whole local stack in the foreground")
     up.set_defaults(run=cmd_up)
-    # Never parsed here: main() hands everything after "test" to pytest untouched.
+    # Never parsed here: main() hands everything after "test" to pytest, after "bench"
+    # to the benchmark, untouched.
     commands.add_parser(
         "test", help="run the tests: pytest, arguments passed on (default -q); --quick skips slow"
     )
+    commands.add_parser("bench", help="run a benchmark: ./dev bench NAME [ARGS] (README)")
     lint = commands.add_parser("lint", help="ruff check, ruff format --check, mypy, import layers")
     lint.set_defaults(run=cmd_lint)
     lock = commands.add_parser("lock", help="regenerate requirements.lock from pyproject.toml")
@@ -126,6 +149,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["test"]:
         return run_tests(argv[1:])
+    if argv[:1] == ["bench"]:
+        return run_bench(argv[1:])
     args = parser().parse_args(argv)
     code: int = args.run(args)
     return code

@@ -101,7 +101,11 @@ class Settings(BaseSettings):
     ui_origins: list[str] = Field(
         default_factory=_local_ui_origins, description="Temporal UI origins allowed by CORS"
     )
-    codec_session_secret: SecretStr = SecretStr("local-codec-session-secret")
+    codec_session_secret: SecretStr = Field(
+        default=SecretStr("local-codec-session-secret-not-for-production"),
+        min_length=32,  # an HS256 key as long as the hash (RFC 7518 3.2)
+        description="Signs the codec session cookie (HS256): at least 32 characters",
+    )
     codec_session_minutes: int = Field(default=480, ge=1, le=7 * 24 * 60)
     jwt_jwks_url: str | None = Field(default=None, description="Identity provider's JWKS")
     jwt_keys: dict[str, str] = Field(

@@ -53,7 +53,7 @@ async def codec_actor(
         identity = await identify(verifier, credentials.credentials)
         return Actor(identity.subject, identity.role)
     cookie = request.cookies.get(COOKIE)
-    found = sessions(settings).verify(cookie, utc_now()) if cookie else None
+    found = sessions(settings).verify(cookie) if cookie else None
     if found is None:
         raise unauthorized("missing or unknown bearer token (or codec session)")
     return Actor(found.subject, found.role)

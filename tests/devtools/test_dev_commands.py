@@ -1,10 +1,13 @@
-"""``./dev test``, ``./dev lint`` and ``./dev lock`` helpers."""
+"""``./dev test``, ``./dev bench``, ``./dev lint`` and ``./dev lock`` helpers."""
 
 from __future__ import annotations
 
+import tomllib
 from pathlib import Path
 
-from devtools.cli import lint_targets, run_tests
+import pytest
+
+from devtools.cli import bench_scripts, lint_targets, run_bench, run_tests
 from devtools.lock import frozen_without, requirements
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -18,6 +21,36 @@ def test_no_tests_collected_counts_as_failure(tmp_path: Path) -> None:
 def test_passing_tests_exit_0(tmp_path: Path) -> None:
     (tmp_path / "test_one.py").write_text("def test_one():\n    assert True\n")
     assert run_tests([str(tmp_path), "-q", "-p", "no:cacheprovider"]) == 0
+
+
+def test_bench_lists_the_scripts_of_bench_not_its_helpers() -> None:
+    scripts = bench_scripts(ROOT)
+    assert {"open_case", "parked", "worker_kill", "report"} <= set(scripts)
+    assert not {"common", "baseline", "bare_workflow", "cli", "__init__"} & set(scripts)
+
+
+def test_bench_without_a_known_name_lists_them(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run_bench(["no_such_bench"]) == 2
+    said = capsys.readouterr().out
+    assert "no benchmark named 'no_such_bench'" in said and "worker_kill" in said
+    assert run_bench(["--help"]) == 0
+
+
+def test_bench_runs_the_script_with_its_arguments() -> None:
+    assert run_bench(["parked", "--help"]) == 0
+    assert run_bench(["parked", "--no-such-option"]) == 2  # argparse's usage error
+
+
+def test_ci_runs_the_slow_tests() -> None:
+    """``.ci/run`` runs ``./dev test`` as a developer does, and nothing deselects the
+    tests marked slow by default (locally: ``./dev test -m "not slow"``)."""
+    with (ROOT / "pyproject.toml").open("rb") as file:
+        pytest_options = tomllib.load(file)["tool"]["pytest"]["ini_options"]
+    assert any(marker.startswith("slow:") for marker in pytest_options["markers"])
+    assert "slow" not in pytest_options.get("addopts", "")
+    ci = (ROOT / ".ci" / "run").read_text()
+    [test_step] = [line for line in ci.splitlines() if "./dev test" in line and "||" in line]
+    assert test_step.split("./dev test", 1)[1].split("||")[0].strip() == ""
 
 
 def test_mypy_checks_what_pyproject_ships_plus_the_dev_tooling() -> None:

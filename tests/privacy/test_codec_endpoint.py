@@ -4,18 +4,24 @@ for UIs that cannot send a token, and an audit entry per case decoded."""
 
 import base64
 import json
+from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
+import jwt
 import pytest
 from temporalio.api.common.v1 import Payload
 from temporalio.converter import WorkflowSerializationContext
 
 from api.services.audit_trail import utc_now
+from api.services.codec_sessions import COOKIE, CodecSessions
+from api.services.tokens import Identity
 from relais.converter import key_store_of
 from relais.crypto.codec import ENCODING, CaseCodec
 from relais.crypto.codec_server import PURGED, REDACTED
 from relais.db import AuditLog
 from relais.db.repositories.access import AccessReason, CaseAccessBook
+from relais.settings import Role
 from tests.privacy.conftest import PERSONAL, SECOND, PrivacyApi, bearer
 
 UI = "http://127.0.0.1:8233"
@@ -186,17 +192,68 @@ async def test_session_cookie_from_the_login_form(
     signed_in = await privacy_api.http.post("/codec/login", data={"token": "t-supervisor"})
     assert signed_in.status_code == 200
     assert "Signed in as test-supervisor (supervisor)" in signed_in.text
-    cookie = signed_in.cookies["relais_codec_session"]
-    assert "httponly" in signed_in.headers["set-cookie"].lower()
+    cookie = signed_in.cookies[COOKIE]
+    flags = {part.strip().lower() for part in signed_in.headers["set-cookie"].split(";")[1:]}
+    minutes = privacy_api.settings.codec_session_minutes
+    assert {"httponly", "path=/codec", "samesite=lax", f"max-age={minutes * 60}"} <= flags
+    assert "secure" not in flags  # plain http here; set on https
     privacy_api.http.cookies.clear()
 
     item = await sealed_for(privacy_api, case_of_counsellor)
-    response = await decode(privacy_api, [item], Cookie=f"relais_codec_session={cookie}")
+    response = await decode(privacy_api, [item], Cookie=f"{COOKIE}={cookie}")
     assert value_of(response.json()["payloads"][0]) == PERSONAL
-    body, _, signature = cookie.partition(".")
-    forged = body.replace(body[-2:], "AA") + "." + signature
-    denied = await decode(privacy_api, [item], Cookie=f"relais_codec_session={forged}")
+
+    signed_out = await privacy_api.http.post("/codec/logout")
+    assert signed_out.status_code == 204
+    assert f'{COOKIE}=""' in signed_out.headers["set-cookie"]
+    assert "path=/codec" in signed_out.headers["set-cookie"].lower()
+
+
+def _sessions(harness: PrivacyApi) -> CodecSessions:
+    settings = harness.settings
+    return CodecSessions(
+        settings.codec_session_secret.get_secret_value().encode(),
+        timedelta(minutes=settings.codec_session_minutes),
+    )
+
+
+def tampered(harness: PrivacyApi) -> str:
+    """A counsellor's own session with its role rewritten to supervisor."""
+    mine = _sessions(harness).issue(Identity("test-counsellor", Role.COUNSELLOR), utc_now())
+    header, payload, signature = mine.split(".")
+    claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    claims["role"] = "supervisor"
+    forged = base64.urlsafe_b64encode(json.dumps(claims).encode()).decode().rstrip("=")
+    return f"{header}.{forged}.{signature}"
+
+
+def expired(harness: PrivacyApi) -> str:
+    sessions = _sessions(harness)
+    long_ago = utc_now() - sessions.lifetime - timedelta(minutes=1)
+    return sessions.issue(Identity("test-supervisor", Role.SUPERVISOR), long_ago)
+
+
+def other_audience(harness: PrivacyApi) -> str:
+    """Signed with the session secret, but not minted as a codec session."""
+    claims = {
+        "sub": "test-supervisor",
+        "role": "supervisor",
+        "aud": "relais-api",
+        "exp": utc_now() + timedelta(minutes=5),
+    }
+    secret = harness.settings.codec_session_secret.get_secret_value()
+    return jwt.encode(claims, secret, algorithm="HS256")
+
+
+@pytest.mark.parametrize("forge", [tampered, expired, other_audience])
+async def test_a_forged_or_stale_session_cookie_is_401(
+    privacy_api: PrivacyApi, case_of_counsellor: str, forge: Callable[[PrivacyApi], str]
+) -> None:
+    item = await sealed_for(privacy_api, case_of_counsellor)
+    denied = await decode(privacy_api, [item], Cookie=f"{COOKIE}={forge(privacy_api)}")
     assert denied.status_code == 401
+    assert denied.headers["WWW-Authenticate"] == "Bearer"
+    assert PERSONAL["phone"] not in denied.text
 
 
 async def test_every_decode_is_audited_per_case_without_content(

@@ -1,0 +1,103 @@
+"""The codec session cookie: a JWT that names who signed in and their role, for the
+session's lifetime only, and that nothing else passes for."""
+
+import base64
+import json
+from datetime import UTC, datetime, timedelta
+
+import jwt
+import pytest
+from pydantic import ValidationError
+
+from api.services.codec_sessions import AUDIENCE, CodecSessions
+from api.services.tokens import Identity
+from relais.settings import Role, Settings
+
+SECRET = b"a-test-secret-of-at-least-32-bytes!"
+LIFETIME = timedelta(minutes=480)
+SUPERVISOR = Identity("sup-1", Role.SUPERVISOR)
+
+
+def sessions(secret: bytes = SECRET) -> CodecSessions:
+    return CodecSessions(secret, LIFETIME)
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def segment(claims: dict[str, object]) -> str:
+    return base64.urlsafe_b64encode(json.dumps(claims).encode()).decode().rstrip("=")
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_a_fresh_cookie_names_who_signed_in_and_their_role(role: Role) -> None:
+    identity = Identity(f"someone-{role.value}", role)
+    assert sessions().verify(sessions().issue(identity, now())) == identity
+
+
+def test_it_lasts_the_configured_lifetime() -> None:
+    issued = now().replace(microsecond=0)
+    claims = jwt.decode(
+        sessions().issue(SUPERVISOR, issued), SECRET, algorithms=["HS256"], audience=AUDIENCE
+    )
+    assert claims["exp"] - claims["iat"] == LIFETIME.total_seconds()
+    assert claims["iat"] == issued.timestamp()
+
+
+def test_an_expired_cookie_is_refused() -> None:
+    issued = now() - LIFETIME - timedelta(seconds=1)
+    assert sessions().verify(sessions().issue(SUPERVISOR, issued)) is None
+    almost = now() - LIFETIME + timedelta(seconds=30)
+    assert sessions().verify(sessions().issue(SUPERVISOR, almost)) == SUPERVISOR
+
+
+def test_a_tampered_cookie_is_refused() -> None:
+    """A counsellor who rewrites their cookie's role to supervisor gets nothing."""
+    cookie = sessions().issue(Identity("c-1", Role.COUNSELLOR), now())
+    header, payload, signature = cookie.split(".")
+    claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    promoted = segment({**claims, "role": Role.SUPERVISOR.value})
+    assert sessions().verify(f"{header}.{promoted}.{signature}") is None
+    assert sessions().verify(f"{header}.{payload}.{signature[:-4]}AAAA") is None
+
+
+def test_a_cookie_signed_with_another_secret_is_refused() -> None:
+    other = sessions(b"another-secret-of-at-least-32-bytes")
+    assert sessions().verify(other.issue(SUPERVISOR, now())) is None
+
+
+@pytest.mark.parametrize("audience", ["relais-api", None])
+def test_a_token_for_another_audience_is_refused(audience: str | None) -> None:
+    """Same secret, same claims, but not minted as a codec session."""
+    claims: dict[str, object] = {
+        "sub": "sup-1",
+        "role": "supervisor",
+        "exp": now() + LIFETIME,
+    }
+    if audience is not None:
+        claims["aud"] = audience
+    assert sessions().verify(jwt.encode(claims, SECRET, algorithm="HS256")) is None
+
+
+def test_an_unsigned_token_is_refused() -> None:
+    claims = {"sub": "sup-1", "role": "supervisor", "aud": AUDIENCE, "exp": now() + LIFETIME}
+    unsigned = jwt.encode(claims, None, algorithm="none")
+    assert sessions().verify(unsigned) is None
+
+
+@pytest.mark.parametrize("role", ["root", ["supervisor"], None])
+def test_a_cookie_without_a_relais_role_is_refused(role: object) -> None:
+    claims = {"sub": "sup-1", "role": role, "aud": AUDIENCE, "exp": now() + LIFETIME}
+    assert sessions().verify(jwt.encode(claims, SECRET, algorithm="HS256")) is None
+
+
+@pytest.mark.parametrize("garbage", ["", "x.y", "a.b.c", "not a cookie at all"])
+def test_garbage_is_refused(garbage: str) -> None:
+    assert sessions().verify(garbage) is None
+
+
+def test_the_secret_must_be_as_long_as_an_hs256_key() -> None:
+    with pytest.raises(ValidationError, match="codec_session_secret"):
+        Settings(codec_session_secret="too-short-for-hs256")
+    assert len(Settings().codec_session_secret.get_secret_value()) >= 32
