@@ -42,12 +42,18 @@ def _local_ui_origins() -> list[str]:
     return ["http://127.0.0.1:8233", "http://localhost:8233"]
 
 
+LOCAL_COLLEAGUE_TOKEN = "local-colleague-token"
+
+
 def _local_tokens() -> dict[str, TokenGrant]:
-    """Static bearer tokens for the local run only; production sets RELAIS_API_TOKENS."""
-    return {
+    """Static bearer tokens for the local run only (one per role, and a second
+    counsellor to hand cases over to); production sets RELAIS_API_TOKENS."""
+    tokens = {
         f"local-{role.value}-token": TokenGrant(subject=f"local-{role.value}", role=role)
         for role in Role
     }
+    tokens[LOCAL_COLLEAGUE_TOKEN] = TokenGrant(subject="local-colleague", role=Role.COUNSELLOR)
+    return tokens
 
 
 class Settings(BaseSettings):

@@ -22,7 +22,7 @@ from partners.loading import load_registry
 from partners.registry import AdapterRegistry
 from relais.db import Database
 from relais.serving import free_port, serve_app
-from relais.settings import Role, Settings, TokenGrant
+from relais.settings import Settings
 from simulator.app import create_app as create_simulator
 from simulator.config import SimulatorConfig
 from worker import build_worker
@@ -37,9 +37,8 @@ FAST_RETRY = RetryProfile(
 TOKENS = {
     role: f"local-{role}-token" for role in ("counsellor", "supervisor", "integrator", "auditor")
 }
-# A colleague of the counsellor: handovers, shares and worklists need two of them.
+# A colleague of the counsellor (a local token too): handovers and worklists need two.
 TOKENS["colleague"] = "local-colleague-token"
-COLLEAGUE = TokenGrant(subject="local-colleague", role=Role.COUNSELLOR)
 
 
 def auth(role: str) -> dict[str, str]:
@@ -120,9 +119,7 @@ async def running_stack(
             policy=policy or CasePolicy(),
             adapters_config=adapters_config(sim_url) if adapters_config else None,
         )
-        settings = settings.model_copy(
-            update={"api_tokens": {**settings.api_tokens, TOKENS["colleague"]: COLLEAGUE}}
-        )
+
         if database is None:
             database = Database(settings.database_url)
             exit_stack.push_async_callback(database.dispose)
