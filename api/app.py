@@ -33,6 +33,7 @@ from api.routes import (
 from api.services.catalog import CatalogSource
 from api.services.tokens import TokenVerifier
 from api.services.webhook_signatures import SignatureVerifier
+from console.app import install_console
 from partners.http_support import PARTNER_CLIENTS
 from relais.crypto.db_key_store import DatabaseKeyStore
 from relais.crypto.keyring import MasterKeyring
@@ -119,6 +120,7 @@ def create_app(
         # Every /cases/{case_id}/... route: a counsellor reads only the cases they may.
         guard = [ReadableCase] if "{case_id}" in module.router.prefix else []
         app.include_router(module.router, dependencies=guard)
+    install_console(app, settings)  # the counsellor console, under /console
     app.add_middleware(CodecCors, ui_origins=settings.ui_origins)
     return app
 

@@ -124,6 +124,33 @@ class Settings(BaseSettings):
     )
     jwt_algorithms: list[str] = Field(default_factory=lambda: ["RS256", "ES256", "EdDSA"])
 
+    # The counsellor console (/console): its session, sign-in and the Temporal UI it links to.
+    console_session_secret: SecretStr = Field(
+        default=SecretStr("local-console-session-secret-not-for-production"),
+        min_length=32,
+        description="Signs the console's session cookie (HS256): at least 32 characters",
+    )
+    console_idle_minutes: float = Field(
+        default=15.0, gt=0, description="Sign a console user out after this long without activity"
+    )
+    console_session_hours: float = Field(
+        default=12.0, gt=0, description="A console session ends after this long, active or not"
+    )
+    console_secure_cookies: bool | None = Field(
+        default=None,
+        description="Secure session cookies; by default on unless the public URL is "
+        "plain http on this machine (local run)",
+    )
+    console_oidc_issuer: str | None = Field(
+        default=None, description="OpenID Connect provider of the console's sign-in"
+    )
+    console_oidc_client_id: str | None = None
+    console_oidc_client_secret: SecretStr | None = None
+    console_oidc_scopes: str = "openid profile"
+    temporal_ui_url: str = Field(
+        default="http://127.0.0.1:8233", description="The Temporal Web UI the console links to"
+    )
+
     telemetry_exporter: TelemetryExporter = TelemetryExporter.NONE
     otlp_endpoint: str = "http://127.0.0.1:4318/v1/traces"
     service_name: str = "relais"

@@ -1,0 +1,149 @@
+"""What the supervisor's dashboard counts, each figure with the Temporal Web UI query
+that lists the same cases (the search attributes of ``domain.search_attributes``).
+
+Open cases by status and urgency and the SLA breaches are counted in SQL over the case
+directory (one grouped query: the directory is the projection of the workflows that
+lists and counts are made from, a few seconds behind them); overdue callbacks are
+counted by Temporal itself with the very query the figure links to; callbacks due and
+nobody's yet come from the task board; adapters down from the adapters' health;
+time to removal per platform from the notices ledger (``GET /stats/removal-times``).
+"""
+
+import asyncio
+from dataclasses import dataclass, field
+from urllib.parse import quote
+
+from sqlalchemy import func, select
+from temporalio.client import Client
+
+from api.schemas.adapters import HealthStatus
+from api.services.adapters import list_adapters
+from api.services.catalog import CatalogSource
+from api.services.removal_times import PlatformRemovalTimes, removal_times
+from domain import search_attributes as sa
+from domain.case import CaseStatus
+from domain.catalog import PartnerKind
+from domain.intake import Urgency
+from domain.tasks import TaskKind
+from relais.db import Database, NoticeLedger, TaskBoard
+from relais.db.repositories.adapter_health import AdapterHealthBook
+from relais.db.tables import CaseRow
+
+OPEN = f'{sa.CASE_STATUS.name} != "{CaseStatus.CLOSED.value}"'
+COUNT_TIMEOUT = 2.0
+
+
+def temporal_list(ui_url: str, namespace: str, query: str) -> str:
+    """The Temporal Web UI's workflow list filtered by ``query``."""
+    return f"{ui_url.rstrip('/')}/namespaces/{namespace}/workflows?query={quote(query)}"
+
+
+def status_query(status: CaseStatus) -> str:
+    return f'{sa.CASE_STATUS.name} = "{status.value}"'
+
+
+def urgency_query(urgency: Urgency) -> str:
+    return f'{sa.CASE_URGENCY.name} = "{urgency.value}" AND {OPEN}'
+
+
+def cell_query(status: CaseStatus, urgency: Urgency) -> str:
+    return f'{status_query(status)} AND {sa.CASE_URGENCY.name} = "{urgency.value}"'
+
+
+SLA_QUERY = f"{sa.SLA_BREACHED.name} = true AND {OPEN}"
+OVERDUE_QUERY = f"{sa.CALLBACK_OVERDUE.name} = true AND {OPEN}"
+DUE_QUERY = status_query(CaseStatus.CALLBACK_DUE)
+
+
+def platform_query(slug: str) -> str:
+    return f'{sa.CASE_PLATFORMS.name} = "{slug}"'
+
+
+def partner_query(slug: str) -> str:
+    return f'{sa.CASE_PARTNERS.name} = "{slug}" AND {OPEN}'
+
+
+@dataclass
+class AdapterDown:
+    slug: str
+    name: str
+    platform: bool
+    since: object
+    failures: int
+    reason: str | None
+
+
+@dataclass
+class Dashboard:
+    by_cell: dict[tuple[CaseStatus, Urgency], int] = field(default_factory=dict)
+    sla_breaches: int = 0
+    callbacks_due: int = 0
+    callbacks_unclaimed: int = 0
+    callbacks_overdue: int | None = None  # None: Temporal did not answer in time
+    adapters_down: list[AdapterDown] = field(default_factory=list)
+    removal: list[PlatformRemovalTimes] = field(default_factory=list)
+
+    def by_status(self, status: CaseStatus) -> int:
+        return sum(n for (s, _), n in self.by_cell.items() if s is status)
+
+    def by_urgency(self, urgency: Urgency) -> int:
+        return sum(n for (_, u), n in self.by_cell.items() if u is urgency)
+
+    @property
+    def open_cases(self) -> int:
+        return sum(self.by_cell.values())
+
+
+async def _cells(database: Database) -> tuple[dict[tuple[CaseStatus, Urgency], int], int]:
+    statement = (
+        select(CaseRow.status, CaseRow.urgency, CaseRow.sla_breached, func.count())
+        .where(CaseRow.status != CaseStatus.CLOSED.value)
+        .group_by(CaseRow.status, CaseRow.urgency, CaseRow.sla_breached)
+    )
+    cells: dict[tuple[CaseStatus, Urgency], int] = {}
+    breaches = 0
+    async with database.session_factory() as session:
+        for status, urgency, breached, count in (await session.execute(statement)).all():
+            key = (CaseStatus(status), Urgency(urgency))
+            cells[key] = cells.get(key, 0) + int(count)
+            breaches += int(count) if breached else 0
+    return cells, breaches
+
+
+async def _overdue(client: Client) -> int | None:
+    try:
+        async with asyncio.timeout(COUNT_TIMEOUT):
+            return (await client.count_workflows(OVERDUE_QUERY)).count
+    except Exception:
+        return None
+
+
+async def dashboard(database: Database, client: Client, catalog: CatalogSource) -> Dashboard:
+    cells, breaches = await _cells(database)
+    due = [
+        t
+        for t in await TaskBoard(database).list_open(for_role="counsellor")
+        if t.kind is TaskKind.CALLBACK_DUE
+    ]
+    adapters = await list_adapters(catalog, AdapterHealthBook(database))
+    down = [
+        AdapterDown(
+            slug=a.slug,
+            name=a.display_name,
+            platform=a.kind is PartnerKind.PLATFORM,
+            since=a.health.last_failure_at,
+            failures=a.health.failures_since_success,
+            reason=a.health.last_failure_reason,
+        )
+        for a in adapters.adapters
+        if a.health.status is HealthStatus.FAILING
+    ]
+    return Dashboard(
+        by_cell=cells,
+        sla_breaches=breaches,
+        callbacks_due=len(due),
+        callbacks_unclaimed=sum(1 for t in due if t.claimed_by is None),
+        callbacks_overdue=await _overdue(client),
+        adapters_down=down,
+        removal=(await removal_times(NoticeLedger(database))).platforms,
+    )

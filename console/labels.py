@@ -1,0 +1,253 @@
+"""What the console calls each enum value and each problem, in English source strings
+(translated at render time by the page's catalogue). Problems are translated by their
+stable ``code``, never by reading the English sentence the API gives."""
+
+from enum import StrEnum
+
+from api.schemas.worklist import CallbackWhen, NextAction
+from console.i18n import N_
+from domain.case import CallbackResult, CaseStatus, ConsentScope
+from domain.intake import AgeBand, CallerRole, Category, Channel, RiskFlag, Urgency
+from domain.items import ContentType, LegalQualification
+from domain.notice import Decision, NoticeStatus, ReviewChoice
+from domain.referral import LegalBasis, ReferralStatus
+from domain.tasks import TaskKind
+from relais.settings import Role
+
+LABELS: dict[StrEnum, str] = {
+    CaseStatus.OPEN: N_("open"),
+    CaseStatus.AWAITING_PLATFORM: N_("awaiting the platform"),
+    CaseStatus.AWAITING_PARTNER: N_("awaiting a partner"),
+    CaseStatus.CALLBACK_SCHEDULED: N_("callback planned"),
+    CaseStatus.CALLBACK_DUE: N_("callback due"),
+    CaseStatus.AWAITING_CLOSURE: N_("ready to close"),
+    CaseStatus.CLOSED: N_("closed"),
+    Urgency.CRITICAL: N_("critical"),
+    Urgency.HIGH: N_("high"),
+    Urgency.NORMAL: N_("normal"),
+    Urgency.LOW: N_("low"),
+    Channel.PHONE: N_("phone"),
+    Channel.WEB_CHAT: N_("web chat"),
+    Channel.MESSENGER: N_("Messenger"),
+    Channel.WHATSAPP: N_("WhatsApp"),
+    Channel.APP: N_("the 3018 app"),
+    Channel.EMAIL: N_("e-mail"),
+    Channel.PARTNER_REFERRAL: N_("referred by a partner"),
+    CallerRole.VICTIM: N_("the young person"),
+    CallerRole.PARENT: N_("a parent"),
+    CallerRole.WITNESS: N_("a witness"),
+    CallerRole.PROFESSIONAL: N_("a professional"),
+    AgeBand.UNDER_11: N_("under 11"),
+    AgeBand.AGE_11_14: N_("11 to 14"),
+    AgeBand.AGE_15_17: N_("15 to 17"),
+    AgeBand.AGE_18_25: N_("18 to 25"),
+    AgeBand.ADULT: N_("adult"),
+    AgeBand.UNKNOWN: N_("unknown"),
+    Category.CYBERHARASSMENT: N_("cyberharassment"),
+    Category.INTIMATE_IMAGE: N_("intimate image shared"),
+    Category.SEXTORTION: N_("sextortion, webcam blackmail"),
+    Category.HACKING: N_("account hacking"),
+    Category.IDENTITY_THEFT: N_("identity theft"),
+    Category.GROOMING: N_("grooming"),
+    Category.VIOLENT_OR_PORNOGRAPHIC_CONTENT: N_("violent or pornographic content seen"),
+    Category.PROSTITUTION_OF_MINOR: N_("online prostitution of a minor"),
+    Category.SCREEN_TIME: N_("screen time, parental control"),
+    Category.OTHER: N_("other"),
+    RiskFlag.SUICIDAL_RISK: N_("suicidal risk"),
+    RiskFlag.ONGOING_SEXUAL_EXPLOITATION: N_("ongoing sexual exploitation"),
+    RiskFlag.MINOR_IN_PROSTITUTION: N_("minor in prostitution"),
+    RiskFlag.CHILD_AT_RISK_AT_HOME: N_("child at risk at home"),
+    ContentType.POST: N_("post"),
+    ContentType.IMAGE: N_("image"),
+    ContentType.VIDEO: N_("video"),
+    ContentType.ACCOUNT: N_("account"),
+    ContentType.MESSAGE: N_("message"),
+    ContentType.COMMENT: N_("comment"),
+    ContentType.LIVE_STREAM: N_("live stream"),
+    LegalQualification.CYBERHARASSMENT: N_("cyberharassment"),
+    LegalQualification.INTIMATE_IMAGE_WITHOUT_CONSENT: N_("intimate image without consent"),
+    LegalQualification.BLACKMAIL: N_("blackmail"),
+    LegalQualification.IDENTITY_THEFT: N_("identity theft"),
+    LegalQualification.HACKING: N_("hacking"),
+    LegalQualification.CHILD_SEXUAL_ABUSE_MATERIAL: N_("child sexual abuse material"),
+    LegalQualification.SEXUAL_SOLICITATION_OF_MINOR: N_("sexual solicitation of a minor"),
+    LegalQualification.PROSTITUTION_OF_MINOR: N_("recourse to prostitution of a minor"),
+    LegalQualification.PORNOGRAPHY_SEEN_BY_MINORS: N_("pornography seen by minors"),
+    LegalQualification.INCITEMENT_TO_SUICIDE: N_("incitement to suicide"),
+    NoticeStatus.PENDING: N_("being prepared"),
+    NoticeStatus.SUBMITTED: N_("sent"),
+    NoticeStatus.ACKNOWLEDGED: N_("received by the platform"),
+    NoticeStatus.DECIDED: N_("decided"),
+    NoticeStatus.VERIFIED_REMOVED: N_("removed (checked)"),
+    NoticeStatus.STILL_ONLINE: N_("still online"),
+    NoticeStatus.REMOVAL_UNVERIFIED: N_("removal not checkable"),
+    NoticeStatus.REFUSED: N_("refused"),
+    NoticeStatus.FAILED: N_("failed"),
+    NoticeStatus.CANCELLED: N_("cancelled"),
+    Decision.REMOVED: N_("removed"),
+    Decision.RESTRICTED: N_("restricted"),
+    Decision.REFUSED: N_("refused"),
+    Decision.NO_ANSWER: N_("no answer"),
+    ReviewChoice.APPEAL: N_("Appeal to the platform"),
+    ReviewChoice.REFER_TO_PHAROS: N_("Report to Pharos"),
+    ReviewChoice.ACCEPT: N_("Accept the decision"),
+    ReferralStatus.PENDING: N_("being handed over"),
+    ReferralStatus.SENT: N_("sent"),
+    ReferralStatus.ACKNOWLEDGED: N_("acknowledged"),
+    ReferralStatus.ACCEPTED: N_("accepted"),
+    ReferralStatus.IN_PROGRESS: N_("in progress"),
+    ReferralStatus.CLOSED: N_("closed"),
+    ReferralStatus.DECLINED: N_("declined"),
+    ReferralStatus.FAILED: N_("failed"),
+    ReferralStatus.CANCELLED: N_("cancelled"),
+    LegalBasis.CONSENT: N_("the young person's consent"),
+    LegalBasis.CHILD_IN_DANGER: N_("child in danger (no consent needed)"),
+    LegalBasis.LIFE_AT_RISK: N_("life at risk (no consent needed)"),
+    LegalBasis.ILLEGAL_CONTENT_REPORT: N_("report of illegal content (no contact details)"),
+    CallbackResult.REACHED: N_("reached"),
+    CallbackResult.NOT_REACHED: N_("not reached"),
+    CallbackResult.DECLINED: N_("declined to talk"),
+    ConsentScope.PLATFORMS: N_("reporting to platforms"),
+    ConsentScope.PARTNER: N_("referral to a partner"),
+    ConsentScope.CALLBACK: N_("being called back"),
+    TaskKind.CALLBACK_DUE: N_("callback due"),
+    TaskKind.SUPERVISOR_ESCALATION: N_("escalated to a supervisor"),
+    TaskKind.NOTICE_REJECTED: N_("notice refused: review it"),
+    TaskKind.NOTICE_REVIEW: N_("notice to review"),
+    TaskKind.MANUAL_HANDOFF: N_("hand over by phone"),
+    NextAction.WAIT_FOR_PLATFORM: N_("wait for the platform"),
+    NextAction.WAIT_FOR_PARTNER: N_("wait for the partner"),
+    NextAction.CALL_BACK: N_("call back"),
+    NextAction.CALL_BACK_NOW: N_("call back now"),
+    NextAction.CLOSE: N_("close the case"),
+    NextAction.NONE: N_("nothing planned"),
+    CallbackWhen.DUE: N_("due now"),
+    CallbackWhen.SOON: N_("soon"),
+    Role.COUNSELLOR: N_("counsellor"),
+    Role.SUPERVISOR: N_("supervisor"),
+    Role.INTEGRATOR: N_("integrator"),
+    Role.AUDITOR: N_("auditor"),
+}
+
+# What each kind of timeline entry is about (its detail is the case's own record).
+TIMELINE: dict[str, str] = {
+    "opened": N_("Opened"),
+    "triage": N_("Triage"),
+    "contact": N_("Contact"),
+    "note": N_("Note"),
+    "risk": N_("Risk"),
+    "urgency": N_("Urgency"),
+    "correction": N_("Correction"),
+    "handover": N_("Handover"),
+    "notice": N_("Notice"),
+    "referral": N_("Referral"),
+    "callback": N_("Callback"),
+    "consent": N_("Consent"),
+    "escalation": N_("Escalation"),
+    "closed": N_("Closed"),
+    "reopened": N_("Reopened"),
+}
+
+# Problems the case workflow (and the API's own rules) name by code.
+PROBLEMS: dict[str, str] = {
+    "already_owner": N_("The case is already with this counsellor."),
+    "callback_claimed": N_("Someone else has already taken this callback."),
+    "callback_not_due": N_("No callback is due on this case."),
+    "case_closed": N_("The case is closed: reopen it first."),
+    "case_open": N_("The case is open: there is nothing to reopen."),
+    "close_needs_reached": N_("Only a callback that reached the young person can close the case."),
+    "handoff_received": N_("The partner has already received this handoff."),
+    "legal_basis_not_allowed": N_("This legal basis does not apply to this partner."),
+    "location_missing": N_("Give the exact location: a link, an account or a message id."),
+    "no_callback_consent": N_("The young person did not agree to be called back."),
+    "no_callback_scheduled": N_("No callback is planned on this case."),
+    "no_consent_given": N_("This consent was never given."),
+    "no_partner_consent": N_("The young person has not agreed to this referral."),
+    "no_pharos": N_("Pharos is not available here."),
+    "no_platform_consent": N_("The young person has not agreed to reporting to platforms."),
+    "not_the_owner": N_("Only the case's counsellor can hand it over."),
+    "nothing_to_correct": N_("Nothing differs from what was recorded."),
+    "notice_already_reviewed": N_("This notice has already been reviewed."),
+    "notice_not_found": N_("There is no such notice on this case."),
+    "notice_not_reviewable": N_("This notice needs no review."),
+    "partner_missing": N_("Choose the partner."),
+    "phone_handoff_recorded": N_("A phone handoff is already recorded."),
+    "referral_ended": N_("This referral is already finished."),
+    "referral_of_another_case": N_("This referral belongs to another case."),
+    "referral_under_way": N_("A referral to this partner is already under way."),
+    "reopen_window_passed": N_("Too late to reopen this case: open a new one."),
+    "risk_already_recorded": N_("These risks are already recorded."),
+    "time_in_past": N_("Choose a time in the future."),
+    "time_too_far": N_("Choose a time within the next 60 days."),
+    "time_zone_missing": N_("Give the time with its time zone."),
+    "unknown_partner": N_("This partner is not registered."),
+    "unknown_platform": N_("This platform is not registered."),
+    "url_invalid": N_("Give a full link starting with https://."),
+    "urgency_unchanged": N_("The case already has this urgency."),
+    "work_outstanding": N_(
+        "Notices or referrals are still under way: close anyway to cancel them."
+    ),
+}
+
+# Field errors from the request schemas, by pydantic error type.
+FIELD_ERRORS: dict[str, str] = {
+    "missing": N_("Required."),
+    "string_too_short": N_("Required."),
+    "too_short": N_("Choose at least one."),
+    "string_too_long": N_("Too long."),
+    "too_long": N_("Too many."),
+    "enum": N_("Choose one of the options."),
+    "literal_error": N_("Choose one of the options."),
+    "int_parsing": N_("Give a whole number."),
+    "int_from_float": N_("Give a whole number."),
+    "greater_than_equal": N_("Too small."),
+    "less_than_equal": N_("Too large."),
+    "string_pattern_mismatch": N_("Use letters, digits and . _ @ : - only."),
+    "datetime_from_date_parsing": N_("Give a date and a time."),
+    "datetime_parsing": N_("Give a date and a time."),
+    "timezone_aware": N_("Give the time with its time zone."),
+    "bool_parsing": N_("Choose yes or no."),
+    "extra_forbidden": N_("Not expected here."),
+}
+INVALID = N_("This value is not valid.")
+
+# Refusals that name no field, by kind (the API's other 4xx and 503).
+REFUSALS: dict[str, str] = {
+    "not_found": N_("This case or item does not exist (any more)."),
+    "forbidden": N_("You may not do this on this case."),
+    "conflict": N_("This cannot be done now: the case has changed. Reload and try again."),
+    "gone": N_("The personal data of this case was erased at the end of its retention."),
+    "unavailable": N_("The case did not answer in time. Try again: it will not be done twice."),
+}
+
+HASH_ROUTES: dict[str, str] = {
+    "Take It Down (NCMEC)": N_(
+        "Intimate image taken before 18: the young person sends the image's fingerprint "
+        "(hash), never the image, to Take It Down (NCMEC), shared with the platforms."
+    ),
+    "StopNCII": N_(
+        "Intimate image of an adult: the fingerprint (hash), never the image, goes to "
+        "StopNCII, shared with the platforms."
+    ),
+}
+
+# What the page says once an action was accepted (``?done=...``: a code, never data).
+DONE: dict[str, str] = {
+    "note": N_("Note added."),
+    "items": N_("Notices are on their way to the platforms."),
+    "referral": N_("Referral requested: the handoff runs in the background."),
+    "callback_outcome": N_("Callback recorded."),
+    "reschedule": N_("Callback moved."),
+    "claim": N_("You have taken the callback."),
+    "contact": N_("Contact added."),
+    "risk": N_("Risk recorded: urgency and emergency referrals follow."),
+    "intake": N_("Intake corrected."),
+    "handover": N_("Case handed over."),
+    "assignment": N_("Case assigned."),
+    "urgency": N_("Urgency changed."),
+    "withdraw": N_("Consent withdrawn."),
+    "review": N_("Review recorded."),
+    "manual_handoff": N_("Phone handoff recorded."),
+    "close": N_("Case closed."),
+    "reopen": N_("Case reopened."),
+}

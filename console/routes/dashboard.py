@@ -1,0 +1,42 @@
+"""The supervisor's dashboard: open cases by status and urgency, SLA breaches, overdue
+and unclaimed callbacks, adapters down, time to removal per platform as a chart;
+every figure links to the Temporal Web UI list of the same cases."""
+
+from fastapi import APIRouter
+from fastapi.responses import Response
+
+from console import figures
+from console.i18n import N_
+from console.web import SignedIn, now
+from console.web_rules import needs
+from domain.case import CaseStatus
+from domain.intake import Urgency
+from relais.settings import Role
+
+router = APIRouter(prefix="/console/dashboard")
+BAR_WIDTH = 420  # the chart's longest bar, in pixels
+
+
+@router.get("")
+async def supervisor_dashboard(p: SignedIn) -> Response:
+    needs(p, Role.SUPERVISOR)
+    board = await figures.dashboard(p.database, p.client, p.catalog)
+    await p.audit.record_read("console.dashboard.read")
+    settings = p.settings
+
+    def ui(query: str) -> str:
+        return figures.temporal_list(settings.temporal_ui_url, settings.temporal_namespace, query)
+
+    slowest = max((r.p90_seconds for r in board.removal), default=0.0) or 1.0
+    return p.render(
+        "dashboard.html",
+        title=N_("Dashboard"),
+        board=board,
+        ui=ui,
+        q=figures,
+        statuses=[s for s in CaseStatus if s is not CaseStatus.CLOSED],
+        urgencies=list(Urgency),
+        bar=lambda seconds: max(2, round(BAR_WIDTH * seconds / slowest)),
+        bar_width=BAR_WIDTH,
+        report_year=now().year,
+    )

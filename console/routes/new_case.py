@@ -1,0 +1,90 @@
+"""A new case during the call: the intake form, keyboard only; on submit the case
+opens (``case_opening.open_case``, as ``POST /cases``) and its page shows the triage
+at once: urgency, and the emergency referrals already started."""
+
+from fastapi import APIRouter
+from fastapi.responses import Response
+
+from api.schemas.cases import CaseCreate
+from api.services.audit_trail import utc_now
+from api.services.case_opening import open_case
+from console.forms import Kind, refused, validated
+from console.i18n import N_
+from console.web import Page, Posted, SignedIn, idempotency_key
+from console.web_rules import needs
+from domain.intake import AgeBand, CallerRole, Category, Channel, RiskFlag
+from relais.db.repositories.access import AccessReason, CaseAccessBook
+from relais.settings import Role
+
+router = APIRouter(prefix="/console/cases")
+
+FIELDS = {
+    "channel": Kind.TEXT,
+    "caller_role": Kind.TEXT,
+    "age_band": Kind.TEXT,
+    "categories": Kind.LIST,
+    "risk_flags": Kind.LIST,
+    "summary": Kind.TEXT,
+    "consents.report_to_platforms": Kind.BOOL,
+    "consents.referral_partners": Kind.LIST,
+    "consents.callback.consented": Kind.BOOL,
+    "consents.callback.earliest_hour": Kind.INT,
+    "consents.callback.latest_hour": Kind.INT,
+    "consents.callback.weekdays_only": Kind.BOOL,
+    "contact.first_name": Kind.TEXT,
+    "contact.phone": Kind.TEXT,
+    "contact.email": Kind.TEXT,
+    "contact.handles": Kind.LINES,
+    "contact.callback_instructions": Kind.TEXT,
+}
+
+
+def _form(p: Page, failed: object = None, status_code: int = 200) -> Response:
+    catalog = p.catalog.catalog()
+    return p.render(
+        "new_case.html",
+        status_code=status_code,
+        title=N_("New case"),
+        failed=failed,
+        channels=list(Channel),
+        caller_roles=list(CallerRole),
+        age_bands=list(AgeBand),
+        categories=list(Category),
+        risk_flags=list(RiskFlag),
+        partners=sorted(
+            ((a.slug, a.display_name) for a in catalog.partners.values()), key=lambda o: o[1]
+        ),
+    )
+
+
+@router.get("/new")
+async def new_case_form(p: SignedIn) -> Response:
+    needs(p, Role.COUNSELLOR)
+    return _form(p)
+
+
+@router.post("")
+async def open_new_case(p: SignedIn, form: Posted) -> Response:
+    actor = needs(p, Role.COUNSELLOR)
+    body, errors = validated(CaseCreate, form, FIELDS)
+    if body is None:
+        return _form(p, refused("new-case", form, errors), 422)
+    opened = await open_case(
+        p.client,
+        p.settings,
+        p.catalog.catalog(),
+        opened_by=actor.subject,
+        intake=body.intake(),
+        contact=body.contact,
+        idempotency_key=idempotency_key(form),
+        now=utc_now(),
+    )
+    await CaseAccessBook(p.database).grant(
+        opened.case_id, actor.subject, AccessReason.OWNER, actor.subject, opened.opened_at
+    )
+    audit = p.audit
+    if opened.created:
+        await audit.record("case.open", opened.case_id, f"urgency={opened.urgency.value}")
+    else:
+        await audit.record("case.open.retry", opened.case_id)
+    return p.redirect(f"/cases/{opened.case_id}", opened="1")

@@ -1,0 +1,147 @@
+"""Sign in (a local token, or the identity provider through OpenID Connect), sign out,
+choose the language."""
+
+import logging
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+
+from api.auth import identify
+from api.services.audit_trail import AuditTrail
+from api.services.tokens import Identity, TokenVerifier
+from console.forms import FieldErrors, first, refused
+from console.i18n import LANGUAGE_COOKIE, LANGUAGES, N_
+from console.oidc import PENDING_COOKIE, OidcSignIn, SignInFailed
+from console.session import PATH, anonymous, signed_in
+from console.web import AnyPage, Page, Posted, now
+from relais.db import AuditLog
+
+log = logging.getLogger("relais.console")
+router = APIRouter(prefix="/console")
+
+
+def oidc_of(p: Page) -> OidcSignIn | None:
+    found: OidcSignIn | None = p.request.app.state.console_oidc
+    return found
+
+
+@router.get("/", include_in_schema=False)
+async def home(p: AnyPage) -> Response:
+    return p.redirect("/worklist" if p.session.signed_in else "/sign-in")
+
+
+@router.get("/sign-in", include_in_schema=False)
+async def sign_in_form(p: AnyPage) -> Response:
+    if p.session.signed_in:
+        return p.redirect("/worklist")
+    return _form(p)
+
+
+def _form(p: Page, errors: FieldErrors | None = None, status_code: int = 200) -> Response:
+    oidc = oidc_of(p)
+    reason = p.request.query_params.get("reason")
+    return p.render(
+        "sign_in.html",
+        status_code=status_code,
+        title=N_("Sign in"),
+        oidc=oidc is not None,
+        tokens=oidc is None,
+        idle_out=p.session.idle_out or reason == "idle",
+        signed_out=reason == "signed_out",
+        failed=refused("sign-in", {}, errors) if errors else None,
+    )
+
+
+@router.post("/sign-in", include_in_schema=False)
+async def sign_in_with_token(p: AnyPage, form: Posted) -> Response:
+    """A local token (the local run and tests; production signs in with OIDC)."""
+    if oidc_of(p) is not None:
+        return _form(p, _error("token", N_("Sign in with your organisation's account.")), 400)
+    token = first(form, "token").strip()
+    if not token:
+        return _form(p, _error("token", N_("Required.")), 422)
+    verifier: TokenVerifier = p.request.app.state.token_verifier
+    try:
+        identity = await identify(verifier, token)
+    except Exception:
+        return _form(p, _error("token", N_("This token is not valid.")), 401)
+    return await _signed_in(p, identity, "token")
+
+
+@router.get("/sign-in/oidc", include_in_schema=False)
+async def sign_in_with_provider(p: AnyPage) -> Response:
+    oidc = oidc_of(p)
+    if oidc is None:
+        return p.redirect("/sign-in")
+    url, pending = await oidc.start()
+    response = RedirectResponse(url, status_code=303)
+    response.set_cookie(
+        PENDING_COOKIE,
+        pending,
+        max_age=600,
+        path=PATH,
+        httponly=True,
+        samesite="lax",
+        secure=p.sessions.secure,
+    )
+    p.refresh_session = False
+    p.finish(response)
+    return response
+
+
+@router.get("/sign-in/callback", name="console_oidc_callback", include_in_schema=False)
+async def provider_answered(p: AnyPage, request: Request) -> Response:
+    oidc = oidc_of(p)
+    if oidc is None:
+        return p.redirect("/sign-in")
+    try:
+        identity = await oidc.finish(str(request.url), request.cookies.get(PENDING_COOKIE))
+    except SignInFailed as failed:
+        log.warning("console sign-in refused: %s", failed)
+        return _form(p, _error("oidc", N_("The sign-in did not succeed. Try again.")), 401)
+    response = await _signed_in(p, identity, "oidc")
+    response.delete_cookie(PENDING_COOKIE, path=PATH)
+    return response
+
+
+async def _signed_in(p: Page, identity: Identity, via: str) -> Response:
+    p.session = signed_in(identity.subject, identity.role, via, now())
+    audit = AuditTrail(AuditLog(p.database), actor=identity.subject, role=identity.role.value)
+    await audit.record("console.sign_in", detail=f"via={via}")
+    return p.redirect("/worklist")
+
+
+@router.post("/sign-out", include_in_schema=False)
+async def sign_out(p: AnyPage, form: Posted) -> Response:
+    reason = "idle" if first(form, "reason") == "idle" else "signed_out"
+    if p.session.signed_in:
+        await p.audit.record("console.sign_out", detail=f"reason={reason}")
+    p.session = anonymous(now())
+    return p.redirect("/sign-in", reason=reason)
+
+
+@router.post("/language", include_in_schema=False)
+async def choose_language(p: AnyPage, form: Posted) -> Response:
+    language = first(form, "language")
+    back = first(form, "back")
+    if not back.startswith(f"{PATH}/") or "//" in back:
+        back = f"{PATH}/"
+    response = RedirectResponse(back, status_code=303)
+    if language in LANGUAGES:
+        response.set_cookie(
+            LANGUAGE_COOKIE,
+            language,
+            max_age=365 * 86400,
+            path=PATH,
+            httponly=True,
+            samesite="lax",
+            secure=p.sessions.secure,
+        )
+    p.finish(response)
+    return response
+
+
+def _error(name: str, message: str) -> FieldErrors:
+    errors = FieldErrors()
+    errors.by_field[name] = [message]
+    return errors

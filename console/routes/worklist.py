@@ -1,0 +1,33 @@
+"""My worklist, the console's home: my open cases by urgency and next action, the
+callbacks due and soon due, my tasks; its live part is redrawn every second."""
+
+from typing import Any
+
+from fastapi import APIRouter
+from fastapi.responses import Response
+
+from api.services.audit_trail import utc_now
+from api.services.worklist import Worklists
+from console.i18n import N_
+from console.web import Page, SignedIn
+from relais.db.repositories.worklist import WorklistBook
+
+router = APIRouter(prefix="/console/worklist")
+PAGE_SIZE = 50
+
+
+async def _worklist(p: Page) -> dict[str, Any]:
+    lists = Worklists(WorklistBook(p.database), p.commands, p.audit, p.timezone)
+    return {"worklist": await lists.of(p.actor.subject, PAGE_SIZE, 0, utc_now())}
+
+
+@router.get("")
+async def my_worklist(p: SignedIn) -> Response:
+    return p.render("worklist.html", title=N_("My worklist"), **await _worklist(p))
+
+
+@router.get("/live")
+async def my_worklist_now(p: SignedIn, active: int = 0) -> Response:
+    """The live part alone; the session slides only when the person was active."""
+    p.refresh_session = active == 1
+    return p.render("worklist_live.html", **await _worklist(p))
