@@ -94,10 +94,12 @@ async def running_stack(
     simulator_defaults: dict[str, Any] | None = None,
     database: Database | None = None,
     adapters_config: Callable[[str], Path] | None = None,
+    extra_settings: dict[str, Any] | None = None,
 ) -> AsyncIterator[Stack]:
     """``database``: an app database the caller owns (e.g. on PostgreSQL); by default
     a SQLite file in ``tmp_path``, disposed at the end. ``adapters_config``: called
-    with the simulator's URL, returns the adapter configuration file to load."""
+    with the simulator's URL, returns the adapter configuration file to load.
+    ``extra_settings``: more settings of the API and worker (e.g. the console's)."""
     api_port = free_port()
     api_url = f"http://127.0.0.1:{api_port}"
     async with AsyncExitStack() as exit_stack:
@@ -107,6 +109,7 @@ async def running_stack(
         )
         sim_url = await exit_stack.enter_async_context(serve_app(create_simulator(sim_config)))
         settings = Settings(
+            **(extra_settings or {}),
             task_queue=f"test-{uuid.uuid4().hex[:12]}",
             database_url=(
                 database.url.render_as_string(hide_password=False)
