@@ -132,6 +132,7 @@ class Page:
     def render(self, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
         gettext = self.gettext
         failed: Drawn | None = context.pop("failed", None)
+        back = context.pop("back", None) or self._back()
 
         def label(value: object) -> str:
             return gettext(labels.LABELS.get(value, str(value)))  # type: ignore[call-overload]
@@ -149,12 +150,18 @@ class Page:
                 user=self.session if self.session.signed_in else None,
                 supervisor=self.session.role is Role.SUPERVISOR,
                 path=self.request.url.path,
+                back=back,
                 **context,
             )
         )
         response = HTMLResponse(html, status_code=status_code)
         self.finish(response)
         return response
+
+    def _back(self) -> str:
+        """Where the language switch returns: this page, or the console's home when
+        this page answers a form (it cannot be fetched again)."""
+        return self.request.url.path if self.request.method == "GET" else f"{PREFIX}/"
 
     def redirect(self, path: str, **query: str) -> RedirectResponse:
         url = f"{PREFIX}{path}" + (f"?{urlencode(query)}" if query else "")

@@ -59,8 +59,10 @@ async def act(
     roles: tuple[Role, ...],
     run: Callable[[], Awaitable[None]],
     done: str,
+    then: str | None = None,
 ) -> Response:
-    """Check the role and the case's read rule, run the action, answer with the case."""
+    """Check the role and the case's read rule, run the action, answer with the case
+    (or ``then``: after a handover the case may no longer be the counsellor's)."""
     needs(p, *roles)
     try:
         await may_read(p, case_id)
@@ -88,5 +90,5 @@ async def act(
     except DomainError:
         errors, status = _general("unavailable"), 503
     else:
-        return p.redirect(f"/cases/{case_id}", done=done)
+        return p.redirect(then or f"/cases/{case_id}", done=done)
     return await draw_case(p, case_id, failed=refused(form_id, form, errors), status_code=status)

@@ -141,6 +141,7 @@ async def draw_case(
         card=card,
         card_problem=card_problem,
         articles=_articles(p),
+        back=f"/console/cases/{case_id}",
         content_types=list(ContentType),
         channels=list(Channel),
         caller_roles=list(CallerRole),

@@ -140,7 +140,9 @@ async def hand_over(p: SignedIn, case_id: CaseId, form: Posted) -> Response:
     async def run() -> None:
         await _hand_over(p, case_id, form, Handover.HANDED_OVER)
 
-    return await act(p, case_id, "handover", form, HANDOVER, COUNSELLOR, run, "handover")
+    return await act(
+        p, case_id, "handover", form, HANDOVER, COUNSELLOR, run, "handover", then="/worklist"
+    )
 
 
 @router.post("/assignment")

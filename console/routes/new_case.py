@@ -45,6 +45,7 @@ def _form(p: Page, failed: object = None, status_code: int = 200) -> Response:
         "new_case.html",
         status_code=status_code,
         title=N_("New case"),
+        back="/console/cases/new",
         failed=failed,
         channels=list(Channel),
         caller_roles=list(CallerRole),

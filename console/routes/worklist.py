@@ -9,6 +9,7 @@ from fastapi.responses import Response
 from api.services.audit_trail import utc_now
 from api.services.worklist import Worklists
 from console.i18n import N_
+from console.labels import DONE
 from console.web import Page, SignedIn
 from relais.db.repositories.worklist import WorklistBook
 
@@ -23,7 +24,8 @@ async def _worklist(p: Page) -> dict[str, Any]:
 
 @router.get("")
 async def my_worklist(p: SignedIn) -> Response:
-    return p.render("worklist.html", title=N_("My worklist"), **await _worklist(p))
+    done = DONE.get(p.request.query_params.get("done") or "")
+    return p.render("worklist.html", title=N_("My worklist"), done=done, **await _worklist(p))
 
 
 @router.get("/live")
