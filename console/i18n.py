@@ -75,8 +75,11 @@ class Formats:
         return format_decimal(value, format="#,##0.#", locale=self.locale)
 
     def duration(self, seconds: float) -> str:
-        """A time to removal: minutes under two hours, hours under two days, else days."""
+        """A time to removal: seconds under two minutes, minutes under two hours, hours
+        under two days, else days."""
         gettext = translations(self.language).gettext
+        if seconds < 120:
+            return gettext("%(n)s s") % {"n": self.number(round(seconds))}
         if seconds < 7200:
             return gettext("%(n)s min") % {"n": self.number(round(seconds / 60, 1))}
         if seconds < 172800:
