@@ -107,6 +107,16 @@ CHECKS: dict[str, Callable[[dict[str, Any], dict[str, Any]], bool]] = {
         and r["max_events_per_run"] > 0
     ),
     "report": lambda r, s: list(r) == ["sqlite"] and report_ok(r, s["notices"]),
+    "console": lambda r, s: (
+        r["cases"] == s["cases"]
+        and r["requests"] == s["requests"]
+        and len(r["pages"]) == 7
+        and all(
+            0 < p["console_ms"]["p50"] <= p["console_ms"]["p95"] <= p["console_ms"]["max"]
+            and 0 < p["json_route_ms"]["p50"] <= p["json_route_ms"]["p95"]
+            for p in r["pages"].values()
+        )
+    ),
 }
 # Extra arguments of a smoke run: the report on SQLite here, on PostgreSQL below.
 ARGUMENTS = {"report": ["--backend", "sqlite"]}
