@@ -20,7 +20,7 @@ from api.services.catalog import CatalogSource
 from console import labels
 from console.forms import Drawn, FormData, fresh, parse
 from console.i18n import LANGUAGE_COOKIE, Formats, chosen, translations
-from console.session import COOKIE, PATH, ConsoleSession, ConsoleSessions
+from console.session import COOKIE, ConsoleSession, ConsoleSessions
 from relais.db import AuditLog, Database, TaskBoard
 from relais.settings import Role, Settings
 
@@ -230,6 +230,3 @@ def idempotency_key(form: FormData) -> str | None:
     """The form's own key (one per rendered form): a double submit does it once."""
     key = (form.get("idempotency_key") or [""])[0].strip()
     return key[:200] if key else None
-
-
-__all__ = ["PATH"]

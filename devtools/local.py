@@ -110,6 +110,7 @@ class LocalStack:
             RELAIS_API_PORT=str(self.ports.api),
             RELAIS_PUBLIC_API_URL=self.api_url,
             RELAIS_SIMULATOR_URL=self.simulator_url,
+            RELAIS_TEMPORAL_UI_URL=self.ui_url,  # where the console's dashboard links
         )
         if self.ports.temporal_ui != DEFAULT_PORTS["temporal_ui"]:  # the API's CORS default
             origins = [self.ui_url, f"http://localhost:{self.ports.temporal_ui}"]
@@ -212,6 +213,7 @@ class LocalStack:
         rows = [("Temporal Web UI", self.ui_url)]
         rows.append(("Temporal gRPC", f"{HOST}:{self.ports.temporal}"))
         if "api" in names:
+            rows.append(("Console", f"{self.api_url}/console/ (sign in with a token below)"))
             rows.append(("API (OpenAPI)", f"{self.api_url}/docs"))
         if "api" in names and self.ui_codec:
             rows.append(("UI codec login", f"{self.api_url}/codec/login (then as it says)"))

@@ -6,12 +6,12 @@ contact details shown only when "show" is pressed (an audited read, as
 import re
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path
 from fastapi.responses import Response
 
 from api.services.errors import DomainError, Gone, NotFound
 from api.services.referral_delivery import with_deliveries
-from console.forms import Drawn
+from console.forms import Drawn, first
 from console.i18n import N_
 from console.labels import DONE, HASH_ROUTES, LABELS, REFUSALS, TIMELINE
 from console.web import Page, Posted, SignedIn
@@ -37,9 +37,11 @@ OPEN_REFERRAL = {ReferralStatus.PENDING, ReferralStatus.SENT}
 EMERGENCY_PARTNERS = {POLICE, CHILD_PROTECTION_119}
 
 
-@router.get("/find")
-async def find_case(p: SignedIn, case: Annotated[str, Query(max_length=64)] = "") -> Response:
-    wanted = case.strip()
+@router.post("/find")
+async def find_case(p: SignedIn, form: Posted) -> Response:
+    """Posted, not a query string: whatever is typed here never lands in a URL or a log
+    (a name typed by mistake included); only a well-formed case number is followed."""
+    wanted = first(form, "case").strip()
     if not re.fullmatch(r"[A-Za-z0-9_-]{1,64}", wanted):
         return p.redirect("/worklist")
     return p.redirect(f"/cases/{wanted}")

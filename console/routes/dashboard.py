@@ -20,7 +20,7 @@ BAR_WIDTH = 420  # the chart's longest bar, in pixels
 @router.get("")
 async def supervisor_dashboard(p: SignedIn) -> Response:
     needs(p, Role.SUPERVISOR)
-    board = await figures.dashboard(p.database, p.client, p.catalog)
+    board = await figures.dashboard(p.database, p.client, p.catalog, now())
     await p.audit.record_read("console.dashboard.read")
     settings = p.settings
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -111,7 +112,10 @@ def test_up_starts_the_stack_and_ctrl_c_stops_everything(env: dict[str, str]) ->
             sim = f"http://127.0.0.1:{env['RELAIS_SIMULATOR_PORT']}"
             assert answers_200(f"{sim}/_control/targets")()
         if (ROOT / "api" / "__main__.py").exists():
-            assert answers_200(f"http://127.0.0.1:{env['RELAIS_API_PORT']}/healthz")()
+            api = f"http://127.0.0.1:{env['RELAIS_API_PORT']}"
+            assert answers_200(f"{api}/healthz")()
+            assert answers_200(f"{api}/console/sign-in")()  # the console, as the box says
+            assert re.search(rf"Console +{re.escape(api)}/console/", dev.text)
         logs = Path(env["RELAIS_DATA_DIR"]) / "logs"
         assert (logs / "temporal.log").exists()
     finally:

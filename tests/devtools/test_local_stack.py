@@ -50,6 +50,11 @@ def test_ui_codec_points_the_ui_at_the_api() -> None:
     assert "http://127.0.0.1:9000/codec/login" in stack.banner(stack.parts()[0])
 
 
+def test_the_box_gives_the_consoles_address() -> None:
+    stack = LocalStack.from_env(ROOT, {"RELAIS_API_PORT": "9000"})
+    assert "http://127.0.0.1:9000/console/" in stack.banner(stack.parts()[0])
+
+
 def test_simulator_gets_the_local_config_and_the_secret_outside_argv() -> None:
     stack = LocalStack.from_env(ROOT, {"RELAIS_WEBHOOK_SECRET": "s3cret"})
     parts = {part.name: part for part in stack.parts()[0]}
@@ -74,6 +79,7 @@ def test_moved_ports_reach_the_settings_of_every_part(
     assert settings.public_api_url == "http://127.0.0.1:17003"
     assert settings.simulator_url == "http://127.0.0.1:17002"
     assert "http://127.0.0.1:17001" in settings.ui_origins
+    assert settings.temporal_ui_url == "http://127.0.0.1:17001"  # the console links there
     assert settings.data_dir == tmp_path
     assert settings.database_url == f"sqlite+aiosqlite:///{tmp_path / 'relais.db'}"
 
