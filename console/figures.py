@@ -78,6 +78,14 @@ class AdapterDown:
 
 
 @dataclass
+class Escalation:
+    case_id: str
+    kind: TaskKind
+    summary: str
+    since: datetime
+
+
+@dataclass
 class Dashboard:
     by_cell: dict[tuple[CaseStatus, Urgency], int] = field(default_factory=dict)
     sla_breaches: int = 0
@@ -86,6 +94,8 @@ class Dashboard:
     callbacks_overdue: int | None = None  # None: Temporal did not answer in time
     adapters_down: list[AdapterDown] = field(default_factory=list)
     removal: list[PlatformRemovalTimes] = field(default_factory=list)
+    escalations: list[Escalation] = field(default_factory=list)
+    escalations_open: int = 0
 
     def by_status(self, status: CaseStatus) -> int:
         return sum(n for (s, _), n in self.by_cell.items() if s is status)
@@ -154,6 +164,27 @@ async def _removal_times(database: Database, since: datetime) -> list[PlatformRe
     ]
 
 
+ESCALATIONS_SHOWN = 20
+
+
+async def _escalations(database: Database) -> tuple[list[Escalation], int]:
+    """The supervisors' open tasks (escalations), the longest waiting first, and how many."""
+    where = (TaskRow.for_role == "supervisor", TaskRow.done_at.is_(None))
+    first = (
+        select(TaskRow.case_id, TaskRow.kind, TaskRow.summary, TaskRow.created_at)
+        .where(*where)
+        .order_by(TaskRow.created_at, TaskRow.task_id)
+        .limit(ESCALATIONS_SHOWN)
+    )
+    async with database.session_factory() as session:
+        rows = (await session.execute(first)).all()
+        count = (await session.execute(select(func.count()).where(*where))).scalar_one()
+    shown = [
+        Escalation(case_id, TaskKind(kind), summary, due) for case_id, kind, summary, due in rows
+    ]
+    return shown, int(count)
+
+
 async def _overdue(client: Client) -> int | None:
     try:
         async with asyncio.timeout(COUNT_TIMEOUT):
@@ -167,6 +198,7 @@ async def dashboard(
 ) -> Dashboard:
     cells, breaches = await _cells(database)
     due, unclaimed = await _callbacks_due(database)
+    escalations, escalations_open = await _escalations(database)
     adapters = await list_adapters(catalog, AdapterHealthBook(database))
     down = [
         AdapterDown(
@@ -188,4 +220,6 @@ async def dashboard(
         callbacks_overdue=await _overdue(client),
         adapters_down=down,
         removal=await _removal_times(database, now - REMOVAL_PERIOD),
+        escalations=escalations,
+        escalations_open=escalations_open,
     )
