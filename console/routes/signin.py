@@ -13,8 +13,9 @@ from console.forms import FieldErrors, first, refused
 from console.i18n import LANGUAGE_COOKIE, LANGUAGES, N_
 from console.oidc import PENDING_COOKIE, OidcSignIn, SignInFailed
 from console.session import PATH, anonymous, signed_in
-from console.web import AnyPage, Page, Posted, now
+from console.web import AnyPage, Page, Posted, now, posted
 from relais.db import AuditLog
+from relais.settings import Role
 
 log = logging.getLogger("relais.console")
 router = APIRouter(prefix="/console")
@@ -25,15 +26,22 @@ def oidc_of(p: Page) -> OidcSignIn | None:
     return found
 
 
+def home_of(p: Page) -> str:
+    """A supervisor's day starts on the dashboard, a counsellor's on the worklist."""
+    if not p.session.signed_in:
+        return "/sign-in"
+    return "/dashboard" if p.session.role is Role.SUPERVISOR else "/worklist"
+
+
 @router.get("/", include_in_schema=False)
 async def home(p: AnyPage) -> Response:
-    return p.redirect("/worklist" if p.session.signed_in else "/sign-in")
+    return p.redirect(home_of(p))
 
 
 @router.get("/sign-in", include_in_schema=False)
 async def sign_in_form(p: AnyPage) -> Response:
     if p.session.signed_in:
-        return p.redirect("/worklist")
+        return p.redirect(home_of(p))
     return _form(p)
 
 
@@ -108,14 +116,20 @@ async def _signed_in(p: Page, identity: Identity, via: str) -> Response:
     p.session = signed_in(identity.subject, identity.role, via, now())
     audit = AuditTrail(AuditLog(p.database), actor=identity.subject, role=identity.role.value)
     await audit.record("console.sign_in", detail=f"via={via}")
-    return p.redirect("/worklist")
+    return p.redirect(home_of(p))
 
 
 @router.post("/sign-out", include_in_schema=False)
-async def sign_out(p: AnyPage, form: Posted) -> Response:
-    reason = "idle" if first(form, "reason") == "idle" else "signed_out"
+async def sign_out(p: AnyPage, request: Request) -> Response:
+    """Signed-in sessions need their CSRF token to sign out (no one signs you out from
+    another site); a session that already ended (the page's idle timer and the
+    server's may cross) just lands on the sign-in page."""
     if p.session.signed_in:
+        form = await posted(request, p)
+        reason = "idle" if first(form, "reason") == "idle" else "signed_out"
         await p.audit.record("console.sign_out", detail=f"reason={reason}")
+    else:
+        reason = "idle" if p.session.idle_out else "signed_out"
     p.session = anonymous(now())
     return p.redirect("/sign-in", reason=reason)
 

@@ -77,10 +77,11 @@ async def test_a_supervisor_signs_in_through_the_provider_with_pkce(
     # The verifier the console sent at the token endpoint matches the challenge it gave.
     verifier = provider.token_requests[-1]["code_verifier"]
     assert s256(verifier) == asked["code_challenge"] and verifier not in str(asked)
-    assert signed_in.status_code == 303 and signed_in.headers["location"] == "/console/worklist"
+    # A supervisor's day starts on the dashboard.
+    assert signed_in.status_code == 303 and signed_in.headers["location"] == "/console/dashboard"
     session = signed_in.headers["set-cookie"]
     assert "HttpOnly" in session and "SameSite=lax" in session and "Path=/console" in session
-    home = await user.page("/worklist")
+    home = await user.page("/dashboard")
     assert home.status_code == 200
     assert re.search(r"Connecté : alice-sup \(superviseur", home.text)
     entries = await AuditLog(stack.database).list(action="console.sign_in")

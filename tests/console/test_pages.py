@@ -205,3 +205,26 @@ async def test_inactivity_ends_the_session(stack: Stack, restless_console: str) 
     assert back.headers["location"] == "/console/sign-in?reason=idle"
     again = await user.http.get(back.headers["location"])
     assert "déconnecté après un moment d'inactivité" in again.text
+
+
+async def test_signing_out_needs_the_token_but_an_ended_session_just_lands_on_sign_in(
+    stack: Stack, restless_console: str
+) -> None:
+    user = await signed_in(stack)
+    forged = await user.http.post("/console/sign-out", data={"csrf": "forged"})
+    assert forged.status_code == 403
+    assert (await user.page("/worklist")).status_code == 200  # still signed in
+    out = await user.send("/worklist", "/sign-out", {})
+    assert out.headers["location"] == "/console/sign-in?reason=signed_out"
+    assert (await user.page("/worklist")).status_code == 303
+    # The page's idle timer may fire after the server ended the session: no error page.
+    restless = console_user(restless_console)
+    await restless.sign_in("local-counsellor-token")
+    await eventually(
+        lambda: restless.page("/worklist/live"),
+        lambda r: r.status_code == 401,
+        what="the session to end",
+        within=10,
+    )
+    late = await restless.http.post("/console/sign-out", data={"csrf": "stale", "reason": "idle"})
+    assert late.headers["location"] == "/console/sign-in?reason=idle"
