@@ -67,6 +67,17 @@ def partner_query(slug: str) -> str:
     return f'{sa.CASE_PARTNERS.name} = "{slug}" AND {OPEN}'
 
 
+def down_query(down: "list[AdapterDown]") -> str:
+    """Open cases that involve any of the platforms or partners down."""
+    platforms = ", ".join(f'"{a.slug}"' for a in down if a.platform)
+    partners = ", ".join(f'"{a.slug}"' for a in down if not a.platform)
+    either = [
+        *([f"{sa.CASE_PLATFORMS.name} IN ({platforms})"] if platforms else []),
+        *([f"{sa.CASE_PARTNERS.name} IN ({partners})"] if partners else []),
+    ]
+    return f"({' OR '.join(either)}) AND {OPEN}"
+
+
 @dataclass
 class AdapterDown:
     slug: str

@@ -250,4 +250,5 @@ DONE: dict[str, str] = {
     "manual_handoff": N_("Phone handoff recorded."),
     "close": N_("Case closed."),
     "reopen": N_("Case reopened."),
+    "not_found": N_("No case of yours has this number."),
 }

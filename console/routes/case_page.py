@@ -11,6 +11,7 @@ from fastapi.responses import Response
 
 from api.services.errors import DomainError, Gone, NotFound
 from api.services.referral_delivery import with_deliveries
+from console.finding import case_numbered
 from console.forms import Drawn, first
 from console.i18n import N_
 from console.labels import DONE, HASH_ROUTES, LABELS, REFUSALS, TIMELINE
@@ -26,6 +27,7 @@ from domain.notice import NoticeOutcome, NoticeStatus, ReviewChoice
 from domain.referral import LegalBasis, ReferralStatus
 from domain.rules.legal import OFFENCES
 from relais.db.repositories.retention import RetentionBook
+from relais.settings import Role
 
 router = APIRouter(prefix="/console/cases")
 
@@ -39,12 +41,17 @@ EMERGENCY_PARTNERS = {POLICE, CHILD_PROTECTION_119}
 
 @router.post("/find")
 async def find_case(p: SignedIn, form: Posted) -> Response:
-    """Posted, not a query string: whatever is typed here never lands in a URL or a log
-    (a name typed by mistake included); only a well-formed case number is followed."""
-    wanted = first(form, "case").strip()
-    if not re.fullmatch(r"[A-Za-z0-9_-]{1,64}", wanted):
-        return p.redirect("/worklist")
-    return p.redirect(f"/cases/{wanted}")
+    """A case by its number, whole or its first six characters (as lists show it).
+    Posted, not a query string, and only a case's own id ever goes into the URL that
+    follows: whatever else is typed here (a name, by mistake) lands nowhere."""
+    wanted = first(form, "case").strip().lower()
+    found = None
+    if re.fullmatch(r"[0-9a-f]{6,32}", wanted):
+        readable_by = p.actor.subject if p.actor.role is Role.COUNSELLOR else None
+        found = await case_numbered(p.database, wanted, readable_by)
+    if found is None:
+        return p.redirect("/worklist", done="not_found")
+    return p.redirect(f"/cases/{found}")
 
 
 def removal_seconds(notice: NoticeOutcome) -> float | None:

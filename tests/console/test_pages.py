@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from api.app import create_app
-from relais.db import AuditLog
+from relais.db import AuditLog, CaseDirectory
 from relais.serving import free_port, serve_app
 from tests.support.cases import case_view
 from tests.support.console import ConsoleUser, console_user, hidden_fields
@@ -228,3 +228,22 @@ async def test_signing_out_needs_the_token_but_an_ended_session_just_lands_on_si
     )
     late = await restless.http.post("/console/sign-out", data={"csrf": "stale", "reason": "idle"})
     assert late.headers["location"] == "/console/sign-in?reason=idle"
+
+
+async def test_a_case_is_found_by_its_number_and_a_name_typed_there_goes_nowhere(
+    stack: Stack,
+) -> None:
+    user = await signed_in(stack)
+    case_id = await open_case(user)
+    directory = CaseDirectory(stack.database)
+    await eventually(
+        lambda: directory.get(case_id), lambda row: row is not None, what="the directory's row"
+    )
+    found = await user.send("/worklist", "/cases/find", {"case": case_id[:6].upper()})
+    assert found.headers["location"] == f"/console/cases/{case_id}"
+    for typed in (FIRST_NAME, "Lea", ""):
+        missed = await user.send("/worklist", "/cases/find", {"case": typed})
+        assert missed.headers["location"] == "/console/worklist?done=not_found"
+    colleague = await signed_in(stack, "local-colleague-token")
+    theirs = await colleague.send("/worklist", "/cases/find", {"case": case_id[:6]})
+    assert theirs.headers["location"] == "/console/worklist?done=not_found"

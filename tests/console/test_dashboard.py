@@ -1,0 +1,108 @@
+"""The supervisor's dashboard over HTTP on the whole system: each figure is the count
+the API gives for the same cases, and links to the Temporal UI list filtered by the
+query that lists them; a partner that fails shows as down, linking to its cases."""
+
+import re
+import uuid
+from html import unescape
+from urllib.parse import parse_qs, urlsplit
+
+from domain.case import CaseStatus
+from domain.intake import Urgency
+from tests.support.builders import intake_body
+from tests.support.console import console_user
+from tests.support.stack import Stack, auth
+from tests.support.waiting import eventually
+
+
+def links(html: str) -> dict[str, str]:
+    """Temporal UI links of the page: aria-label or id -> the query they open."""
+    found = {}
+    for anchor in re.finditer(r'<a href="([^"]+)"([^>]*)>', html):
+        href = unescape(anchor[1])
+        if "/namespaces/default/workflows?query=" not in href:
+            continue
+        name = re.search(r'(?:aria-label|id)="([^"]+)"', anchor[2])
+        found[unescape(name[1]) if name else href] = parse_qs(urlsplit(href).query)["query"][0]
+    return found
+
+
+async def api_count(stack: Stack, **filters: str) -> int:
+    listed = await stack.api.get("/cases", params=filters, headers=auth("supervisor"))
+    return int(listed.json()["total"])
+
+
+async def health_of(stack: Stack, slug: str) -> str:
+    adapters = (await stack.api.get("/adapters", headers=auth("supervisor"))).json()["adapters"]
+    return str(next(a for a in adapters if a["slug"] == slug)["health"]["status"])
+
+
+async def test_each_figure_counts_what_its_temporal_query_lists(stack: Stack) -> None:
+    await stack.configure_target("france-victimes", outage={"active": True})
+    headers = {**auth("counsellor"), "Idempotency-Key": uuid.uuid4().hex}
+    opened = await stack.api.post("/cases", json=intake_body(risk_flags=[]), headers=headers)
+    case_id = opened.json()["case_id"]
+    referred = await stack.api.post(
+        f"/cases/{case_id}/referrals",
+        json={"partner": "france-victimes", "victim_consented": True},
+        headers=auth("counsellor"),
+    )
+    assert referred.status_code == 202, referred.text
+    await eventually(
+        lambda: health_of(stack, "france-victimes"), lambda s: s == "failing", what="down"
+    )
+    await eventually(lambda: api_count(stack, open_only="true"), lambda n: n >= 1, what="directory")
+
+    boss = console_user(str(stack.api.base_url))
+    await boss.sign_in("local-supervisor-token")
+    page = await boss.page("/dashboard")
+    assert page.status_code == 200 and page.headers["cache-control"] == "no-store"
+    html, queries = page.text, links(page.text)
+    ui = stack.settings.temporal_ui_url
+    assert f'href="{ui}/namespaces/default/workflows?query=' in html
+
+    assert queries["open-cases"] == 'CaseStatus != "closed"'
+    assert queries["sla-breaches"] == 'SlaBreached = true AND CaseStatus != "closed"'
+    assert queries["callbacks-overdue"] == 'CallbackOverdue = true AND CaseStatus != "closed"'
+    open_cases = await api_count(stack, open_only="true")
+    assert re.search(rf'id="open-cases"><span class="figure">{open_cases}<', html)
+    for status in (s for s in CaseStatus if s is not CaseStatus.CLOSED):
+        for urgency in Urgency:
+            cell = f"{status.value}, {urgency.value}"
+            label = next(
+                k
+                for k in queries
+                if k.startswith(LABELS[status]) and k.split(", ")[1].startswith(LABELS[urgency])
+            )
+            assert queries[label] == (
+                f'CaseStatus = "{status.value}" AND CaseUrgency = "{urgency.value}"'
+            ), cell
+            expected = await api_count(stack, status=status.value, urgency=urgency.value)
+            assert label.endswith(f": {expected}"), (cell, label)
+
+    # The partner down, with the Temporal UI list of its open cases.
+    assert "France Victimes" in html
+    assert 'CasePartners = "france-victimes" AND CaseStatus != "closed"' in queries.values()
+    assert (
+        queries["adapters-down"]
+        == '(CasePartners IN ("france-victimes")) AND CaseStatus != "closed"'
+    )
+
+    # Every link's query is one Temporal's visibility accepts (a bad one would fail here).
+    for query in queries.values():
+        await stack.client.count_workflows(query)
+    await stack.configure_target("france-victimes", outage={"active": False})
+
+
+LABELS = {
+    CaseStatus.OPEN: "ouvert",
+    CaseStatus.AWAITING_PLATFORM: "en attente de la plateforme",
+    CaseStatus.AWAITING_PARTNER: "en attente d'un partenaire",
+    CaseStatus.CALLBACK_SCHEDULED: "rappel prévu",
+    CaseStatus.CALLBACK_DUE: "rappel à faire",
+    CaseStatus.AWAITING_CLOSURE: "prêt à clore",
+    Urgency.CRITICAL: "critique",
+    Urgency.HIGH: "haute",
+    Urgency.NORMAL: "normale",
+    Urgency.LOW: "basse",
+}
