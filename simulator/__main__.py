@@ -8,6 +8,7 @@ import uvicorn
 
 from simulator.app import create_app
 from simulator.settings import SimulatorSettings
+from simulator.tracing import export_to_otlp
 
 
 def parse_args(argv: list[str] | None = None) -> SimulatorSettings:
@@ -29,6 +30,8 @@ def main(argv: list[str] | None = None) -> None:
     logging.basicConfig(
         level=settings.log_level.upper(), format="%(levelname)s %(name)s %(message)s"
     )
+    if settings.otlp_endpoint:
+        export_to_otlp(settings.otlp_endpoint)
     app = create_app(settings.simulator_config())
     # No access log: a content check's query string carries the item's URL.
     uvicorn.run(

@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 from simulator import control, partners, platforms, reports
 from simulator.config import SimulatorConfig
 from simulator.state import SimulatorState
+from simulator.tracing import ContinueTraces
 
 
 def create_app(config: SimulatorConfig | None = None) -> FastAPI:
@@ -37,6 +38,7 @@ def create_app(config: SimulatorConfig | None = None) -> FastAPI:
     app.add_exception_handler(RequestValidationError, _named_fields)
     for router in (platforms.router, partners.router, control.router, reports.router):
         app.include_router(router)
+    app.add_middleware(ContinueTraces)
     return app
 
 
