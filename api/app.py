@@ -5,6 +5,7 @@ from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.telemetry import TelemetryConfig
 from temporalio.client import Client
 
 from api.auth import ReadableCase
@@ -43,6 +44,13 @@ from relais.db.repositories.webhook_seals import WebhookSeals
 from relais.metrics.domain import DomainMetrics
 from relais.settings import Settings, get_settings
 from relais.temporal_client import connect_client
+
+NO_NATIVE_TELEMETRY: TelemetryConfig = {
+    "tracing": False,
+    "metrics": False,
+    "logs": False,
+    "operation_spans": False,
+}
 
 DESCRIPTION = """\
 Durable case orchestration for a helpline protecting young people online.
@@ -98,6 +106,9 @@ def create_app(
         description=DESCRIPTION,
         version="0.1.0",
         lifespan=lifespan,
+        # FastAPI's own spans record the path's query string (a content URL can be in
+        # one): RequestTelemetry makes the request's span instead, ids and statuses only.
+        telemetry=NO_NATIVE_TELEMETRY,
     )
     app.state.settings = settings
     app.state.token_verifier = TokenVerifier(settings)

@@ -6,7 +6,7 @@ from temporalio.runtime import Runtime
 from relais.converter import data_converter
 from relais.crypto.key_store import KeyStore
 from relais.settings import Settings
-from relais.telemetry import client_interceptors
+from relais.telemetry import client_plugins
 
 
 async def connect_client(
@@ -19,6 +19,6 @@ async def connect_client(
         settings.temporal_address,
         namespace=settings.temporal_namespace,
         data_converter=data_converter(key_store),
-        interceptors=client_interceptors(settings),
+        plugins=client_plugins(settings),
         runtime=runtime,
     )

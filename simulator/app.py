@@ -33,6 +33,9 @@ def create_app(config: SimulatorConfig | None = None) -> FastAPI:
         title="Relais platform and partner simulator",
         description="Plays platforms' trusted-flagger channels and partners' handoff endpoints.",
         lifespan=lifespan,
+        # FastAPI's own spans would record a content check's query (the item's URL):
+        # ContinueTraces makes the request's span instead.
+        telemetry={"tracing": False, "metrics": False, "logs": False, "operation_spans": False},
     )
     app.state.simulator = state
     app.add_exception_handler(RequestValidationError, _named_fields)
