@@ -144,15 +144,10 @@ def create_app(
 
 
 def _domain_metrics(settings: Settings, db: Database, registry: CatalogSource) -> DomainMetrics:
-    def adapter_kinds() -> dict[str, str]:
-        catalog = registry.catalog()
-        infos = {**catalog.partners, **catalog.platforms}
-        return {slug: info.kind.value for slug, info in infos.items()}
-
     return DomainMetrics(
         OperationsFigures(db),
         settings.case_policy(),
-        adapter_kinds,
+        registry.catalog,
         cache_seconds=settings.metrics_cache_seconds,
         load_problems=lambda: len(getattr(registry, "problems", [])),
     )

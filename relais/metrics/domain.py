@@ -27,14 +27,15 @@ from prometheus_client.core import (
 from prometheus_client.registry import Collector
 from prometheus_client.utils import floatToGoString
 
+from domain.catalog import PartnerCatalog
 from domain.policy import CasePolicy
 from domain.tasks import TaskKind
 from relais.db.repositories.figures import Figures, OperationsFigures
 
 log = logging.getLogger("relais.metrics")
 
-AdapterKinds = Callable[[], Mapping[str, str]]
-"""Loaded adapters: slug -> kind (platform, police, child_protection, ...)."""
+Catalog = Callable[[], PartnerCatalog]
+"""The loaded adapters: their platforms and partners (slugs, kinds)."""
 
 
 class DomainMetrics(Collector):
@@ -45,7 +46,7 @@ class DomainMetrics(Collector):
         self,
         figures: OperationsFigures,
         policy: CasePolicy,
-        adapters: AdapterKinds,
+        catalog: Catalog,
         *,
         cache_seconds: float = 5.0,
         load_problems: Callable[[], int] = lambda: 0,
@@ -53,7 +54,7 @@ class DomainMetrics(Collector):
     ) -> None:
         self._figures = figures
         self._policy = policy
-        self._adapters = adapters
+        self._catalog = catalog
         self._load_problems = load_problems
         self._cache_seconds = cache_seconds
         self._clock = clock
@@ -96,11 +97,15 @@ class DomainMetrics(Collector):
         )
         took.add_metric([], self._read_seconds)
         yield took
-        yield from _adapter_metrics(self._last, self._adapters(), self._load_problems())
+        catalog = self._catalog()
+        kinds = {s: i.kind.value for s, i in {**catalog.partners, **catalog.platforms}.items()}
+        yield from _adapter_metrics(self._last, kinds, self._load_problems())
         if self._last is not None:
+            # Every loaded platform and partner has its counters, at 0 until used: a
+            # rate over a series that appears only with its first notice misses it.
             yield from _case_metrics(self._last)
-            yield from _notice_metrics(self._last)
-            yield from _referral_metrics(self._last)
+            yield from _notice_metrics(self._last, set(catalog.platforms))
+            yield from _referral_metrics(self._last, set(catalog.partners))
             yield from _task_metrics(self._last)
 
 
@@ -123,7 +128,7 @@ def _case_metrics(figures: Figures) -> Iterator[Metric]:
     yield breached
 
 
-def _notice_metrics(figures: Figures) -> Iterator[Metric]:
+def _notice_metrics(figures: Figures, platforms: set[str]) -> Iterator[Metric]:
     by_status = GaugeMetricFamily(
         "relais_notices", "Notices by platform and current status", labels=["platform", "status"]
     )
@@ -143,7 +148,7 @@ def _notice_metrics(figures: Figures) -> Iterator[Metric]:
     breaches = CounterMetricFamily(
         "relais_notice_sla_breaches", "Notices that passed their decision SLA", labels=["platform"]
     )
-    totals: dict[str, list[int]] = {}
+    totals: dict[str, list[int]] = {slug: [0, 0, 0] for slug in platforms}
     decisions: dict[tuple[str, str], int] = {}
     for group in figures.notices:
         by_status.add_metric([group.platform, group.status.value], group.notices)
@@ -172,7 +177,7 @@ def _notice_metrics(figures: Figures) -> Iterator[Metric]:
     yield from (by_status, sent, decided, renotices, breaches, removal)
 
 
-def _referral_metrics(figures: Figures) -> Iterator[Metric]:
+def _referral_metrics(figures: Figures, partners: set[str]) -> Iterator[Metric]:
     by_status = GaugeMetricFamily(
         "relais_referrals", "Referrals by partner and current status", labels=["partner", "status"]
     )
@@ -184,7 +189,7 @@ def _referral_metrics(figures: Figures) -> Iterator[Metric]:
         "Referrals made because of immediate danger",
         labels=["partner"],
     )
-    totals: dict[str, list[int]] = {}
+    totals: dict[str, list[int]] = {slug: [0, 0] for slug in partners}
     for group in figures.referrals:
         by_status.add_metric([group.partner, group.status], group.referrals)
         total = totals.setdefault(group.partner, [0, 0])
@@ -197,15 +202,15 @@ def _referral_metrics(figures: Figures) -> Iterator[Metric]:
 
 
 def _task_metrics(figures: Figures) -> Iterator[Metric]:
-    open_tasks = GaugeMetricFamily(
-        "relais_tasks_open", "Tasks waiting for a person, by kind and role", labels=["kind", "role"]
-    )
-    for group in figures.tasks:
-        open_tasks.add_metric([group.kind.value, group.for_role], group.open)
-    yield open_tasks
-
     def total(kind: TaskKind, field: str) -> int:
         return sum(getattr(g, field) for g in figures.tasks if g.kind is kind)
+
+    open_tasks = GaugeMetricFamily(
+        "relais_tasks_open", "Tasks waiting for a person, by kind", labels=["kind"]
+    )
+    for kind in TaskKind:
+        open_tasks.add_metric([kind.value], total(kind, "open"))
+    yield open_tasks
 
     callbacks, handoffs = TaskKind.CALLBACK_DUE, TaskKind.MANUAL_HANDOFF
     yield GaugeMetricFamily(

@@ -12,6 +12,12 @@ from temporalio.runtime import PrometheusConfig, Runtime, TelemetryConfig
 
 from relais.settings import Settings
 
+WAIT_HISTOGRAMS = (
+    "workflow_task_schedule_to_start_latency",
+    "activity_schedule_to_start_latency",
+)
+WAIT_BUCKETS = (0.01, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 300.0)
+
 
 def worker_runtime(settings: Settings) -> Runtime | None:
     """The runtime to connect the worker's client with; ``None`` (the SDK's default
@@ -19,14 +25,22 @@ def worker_runtime(settings: Settings) -> Runtime | None:
     if not settings.metrics_enabled or settings.worker_metrics_port == 0:
         return None
     address = f"{settings.worker_http_host}:{settings.worker_metrics_port}"
-    return Runtime(
-        telemetry=TelemetryConfig(
-            metrics=PrometheusConfig(
-                bind_address=address,
-                counters_total_suffix=True,
-                unit_suffix=True,
-                durations_as_seconds=True,
-            ),
-            global_tags={"service": settings.service_name},
-        )
+    metrics = PrometheusConfig(
+        bind_address=address,
+        counters_total_suffix=True,
+        unit_suffix=True,
+        durations_as_seconds=True,
+        # A bound at 5 s, the schedule-to-start alert's threshold (deploy/prometheus).
+        histogram_bucket_overrides={name: WAIT_BUCKETS for name in WAIT_HISTOGRAMS},
     )
+    try:
+        return Runtime(
+            telemetry=TelemetryConfig(
+                metrics=metrics, global_tags={"service": settings.service_name}
+            )
+        )
+    except ValueError as exc:  # the SDK's exporter could not bind its address
+        raise RuntimeError(
+            f"worker metrics cannot listen on {address} ({exc}): another process holds "
+            "the port; set RELAIS_WORKER_METRICS_PORT to a free one (0 turns them off)"
+        ) from exc

@@ -49,6 +49,7 @@ class Process:
         self.log = log
         self.popen: subprocess.Popen[bytes] | None = None
         self.starts = 0
+        self.ports: dict[str, int] = {}  # a worker's metrics and health ports
 
     def start(self) -> None:
         assert not self.running, f"{self.name} is already running"
@@ -172,13 +173,18 @@ class ProcessStack:
         await self.start_temporal()
 
     def add_worker(self) -> Process:
+        """A worker with its own metrics and health ports (several run side by side)."""
         number = len(self.workers) + 1
+        ports = {"metrics": free_port(), "health": free_port()}
+        env = {
+            **self.worker_env,
+            "RELAIS_WORKER_METRICS_PORT": str(ports["metrics"]),
+            "RELAIS_WORKER_HEALTH_PORT": str(ports["health"]),
+        }
         worker = Process(
-            f"worker-{number}",
-            [PYTHON, "worker.py"],
-            self.worker_env,
-            self.folder / f"worker-{number}.log",
+            f"worker-{number}", [PYTHON, "worker.py"], env, self.folder / f"worker-{number}.log"
         )
+        worker.ports = ports
         self.workers.append(worker)
         return worker
 
