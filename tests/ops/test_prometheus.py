@@ -2,7 +2,8 @@
 own process, queried over its HTTP API as an operator's dashboards and alerts are:
 a journey and a platform outage show in the counters and in the adapter-down state;
 every metric the alert rules and the Grafana dashboard name is there; no label of
-any series holds a case id or personal data; the alert rules are loaded."""
+any series holds a case id or personal data; the alert rules are loaded. The same
+processes answer their probes and write JSON log lines (RELAIS_LOG_FORMAT=json)."""
 
 import json
 import re
@@ -115,7 +116,8 @@ async def start_prometheus(stack: ProcessStack, folder: Path) -> tuple[Process, 
 
 async def test_prometheus_scrapes_a_journey_and_an_outage(tmp_path: Path) -> None:
     simulator = {"defaults": {"decision_delay_seconds": 0.2}, "targets": {}}
-    async with process_stack(tmp_path, simulator_config=simulator) as stack:
+    json_logs = {"RELAIS_LOG_FORMAT": "json"}
+    async with process_stack(tmp_path, simulator_config=simulator, env=json_logs) as stack:
         prometheus, url = await start_prometheus(stack, tmp_path)
         promql = PromQL(url)
         try:
@@ -206,6 +208,20 @@ async def test_prometheus_scrapes_a_journey_and_an_outage(tmp_path: Path) -> Non
                     for needle in forbidden:
                         assert needle not in label, f"{labels['__name__']}{{{key}}} holds it"
 
+            # The worker's probe port: live, and ready with what it checks.
+            health = f"http://{HOST}:{stack.workers[0].ports['health']}"
+            async with httpx.AsyncClient(base_url=health, timeout=10) as probes:
+                assert (await probes.get("/livez")).status_code == 200
+                ready = await probes.get("/readyz")
+            assert ready.status_code == 200, ready.text
+            assert set(ready.json()["checks"]) == {
+                "temporal",
+                "database",
+                "migrations",
+                "adapters",
+                "worker",
+            }
+
             rules = await promql.get("/api/v1/rules")
             loaded = {r["name"] for g in rules["groups"] for r in g["rules"]}
             assert {"RelaisAdapterDown", "RelaisWorkerAbsent", "RelaisCallbacksOverdue"} <= loaded
@@ -220,3 +236,12 @@ async def test_prometheus_scrapes_a_journey_and_an_outage(tmp_path: Path) -> Non
         finally:
             await promql.http.aclose()
             prometheus.stop()
+    # RELAIS_LOG_FORMAT=json: every line the API and the worker wrote is one JSON object.
+    for process in (stack.api, *stack.workers):
+        lines = [x for x in process.output().splitlines() if x and not x.startswith("--- start")]
+        assert lines, f"{process.name} wrote nothing"
+        for line in lines:
+            entry = json.loads(line)
+            assert {"time", "level", "logger", "message"} <= set(entry), line
+            for personal in PERSONAL:
+                assert personal not in line, line
