@@ -25,3 +25,9 @@ def test_alert_rules_are_valid() -> None:
 def test_alert_rules_fire_as_documented() -> None:
     result = promtool("test", "rules", "alerts.test.yml")
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_deployment_config_is_valid_and_loads_the_rules() -> None:
+    result = promtool("check", "config", "prometheus.yml")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "1 rule files found" in result.stdout
