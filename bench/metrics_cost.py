@@ -16,6 +16,7 @@ import asyncio
 import json
 import os
 import sys
+import time
 from contextlib import suppress
 from pathlib import Path
 from typing import Any
@@ -34,13 +35,16 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / TICKS
 
 
-async def scrape_forever(urls: list[str], every: float, scrapes: list[int]) -> None:
+async def scrape_forever(urls: list[str], every: float, took: list[float]) -> None:
+    """GET each URL every ``every`` s, as Prometheus would; each API scrape's ms."""
     async with httpx.AsyncClient(timeout=10) as http:
         while True:
-            for url in urls:
+            for n, url in enumerate(urls):
+                started = time.perf_counter()
                 response = await http.get(url)
                 response.raise_for_status()
-                scrapes[0] += 1
+                if n == 0:
+                    took.append((time.perf_counter() - started) * 1000)
             await asyncio.sleep(every)
 
 
@@ -48,7 +52,7 @@ async def measure(bench: Bench, rate: float, seconds: float, scrape_every: float
     body = intake()
     for _ in range(10):  # warm up
         await bench.open_case(body)
-    scrapes = [0]
+    scrapes: list[float] = []
     scraper = None
     if scrape_every is not None:
         worker_port = bench.stack.workers[0].ports["metrics"]
@@ -67,14 +71,17 @@ async def measure(bench: Bench, rate: float, seconds: float, scrape_every: float
         "open_case_ms": spread(latencies),
         "worker_cpu_seconds": round(worker_cpu, 2),
         "api_cpu_seconds": round(api_cpu, 2),
-        "scrapes": scrapes[0],
+        "api_scrapes": len(scrapes),
+        "api_scrape_ms": spread(scrapes) if scrapes else None,
     }
 
 
 async def run(rate: float, seconds: float, scrape_every: float, rounds: int) -> dict[str, Any]:
     results: dict[str, list[Any]] = {"off": [], "on": []}
-    for _ in range(rounds):
-        for mode in ("off", "on"):
+    for n in range(rounds):
+        # Alternate the order (off/on, then on/off): a machine getting busier or
+        # quieter during the run does not always favour the same side.
+        for mode in ("off", "on") if n % 2 == 0 else ("on", "off"):
             env = {"RELAIS_METRICS_ENABLED": "false" if mode == "off" else "true"}
             async with bench_stack(env=env) as bench:
                 every = scrape_every if mode == "on" else None
@@ -93,13 +100,13 @@ def main(argv: list[str]) -> None:
     rows = []
     for mode, label in (("off", "metrics off"), ("on", "metrics on, scraped")):
         for n, r in enumerate(result[mode], 1):
-            ms = r["open_case_ms"]
+            ms, scraped = r["open_case_ms"], r["api_scrape_ms"]
+            scrape = f"; GET /metrics p50 {scraped['p50']} ms" if scraped else ""
             rows.append(
                 (
                     f"{label} (round {n})",
                     f"POST /cases p50 {ms['p50']} ms, p99 {ms['p99']} ms; worker CPU "
-                    f"{r['worker_cpu_seconds']} s, API CPU {r['api_cpu_seconds']} s; "
-                    f"{r['scrapes']} scrapes",
+                    f"{r['worker_cpu_seconds']} s, API CPU {r['api_cpu_seconds']} s{scrape}",
                 )
             )
     print_table(
