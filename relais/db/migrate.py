@@ -2,6 +2,7 @@
 line share ``migrations/env.py``, which hands the work back to :func:`run_migrations`.
 """
 
+import functools
 from pathlib import Path
 from typing import Any, Literal
 
@@ -84,5 +85,10 @@ def schema_revisions(connection: Connection) -> tuple[set[str], set[str]]:
     """(revisions the database is at, head revisions of ``migrations/``): equal when
     the database is migrated to head, which a process checks before it says it is ready."""
     current = set(MigrationContext.configure(connection).get_current_heads())
-    heads = set(ScriptDirectory.from_config(alembic_config()).get_heads())
-    return current, heads
+    return current, set(_script_heads())
+
+
+@functools.cache
+def _script_heads() -> tuple[str, ...]:
+    """The code's head revisions: read once, they do not change while a process runs."""
+    return tuple(ScriptDirectory.from_config(alembic_config()).get_heads())

@@ -15,6 +15,7 @@ import httpx
 import yaml
 
 from devtools.monitoring import API_JOB, WORKER_JOB, prometheus_command, prometheus_config
+from relais.serving import free_port
 from tests.chaos.processes import HOST, Process, ProcessStack, child_env, process_stack
 from tests.ops.tools import binary
 from tests.support.cases import INTAKE, ITEM
@@ -89,8 +90,6 @@ class PromQL:
 
 
 async def start_prometheus(stack: ProcessStack, folder: Path) -> tuple[Process, str]:
-    from relais.serving import free_port
-
     port = free_port()
     config = folder / "prometheus.yml"
     api = stack.api_url.removeprefix("http://")
