@@ -5,11 +5,13 @@ from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.telemetry import TelemetryConfig
 from temporalio.client import Client
 
 from api.auth import ReadableCase
 from api.cors import CodecCors
 from api.errors import install_error_handlers
+from api.request_telemetry import RequestTelemetry
 from api.routes import (
     adapters,
     audit,
@@ -22,6 +24,7 @@ from api.routes import (
     codec,
     health,
     inbound,
+    metrics,
     notice_reviews,
     referrals,
     reports,
@@ -31,15 +34,25 @@ from api.routes import (
     worklist,
 )
 from api.services.catalog import CatalogSource
+from api.services.metrics import ApiMetrics
 from api.services.tokens import TokenVerifier
 from api.services.webhook_signatures import SignatureVerifier
 from partners.http_support import PARTNER_CLIENTS
 from relais.crypto.db_key_store import DatabaseKeyStore
 from relais.crypto.keyring import MasterKeyring
 from relais.db import Database
+from relais.db.repositories.figures import OperationsFigures
 from relais.db.repositories.webhook_seals import WebhookSeals
+from relais.metrics.domain import DomainMetrics
 from relais.settings import Settings, get_settings
 from relais.temporal_client import connect_client
+
+NO_NATIVE_TELEMETRY: TelemetryConfig = {
+    "tracing": False,
+    "metrics": False,
+    "logs": False,
+    "operation_spans": False,
+}
 
 DESCRIPTION = """\
 Durable case orchestration for a helpline protecting young people online.
@@ -85,6 +98,9 @@ def create_app(
                 settings, _key_store(settings, db)
             )
             app.state.registry = registry or _load_registry(settings)
+            if api_metrics is not None:
+                api_metrics.attach(_domain_metrics(settings, db, app.state.registry))
+                stack.callback(api_metrics.detach)
             yield
 
     app = FastAPI(
@@ -92,9 +108,14 @@ def create_app(
         description=DESCRIPTION,
         version="0.1.0",
         lifespan=lifespan,
+        # FastAPI's own spans record the path's query string (a content URL can be in
+        # one): RequestTelemetry makes the request's span instead, ids and statuses only.
+        telemetry=NO_NATIVE_TELEMETRY,
     )
     app.state.settings = settings
     app.state.token_verifier = TokenVerifier(settings)
+    api_metrics = ApiMetrics() if settings.metrics_enabled else None
+    app.state.metrics = api_metrics
     install_error_handlers(app)
     for module in (
         cases,
@@ -115,12 +136,25 @@ def create_app(
         health,
         case_shares,
         codec,
+        *([metrics] if api_metrics is not None else []),
     ):
         # Every /cases/{case_id}/... route: a counsellor reads only the cases they may.
         guard = [ReadableCase] if "{case_id}" in module.router.prefix else []
         app.include_router(module.router, dependencies=guard)
     app.add_middleware(CodecCors, ui_origins=settings.ui_origins)
+    # Outermost: the request's span and metrics include everything below.
+    app.add_middleware(RequestTelemetry, metrics=api_metrics.http if api_metrics else None)
     return app
+
+
+def _domain_metrics(settings: Settings, db: Database, registry: CatalogSource) -> DomainMetrics:
+    return DomainMetrics(
+        OperationsFigures(db),
+        settings.case_policy(),
+        registry.catalog,
+        cache_seconds=settings.metrics_cache_seconds,
+        load_problems=lambda: len(getattr(registry, "problems", [])),
+    )
 
 
 def _key_store(settings: Settings, db: Database) -> DatabaseKeyStore:

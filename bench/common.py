@@ -111,12 +111,16 @@ async def bench_stack(
     policy: CasePolicy | None = None,
     simulator_config: dict[str, Any] | None = None,
     keep: str | None = None,
+    env: dict[str, str] | None = None,
 ) -> AsyncIterator[Bench]:
     """Relais in separate processes and a bare worker, on one dev server (SQLite
-    file); ``keep``: a folder to keep the logs and databases in."""
+    file); ``keep``: a folder to keep the logs and databases in; ``env``: more
+    ``RELAIS_*`` settings for the API and the worker."""
     with tempfile.TemporaryDirectory(prefix="relais-bench-") as tmp:
         folder = Path(keep) if keep else Path(tmp)
-        async with process_stack(folder, policy=policy, simulator_config=simulator_config) as stack:
+        async with process_stack(
+            folder, policy=policy, simulator_config=simulator_config, env=env
+        ) as stack:
             bare_queue = f"bare-{uuid.uuid4().hex[:8]}"
             bare = await bare_worker(stack.temporal_address, bare_queue, folder)
             try:

@@ -88,6 +88,8 @@ async def _deliver(
             )
         )
         if delivered:
+            if state.journal is not None:
+                state.journal.delivered(submission)
             return
         if attempt > len(pauses):
             break

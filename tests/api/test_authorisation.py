@@ -63,6 +63,9 @@ RULES: dict[tuple[str, str], frozenset[Role] | str] = {
     ("POST", "/webhooks/partners/{slug}"): SIGNED,
     ("POST", "/inbound/partners/{slug}/referrals"): SIGNED,
     ("GET", "/healthz"): PUBLIC,
+    ("GET", "/livez"): PUBLIC,
+    ("GET", "/readyz"): PUBLIC,
+    ("GET", "/metrics"): PUBLIC,  # counts by slug and status; kept off the public ingress
 }
 
 

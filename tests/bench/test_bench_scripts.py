@@ -107,6 +107,10 @@ CHECKS: dict[str, Callable[[dict[str, Any], dict[str, Any]], bool]] = {
         and r["max_events_per_run"] > 0
     ),
     "report": lambda r, s: list(r) == ["sqlite"] and report_ok(r, s["notices"]),
+    "metrics_cost": lambda r, s: (
+        all(len(r[mode]) == 1 and spread_ok(r[mode][0]["open_case_ms"]) for mode in ("off", "on"))
+        and r["on"][0]["api_scrapes"] > 0
+    ),
 }
 # Extra arguments of a smoke run: the report on SQLite here, on PostgreSQL below.
 ARGUMENTS = {"report": ["--backend", "sqlite"]}
