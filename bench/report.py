@@ -25,7 +25,8 @@ from typing import Any
 from sqlalchemy import insert, text
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from api.services.trusted_flagger_report import build_report, year_period
+from api.services.periods import year_period
+from api.services.trusted_flagger_report import build_report
 from bench.common import print_table
 from domain.items import LegalQualification
 from domain.notice import Decision, NoticeStatus

@@ -13,7 +13,6 @@ import csv
 import io
 from datetime import datetime
 from enum import StrEnum
-from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, Field
 
@@ -21,7 +20,6 @@ from domain.notice import Decision, NoticeStatus
 from relais.db import NoticeLedger
 from relais.db.repositories.ledgers import NoticeCount
 
-HELPLINE_ZONE = ZoneInfo("Europe/Paris")
 NOT_RECORDED = "not_recorded"  # notices recorded before their qualification was
 
 
@@ -97,13 +95,6 @@ class TrustedFlaggerReport(BaseModel):
     appeals_by_platform: list[PlatformLine]
     not_delivered: dict[str, int] = Field(
         description="Notices that never reached their platform, by platform"
-    )
-
-
-def year_period(year: int) -> tuple[datetime, datetime]:
-    return (
-        datetime(year, 1, 1, tzinfo=HELPLINE_ZONE),
-        datetime(year + 1, 1, 1, tzinfo=HELPLINE_ZONE),
     )
 
 

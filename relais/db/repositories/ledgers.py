@@ -93,9 +93,7 @@ class NoticeLedger(_Ledger[NoticeRecord]):
         """Store ``record`` unless a newer version is stored; True when it was written.
         Re-notice times go into a JSON column, as ISO 8601 UTC strings."""
         values = record.model_dump()
-        values["renoticed_at"] = [
-            at.astimezone(UTC).isoformat() for at in record.renoticed_at
-        ]
+        values["renoticed_at"] = [at.astimezone(UTC).isoformat() for at in record.renoticed_at]
         async with self._sessions.begin() as session:
             statement = upsert_unless_older(session, self.row, self.key, values)
             return (await session.execute(statement)).first() is not None
