@@ -13,7 +13,6 @@ from api.services.trusted_flagger_report import (
     build_report,
     report_csv,
 )
-from relais.db import NoticeLedger
 
 router = APIRouter(prefix="/reports", tags=["reports"])
 
@@ -38,7 +37,7 @@ async def trusted_flagger_report(
     of allegedly illegal content (its legal qualification) and by the action taken.
     Counts only, no personal data."""
     start, end = resolve_period(year, since, until)
-    report = await build_report(NoticeLedger(database), start, end)
+    report = await build_report(database, start, end)
     await audit.record(
         "report.trusted_flagger.read",
         None,

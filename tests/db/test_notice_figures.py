@@ -7,6 +7,7 @@ from typing import Any
 
 from api.services.periods import year_period
 from api.services.platform_scorecard import build_scorecard
+from api.services.trusted_flagger_report import build_report
 from relais.db import Database, NoticeLedger
 from relais.db.repositories.notice_figures import NoticeFigures
 from tests.db.builders import DAY, HOUR, YEAR, accountability_year
@@ -80,3 +81,33 @@ async def test_a_period_holds_the_notices_submitted_in_it_only(database: Databas
 
     [tiktok] = last_year.platforms
     assert (tiktok.platform, tiktok.notices, tiktok.removed_within_1h) == ("tiktok", 1, 1)
+
+
+async def test_the_yearly_report_reconciles_with_the_scorecard_and_the_dsa_categories(
+    database: Database,
+) -> None:
+    """The report and the scorecard count the same notices; the report also counts
+    them under the Transparency Database's categories and by month."""
+    await seed(database)
+    since, until = year_period(YEAR)
+
+    report = await build_report(database, since, until)
+    card = await build_scorecard(NoticeFigures(database), since, until)
+
+    by_platform = {line.platform: line.notices.submitted for line in report.by_platform}
+    assert by_platform == {score.platform: score.notices for score in card.platforms}
+    categories = {line.dsa_category.value: line.notices for line in report.by_dsa_category}
+    assert {code: counts.submitted for code, counts in categories.items()} == {
+        "STATEMENT_CATEGORY_CYBER_VIOLENCE": 15,  # tiktok 4, snapchat 3, x 3, youtube 5
+        "STATEMENT_CATEGORY_PROTECTION_OF_MINORS": 3,  # roblox
+    }
+    assert categories["STATEMENT_CATEGORY_PROTECTION_OF_MINORS"].removal_verified == 3
+    months = [(line.month, line.notices.submitted) for line in report.by_month]
+    assert [m for m, _ in months] == [f"{YEAR}-{m:02d}" for m in range(1, 13)]
+    assert [n for _, n in months] == [2, 1, 3, 1, 1, 1, 2, 1, 2, 2, 2, 0]
+    assert sum(n for _, n in months) == report.total.submitted == 18
+    mapping = {line.legal_qualification.value: line for line in report.category_mapping}
+    assert mapping["intimate_image_without_consent"].dsa_keyword == (
+        "KEYWORD_NON_CONSENSUAL_IMAGE_SHARING"
+    )
+    assert mapping["child_sexual_abuse_material"].code_penal_article == "227-23"
