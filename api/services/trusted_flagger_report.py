@@ -254,8 +254,8 @@ def report_csv(report: TrustedFlaggerReport) -> str:
             else LegalQualification(cell.legal_qualification)
         )
         category = dsa_category_of(qualification).category.value
-        line = [start, end, cell.platform, cell.legal_qualification, category]
-        writer.writerow([*line, cell.action.value, cell.notices])
+        where = [start, end, cell.platform, cell.legal_qualification, category]
+        writer.writerow([*where, cell.action.value, cell.notices])
     for line in report.appeals_by_platform:
         for action in Action:
             if notices := getattr(line.notices, action.value):
