@@ -204,3 +204,26 @@ def accountability_year() -> list[NoticeRecord]:
         ),
     ]
     return notices
+
+
+# The scorecard ``accountability_year`` must give: these fields of each platform.
+SCORECARD_FIELDS = (
+    "notices removed refused no_answer withdrawn removal_rate refused_rate no_answer_rate "
+    "acknowledged removal_verified online_after_removal removed_within_1h removed_within_24h "
+    "removed_within_7d removed_after_42d share_within_1h share_within_24h share_within_7d "
+    "share_after_42d renotices_sent notices_renoticed sla_breaches"
+).split()
+SCORECARD: dict[str, tuple[object, ...]] = {
+    #          n  rem ref no  wd  rem%  ref%  no%     ack ver onl 1h 24h 7d >42d
+    #          1h%   24h%    7d%     >42d%   renot renoticed sla
+    "roblox": (3, 3, 0, 0, 0, 1.0, 0.0, 0.0, 3, 3, 0, 0, 2, 2, 1,
+               0.0, 0.6667, 0.6667, 0.3333, 49, 1, 1),
+    "snapchat": (3, 0, 3, 0, 0, 0.0, 1.0, 0.0, 3, 0, 0, 0, 0, 0, 0,
+                 None, None, None, None, 0, 0, 0),
+    "tiktok": (4, 4, 0, 0, 0, 1.0, 0.0, 0.0, 4, 4, 0, 4, 4, 4, 0,
+               1.0, 1.0, 1.0, 0.0, 0, 0, 0),
+    "x": (3, 0, 0, 2, 1, 0.0, 0.0, 0.6667, 2, 0, 0, 0, 0, 0, 0,
+          None, None, None, None, 6, 2, 2),
+    "youtube": (5, 5, 0, 0, 0, 1.0, 0.0, 0.0, 5, 4, 1, 1, 2, 3, 0,
+                0.25, 0.5, 0.75, 0.0, 0, 0, 0),
+}  # fmt: skip

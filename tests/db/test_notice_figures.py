@@ -3,35 +3,20 @@ a platform that removes in 30 minutes, one that refuses, one that never answers,
 with a 50-day tail, one with spread-out removal times (percentiles interpolated),
 counted in SQL on SQLite and on PostgreSQL alike."""
 
-from typing import Any
-
 from api.services.periods import year_period
 from api.services.platform_scorecard import build_scorecard
 from api.services.trusted_flagger_report import build_report
 from relais.db import Database, NoticeLedger
 from relais.db.repositories.notice_figures import NoticeFigures
-from tests.db.builders import DAY, HOUR, YEAR, accountability_year
+from tests.db.builders import (
+    DAY,
+    HOUR,
+    SCORECARD,
+    SCORECARD_FIELDS,
+    YEAR,
+    accountability_year,
+)
 
-FIELDS = (
-    "notices removed refused no_answer withdrawn removal_rate refused_rate no_answer_rate "
-    "acknowledged removal_verified online_after_removal removed_within_1h removed_within_24h "
-    "removed_within_7d removed_after_42d share_within_1h share_within_24h share_within_7d "
-    "share_after_42d renotices_sent notices_renoticed sla_breaches"
-).split()
-EXPECTED: dict[str, tuple[Any, ...]] = {
-    #          n  rem ref no  wd  rem%  ref%  no%     ack ver onl 1h 24h 7d >42d
-    #          1h%   24h%    7d%     >42d%   renot renoticed sla
-    "roblox": (3, 3, 0, 0, 0, 1.0, 0.0, 0.0, 3, 3, 0, 0, 2, 2, 1,
-               0.0, 0.6667, 0.6667, 0.3333, 49, 1, 1),
-    "snapchat": (3, 0, 3, 0, 0, 0.0, 1.0, 0.0, 3, 0, 0, 0, 0, 0, 0,
-                 None, None, None, None, 0, 0, 0),
-    "tiktok": (4, 4, 0, 0, 0, 1.0, 0.0, 0.0, 4, 4, 0, 4, 4, 4, 0,
-               1.0, 1.0, 1.0, 0.0, 0, 0, 0),
-    "x": (3, 0, 0, 2, 1, 0.0, 0.0, 0.6667, 2, 0, 0, 0, 0, 0, 0,
-          None, None, None, None, 6, 2, 2),
-    "youtube": (5, 5, 0, 0, 0, 1.0, 0.0, 0.0, 5, 4, 1, 1, 2, 3, 0,
-                0.25, 0.5, 0.75, 0.0, 0, 0, 0),
-}  # fmt: skip
 
 
 async def seed(database: Database) -> None:
@@ -48,10 +33,10 @@ async def test_the_scorecard_gives_each_platform_exactly_its_known_figures(
     card = await build_scorecard(NoticeFigures(database), *year_period(YEAR))
 
     scores = {score.platform: score for score in card.platforms}
-    assert sorted(scores) == sorted(EXPECTED)
-    for platform, expected in EXPECTED.items():
+    assert sorted(scores) == sorted(SCORECARD)
+    for platform, expected in SCORECARD.items():
         got = scores[platform].model_dump()
-        assert tuple(got[f] for f in FIELDS) == expected, platform
+        assert tuple(got[f] for f in SCORECARD_FIELDS) == expected, platform
     seconds = {p: s.time_to_removal.model_dump() for p, s in scores.items()}
     assert seconds["tiktok"] == dict.fromkeys(("p50_seconds", "p90_seconds", "max_seconds"), 1800)
     # Two fast removals and one after 50 days: the median is fast, the 90th is the tail.
