@@ -9,6 +9,7 @@ spreadsheet convention do. Appeals (DSA Art. 20) are counted apart, with their
 outcome, so an appealed item is not counted twice.
 """
 
+import asyncio
 import csv
 import io
 from datetime import datetime
@@ -18,7 +19,7 @@ from pydantic import BaseModel, Field
 from relais.db.repositories.notice_figures import (
     NoticeFigures,
     PlatformTally,
-    RankedRemovalTimes,
+    RemovalTimePercentiles,
 )
 
 FRACTIONS = (0.5, 0.9)
@@ -82,24 +83,11 @@ def _share(part: int, whole: int) -> float | None:
     return round(part / whole, 4) if whole else None
 
 
-def interpolated(ranked: RankedRemovalTimes, fraction: float) -> float:
-    """The ``fraction`` percentile from the two ranks around it (1-based)."""
-    n = ranked.verified
-    below = (n - 1) * round(fraction * 1000) // 1000 + 1
-    low = ranked.seconds_at_rank[below]
-    if below == n:
-        return low
-    weight = (n - 1) * fraction - (below - 1)
-    return round(low + (ranked.seconds_at_rank[below + 1] - low) * weight, 3)
-
-
-def _time_to_removal(ranked: RankedRemovalTimes | None) -> TimeToRemoval:
-    if ranked is None or ranked.verified == 0:
+def _time_to_removal(found: RemovalTimePercentiles | None) -> TimeToRemoval:
+    if found is None or found.verified == 0:
         return TimeToRemoval()
-    p50, p90 = (interpolated(ranked, f) for f in FRACTIONS)
-    return TimeToRemoval(
-        p50_seconds=p50, p90_seconds=p90, max_seconds=ranked.seconds_at_rank[ranked.verified]
-    )
+    p50, p90 = (found.percentiles[f] for f in FRACTIONS)
+    return TimeToRemoval(p50_seconds=p50, p90_seconds=p90, max_seconds=found.max_seconds)
 
 
 def _no_notices(platform: str) -> PlatformTally:
@@ -112,7 +100,7 @@ def score_of(
     platform: str,
     first: PlatformTally | None,
     appeal: PlatformTally | None,
-    ranked: RankedRemovalTimes | None,
+    removal_times: RemovalTimePercentiles | None,
 ) -> PlatformScore:
     t = first or _no_notices(platform)
     verified = t.removal_verified
@@ -132,7 +120,7 @@ def score_of(
         removal_verified=verified,
         online_after_removal=t.online_after_removal,
         removal_unverified=t.removal_unverified,
-        time_to_removal=_time_to_removal(ranked),
+        time_to_removal=_time_to_removal(removal_times),
         removed_within_1h=t.removed_within_1h,
         removed_within_24h=t.removed_within_24h,
         removed_within_7d=t.removed_within_7d,
@@ -160,15 +148,19 @@ def score_of(
 async def build_scorecard(
     figures: NoticeFigures, since: datetime, until: datetime
 ) -> PlatformScorecard:
-    tallies = await figures.platform_tallies(since, until)
-    ranked = {r.platform: r for r in await figures.ranked_removal_times(since, until, FRACTIONS)}
+    # Two independent scans: the database runs them side by side.
+    tallies, times = await asyncio.gather(
+        figures.platform_tallies(since, until),
+        figures.removal_time_percentiles(since, until, FRACTIONS),
+    )
+    by_platform = {t.platform: t for t in times}
     first = {t.platform: t for t in tallies if not t.appeal}
     appeals = {t.platform: t for t in tallies if t.appeal}
     return PlatformScorecard(
         since=since,
         until=until,
         platforms=[
-            score_of(p, first.get(p), appeals.get(p), ranked.get(p))
+            score_of(p, first.get(p), appeals.get(p), by_platform.get(p))
             for p in sorted(first.keys() | appeals.keys())
         ],
     )

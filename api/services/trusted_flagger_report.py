@@ -9,6 +9,7 @@ Periods are calendar years in the helpline's time zone (Europe/Paris) unless giv
 explicitly.
 """
 
+import asyncio
 import csv
 import io
 from datetime import datetime
@@ -181,7 +182,12 @@ async def build_report(
     database: SessionSource, since: datetime, until: datetime
 ) -> TrustedFlaggerReport:
     ledger = NoticeLedger(database)
-    counts = await ledger.outcome_counts(since, until)
+    # Independent scans: the database runs them side by side.
+    counts, by_month, undelivered = await asyncio.gather(
+        ledger.outcome_counts(since, until),
+        _by_month(NoticeFigures(database), since, until),
+        ledger.undelivered_counts(since, until),
+    )
     total = ActionCounts()
     platforms: dict[str, ActionCounts] = {}
     content_types: dict[str, ActionCounts] = {}
@@ -216,7 +222,7 @@ async def build_report(
             DsaCategoryLine(dsa_category=c, label=CATEGORY_LABELS[c], notices=n)
             for c, n in sorted(dsa_categories.items())
         ],
-        by_month=await _by_month(NoticeFigures(database), since, until),
+        by_month=by_month,
         cells=[
             ReportCell(platform=p, legal_qualification=q, action=a, notices=n)
             for (p, q, a), n in sorted(cells.items())
@@ -225,7 +231,7 @@ async def build_report(
         appeals_by_platform=[
             PlatformLine(platform=p, notices=c) for p, c in sorted(appeal_platforms.items())
         ],
-        not_delivered=dict(sorted((await ledger.undelivered_counts(since, until)).items())),
+        not_delivered=dict(sorted(undelivered.items())),
         category_mapping=category_mapping(),
     )
 

@@ -12,7 +12,9 @@ from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import ColumnElement, Float, and_, case, func, or_, select
+from sqlalchemy import Boolean, ColumnElement, Float, and_, case, func, or_, select
+from sqlalchemy.dialects.postgresql import array
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
@@ -38,8 +40,9 @@ class seconds_between(FunctionElement[float]):  # lower case: it reads as SQL
 
 @compiles(seconds_between, "postgresql")
 def _seconds_pg(element: seconds_between, compiler: SQLCompiler, **kw: Any) -> str:
+    # Timestamps are exact to the microsecond: no rounding needed.
     start, end = (compiler.process(arg, **kw) for arg in element.clauses)
-    return f"ROUND(CAST(EXTRACT(EPOCH FROM ({end} - {start})) AS NUMERIC), 3)::float8"
+    return f"date_part('epoch', {end} - {start})"
 
 
 @compiles(seconds_between, "sqlite")
@@ -47,6 +50,31 @@ def _seconds_sqlite(element: seconds_between, compiler: SQLCompiler, **kw: Any) 
     # Stored as naive UTC text; julianday() is exact to well under a millisecond.
     start, end = (compiler.process(arg, **kw) for arg in element.clauses)
     return f"ROUND((julianday({end}) - julianday({start})) * 86400.0, 3)"
+
+
+class elapsed_at_most(FunctionElement[bool]):  # lower case: it reads as SQL
+    """``end - start <= seconds`` (a whole number of seconds fixed in code), compared
+    as intervals on PostgreSQL (no per-row arithmetic) and in milliseconds on SQLite."""
+
+    type = Boolean()
+    inherit_cache = False
+    name = "elapsed_at_most"
+
+    def __init__(self, start: Any, end: Any, seconds: int) -> None:
+        super().__init__(start, end)
+        self.seconds = int(seconds)
+
+
+@compiles(elapsed_at_most, "postgresql")
+def _elapsed_pg(element: elapsed_at_most, compiler: SQLCompiler, **kw: Any) -> str:
+    start, end = (compiler.process(arg, **kw) for arg in element.clauses)
+    return f"({end} - {start}) <= interval '{element.seconds} seconds'"
+
+
+@compiles(elapsed_at_most, "sqlite")
+def _elapsed_sqlite(element: elapsed_at_most, compiler: SQLCompiler, **kw: Any) -> str:
+    between = _seconds_sqlite(seconds_between(*element.clauses), compiler, **kw)
+    return f"{between} <= {element.seconds}"
 
 
 class PlatformTally(BaseModel):
@@ -74,14 +102,26 @@ class PlatformTally(BaseModel):
     sla_breaches: int
 
 
-class RankedRemovalTimes(BaseModel):
-    """Times to removal of one platform's verified removals, at the ranks a median,
-    a 90th percentile and the extremes need (``seconds_at_rank``: 1-based rank ->
-    seconds); the interpolation between ranks is left to the caller."""
+class RemovalTimePercentiles(BaseModel):
+    """Seconds from submission to verified removal of one platform's first notices:
+    the percentiles asked for (fraction -> seconds, interpolated between ranks as
+    ``percentile_cont`` does) and the slowest."""
 
     platform: str
     verified: int
-    seconds_at_rank: dict[int, float]
+    percentiles: dict[float, float]
+    max_seconds: float
+
+
+def interpolate(at_rank: dict[int, float], n: int, fraction: float) -> float:
+    """The ``fraction`` percentile of ``n`` sorted values, from the two values around
+    it (``at_rank``: 1-based rank -> value), as ``percentile_cont`` computes it."""
+    below = (n - 1) * round(fraction * 1000) // 1000 + 1
+    low = at_rank[below]
+    if below == n:
+        return low
+    weight = (n - 1) * fraction - (below - 1)
+    return round(low + (at_rank[below + 1] - low) * weight, 3)
 
 
 class MonthCount(BaseModel):
@@ -107,7 +147,10 @@ class NoticeFigures:
         """One scan of the period's notices, grouped by platform and kind."""
         row = NoticeRow
         verified = row.status == NoticeStatus.VERIFIED_REMOVED.value
-        to_removal = seconds_between(row.submitted_at, row.verified_at)
+
+        def within(seconds: int) -> ColumnElement[bool]:
+            return elapsed_at_most(row.submitted_at, row.verified_at, seconds)
+
         undecided = row.decision.is_(None)
         cancelled = row.status == NoticeStatus.CANCELLED.value
         appeal = row.appeal_of.is_not(None).label("appeal")
@@ -122,10 +165,10 @@ class NoticeFigures:
             "removal_verified": _count_if(verified),
             "online_after_removal": _count_if(row.status == NoticeStatus.STILL_ONLINE.value),
             "removal_unverified": _count_if(row.status == NoticeStatus.REMOVAL_UNVERIFIED.value),
-            "removed_within_1h": _count_if(and_(verified, to_removal <= WITHIN_1H)),
-            "removed_within_24h": _count_if(and_(verified, to_removal <= WITHIN_24H)),
-            "removed_within_7d": _count_if(and_(verified, to_removal <= WITHIN_7D)),
-            "removed_after_42d": _count_if(and_(verified, to_removal > OVER_42D)),
+            "removed_within_1h": _count_if(and_(verified, within(WITHIN_1H))),
+            "removed_within_24h": _count_if(and_(verified, within(WITHIN_24H))),
+            "removed_within_7d": _count_if(and_(verified, within(WITHIN_7D))),
+            "removed_after_42d": _count_if(and_(verified, ~within(OVER_42D))),
             "renotices_sent": func.coalesce(func.sum(row.renotices), 0),
             "renoticed": _count_if(row.renotices > 0),
             "sla_breaches": _count_if(row.sla_breached.is_(True)),
@@ -140,13 +183,53 @@ class NoticeFigures:
             rows = (await session.execute(statement)).mappings().all()
         return [PlatformTally.model_validate(dict(r)) for r in rows]
 
-    async def ranked_removal_times(
+    async def removal_time_percentiles(
         self, since: datetime, until: datetime, fractions: tuple[float, ...] = (0.5, 0.9)
-    ) -> list[RankedRemovalTimes]:
-        """For each platform, the times to removal of its first notices at the ranks
-        around each fraction (as ``percentile_cont`` interpolates: rank
-        ``floor((n - 1) * f) + 1`` and the next), the fastest and the slowest. Ranked
-        by a window function, so only those few rows leave the database."""
+    ) -> list[RemovalTimePercentiles]:
+        """Per platform, percentiles and the slowest of the times to removal of its
+        first notices submitted in the period (verified removals only)."""
+        async with self._sessions() as session:
+            if session.get_bind().dialect.name == "postgresql":
+                return await self._percentiles_pg(session, since, until, fractions)
+            return await self._percentiles_by_rank(session, since, until, fractions)
+
+    def _verified_first_notices(self, since: datetime, until: datetime) -> list[Any]:
+        row = NoticeRow
+        return [
+            self._submitted_in(since, until),
+            row.appeal_of.is_(None),
+            row.status == NoticeStatus.VERIFIED_REMOVED.value,
+            row.verified_at.is_not(None),
+        ]
+
+    async def _percentiles_pg(
+        self, session: AsyncSession, since: datetime, until: datetime, fractions: tuple[float, ...]
+    ) -> list[RemovalTimePercentiles]:
+        """PostgreSQL's own ordered-set aggregate: one sort per platform."""
+        row = NoticeRow
+        seconds = seconds_between(row.submitted_at, row.verified_at)
+        cuts = func.percentile_cont(array(fractions)).within_group(seconds)
+        statement = (
+            select(row.platform, func.count(), cuts, func.max(seconds))
+            .where(*self._verified_first_notices(since, until))
+            .group_by(row.platform)
+            .order_by(row.platform)
+        )
+        return [
+            RemovalTimePercentiles(
+                platform=platform,
+                verified=count,
+                percentiles={f: round(float(v), 3) for f, v in zip(fractions, values, strict=True)},
+                max_seconds=float(slowest),
+            )
+            for platform, count, values, slowest in (await session.execute(statement)).all()
+        ]
+
+    async def _percentiles_by_rank(
+        self, session: AsyncSession, since: datetime, until: datetime, fractions: tuple[float, ...]
+    ) -> list[RemovalTimePercentiles]:
+        """Elsewhere (SQLite): rank with a window function and bring back only the
+        rows around each percentile and the slowest, interpolated here."""
         row = NoticeRow
         seconds = seconds_between(row.submitted_at, row.verified_at)
         ranked = (
@@ -156,16 +239,11 @@ class NoticeFigures:
                 func.row_number().over(partition_by=row.platform, order_by=seconds).label("rank"),
                 func.count().over(partition_by=row.platform).label("n"),
             )
-            .where(
-                self._submitted_in(since, until),
-                row.appeal_of.is_(None),
-                row.status == NoticeStatus.VERIFIED_REMOVED.value,
-                row.verified_at.is_not(None),
-            )
+            .where(*self._verified_first_notices(since, until))
             .subquery()
         )
         rank, n = ranked.c.rank, ranked.c.n
-        wanted = [rank == 1, rank == n]
+        wanted = [rank == n]
         for fraction in fractions:
             permille = round(fraction * 1000)  # integer arithmetic in SQL
             below = ((n - 1) * permille) // 1000 + 1
@@ -175,16 +253,18 @@ class NoticeFigures:
             .where(or_(*wanted))
             .order_by(ranked.c.platform, rank)
         )
-        async with self._sessions() as session:
-            rows = (await session.execute(statement)).all()
-        found: dict[str, RankedRemovalTimes] = {}
-        for platform, at_rank, count, value in rows:
-            entry = found.setdefault(
-                platform,
-                RankedRemovalTimes(platform=platform, verified=count, seconds_at_rank={}),
+        found: dict[str, tuple[int, dict[int, float]]] = {}
+        for platform, at_rank, count, value in (await session.execute(statement)).all():
+            found.setdefault(platform, (int(count), {}))[1][int(at_rank)] = float(value)
+        return [
+            RemovalTimePercentiles(
+                platform=platform,
+                verified=count,
+                percentiles={f: interpolate(values, count, f) for f in fractions},
+                max_seconds=values[count],
             )
-            entry.seconds_at_rank[int(at_rank)] = float(value)
-        return list(found.values())
+            for platform, (count, values) in found.items()
+        ]
 
     async def monthly_counts(self, boundaries: list[datetime]) -> list[MonthCount]:
         """First notices submitted between consecutive ``boundaries`` (month starts in
