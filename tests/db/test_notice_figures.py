@@ -18,7 +18,6 @@ from tests.db.builders import (
 )
 
 
-
 async def seed(database: Database) -> None:
     ledger = NoticeLedger(database)
     for notice in accountability_year():

@@ -220,7 +220,7 @@ class NoticeFigures:
                 platform=platform,
                 verified=count,
                 percentiles={f: round(float(v), 3) for f, v in zip(fractions, values, strict=True)},
-                max_seconds=float(slowest),
+                max_seconds=round(float(slowest), 3),
             )
             for platform, count, values, slowest in (await session.execute(statement)).all()
         ]
