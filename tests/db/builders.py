@@ -119,8 +119,8 @@ def accountability_year() -> list[NoticeRecord]:
 
     - tiktok removes every notice in 30 minutes (4 notices, one per quarter);
     - snapchat refuses (3 notices); one refusal is appealed and refused again;
-    - x never answers: 2 notices re-noticed 3 times each past their SLA, and one
-      withdrawn by the young person;
+    - x never answers: 2 notices re-noticed 3 times each past their SLA, one whose
+      only answer was "no answer", and one withdrawn by the young person;
     - roblox removes two in 2 hours and the third after 50 days (Arachnid's tail);
     - youtube removes in 10 minutes, 2 hours, 3 days and 10 days, and says it
       removed a fifth that our check still finds online.
@@ -171,6 +171,14 @@ def accountability_year() -> list[NoticeRecord]:
             for n in range(2)
         ),
         _sent("x-withdrawn", "x", month[6], status=NoticeStatus.CANCELLED, acknowledged_at=None),
+        _sent(
+            "x-says-no-answer",
+            "x",
+            month[11],
+            status=NoticeStatus.REFUSED,
+            decision=Decision.NO_ANSWER,
+            decided_at=month[11] + 3 * DAY,
+        ),
         _removed("rb-0", "roblox", month[2], 2 * HOUR, qualification=csam),
         _removed("rb-1", "roblox", month[2] + DAY, 2 * HOUR, qualification=csam),
         _removed(
@@ -222,7 +230,7 @@ SCORECARD: dict[str, tuple[object, ...]] = {
                  None, None, None, None, 0, 0, 0),
     "tiktok": (4, 4, 0, 0, 0, 1.0, 0.0, 0.0, 4, 4, 0, 4, 4, 4, 0,
                1.0, 1.0, 1.0, 0.0, 0, 0, 0),
-    "x": (3, 0, 0, 2, 1, 0.0, 0.0, 0.6667, 2, 0, 0, 0, 0, 0, 0,
+    "x": (4, 0, 0, 3, 1, 0.0, 0.0, 0.75, 3, 0, 0, 0, 0, 0, 0,
           None, None, None, None, 6, 2, 2),
     "youtube": (5, 5, 0, 0, 0, 1.0, 0.0, 0.0, 5, 4, 1, 1, 2, 3, 0,
                 0.25, 0.5, 0.75, 0.0, 0, 0, 0),

@@ -71,7 +71,7 @@ async def test_the_report_counts_by_dsa_category_in_json_and_csv(
     body = report.json()
     categories = {c["dsa_category"]: c["notices"]["submitted"] for c in body["by_dsa_category"]}
     assert categories == {
-        "STATEMENT_CATEGORY_CYBER_VIOLENCE": 15,
+        "STATEMENT_CATEGORY_CYBER_VIOLENCE": 16,
         "STATEMENT_CATEGORY_PROTECTION_OF_MINORS": 3,
     }
     assert len(body["category_mapping"]) == 10

@@ -151,7 +151,8 @@ class NoticeFigures:
         def within(seconds: int) -> ColumnElement[bool]:
             return elapsed_at_most(row.submitted_at, row.verified_at, seconds)
 
-        undecided = row.decision.is_(None)
+        # A platform may answer "no answer": the report counts it as no decision too.
+        undecided = or_(row.decision.is_(None), row.decision == Decision.NO_ANSWER.value)
         cancelled = row.status == NoticeStatus.CANCELLED.value
         appeal = row.appeal_of.is_not(None).label("appeal")
         columns = {
