@@ -13,7 +13,6 @@ from api.routes import documents
 from api.services.periods import resolve_period
 from api.services.platform_scorecard import PlatformScorecard, build_scorecard, scorecard_csv
 from api.services.removal_times import RemovalTimes, removal_times
-from relais.db import NoticeLedger
 from relais.db.repositories.notice_figures import NoticeFigures
 
 router = APIRouter(prefix="/stats", tags=["statistics"])
@@ -29,7 +28,7 @@ async def get_removal_times(
     platform: Annotated[str | None, Query(max_length=64)] = None,
 ) -> RemovalTimes:
     """Time from notice to verified removal, per platform: p50 and p90 over the period."""
-    figures = await removal_times(NoticeLedger(database), since, until, platform)
+    figures = await removal_times(NoticeFigures(database), since, until, platform)
     await audit.record("stats.removal_times.read", None, f"platforms={len(figures.platforms)}")
     return figures
 

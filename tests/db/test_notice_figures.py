@@ -5,6 +5,7 @@ counted in SQL on SQLite and on PostgreSQL alike."""
 
 from api.services.periods import year_period
 from api.services.platform_scorecard import build_scorecard
+from api.services.removal_times import removal_times
 from api.services.trusted_flagger_report import build_report
 from relais.db import Database, NoticeLedger
 from relais.db.repositories.notice_figures import NoticeFigures
@@ -103,3 +104,21 @@ async def test_the_yearly_report_reconciles_with_the_scorecard_and_the_dsa_categ
         "KEYWORD_NON_CONSENSUAL_IMAGE_SHARING"
     )
     assert mapping["child_sexual_abuse_material"].code_penal_article == "227-23"
+
+
+async def test_removal_times_count_the_removals_verified_in_the_period(database: Database) -> None:
+    """``GET /stats/removal-times`` takes removals by when they were verified: the
+    tiktok notice of the year before, verified then, is not in this year's."""
+    await seed(database)
+    since, until = year_period(YEAR)
+
+    times = await removal_times(NoticeFigures(database), since, until)
+    roblox_only = await removal_times(NoticeFigures(database), since, until, platform="roblox")
+
+    by_platform = {p.platform: p for p in times.platforms}
+    assert sorted(by_platform) == ["roblox", "tiktok", "youtube"]
+    assert by_platform["tiktok"].removed == 4
+    assert by_platform["youtube"].fastest_seconds == 600
+    assert by_platform["youtube"].slowest_seconds == 10 * DAY.total_seconds()
+    assert by_platform["roblox"].p50_seconds == 2 * HOUR.total_seconds()
+    assert [p.platform for p in roblox_only.platforms] == ["roblox"]

@@ -110,6 +110,7 @@ class RemovalTimePercentiles(BaseModel):
     platform: str
     verified: int
     percentiles: dict[float, float]
+    min_seconds: float
     max_seconds: float
 
 
@@ -185,34 +186,51 @@ class NoticeFigures:
         return [PlatformTally.model_validate(dict(r)) for r in rows]
 
     async def removal_time_percentiles(
-        self, since: datetime, until: datetime, fractions: tuple[float, ...] = (0.5, 0.9)
+        self,
+        since: datetime | None,
+        until: datetime | None,
+        fractions: tuple[float, ...] = (0.5, 0.9),
+        *,
+        by_verification: bool = False,
+        platform: str | None = None,
     ) -> list[RemovalTimePercentiles]:
-        """Per platform, percentiles and the slowest of the times to removal of its
-        first notices submitted in the period (verified removals only)."""
-        async with self._sessions() as session:
-            if session.get_bind().dialect.name == "postgresql":
-                return await self._percentiles_pg(session, since, until, fractions)
-            return await self._percentiles_by_rank(session, since, until, fractions)
-
-    def _verified_first_notices(self, since: datetime, until: datetime) -> list[Any]:
+        """Per platform, percentiles and extremes of the times to removal (verified
+        removals only): of its first notices submitted in the period, or
+        (``by_verification``) of every notice whose removal was verified in it."""
         row = NoticeRow
-        return [
-            self._submitted_in(since, until),
-            row.appeal_of.is_(None),
+        conditions: list[ColumnElement[bool]] = [
             row.status == NoticeStatus.VERIFIED_REMOVED.value,
             row.verified_at.is_not(None),
+            row.submitted_at.is_not(None),
         ]
+        if by_verification:
+            if since is not None:
+                conditions.append(row.verified_at >= since)
+            if until is not None:
+                conditions.append(row.verified_at < until)
+        else:
+            assert since is not None and until is not None
+            conditions += [self._submitted_in(since, until), row.appeal_of.is_(None)]
+        if platform is not None:
+            conditions.append(row.platform == platform)
+        async with self._sessions() as session:
+            if session.get_bind().dialect.name == "postgresql":
+                return await self._percentiles_pg(session, conditions, fractions)
+            return await self._percentiles_by_rank(session, conditions, fractions)
 
     async def _percentiles_pg(
-        self, session: AsyncSession, since: datetime, until: datetime, fractions: tuple[float, ...]
+        self,
+        session: AsyncSession,
+        conditions: list[ColumnElement[bool]],
+        fractions: tuple[float, ...],
     ) -> list[RemovalTimePercentiles]:
         """PostgreSQL's own ordered-set aggregate: one sort per platform."""
         row = NoticeRow
         seconds = seconds_between(row.submitted_at, row.verified_at)
         cuts = func.percentile_cont(array(fractions)).within_group(seconds)
         statement = (
-            select(row.platform, func.count(), cuts, func.max(seconds))
-            .where(*self._verified_first_notices(since, until))
+            select(row.platform, func.count(), cuts, func.min(seconds), func.max(seconds))
+            .where(*conditions)
             .group_by(row.platform)
             .order_by(row.platform)
         )
@@ -221,13 +239,19 @@ class NoticeFigures:
                 platform=platform,
                 verified=count,
                 percentiles={f: round(float(v), 3) for f, v in zip(fractions, values, strict=True)},
+                min_seconds=round(float(fastest), 3),
                 max_seconds=round(float(slowest), 3),
             )
-            for platform, count, values, slowest in (await session.execute(statement)).all()
+            for platform, count, values, fastest, slowest in (
+                await session.execute(statement)
+            ).all()
         ]
 
     async def _percentiles_by_rank(
-        self, session: AsyncSession, since: datetime, until: datetime, fractions: tuple[float, ...]
+        self,
+        session: AsyncSession,
+        conditions: list[ColumnElement[bool]],
+        fractions: tuple[float, ...],
     ) -> list[RemovalTimePercentiles]:
         """Elsewhere (SQLite): rank with a window function and bring back only the
         rows around each percentile and the slowest, interpolated here."""
@@ -240,11 +264,11 @@ class NoticeFigures:
                 func.row_number().over(partition_by=row.platform, order_by=seconds).label("rank"),
                 func.count().over(partition_by=row.platform).label("n"),
             )
-            .where(*self._verified_first_notices(since, until))
+            .where(*conditions)
             .subquery()
         )
         rank, n = ranked.c.rank, ranked.c.n
-        wanted = [rank == n]
+        wanted = [rank == 1, rank == n]
         for fraction in fractions:
             permille = round(fraction * 1000)  # integer arithmetic in SQL
             below = ((n - 1) * permille) // 1000 + 1
@@ -262,6 +286,7 @@ class NoticeFigures:
                 platform=platform,
                 verified=count,
                 percentiles={f: interpolate(values, count, f) for f in fractions},
+                min_seconds=values[1],
                 max_seconds=values[count],
             )
             for platform, (count, values) in found.items()
