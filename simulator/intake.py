@@ -129,6 +129,8 @@ async def receive(exchange: Exchange, kind: SubmissionKind) -> JSONResponse:
     if lost:
         return exchange.fault(lost, reference=submission.reference)
     content = {"reference": submission.reference, "status": initial}
+    if kind is SubmissionKind.NOTICE:  # the platform's confirmation of receipt (DSA 16(4))
+        content["received_at"] = submission.received_at.isoformat()
     return exchange.answer(status, content, reference=submission.reference)
 
 

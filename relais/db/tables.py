@@ -110,12 +110,18 @@ class NoticeRow(Base):
     status: Mapped[str] = mapped_column(ENUM)
     decision: Mapped[str | None] = mapped_column(ENUM)
     platform_reference: Mapped[str | None] = mapped_column(String(256))
+    decision_reference: Mapped[str | None] = mapped_column(String(256))
     submitted_at: Mapped[datetime | None]
     acknowledged_at: Mapped[datetime | None]
     decided_at: Mapped[datetime | None]
+    platform_decided_at: Mapped[datetime | None]
+    checked_at: Mapped[datetime | None]
     verified_at: Mapped[datetime | None]
     renotices: Mapped[int] = mapped_column(Integer)
+    # ISO 8601 UTC strings, in order: read back whole with the notice, never queried.
+    renoticed_at: Mapped[list[str]] = mapped_column(JSON, default=list)
     sla_breached: Mapped[bool] = mapped_column(Boolean)
+    sla_breached_at: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(Text)
     updated_at: Mapped[datetime]
 

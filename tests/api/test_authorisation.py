@@ -50,6 +50,7 @@ RULES: dict[tuple[str, str], frozenset[Role] | str] = {
     ("GET", "/audit"): frozenset({A, S}),
     ("GET", "/stats/removal-times"): frozenset({A, S}),
     ("GET", "/reports/trusted-flagger"): frozenset({A, S}),
+    ("GET", "/stats/platforms"): frozenset({A, S}),
     ("GET", "/adapters"): frozenset({INT, S}),
     ("POST", "/adapters/{slug}/test-notice"): frozenset({INT}),
     ("POST", "/adapters/{slug}/test-handoff"): frozenset({INT}),
