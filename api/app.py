@@ -1,15 +1,19 @@
 """Build the FastAPI app: routers, error handlers, and a lifespan that connects
 what was not injected (Temporal client, database, adapter registry)."""
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import AsyncExitStack, asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
+from fastapi.routing import APIRoute
 from temporalio.client import Client
 
 from api.auth import ReadableCase
 from api.cors import CodecCors
 from api.errors import install_error_handlers
+from api.idempotency import IdempotentPosts
+from api.media_types import JsonBodiesOnly
+from api.openapi import install_openapi
 from api.routes import (
     adapters,
     audit,
@@ -35,6 +39,7 @@ from partners.http_support import PARTNER_CLIENTS
 from relais.crypto.db_key_store import DatabaseKeyStore
 from relais.crypto.keyring import MasterKeyring
 from relais.db import Database
+from relais.db.repositories.idempotency_keys import IdempotencyKeys
 from relais.db.repositories.webhook_seals import WebhookSeals
 from relais.settings import Settings, get_settings
 from relais.temporal_client import connect_client
@@ -73,6 +78,7 @@ def create_app(
                 if create_schema:
                     await db.create_schema()
             app.state.database = db
+            app.state.idempotency_keys = IdempotencyKeys(db)
             # Replays are refused whichever replica a delivery reaches: seals in the DB.
             app.state.signature_verifier = SignatureVerifier(
                 settings.webhook_secret.get_secret_value().encode(),
@@ -90,10 +96,13 @@ def create_app(
         description=DESCRIPTION,
         version="0.1.0",
         lifespan=lifespan,
+        # Before anything else: a JSON route sent another content type is a 415.
+        dependencies=[JsonBodiesOnly],
     )
     app.state.settings = settings
     app.state.token_verifier = TokenVerifier(settings)
     install_error_handlers(app)
+    keyed: set[tuple[str, str]] = set()
     for module in (
         cases,
         case_actions,
@@ -114,9 +123,24 @@ def create_app(
     ):
         # Every /cases/{case_id}/... route: a counsellor reads only the cases they may.
         guard = [ReadableCase] if "{case_id}" in module.router.prefix else []
+        if module not in _WITHOUT_BEARER:  # people: every POST takes an Idempotency-Key
+            guard.append(IdempotentPosts)
+            keyed |= set(_operations(module.router))
         app.include_router(module.router, dependencies=guard)
+    install_openapi(app, idempotent=lambda method, path: (method, path) in keyed)
     app.add_middleware(CodecCors, ui_origins=settings.ui_origins)
     return app
+
+
+# Signed machine callers (with their own replay protection), the probes and the codec:
+# no bearer token, and no Idempotency-Key.
+_WITHOUT_BEARER = (webhooks, inbound, health, codec)
+
+
+def _operations(router: APIRouter) -> Iterator[tuple[str, str]]:
+    for route in router.routes:
+        if isinstance(route, APIRoute):
+            yield from ((method, route.path) for method in route.methods or ())
 
 
 def _key_store(settings: Settings, db: Database) -> DatabaseKeyStore:

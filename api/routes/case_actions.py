@@ -19,11 +19,12 @@ from api.schemas.case_actions import (
     ItemsCreate,
     ReferralCreate,
 )
+from api.schemas.errors import CASE_UPDATE_ERRORS
 from domain import contract
 from domain.case import CaseView
 from domain.referral import ReferralOutcome
 
-router = APIRouter(prefix="/cases/{case_id}", tags=["case actions"])
+router = APIRouter(prefix="/cases/{case_id}", tags=["case actions"], responses=CASE_UPDATE_ERRORS)
 
 ActionKey = Annotated[
     str | None,
@@ -31,7 +32,8 @@ ActionKey = Annotated[
         alias="Idempotency-Key",
         min_length=1,
         max_length=200,
-        description="Send the same key to retry safely: the action runs once",
+        description="Send the same key to retry safely: the action runs once. The same key "
+        "with another request is refused (422); keys are kept 7 days",
     ),
 ]
 

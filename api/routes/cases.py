@@ -14,6 +14,7 @@ from api.deps import (
     TemporalClientDep,
 )
 from api.schemas.cases import CaseCreate, CaseLinks, CasePage, CaseQuery, CaseRead
+from api.schemas.errors import CASE_READ_ERRORS
 from api.services.audit_trail import utc_now
 from api.services.case_opening import open_case
 from domain.case import CaseView
@@ -30,7 +31,8 @@ IdempotencyKey = Annotated[
         alias="Idempotency-Key",
         min_length=1,
         max_length=200,
-        description="Send the same key to retry safely: the same case comes back",
+        description="Send the same key to retry safely: the same case comes back. The same "
+        "key with another intake is refused (422); keys are kept 7 days",
     ),
 ]
 
@@ -38,7 +40,10 @@ IdempotencyKey = Annotated[
 @router.post(
     "",
     status_code=status.HTTP_201_CREATED,
-    responses={200: {"model": CaseRead, "description": "A retry: the case already exists"}},
+    responses={
+        200: {"model": CaseRead, "description": "A retry: the case already exists"},
+        **CASE_READ_ERRORS,
+    },
 )
 async def create_case(
     body: CaseCreate,
@@ -103,7 +108,7 @@ async def list_cases(
     return CasePage(items=items, total=total, limit=query.limit, offset=query.offset)
 
 
-@router.get("/{case_id}", dependencies=[ReadableCase])
+@router.get("/{case_id}", dependencies=[ReadableCase], responses=CASE_READ_ERRORS)
 async def read_case(
     case_id: CaseId, actor: CaseWorker, commands: CaseCommandsDep, audit: AuditTrailDep
 ) -> CaseView:

@@ -12,13 +12,14 @@ from pydantic import BaseModel, ValidationError
 
 from api.deps import AuditLogDep, CatalogDep, SignatureVerifierDep, TemporalClientDep
 from api.errors import body_validation_error
+from api.schemas.errors import SIGNED_ERRORS
 from api.schemas.webhooks import PartnerStatusWebhook, PlatformDecisionWebhook, WebhookAccepted
 from api.services.audit_trail import AuditTrail
 from api.services.errors import NotFound
 from api.services.webhook_delivery import deliver_decision, deliver_partner_status
 from domain import contract
 
-router = APIRouter(prefix="/webhooks", tags=["webhooks"])
+router = APIRouter(prefix="/webhooks", tags=["webhooks"], responses=SIGNED_ERRORS)
 
 BodyT = TypeVar("BodyT", bound=BaseModel)
 
