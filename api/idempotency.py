@@ -12,6 +12,9 @@ A first request refused with a 4xx (a field invalid, the case refused it) did
 nothing: its key is released, so the corrected request may use it. One that failed
 on our side (5xx, a timeout) may have done its work: its key stays taken.
 
+Keys are per caller, named by the bearer token (read here, before the route's own
+check: a request without a valid one is left to that check, which refuses it, and a
+router reached some other way, such as a console's session, is not broken by this).
 Signed machine callers (webhooks, inbound referrals: they have their own replay
 protection), the codec and the probes are outside this.
 """
@@ -21,7 +24,7 @@ from typing import Annotated, cast
 
 from fastapi import Depends, Request
 
-from api.auth import CurrentActor
+from api.auth import TokenVerifierDep, bearer_caller
 from api.errors import status_for
 from api.services.audit_trail import utc_now
 from api.services.errors import Problem, RequestRejected
@@ -57,15 +60,20 @@ def route_template(request: Request) -> str:
 
 
 async def idempotent_posts(
-    request: Request, actor: CurrentActor, keys: IdempotencyKeysDep
+    request: Request, verifier: TokenVerifierDep, keys: IdempotencyKeysDep
 ) -> AsyncIterator[None]:
     key = request.headers.get(HEADER)
     if request.method != "POST" or key is None:
         yield
         return
+    # Keys are per caller; without one, the route refuses the request itself (401).
+    caller = await bearer_caller(request, verifier)
+    if caller is None:
+        yield
+        return
     _check(key)
     route = f"POST {route_template(request)}"
-    digest = key_digest(actor.subject, key)
+    digest = key_digest(caller.subject, key)
     fingerprint = request_fingerprint(
         key,
         request.method,

@@ -217,3 +217,27 @@ async def test_the_database_holds_digests_only(api_on_each_database: DatabaseApi
     text = repr(stored)
     for secret in (secret_key, "Camille", "0600000000", subject(Role.COUNSELLOR), "class group"):
         assert secret not in text
+
+
+async def test_a_caller_refused_at_the_door_leaves_no_key_behind(
+    api_on_each_database: DatabaseApi,
+) -> None:
+    on = api_on_each_database
+    case_id = (await on.api.post("/cases", json=intake(), headers=COUNSELLOR)).json()["case_id"]
+    key = a_key()
+    supervisor = auth(Role.SUPERVISOR)
+
+    anonymous = await on.api.post("/cases", json=intake(), headers={"Idempotency-Key": key})
+    bad_token = await on.api.post(
+        "/cases", json=intake(), headers=keyed(key, {"Authorization": "Bearer nope"})
+    )
+    wrong_role = await on.api.post("/cases", json=intake(), headers=keyed(key, supervisor))
+    shared = await on.api.post(
+        f"/cases/{case_id}/shares",
+        json={"counsellor": "colleague-a"},
+        headers=keyed(key, supervisor),
+    )
+
+    assert (anonymous.status_code, bad_token.status_code) == (401, 401)
+    assert wrong_role.status_code == 403
+    assert shared.status_code == 201, shared.text  # the 403 did nothing: the key was free
