@@ -13,6 +13,9 @@ from api.deps import (
     SettingsDep,
     TemporalClientDep,
 )
+from api.idempotency import DESCRIPTION as KEY_DESCRIPTION
+from api.idempotency import HEADER as KEY_HEADER
+from api.idempotency import MAX_KEY_LENGTH
 from api.schemas.cases import CaseCreate, CaseLinks, CasePage, CaseQuery, CaseRead
 from api.schemas.errors import CASE_READ_ERRORS
 from api.services.audit_trail import utc_now
@@ -28,11 +31,10 @@ CaseId = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{1,64}$", description="The 
 IdempotencyKey = Annotated[
     str | None,
     Header(
-        alias="Idempotency-Key",
+        alias=KEY_HEADER,
         min_length=1,
-        max_length=200,
-        description="Send the same key to retry safely: the same case comes back. The same "
-        "key with another intake is refused (422); keys are kept 7 days",
+        max_length=MAX_KEY_LENGTH,
+        description=f"A retry under the same key gets the same case back. {KEY_DESCRIPTION}",
     ),
 ]
 
