@@ -114,10 +114,11 @@ def create_app(
         description=DESCRIPTION,
         version="0.1.0",
         lifespan=lifespan,
-from api.idempotency import IdempotentPosts
-from api.media_types import JsonBodiesOnly
-from api.openapi import install_openapi
-from api.request_telemetry import RequestTelemetry
+        # FastAPI's own spans record the path's query string (a content URL can be in
+        # one): RequestTelemetry makes the request's span instead, ids and statuses only.
+        telemetry=NO_NATIVE_TELEMETRY,
+        # Before anything else: a JSON route sent another content type is a 415.
+        dependencies=[JsonBodiesOnly],
     )
     app.state.settings = settings
     app.state.token_verifier = TokenVerifier(settings)
@@ -167,6 +168,8 @@ def _domain_metrics(settings: Settings, db: Database, registry: CatalogSource) -
         cache_seconds=settings.metrics_cache_seconds,
         load_problems=lambda: len(getattr(registry, "problems", [])),
     )
+
+
 # Signed machine callers (with their own replay protection), the probes and the codec:
 # no bearer token, and no Idempotency-Key.
 _WITHOUT_BEARER = (webhooks, inbound, health, codec)
