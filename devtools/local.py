@@ -306,7 +306,7 @@ class LocalStack:
         else:
             rows.append(("Bearer tokens", "(one per role)"))
             rows += [(f"  {role.value}", f"local-{role.value}-token") for role in Role]
-            rows.append(("  a colleague (counsellor)", "local-colleague-token"))
+            rows.append(("  colleague", "local-colleague-token (a second counsellor)"))
         rows.append(("Data", f"{self.data_dir} (temporal.db, relais.db, logs/)"))
         if self.policy_scale:
             rows.append(("Policy scale", f"{self.policy_scale} (every case duration x this)"))
