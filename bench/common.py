@@ -21,6 +21,7 @@ from bench.bare_workflow import BareWorkflow
 from bench.baseline import bare_worker
 from domain.policy import CasePolicy
 from tests.chaos.processes import ProcessStack, process_stack
+from tests.support.builders import intake_body
 
 TOKEN = {"Authorization": "Bearer local-counsellor-token"}
 SUPERVISOR = {"Authorization": "Bearer local-supervisor-token"}
@@ -29,19 +30,14 @@ SUPERVISOR = {"Authorization": "Bearer local-supervisor-token"}
 def intake(*, callback: bool = True, platforms: bool = True) -> dict[str, Any]:
     """A case body with no real personal data; callbacks at any hour (benchmarks run
     at any time of day)."""
-    return {
-        "channel": "phone",
-        "caller_role": "victim",
-        "age_band": "15_17",
-        "categories": ["cyberharassment"],
-        "risk_flags": [],
-        "consents": {
+    return intake_body(
+        consents={
             "report_to_platforms": platforms,
             "referral_partners": [],
             "callback": {"consented": callback, "earliest_hour": 0, "latest_hour": 24},
         },
-        "contact": {"first_name": "Bench", "phone": "+33600000000"},
-    }
+        contact={"first_name": "Bench", "phone": "+33600000000"},
+    )
 
 
 def item(n: int) -> dict[str, Any]:
