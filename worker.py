@@ -7,7 +7,7 @@ runs until SIGINT/SIGTERM, letting in-flight activities finish.
 import asyncio
 import logging
 import signal
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -28,7 +28,18 @@ from relais.crypto.db_key_store import DatabaseKeyStore
 from relais.crypto.keyring import MasterKeyring
 from relais.db import Database
 from relais.db.repositories.adapter_health import AdapterHealthBook
+from relais.health import (
+    Check,
+    Readiness,
+    adapters_probe,
+    database_probe,
+    migrations_probe,
+    readiness,
+    temporal_probe,
+)
+from relais.health_server import serving_health
 from relais.logs import configure_logging
+from relais.metrics.worker_runtime import worker_runtime
 from relais.namespace_setup import ensure_search_attributes
 from relais.schedules import ensure_retention_schedule
 from relais.settings import Settings, get_settings
@@ -100,11 +111,31 @@ def build_worker(
     )
 
 
+def readiness_of(
+    client: Client, database: Database, registry: AdapterRegistry, polling: asyncio.Event
+) -> Callable[[], Awaitable[Readiness]]:
+    """What the worker's ``/readyz`` checks: Temporal, the app database and its
+    migrations, the adapters, and that the worker is polling its task queue."""
+
+    async def worker_polling() -> Check:
+        ok = polling.is_set()
+        return Check(ok=ok, detail="polling the task queue" if ok else "not polling")
+
+    probes = {
+        "temporal": temporal_probe(client),
+        "database": database_probe(database),
+        "migrations": migrations_probe(database),
+        "adapters": adapters_probe(lambda: len(registry.specs()), lambda: len(registry.problems)),
+        "worker": worker_polling,
+    }
+    return lambda: readiness(probes)
+
+
 async def run(settings: Settings) -> None:
     database = Database(settings.database_url)
     keyring = MasterKeyring.from_settings(settings)
     key_store = DatabaseKeyStore(database, keyring, cache_seconds=settings.key_cache_seconds)
-    client = await connect_client(settings, key_store)
+    client = await connect_client(settings, key_store, worker_runtime(settings))
     registry = load_registry(settings)
     if added := await ensure_search_attributes(client):
         log.info("search attributes added to the namespace: %s", ", ".join(added))
@@ -117,13 +148,26 @@ async def run(settings: Settings) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    async with worker:
+    polling = asyncio.Event()
+    health_port = settings.worker_health_port
+    ready = readiness_of(client, database, registry, polling)
+    async with serving_health(ready, settings.worker_http_host, health_port), worker:
+        polling.set()
         log.info(
             "worker started on task queue %s (%d adapters)",
             settings.task_queue,
             len(registry.specs()),
         )
+        if settings.metrics_enabled and settings.worker_metrics_port:
+            log.info(
+                "worker metrics on http://%s:%d/metrics",
+                settings.worker_http_host,
+                settings.worker_metrics_port,
+            )
+        if health_port:
+            log.info("worker probes on http://%s:%d/readyz", settings.worker_http_host, health_port)
         await stop.wait()
+        polling.clear()
         log.info("worker stopping: letting running activities finish")
     await PARTNER_CLIENTS.aclose()
     await database.dispose()
@@ -131,8 +175,9 @@ async def run(settings: Settings) -> None:
 
 
 def main() -> None:
-    configure_logging()
-    asyncio.run(run(get_settings()))
+    settings = get_settings()
+    configure_logging(log_format=settings.log_format)
+    asyncio.run(run(settings))
 
 
 if __name__ == "__main__":

@@ -17,11 +17,14 @@ def main(argv: list[str] | None = None) -> None:
         help="migrate the database at start (when no launcher runs Alembic first)",
     )
     args = parser.parse_args(argv)
-    configure_logging()
     settings = get_settings()
+    configure_logging(log_format=settings.log_format)
     app = create_app(settings, create_schema=args.create_schema)
     # No access log: a request line can carry a case id next to a query string.
-    uvicorn.run(app, host=settings.api_host, port=settings.api_port, access_log=False)
+    # log_config=None: uvicorn's own lines go through our handler (text or JSON).
+    uvicorn.run(
+        app, host=settings.api_host, port=settings.api_port, access_log=False, log_config=None
+    )
 
 
 if __name__ == "__main__":

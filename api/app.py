@@ -1,15 +1,21 @@
 """Build the FastAPI app: routers, error handlers, and a lifespan that connects
 what was not injected (Temporal client, database, adapter registry)."""
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import AsyncExitStack, asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
+from fastapi.routing import APIRoute
+from fastapi.telemetry import TelemetryConfig
 from temporalio.client import Client
 
 from api.auth import ReadableCase
 from api.cors import CodecCors
 from api.errors import install_error_handlers
+from api.idempotency import IdempotentPosts
+from api.media_types import JsonBodiesOnly
+from api.openapi import install_openapi
+from api.request_telemetry import RequestTelemetry
 from api.routes import (
     adapters,
     audit,
@@ -22,6 +28,7 @@ from api.routes import (
     codec,
     health,
     inbound,
+    metrics,
     notice_reviews,
     referrals,
     reports,
@@ -31,6 +38,7 @@ from api.routes import (
     worklist,
 )
 from api.services.catalog import CatalogSource
+from api.services.metrics import ApiMetrics
 from api.services.tokens import TokenVerifier
 from api.services.webhook_signatures import SignatureVerifier
 from console.app import install_console
@@ -38,9 +46,19 @@ from partners.http_support import PARTNER_CLIENTS
 from relais.crypto.db_key_store import DatabaseKeyStore
 from relais.crypto.keyring import MasterKeyring
 from relais.db import Database
+from relais.db.repositories.figures import OperationsFigures
+from relais.db.repositories.idempotency_keys import IdempotencyKeys
 from relais.db.repositories.webhook_seals import WebhookSeals
+from relais.metrics.domain import DomainMetrics
 from relais.settings import Settings, get_settings
 from relais.temporal_client import connect_client
+
+NO_NATIVE_TELEMETRY: TelemetryConfig = {
+    "tracing": False,
+    "metrics": False,
+    "logs": False,
+    "operation_spans": False,
+}
 
 DESCRIPTION = """\
 Durable case orchestration for a helpline protecting young people online.
@@ -76,6 +94,7 @@ def create_app(
                 if create_schema:
                     await db.create_schema()
             app.state.database = db
+            app.state.idempotency_keys = IdempotencyKeys(db)
             # Replays are refused whichever replica a delivery reaches: seals in the DB.
             app.state.signature_verifier = SignatureVerifier(
                 settings.webhook_secret.get_secret_value().encode(),
@@ -86,6 +105,9 @@ def create_app(
                 settings, _key_store(settings, db)
             )
             app.state.registry = registry or _load_registry(settings)
+            if api_metrics is not None:
+                api_metrics.attach(_domain_metrics(settings, db, app.state.registry))
+                stack.callback(api_metrics.detach)
             yield
 
     app = FastAPI(
@@ -93,10 +115,18 @@ def create_app(
         description=DESCRIPTION,
         version="0.1.0",
         lifespan=lifespan,
+        # FastAPI's own spans record the path's query string (a content URL can be in
+        # one): RequestTelemetry makes the request's span instead, ids and statuses only.
+        telemetry=NO_NATIVE_TELEMETRY,
+        # Before anything else: a JSON route sent another content type is a 415.
+        dependencies=[JsonBodiesOnly],
     )
     app.state.settings = settings
     app.state.token_verifier = TokenVerifier(settings)
+    api_metrics = ApiMetrics() if settings.metrics_enabled else None
+    app.state.metrics = api_metrics
     install_error_handlers(app)
+    keyed: set[tuple[str, str]] = set()
     for module in (
         cases,
         case_actions,
@@ -116,13 +146,41 @@ def create_app(
         health,
         case_shares,
         codec,
+        *([metrics] if api_metrics is not None else []),
     ):
         # Every /cases/{case_id}/... route: a counsellor reads only the cases they may.
         guard = [ReadableCase] if "{case_id}" in module.router.prefix else []
+        if module not in _WITHOUT_BEARER:  # people: every POST takes an Idempotency-Key
+            guard.append(IdempotentPosts)
+            keyed |= set(_operations(module.router))
         app.include_router(module.router, dependencies=guard)
     install_console(app, settings)  # the counsellor console, under /console
+    install_openapi(app, idempotent=lambda method, path: (method, path) in keyed)
     app.add_middleware(CodecCors, ui_origins=settings.ui_origins)
+    # Outermost: the request's span and metrics include everything below.
+    app.add_middleware(RequestTelemetry, metrics=api_metrics.http if api_metrics else None)
     return app
+
+
+def _domain_metrics(settings: Settings, db: Database, registry: CatalogSource) -> DomainMetrics:
+    return DomainMetrics(
+        OperationsFigures(db),
+        settings.case_policy(),
+        registry.catalog,
+        cache_seconds=settings.metrics_cache_seconds,
+        load_problems=lambda: len(getattr(registry, "problems", [])),
+    )
+
+
+# Signed machine callers (with their own replay protection), the probes and the codec:
+# no bearer token, and no Idempotency-Key.
+_WITHOUT_BEARER = (webhooks, inbound, health, codec)
+
+
+def _operations(router: APIRouter) -> Iterator[tuple[str, str]]:
+    for route in router.routes:
+        if isinstance(route, APIRoute):
+            yield from ((method, route.path) for method in route.methods or ())
 
 
 def _key_store(settings: Settings, db: Database) -> DatabaseKeyStore:

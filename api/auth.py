@@ -13,6 +13,7 @@ from typing import Annotated, cast
 
 from fastapi import Depends, HTTPException, Path, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.security.utils import get_authorization_scheme_param
 from temporalio.service import RPCError, RPCStatusCode
 
 from api.deps import AuditLogDep, DatabaseDep, TemporalClientDep
@@ -70,6 +71,20 @@ async def current_actor(
 
 
 CurrentActor = Annotated[Actor, Depends(current_actor)]
+
+
+async def bearer_caller(request: Request, verifier: TokenVerifier) -> Actor | None:
+    """Who the request's bearer token names; None without one, or with one the
+    route's own check will refuse. For what runs before that check and must not
+    answer for it (a router reached some other way is left to its own check)."""
+    scheme, token = get_authorization_scheme_param(request.headers.get("Authorization"))
+    if scheme.lower() != "bearer" or not token:
+        return None
+    try:
+        identity = await verifier.verify(token)
+    except TokenRejected:
+        return None
+    return Actor(subject=identity.subject, role=identity.role)
 
 
 def allow(*roles: Role) -> Callable[[Actor], Awaitable[Actor]]:

@@ -9,7 +9,7 @@ import logging
 from collections.abc import Iterable
 from typing import Any
 
-from fastapi import FastAPI, Request, status
+from fastapi import FastAPI, HTTPException, Request, status
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
@@ -51,6 +51,20 @@ def _status_of(exc: Exception) -> int:
         if kind in _STATUS:
             return _STATUS[kind]
     return status.HTTP_400_BAD_REQUEST
+
+
+def status_for(exc: BaseException) -> int:
+    """The status a request failing with ``exc`` is answered with (500: unexpected)."""
+    if isinstance(exc, HTTPException):
+        return exc.status_code
+    if isinstance(exc, RequestValidationError | RequestRejected):
+        return status.HTTP_422_UNPROCESSABLE_CONTENT
+    if isinstance(exc, RPCError):
+        unavailable = temporal_unavailable(exc)
+        return status.HTTP_503_SERVICE_UNAVAILABLE if unavailable else 500
+    if isinstance(exc, DomainError | db_errors.DatabaseError):
+        return _status_of(exc)
+    return status.HTTP_500_INTERNAL_SERVER_ERROR
 
 
 def _field_errors(errors: Iterable[Any]) -> list[dict[str, Any]]:

@@ -21,6 +21,7 @@ from bench.bare_workflow import BareWorkflow
 from bench.baseline import bare_worker
 from domain.policy import CasePolicy
 from tests.chaos.processes import ProcessStack, process_stack
+from tests.support.builders import intake_body
 
 TOKEN = {"Authorization": "Bearer local-counsellor-token"}
 SUPERVISOR = {"Authorization": "Bearer local-supervisor-token"}
@@ -29,19 +30,14 @@ SUPERVISOR = {"Authorization": "Bearer local-supervisor-token"}
 def intake(*, callback: bool = True, platforms: bool = True) -> dict[str, Any]:
     """A case body with no real personal data; callbacks at any hour (benchmarks run
     at any time of day)."""
-    return {
-        "channel": "phone",
-        "caller_role": "victim",
-        "age_band": "15_17",
-        "categories": ["cyberharassment"],
-        "risk_flags": [],
-        "consents": {
+    return intake_body(
+        consents={
             "report_to_platforms": platforms,
             "referral_partners": [],
             "callback": {"consented": callback, "earliest_hour": 0, "latest_hour": 24},
         },
-        "contact": {"first_name": "Bench", "phone": "+33600000000"},
-    }
+        contact={"first_name": "Bench", "phone": "+33600000000"},
+    )
 
 
 def item(n: int) -> dict[str, Any]:
@@ -111,12 +107,16 @@ async def bench_stack(
     policy: CasePolicy | None = None,
     simulator_config: dict[str, Any] | None = None,
     keep: str | None = None,
+    env: dict[str, str] | None = None,
 ) -> AsyncIterator[Bench]:
     """Relais in separate processes and a bare worker, on one dev server (SQLite
-    file); ``keep``: a folder to keep the logs and databases in."""
+    file); ``keep``: a folder to keep the logs and databases in; ``env``: more
+    ``RELAIS_*`` settings for the API and the worker."""
     with tempfile.TemporaryDirectory(prefix="relais-bench-") as tmp:
         folder = Path(keep) if keep else Path(tmp)
-        async with process_stack(folder, policy=policy, simulator_config=simulator_config) as stack:
+        async with process_stack(
+            folder, policy=policy, simulator_config=simulator_config, env=env
+        ) as stack:
             bare_queue = f"bare-{uuid.uuid4().hex[:8]}"
             bare = await bare_worker(stack.temporal_address, bare_queue, folder)
             try:

@@ -35,18 +35,16 @@ import httpx
 
 from bench.cli import parse_args
 from domain.catalog import CHILD_PROTECTION_119, POLICE
+from tests.support.builders import intake_body
 from tests.support.stack import auth, running_stack
 from tests.support.temporal import start_local_server
 
-INTAKE: dict[str, Any] = {
-    "channel": "phone",
-    "caller_role": "victim",
-    "age_band": "15_17",
-    "categories": ["sextortion"],
-    "risk_flags": ["ongoing_sexual_exploitation"],  # police and 119, without consent
-    "consents": {"report_to_platforms": True, "referral_partners": []},
-    "contact": {"first_name": "Bench", "phone": "+33600000000"},
-}
+INTAKE: dict[str, Any] = intake_body(
+    categories=["sextortion"],
+    risk_flags=["ongoing_sexual_exploitation"],  # police and 119, without consent
+    consents={"report_to_platforms": True, "referral_partners": []},
+    contact={"first_name": "Bench", "phone": "+33600000000"},
+)
 PARTNERS = (POLICE, CHILD_PROTECTION_119)
 
 

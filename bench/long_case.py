@@ -29,6 +29,7 @@ from bench.cli import parse_args
 from domain import contract
 from domain.callback_window import ALWAYS_OPEN
 from domain.policy import CasePolicy
+from tests.support.builders import intake_body
 from tests.support.stack import auth, running_stack
 from tests.support.temporal import start_local_server
 
@@ -38,17 +39,13 @@ POLICY = CasePolicy(
     opening_hours=ALWAYS_OPEN,
     reopen_window=timedelta(seconds=1),
 )
-INTAKE: dict[str, Any] = {
-    "channel": "phone",
-    "caller_role": "victim",
-    "age_band": "15_17",
-    "categories": ["cyberharassment"],
-    "consents": {
+INTAKE: dict[str, Any] = intake_body(
+    consents={
         "report_to_platforms": True,
         "callback": {"consented": True, "earliest_hour": 0, "latest_hour": 24},
     },
-    "contact": {"first_name": "Bench", "phone": "+33600000000"},
-}
+    contact={"first_name": "Bench", "phone": "+33600000000"},
+)
 
 
 async def view(api: httpx.AsyncClient, case_id: str) -> dict[str, Any]:

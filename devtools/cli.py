@@ -21,13 +21,13 @@ def say(text: str) -> None:
     print(f"[dev] {text}", flush=True)
 
 
-def cmd_up(_: argparse.Namespace) -> int:
+def cmd_up(args: argparse.Namespace) -> int:
     from devtools.local import ConfigError, LocalStack
     from devtools.process import Console
     from devtools.stack import Supervisor
 
     try:
-        stack = LocalStack.from_env(ROOT, os.environ)
+        stack = LocalStack.from_env(ROOT, os.environ, with_monitoring=args.with_monitoring)
     except ConfigError as exc:
         say(str(exc))
         return 2
@@ -130,6 +130,11 @@ def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="./dev", description="Relais developer commands.")
     commands = root.add_subparsers(dest="command", required=True, metavar="COMMAND")
     up = commands.add_parser("up", help="run the whole local stack in the foreground")
+    up.add_argument(
+        "--with-monitoring",
+        action="store_true",
+        help="also run Prometheus (Debian's package) scraping the API and the worker",
+    )
     up.set_defaults(run=cmd_up)
     # Never parsed here: main() hands everything after "test" to pytest, after "bench"
     # to the benchmark, untouched.

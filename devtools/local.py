@@ -1,8 +1,10 @@
-"""The local Relais stack that ``./dev up`` runs: Temporal, migrations, simulator, worker, API.
+"""The local Relais stack that ``./dev up`` runs: Temporal, migrations, simulator, worker, API,
+and with ``--with-monitoring`` a Prometheus scraping the API and the worker.
 
 Ports move with ``RELAIS_TEMPORAL_PORT``, ``RELAIS_TEMPORAL_UI_PORT``,
-``RELAIS_SIMULATOR_PORT`` and ``RELAIS_API_PORT``; the children are told where the
-others are through the same ``RELAIS_*`` variables ``relais.settings`` reads.
+``RELAIS_SIMULATOR_PORT``, ``RELAIS_API_PORT``, ``RELAIS_WORKER_METRICS_PORT``,
+``RELAIS_WORKER_HEALTH_PORT`` and ``RELAIS_PROMETHEUS_PORT``; the children are told
+where the others are through the same ``RELAIS_*`` variables ``relais.settings`` reads.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from devtools.monitoring import find_prometheus, prometheus_command, prometheus_config
 from devtools.probes import accepts_connections, all_of, answers_200
 from devtools.stack import Part, PortClaim
 from domain.search_attributes import dev_server_flags
@@ -24,8 +27,19 @@ PORT_VARS = {
     "temporal_ui": "RELAIS_TEMPORAL_UI_PORT",
     "simulator": "RELAIS_SIMULATOR_PORT",
     "api": "RELAIS_API_PORT",
+    "worker_metrics": "RELAIS_WORKER_METRICS_PORT",
+    "worker_health": "RELAIS_WORKER_HEALTH_PORT",
+    "prometheus": "RELAIS_PROMETHEUS_PORT",
 }
-DEFAULT_PORTS = {"temporal": 7233, "temporal_ui": 8233, "simulator": 8100, "api": 8000}
+DEFAULT_PORTS = {
+    "temporal": 7233,
+    "temporal_ui": 8233,
+    "simulator": 8100,
+    "api": 8000,
+    "worker_metrics": 9464,
+    "worker_health": 9465,
+    "prometheus": 9090,
+}
 
 
 def _ui_codec(value: str | None) -> bool:
@@ -44,6 +58,9 @@ class LocalPorts:
     temporal_ui: int
     simulator: int
     api: int
+    worker_metrics: int
+    worker_health: int
+    prometheus: int
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> LocalPorts:
@@ -72,10 +89,20 @@ class LocalStack:
     user_sets_tokens: bool
     policy_scale: str | None
     webhook_secret: str | None = field(repr=False)
+    with_monitoring: bool = False
+    prometheus_binary: str | None = None
 
     @classmethod
-    def from_env(cls, root: Path, env: Mapping[str, str]) -> LocalStack:
+    def from_env(
+        cls, root: Path, env: Mapping[str, str], *, with_monitoring: bool = False
+    ) -> LocalStack:
         data_dir = Path(env.get("RELAIS_DATA_DIR") or "data")
+        prometheus = find_prometheus() if with_monitoring else None
+        if with_monitoring and prometheus is None:
+            raise ConfigError(
+                "--with-monitoring needs Prometheus: apt-get install prometheus "
+                "(Debian's package, with promtool)"
+            )
         return cls(
             root=root,
             ports=LocalPorts.from_env(env),
@@ -85,6 +112,8 @@ class LocalStack:
             user_sets_tokens=bool(env.get("RELAIS_API_TOKENS")),
             policy_scale=env.get("RELAIS_POLICY_SCALE") or None,
             webhook_secret=env.get("RELAIS_WEBHOOK_SECRET") or None,
+            with_monitoring=with_monitoring,
+            prometheus_binary=prometheus,
         )
 
     @property
@@ -99,6 +128,18 @@ class LocalStack:
     def ui_url(self) -> str:
         return f"http://{HOST}:{self.ports.temporal_ui}"
 
+    @property
+    def worker_metrics_url(self) -> str:
+        return f"http://{HOST}:{self.ports.worker_metrics}/metrics"
+
+    @property
+    def worker_probes_url(self) -> str:
+        return f"http://{HOST}:{self.ports.worker_health}"
+
+    @property
+    def prometheus_url(self) -> str:
+        return f"http://{HOST}:{self.ports.prometheus}"
+
     def child_env(self, base: Mapping[str, str]) -> dict[str, str]:
         """The environment of every part: where the others are, unbuffered output."""
         env = dict(base)
@@ -111,6 +152,9 @@ class LocalStack:
             RELAIS_PUBLIC_API_URL=self.api_url,
             RELAIS_SIMULATOR_URL=self.simulator_url,
             RELAIS_TEMPORAL_UI_URL=self.ui_url,  # where the console's dashboard links
+            RELAIS_WORKER_HTTP_HOST=HOST,
+            RELAIS_WORKER_METRICS_PORT=str(self.ports.worker_metrics),
+            RELAIS_WORKER_HEALTH_PORT=str(self.ports.worker_health),
         )
         if self.ports.temporal_ui != DEFAULT_PORTS["temporal_ui"]:  # the API's CORS default
             origins = [self.ui_url, f"http://localhost:{self.ports.temporal_ui}"]
@@ -135,6 +179,8 @@ class LocalStack:
                 parts.append(build())
             else:
                 warnings.append(f"{name} skipped: {needs.relative_to(self.root)} does not exist")
+        if self.with_monitoring:
+            parts.append(self._prometheus())
         return parts, warnings
 
     def _python(self, *args: str) -> list[str]:
@@ -178,6 +224,8 @@ class LocalStack:
         config = self.root / "deploy" / "local" / "simulator.json"
         if config.exists():
             command += ["--config", str(config)]
+        # Its notices, handoffs and planned decisions survive its own restart.
+        command += ["--state-file", str(self.data_dir / "simulator-state.jsonl")]
         probe_url = f"{self.simulator_url}/_control/targets"
         # The API's webhook secret, by environment rather than argv (which ps shows).
         secret = self.webhook_secret
@@ -191,21 +239,49 @@ class LocalStack:
         )
 
     def _worker(self) -> Part:
+        probe_url = f"{self.worker_probes_url}/readyz"
         return Part(
             name="worker",
             command=self._python("worker.py"),
+            ports=(
+                PortClaim(self.ports.worker_metrics, "worker metrics", PORT_VARS["worker_metrics"]),
+                PortClaim(self.ports.worker_health, "worker probes", PORT_VARS["worker_health"]),
+            ),
             ready_line="worker started",
-            ready_what='"worker started" in its log',
+            ready=answers_200(probe_url),
+            ready_what=f'"worker started" in its log and GET {probe_url} = 200',
         )
 
     def _api(self) -> Part:
-        probe_url = f"{self.api_url}/healthz"
+        probe_url = f"{self.api_url}/readyz"
         return Part(
             name="api",
             command=self._python("-m", "api"),
             ports=(PortClaim(self.ports.api, "API", PORT_VARS["api"]),),
             ready=answers_200(probe_url),
             ready_what=f"GET {probe_url} = 200",
+        )
+
+    def _prometheus(self) -> Part:
+        """Scrapes the API and the worker every 5 s, with the deploy's alert rules."""
+        assert self.prometheus_binary is not None
+        folder = self.data_dir / "prometheus"
+        config = folder / "prometheus.yml"
+        folder.mkdir(parents=True, exist_ok=True)
+        config.write_text(
+            prometheus_config(
+                api=[f"{HOST}:{self.ports.api}"],
+                workers=[f"{HOST}:{self.ports.worker_metrics}"],
+                interval="5s",
+            )
+        )
+        listen = f"{HOST}:{self.ports.prometheus}"
+        return Part(
+            name="prometheus",
+            command=prometheus_command(self.prometheus_binary, config, folder / "tsdb", listen),
+            ports=(PortClaim(self.ports.prometheus, "Prometheus", PORT_VARS["prometheus"]),),
+            ready=answers_200(f"{self.prometheus_url}/-/ready"),
+            ready_what=f"GET {self.prometheus_url}/-/ready = 200",
         )
 
     def banner(self, parts: list[Part]) -> str:
@@ -219,12 +295,20 @@ class LocalStack:
             rows.append(("UI codec login", f"{self.api_url}/codec/login (then as it says)"))
         if "simulator" in names:
             rows.append(("Simulator", f"{self.simulator_url}/docs"))
+        if "api" in names:
+            rows.append(("API metrics", f"{self.api_url}/metrics"))
+            rows.append(("API probes", f"{self.api_url}/livez, /readyz"))
+        if "worker" in names:
+            rows.append(("Worker metrics", self.worker_metrics_url))
+            rows.append(("Worker probes", f"{self.worker_probes_url}/livez, /readyz"))
+        if "prometheus" in names:
+            rows.append(("Prometheus", f"{self.prometheus_url} (alerts: /alerts)"))
         if self.user_sets_tokens:
             rows.append(("Bearer tokens", "from RELAIS_API_TOKENS"))
         else:
             rows.append(("Bearer tokens", "(one per role)"))
             rows += [(f"  {role.value}", f"local-{role.value}-token") for role in Role]
-            rows.append(("  a colleague (counsellor)", "local-colleague-token"))
+            rows.append(("  colleague", "local-colleague-token (a second counsellor)"))
         rows.append(("Data", f"{self.data_dir} (temporal.db, relais.db, logs/)"))
         if self.policy_scale:
             rows.append(("Policy scale", f"{self.policy_scale} (every case duration x this)"))

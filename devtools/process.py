@@ -51,6 +51,7 @@ class Child:
         log_path: Path,
         console: Console,
         tail_lines: int = 30,
+        append: bool = False,
     ) -> None:
         self.name = name
         self.log_path = log_path
@@ -58,7 +59,9 @@ class Child:
         self._tail: deque[str] = deque(maxlen=tail_lines)
         self._seen: list[str] = []
         self._lock = threading.Lock()
-        self._log = log_path.open("w", encoding="utf-8")
+        self._log = log_path.open("a" if append else "w", encoding="utf-8")
+        if append:
+            self._log.write(f"--- restarted by ./dev up at {time.strftime('%H:%M:%S')} ---\n")
         self.process = subprocess.Popen(
             list(command),
             cwd=cwd,

@@ -3,11 +3,16 @@
 Start-up is all or nothing: ports are checked before anything starts; a part that
 exits or is not ready in time is reported with its last log lines and the parts
 already running are stopped (newest first), exit code 1. Once everything is up, the
-supervisor waits for a stop request (Ctrl-C, SIGTERM) or for any part to die.
+supervisor waits for a stop request (Ctrl-C, SIGTERM). A part that exits meanwhile
+(killed, out of memory, a crash) is reported with its last lines and started again
+after a growing pause (:class:`RestartPolicy`); one that keeps failing, more than
+``max_restarts`` times in ``window`` seconds, stops the whole stack (exit code 1):
+a crash loop is a bug to read, not to hide.
 """
 
 from __future__ import annotations
 
+import signal
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -39,6 +44,20 @@ class Part:
     """Runs to completion (exit 0) before the next part starts, e.g. migrations."""
     env: Mapping[str, str] = field(default_factory=dict)
     ready_timeout: float = 60.0
+    restart: bool = True
+    """Started again when it exits unexpectedly (never a one-shot part)."""
+
+
+@dataclass(frozen=True)
+class RestartPolicy:
+    """Pauses before each restart of a part (the last one repeats), and when to give up."""
+
+    delays: Sequence[float] = (1.0, 2.0, 4.0, 8.0, 15.0, 30.0)
+    max_restarts: int = 5
+    window: float = 300.0
+
+    def delay(self, restarts_so_far: int) -> float:
+        return self.delays[min(restarts_so_far, len(self.delays) - 1)]
 
 
 @dataclass(frozen=True)
@@ -81,6 +100,7 @@ class Supervisor:
         host: str = "127.0.0.1",
         stop_timeout: float = 15.0,
         on_ready: Callable[[], None] | None = None,
+        restart: RestartPolicy | None = None,
     ) -> None:
         self.parts = list(parts)
         self.cwd = cwd
@@ -90,6 +110,7 @@ class Supervisor:
         self.host = host
         self.stop_timeout = stop_timeout
         self.on_ready = on_ready
+        self.restart = restart or RestartPolicy()
         self.children: list[Child] = []
         self._stop = threading.Event()
         self._hurry = threading.Event()
@@ -132,14 +153,7 @@ class Supervisor:
             if self._stop.is_set():
                 return None
             self.say(f"starting {part.name}: {' '.join(part.command)}")
-            child = Child(
-                part.name,
-                part.command,
-                env={**self.env, **part.env},
-                cwd=self.cwd,
-                log_path=self.log_dir / f"{part.name}.log",
-                console=self.console,
-            )
+            child = self._spawn(part)
             self.children.append(child)
             problem = self._wait_ready(part, child)
             if problem is not None:
@@ -150,6 +164,17 @@ class Supervisor:
             elif not self._stop.is_set():
                 self.say(f"{part.name} is ready")
         return None
+
+    def _spawn(self, part: Part, *, again: bool = False) -> Child:
+        return Child(
+            part.name,
+            part.command,
+            env={**self.env, **part.env},
+            cwd=self.cwd,
+            log_path=self.log_dir / f"{part.name}.log",
+            console=self.console,
+            append=again,  # a restart keeps the log of the run that died
+        )
 
     def _wait_ready(self, part: Part, child: Child) -> str | None:
         """None when ready (or stop requested); else what went wrong."""
@@ -174,19 +199,49 @@ class Supervisor:
         return part.ready is None or part.ready()
 
     def _watch(self) -> int | None:
-        """Wait for a stop request (None) or a part that dies (1)."""
-        long_running = [
-            child
-            for part, child in zip(self.parts, self.children, strict=False)
-            if not part.one_shot
-        ]
+        """Wait for a stop request (None); restart parts that die, or give up (1)."""
+        restarts: dict[str, list[float]] = {}
         while not self._stop.wait(0.25):
-            for child in long_running:
-                code = child.returncode()
-                if code is not None:
-                    self._report(child, f"exited unexpectedly with code {code}")
+            for index, part in enumerate(self.parts):
+                child = self.children[index]
+                code = None if part.one_shot else child.returncode()
+                if code is None:
+                    continue
+                why = f"exited unexpectedly with code {code}{_signal_name(code)}"
+                if not part.restart:
+                    self._report(child, why)
                     return 1
+                now = time.monotonic()
+                recent = [t for t in restarts.get(part.name, []) if now - t < self.restart.window]
+                if len(recent) >= self.restart.max_restarts:
+                    self._report(
+                        child,
+                        f"{why}; restarted {len(recent)} times in the last "
+                        f"{self.restart.window:g} s: giving up",
+                    )
+                    return 1
+                delay = self.restart.delay(len(recent))
+                self._report(
+                    child,
+                    f"{why}; restarting in {delay:g} s (restart {len(recent) + 1}, at most "
+                    f"{self.restart.max_restarts} in {self.restart.window:g} s)",
+                )
+                if self._stop.wait(delay):
+                    return None
+                restarts[part.name] = [*recent, time.monotonic()]
+                self.children[index] = self._restart(part)
         return None
+
+    def _restart(self, part: Part) -> Child:
+        self.say(f"restarting {part.name}")
+        child = self._spawn(part, again=True)
+        problem = self._wait_ready(part, child)
+        if problem is None and not self._stop.is_set():
+            self.say(f"{part.name} is ready again")
+        elif problem is not None:
+            self.say(f"{part.name} did not come back: {problem}")
+            child.stop(self.stop_timeout, self._hurry)  # seen as exited: the next try
+        return child
 
     def _report(self, child: Child, problem: str) -> None:
         self.say(f"{child.name} failed: {problem}")
@@ -204,3 +259,13 @@ class Supervisor:
         for child in running:
             if not child.stop(self.stop_timeout, self._hurry):
                 self.say(f"{child.name} did not stop within {self.stop_timeout:.0f} s: killed")
+
+
+def _signal_name(code: int) -> str:
+    """`` (SIGKILL)`` for a process killed by a signal (negative return code)."""
+    if code >= 0:
+        return ""
+    try:
+        return f" ({signal.Signals(-code).name})"
+    except ValueError:
+        return ""

@@ -48,15 +48,30 @@ class SubmitNoticeRequest(BaseModel):
 
 
 class NoticeReceipt(BaseModel):
-    platform_reference: str
+    """The platform's answer to a notice (or re-notice) it accepted.
+
+    ``acknowledged`` says whether the answer is the platform's confirmation of
+    receipt (DSA Art. 16(4)); an e-mail server accepting a message is not.
+    ``received_at`` is the receipt time the platform stated, when it states one.
+    """
+
+    platform_reference: str = Field(description="The platform's own reference for the item")
     acknowledged: bool = True
+    received_at: datetime | None = Field(
+        default=None, description="When the platform says it received the notice"
+    )
 
 
 class NoticeDecision(BaseModel):
+    """The platform's decision (DSA Art. 16(5)); ``decided_at`` is the time it stated,
+    ``decision_reference`` its own id for the decision (the PUID under which it files
+    the statement of reasons in the DSA Transparency Database), when it gives them."""
+
     decision: Decision
     reason: str | None = Field(default=None, max_length=2000)
     decided_at: datetime | None = None
     platform_reference: str | None = None
+    decision_reference: str | None = Field(default=None, max_length=256)
 
 
 class PolledDecision(BaseModel):

@@ -53,14 +53,39 @@ class NoticeRecord(BaseModel):
     )
     idempotency_key: str
     status: NoticeStatus
-    decision: Decision | None = None
-    platform_reference: str | None = None
-    submitted_at: datetime | None = None
-    acknowledged_at: datetime | None = None
-    decided_at: datetime | None = None
-    verified_at: datetime | None = None
+    decision: Decision | None = Field(default=None, description="The platform's decision type")
+    platform_reference: str | None = Field(
+        default=None, description="The platform's own reference for the item (its receipt)"
+    )
+    decision_reference: str | None = Field(
+        default=None,
+        description="The platform's own reference for its decision (its statement of "
+        "reasons' PUID in the DSA Transparency Database), when it gives one",
+    )
+    submitted_at: datetime | None = Field(
+        default=None, description="Sent: the platform's channel accepted the first notice"
+    )
+    acknowledged_at: datetime | None = Field(
+        default=None,
+        description="The platform's confirmation of receipt (DSA Art. 16(4)): the time it "
+        "stated, else when its acknowledging answer arrived; None without one",
+    )
+    decided_at: datetime | None = Field(default=None, description="When Relais got the decision")
+    platform_decided_at: datetime | None = Field(
+        default=None, description="The decision time the platform stated (DSA Art. 16(5))"
+    )
+    checked_at: datetime | None = Field(
+        default=None, description="Relais's own last check of the content, whatever it found"
+    )
+    verified_at: datetime | None = Field(
+        default=None, description="When Relais's own check found the content gone"
+    )
     renotices: int = 0
+    renoticed_at: list[datetime] = Field(
+        default_factory=list, description="When each re-notice was sent, in order"
+    )
     sla_breached: bool = False
+    sla_breached_at: datetime | None = None
     last_error: str | None = None
     updated_at: datetime
 

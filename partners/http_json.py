@@ -80,8 +80,10 @@ class HttpJsonNoticeChannel(NoticeChannel):
         data = await self._http.submit(
             self._config.submit, document.model_dump(mode="json"), document.dsa
         )
+        received_at = _text(data, self._config.submit.received_at)
         return NoticeReceipt(
-            platform_reference=_reference(data, self._config.submit.reference, "submit notice")
+            platform_reference=_reference(data, self._config.submit.reference, "submit notice"),
+            received_at=datetime.fromisoformat(received_at) if received_at else None,
         )
 
     async def fetch_decision(self, platform_reference: str) -> NoticeDecision | None:
@@ -107,6 +109,7 @@ class HttpJsonNoticeChannel(NoticeChannel):
             reason=(_text(data, endpoint.reason) or None),
             decided_at=datetime.fromisoformat(decided_at) if decided_at else None,
             platform_reference=platform_reference,
+            decision_reference=_text(data, endpoint.decision_reference),
         )
 
     async def is_content_online(self, location: ItemLocation) -> bool:

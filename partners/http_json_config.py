@@ -41,6 +41,9 @@ class SubmitEndpoint(Endpoint):
     )
     idempotency_header: str | None = "Idempotency-Key"
     reference: str = Field(default="reference", description="Path of their reference")
+    received_at: str | None = Field(
+        default=None, description="Path of the receipt time they state (DSA Art. 16(4))"
+    )
 
 
 class DecisionEndpoint(Endpoint):
@@ -48,6 +51,9 @@ class DecisionEndpoint(Endpoint):
     decision: str = "status"
     reason: str | None = "reason"
     decided_at: str | None = "decided_at"
+    decision_reference: str | None = Field(
+        default=None, description="Path of their decision's own id (statement-of-reasons PUID)"
+    )
     values: dict[str, Decision | Literal["pending"]] = Field(
         default_factory=dict, description="Their value -> ours; ours pass as they are"
     )

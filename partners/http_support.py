@@ -1,6 +1,11 @@
 """HTTP helpers every HTTP adapter shares: status codes to adapter errors, with
 ``Retry-After`` honoured, transport failures as transient errors, and the pooled
-clients partner calls go through."""
+clients partner calls go through.
+
+Each call is a client span (adapter, operation, method, status: never the URL, whose
+query can name the reported content) and carries the trace context in its headers
+(W3C ``traceparent``), so a partner that traces, like the simulator, continues the
+counsellor's request's trace."""
 
 import asyncio
 import weakref
@@ -10,6 +15,8 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 
 import httpx
+from opentelemetry import propagate, trace
+from opentelemetry.trace import SpanKind, Status, StatusCode
 
 from partners.errors import PermanentAdapterError, TransientAdapterError, scrub
 
@@ -53,6 +60,7 @@ class ClientPool:
 
 
 PARTNER_CLIENTS = ClientPool()
+_tracer = trace.get_tracer("relais.partners")
 
 
 def retry_after(response: httpx.Response) -> timedelta | None:
@@ -94,12 +102,30 @@ async def send(
     client: httpx.AsyncClient, method: str, url: str, what: str, slug: str, **kwargs: Any
 ) -> httpx.Response:
     """One request; a connection failure or timeout is transient."""
-    try:
-        response = await client.request(method, url, **kwargs)
-    except httpx.TransportError as exc:
-        raise TransientAdapterError(f"{what}: {slug} unreachable ({type(exc).__name__})") from exc
-    raise_for_status(response, what)
-    return response
+    with _tracer.start_as_current_span(
+        f"{method} {slug}",
+        kind=SpanKind.CLIENT,
+        attributes={
+            "relais.adapter": slug,
+            "relais.operation": what,
+            "http.request.method": method,
+        },
+        record_exception=False,  # an exception's text may quote the partner's answer
+    ) as span:
+        headers = dict(kwargs.pop("headers", None) or {})
+        propagate.inject(headers)
+        try:
+            response = await client.request(method, url, headers=headers, **kwargs)
+        except httpx.TransportError as exc:
+            span.set_status(Status(StatusCode.ERROR, type(exc).__name__))
+            raise TransientAdapterError(
+                f"{what}: {slug} unreachable ({type(exc).__name__})"
+            ) from exc
+        span.set_attribute("http.response.status_code", response.status_code)
+        if response.status_code >= 400:
+            span.set_status(Status(StatusCode.ERROR))
+        raise_for_status(response, what)
+        return response
 
 
 def json_object(response: httpx.Response, what: str) -> dict[str, Any]:

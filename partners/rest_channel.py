@@ -18,6 +18,11 @@ from partners.http_support import PARTNER_CLIENTS, USER_AGENT, json_object, send
 from partners.notice_content import notice_body
 
 
+def _stated_time(value: object) -> datetime | None:
+    """A time the partner stated (ISO 8601), or None when it stated none."""
+    return datetime.fromisoformat(str(value)) if value else None
+
+
 class RestChannelConfig(AdapterConfig):
     base_url: str = Field(min_length=1, description="Root of the partner's REST contract")
     api_token: SecretStr | None = Field(default=None, description="Sent as a bearer token")
@@ -61,7 +66,10 @@ class RestNoticeChannel(NoticeChannel):
             json=notice_body(request),
             headers={"Idempotency-Key": request.idempotency_key},
         )
-        return NoticeReceipt(platform_reference=str(data["reference"]))
+        return NoticeReceipt(
+            platform_reference=str(data["reference"]),
+            received_at=_stated_time(data.get("received_at")),
+        )
 
     async def fetch_decision(self, platform_reference: str) -> NoticeDecision | None:
         data = await self._http.request(
@@ -70,12 +78,13 @@ class RestNoticeChannel(NoticeChannel):
         status = data.get("status")
         if status in (None, "pending", "received", "acknowledged"):
             return None
-        decided_at = data.get("decided_at")
+        reference = data.get("decision_reference")
         return NoticeDecision(
             decision=Decision(status),
             reason=data.get("reason"),
-            decided_at=datetime.fromisoformat(decided_at) if decided_at else None,
+            decided_at=_stated_time(data.get("decided_at")),
             platform_reference=platform_reference,
+            decision_reference=str(reference) if reference else None,
         )
 
     async def is_content_online(self, location: ItemLocation) -> bool:

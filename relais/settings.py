@@ -28,6 +28,11 @@ class TelemetryExporter(StrEnum):
     OTLP = "otlp"
 
 
+class LogFormat(StrEnum):
+    TEXT = "text"
+    JSON = "json"  # one JSON object per line, with trace and span ids
+
+
 # The local run's master key: public on purpose, so never for real data. Production sets
 # RELAIS_MASTER_KEYS and RELAIS_ACTIVE_MASTER_KEY (see docs/privacy.md).
 LOCAL_MASTER_KEY_ID = "local-1"
@@ -154,6 +159,25 @@ class Settings(BaseSettings):
     telemetry_exporter: TelemetryExporter = TelemetryExporter.NONE
     otlp_endpoint: str = "http://127.0.0.1:4318/v1/traces"
     service_name: str = "relais"
+    log_format: LogFormat = LogFormat.TEXT
+
+    # Metrics (Prometheus): the API serves GET /metrics on its own port; each worker
+    # serves the Temporal SDK's runtime metrics and its /livez, /readyz on two ports.
+    metrics_enabled: bool = Field(
+        default=True, description="Serve metrics (off: no /metrics, no SDK metrics port)"
+    )
+    metrics_cache_seconds: float = Field(
+        default=5.0, ge=0, description="How long the API reuses the figures read for /metrics"
+    )
+    worker_http_host: str = Field(
+        default="127.0.0.1", description="Where a worker's metrics and health ports listen"
+    )
+    worker_metrics_port: int = Field(
+        default=9464, ge=0, le=65535, description="Worker: the Temporal SDK's /metrics (0: off)"
+    )
+    worker_health_port: int = Field(
+        default=9465, ge=0, le=65535, description="Worker: /livez and /readyz (0: off)"
+    )
 
     policy: CasePolicy = Field(default_factory=CasePolicy)
     policy_scale: float = Field(

@@ -8,6 +8,7 @@ import uvicorn
 
 from simulator.app import create_app
 from simulator.settings import SimulatorSettings
+from simulator.tracing import export_to_otlp
 
 
 def parse_args(argv: list[str] | None = None) -> SimulatorSettings:
@@ -18,6 +19,12 @@ def parse_args(argv: list[str] | None = None) -> SimulatorSettings:
     parser.add_argument("--webhook-base-url", dest="webhook_base_url")
     parser.add_argument("--webhook-secret", dest="webhook_secret")
     parser.add_argument("--log-level", dest="log_level")
+    parser.add_argument(
+        "--state-file",
+        dest="state_file",
+        help="journal (JSON lines) keeping notices, handoffs and planned decisions "
+        "across a restart of the simulator",
+    )
     given: dict[str, Any] = {
         k: v for k, v in vars(parser.parse_args(argv)).items() if v is not None
     }
@@ -29,7 +36,9 @@ def main(argv: list[str] | None = None) -> None:
     logging.basicConfig(
         level=settings.log_level.upper(), format="%(levelname)s %(name)s %(message)s"
     )
-    app = create_app(settings.simulator_config())
+    if settings.otlp_endpoint:
+        export_to_otlp(settings.otlp_endpoint)
+    app = create_app(settings.simulator_config(), state_file=settings.state_file)
     # No access log: a content check's query string carries the item's URL.
     uvicorn.run(
         app,

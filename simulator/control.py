@@ -61,6 +61,8 @@ async def update_target(slug: Slug, request: Request, state: StateDep) -> JSONRe
     except ValidationError as exc:
         return JSONResponse({"detail": field_errors(exc)}, status_code=422)
     target.config = config
+    if state.journal is not None:
+        state.journal.config(slug, config)
     if "seed" in update:
         target.rng = random.Random(f"{config.seed}:{slug}")
     return JSONResponse(_config_json(config))

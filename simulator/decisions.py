@@ -5,6 +5,7 @@ config at that moment); ``POST /_control/decide`` can override it at any time.
 """
 
 import asyncio
+from datetime import datetime, timedelta
 
 from simulator.config import Delivery, PartnerOutcome, PlatformDecision, now_utc
 from simulator.state import SimulatorState, Submission, SubmissionKind
@@ -31,8 +32,21 @@ def schedule(state: SimulatorState, submission: Submission) -> None:
         if cfg.outcome is PartnerOutcome.NONE:
             return
         status, detail = cfg.outcome.value, cfg.outcome_detail
+    if state.journal is not None:
+        at = now_utc() + timedelta(seconds=cfg.decision_delay_seconds)
+        state.journal.planned(submission, status, detail, at)
     timer = _later(state, submission, cfg.decision_delay_seconds, status, detail)
     state.timers[submission.reference] = state.spawn(timer)
+
+
+def resume(
+    state: SimulatorState, submission: Submission, status: str, detail: str | None, at: datetime
+) -> None:
+    """A decision planned before a restart: taken at the time planned (now if past)."""
+    delay = max((at - now_utc()).total_seconds(), 0.0)
+    state.timers[submission.reference] = state.spawn(
+        _later(state, submission, delay, status, detail)
+    )
 
 
 def cancel_planned(state: SimulatorState, submission: Submission) -> None:
@@ -57,5 +71,7 @@ def decide(state: SimulatorState, submission: Submission, status: str, detail: s
     submission.status = status
     submission.detail = detail
     submission.decided_at = now_utc()
+    if state.journal is not None:
+        state.journal.decided(submission)
     if state.target(submission.target).config.delivery is Delivery.WEBHOOK:
         send_decision(state, submission)

@@ -107,6 +107,8 @@ async def receive(exchange: Exchange, kind: SubmissionKind) -> JSONResponse:
         existing.posts += 1
         target.conflicting_bodies += existing.body != body
         submission, status = existing, 200
+        if state.journal is not None:
+            state.journal.posted(existing)
     else:
         submission = Submission(
             kind=kind,
@@ -119,12 +121,16 @@ async def receive(exchange: Exchange, kind: SubmissionKind) -> JSONResponse:
         )
         target.by_key[(kind, exchange.key)] = submission
         target.by_reference[submission.reference] = submission
+        if state.journal is not None:
+            state.journal.submission(submission)
         decisions.schedule(state, submission)
         status = 201
     lost = faults.lose_response(target)
     if lost:
         return exchange.fault(lost, reference=submission.reference)
     content = {"reference": submission.reference, "status": initial}
+    if kind is SubmissionKind.NOTICE:  # the platform's confirmation of receipt (DSA 16(4))
+        content["received_at"] = submission.received_at.isoformat()
     return exchange.answer(status, content, reference=submission.reference)
 
 

@@ -5,6 +5,7 @@ from fastapi.responses import JSONResponse
 
 from simulator.intake import Exchange, Slug, StateDep, guard_read, receive
 from simulator.state import Fault, RequestKind, Submission, SubmissionKind, TargetState
+from simulator.webhooks import decision_reference
 
 router = APIRouter(prefix="/platforms/{slug}", tags=["platforms"])
 
@@ -32,6 +33,7 @@ async def get_notice(slug: Slug, reference: str, request: Request, state: StateD
         "status": notice.status,
         "reason": notice.detail,
         "decided_at": notice.decided_at.isoformat() if notice.decided_at else None,
+        "decision_reference": decision_reference(notice),
         "idempotency_key": notice.idempotency_key,
     }
     return exchange.answer(200, content, reference=reference)

@@ -18,6 +18,8 @@ class SimulatorSettings(BaseSettings):
     webhook_base_url: str | None = None
     webhook_secret: SecretStr | None = None
     log_level: str = "info"
+    otlp_endpoint: str | None = None
+    state_file: Path | None = None
 
     def simulator_config(self) -> SimulatorConfig:
         """The config file's content, with the webhook settings given here on top."""

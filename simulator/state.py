@@ -13,12 +13,15 @@ from collections.abc import Coroutine
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 from pydantic import BaseModel, Field
 
 from simulator.config import SimulatorConfig, TargetConfig
+
+if TYPE_CHECKING:
+    from simulator.journal import Journal
 
 log = logging.getLogger("simulator")
 
@@ -129,6 +132,7 @@ class SimulatorState:
         # References never restart, not even on reset: a reference a running Relais
         # still holds from before a reset must not name someone else's notice.
         self._next_reference: dict[str, int] = {}
+        self.journal: Journal | None = None  # --state-file: what survives a restart
         for slug in config.targets:
             self.target(slug)
 
@@ -144,6 +148,12 @@ class SimulatorState:
         number = self._next_reference.get(slug, 0) + 1
         self._next_reference[slug] = number
         return f"{slug}-{number}"
+
+    def note_reference(self, slug: str, reference: str) -> None:
+        """A reference restored from the journal: new ones are numbered after it."""
+        number = reference.rsplit("-", 1)[-1]
+        if number.isdigit():
+            self._next_reference[slug] = max(self._next_reference.get(slug, 0), int(number))
 
     def find(self, slug: str, reference: str) -> Submission | None:
         return self.target(slug).by_reference.get(reference)
@@ -182,6 +192,8 @@ class SimulatorState:
     async def reset(self, reset_config: bool) -> None:
         """Forget records and per-target state; keep live configs unless asked."""
         await self.cancel_tasks()
+        if self.journal is not None:
+            self.journal.reset(reset_config)
         self.requests.clear()
         self.webhooks.clear()
         kept = {} if reset_config else {s: t.config for s, t in self.targets.items()}

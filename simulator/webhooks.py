@@ -20,6 +20,12 @@ from simulator.state import SimulatorState, Submission, SubmissionKind, WebhookA
 log = logging.getLogger("simulator.webhooks")
 
 
+def decision_reference(submission: Submission) -> str | None:
+    """The platform's own id for its decision, as it files its statement of reasons
+    in the DSA Transparency Database (the PUID)."""
+    return f"SOR-{submission.reference}" if submission.decided_at else None
+
+
 def payload(submission: Submission) -> dict[str, Any]:
     """The webhook body: exactly the fields of the contract (docs/simulator.md)."""
     at = submission.decided_at.isoformat() if submission.decided_at else None
@@ -31,6 +37,7 @@ def payload(submission: Submission) -> dict[str, Any]:
             "decision": submission.status,
             "reason": submission.detail,
             "decided_at": at,
+            "decision_reference": decision_reference(submission),
         }
     return {
         "referral_id": submission.body.get("referral_id"),
@@ -88,6 +95,8 @@ async def _deliver(
             )
         )
         if delivered:
+            if state.journal is not None:
+                state.journal.delivered(submission)
             return
         if attempt > len(pauses):
             break

@@ -1,14 +1,16 @@
 """Adapters: what every case can reach, how each is doing, test sends to their
 sandboxes, and configuration checks that start nothing."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, status
 
 from api.auth import Actor, AdapterReader, AuditTrailDep, allow
 from api.deps import CatalogDep, DatabaseDep, SettingsDep
 from api.schemas.adapters import AdapterList, TestSendRead, ValidationReport
+from api.schemas.errors import ErrorMessage
 from api.services import adapters as service
+from api.services.errors import Problem, RequestRejected
 from partners.spec import Capability
 from relais.db.repositories.adapter_health import AdapterHealthBook
 from relais.settings import Role
@@ -16,6 +18,10 @@ from relais.settings import Role
 router = APIRouter(prefix="/adapters", tags=["adapters"])
 
 Integrator = Annotated[Actor, Depends(allow(Role.INTEGRATOR))]
+SANDBOX_ERRORS: dict[int | str, dict[str, Any]] = {
+    409: {"model": ErrorMessage, "description": "The adapter has no such channel, or no sandbox"},
+    503: {"model": ErrorMessage, "description": "Adapters are not loaded in this API process"},
+}
 Slug = Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")]
 
 _CONFIG_BODY = {
@@ -39,7 +45,7 @@ async def list_adapters(actor: AdapterReader, catalog: CatalogDep, db: DatabaseD
     return await service.list_adapters(catalog, AdapterHealthBook(db))
 
 
-@router.post("/{slug}/test-notice")
+@router.post("/{slug}/test-notice", responses=SANDBOX_ERRORS)
 async def test_notice(
     slug: Slug, actor: Integrator, catalog: CatalogDep, audit: AuditTrailDep
 ) -> TestSendRead:
@@ -50,7 +56,7 @@ async def test_notice(
     return result
 
 
-@router.post("/{slug}/test-handoff")
+@router.post("/{slug}/test-handoff", responses=SANDBOX_ERRORS)
 async def test_handoff(
     slug: Slug, actor: Integrator, catalog: CatalogDep, audit: AuditTrailDep
 ) -> TestSendRead:
@@ -61,7 +67,11 @@ async def test_handoff(
     return result
 
 
-@router.post("/validate", openapi_extra=_CONFIG_BODY)
+@router.post(
+    "/validate",
+    openapi_extra=_CONFIG_BODY,
+    responses={413: {"model": ErrorMessage, "description": "The file is too large"}},
+)
 async def validate(
     request: Request,
     actor: Integrator,
@@ -81,7 +91,7 @@ async def validate(
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
-        raise HTTPException(
-            status.HTTP_422_UNPROCESSABLE_CONTENT, "body: the file must be UTF-8 text"
+        raise RequestRejected(
+            [Problem(("body",), "body: the file must be UTF-8 text", "value_error", "not_utf8")]
         ) from None
     return service.validate_config(settings, text, filename)

@@ -10,15 +10,24 @@ from api.deps import CaseCommandsDep, TaskBoardDep
 from api.routes.case_actions import ActionKey
 from api.routes.cases import CaseId
 from api.schemas.callbacks import CallbackReschedule, CaseReopen
+from api.schemas.errors import CASE_UPDATE_ERRORS, ErrorMessage
 from domain import contract
 from domain.case import CaseView, ClaimCallbackRequest
 from domain.tasks import TaskKind
 from relais.db import TaskAlreadyClaimed
 
-router = APIRouter(prefix="/cases/{case_id}", tags=["callbacks"])
+router = APIRouter(prefix="/cases/{case_id}", tags=["callbacks"], responses=CASE_UPDATE_ERRORS)
 
 
-@router.post("/callback/claim")
+@router.post(
+    "/callback/claim",
+    responses={
+        409: {
+            "model": ErrorMessage,
+            "description": "No callback is due on this case, or another counsellor took it",
+        }
+    },
+)
 async def claim_callback(
     case_id: CaseId,
     actor: Counsellor,

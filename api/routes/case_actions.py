@@ -11,6 +11,9 @@ from fastapi import APIRouter, Header, status
 
 from api.auth import AuditTrailDep, CaseWorker, Counsellor
 from api.deps import CaseCommandsDep, CatalogDep
+from api.idempotency import DESCRIPTION as KEY_DESCRIPTION
+from api.idempotency import HEADER as KEY_HEADER
+from api.idempotency import MAX_KEY_LENGTH
 from api.routes.cases import CaseId
 from api.schemas.case_actions import (
     CallbackOutcomeCreate,
@@ -19,19 +22,20 @@ from api.schemas.case_actions import (
     ItemsCreate,
     ReferralCreate,
 )
+from api.schemas.errors import CASE_UPDATE_ERRORS
 from domain import contract
 from domain.case import CaseView
 from domain.referral import ReferralOutcome
 
-router = APIRouter(prefix="/cases/{case_id}", tags=["case actions"])
+router = APIRouter(prefix="/cases/{case_id}", tags=["case actions"], responses=CASE_UPDATE_ERRORS)
 
 ActionKey = Annotated[
     str | None,
     Header(
-        alias="Idempotency-Key",
+        alias=KEY_HEADER,
         min_length=1,
-        max_length=200,
-        description="Send the same key to retry safely: the action runs once",
+        max_length=MAX_KEY_LENGTH,
+        description=f"A retry under the same key runs the action once. {KEY_DESCRIPTION}",
     ),
 ]
 

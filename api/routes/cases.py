@@ -13,7 +13,11 @@ from api.deps import (
     SettingsDep,
     TemporalClientDep,
 )
+from api.idempotency import DESCRIPTION as KEY_DESCRIPTION
+from api.idempotency import HEADER as KEY_HEADER
+from api.idempotency import MAX_KEY_LENGTH
 from api.schemas.cases import CaseCreate, CaseLinks, CasePage, CaseQuery, CaseRead
+from api.schemas.errors import CASE_READ_ERRORS
 from api.services.audit_trail import utc_now
 from api.services.case_opening import open_case
 from api.services.referral_delivery import with_deliveries
@@ -28,10 +32,10 @@ CaseId = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{1,64}$", description="The 
 IdempotencyKey = Annotated[
     str | None,
     Header(
-        alias="Idempotency-Key",
+        alias=KEY_HEADER,
         min_length=1,
-        max_length=200,
-        description="Send the same key to retry safely: the same case comes back",
+        max_length=MAX_KEY_LENGTH,
+        description=f"A retry under the same key gets the same case back. {KEY_DESCRIPTION}",
     ),
 ]
 
@@ -39,7 +43,10 @@ IdempotencyKey = Annotated[
 @router.post(
     "",
     status_code=status.HTTP_201_CREATED,
-    responses={200: {"model": CaseRead, "description": "A retry: the case already exists"}},
+    responses={
+        200: {"model": CaseRead, "description": "A retry: the case already exists"},
+        **CASE_READ_ERRORS,
+    },
 )
 async def create_case(
     body: CaseCreate,
@@ -104,7 +111,7 @@ async def list_cases(
     return CasePage(items=items, total=total, limit=query.limit, offset=query.offset)
 
 
-@router.get("/{case_id}", dependencies=[ReadableCase])
+@router.get("/{case_id}", dependencies=[ReadableCase], responses=CASE_READ_ERRORS)
 async def read_case(
     case_id: CaseId,
     actor: CaseWorker,

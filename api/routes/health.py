@@ -1,41 +1,67 @@
-"""Liveness and readiness, without authentication (for load balancers and probes)."""
+"""Liveness and readiness, without authentication (for load balancers and probes).
 
-import asyncio
-from datetime import timedelta
+``/livez``: the process serves (a liveness probe restarts it otherwise: it never
+depends on Temporal or the database, which a restart would not bring back).
+``/readyz``: 200 when Temporal answers, the app database answers and is migrated to
+head and the adapters are loaded, else 503; the body says which check failed.
+``/healthz`` (older): always 200, ``status`` ``degraded`` when a dependency is down.
+"""
 
 from fastapi import APIRouter
-from sqlalchemy import text
+from fastapi.responses import JSONResponse
 
-from api.deps import DatabaseDep, TemporalClientDep
-from api.schemas.health import Health
+from api.deps import CatalogDep, DatabaseDep, TemporalClientDep
+from api.schemas.health import Health, Liveness
+from relais.health import (
+    Readiness,
+    adapters_probe,
+    database_probe,
+    migrations_probe,
+    readiness,
+    temporal_probe,
+)
 
 router = APIRouter(tags=["health"])
 
-PROBE_TIMEOUT = timedelta(seconds=3)
+
+@router.get("/livez")
+async def livez() -> Liveness:
+    """200 while the process serves requests."""
+    return Liveness(status="live")
 
 
-async def _temporal_ok(client: TemporalClientDep) -> bool:
-    try:
-        return await client.service_client.check_health(timeout=PROBE_TIMEOUT)
-    except Exception:
-        return False
+@router.get(
+    "/readyz",
+    responses={503: {"model": Readiness, "description": "a dependency is not ready"}},
+)
+async def readyz(client: TemporalClientDep, db: DatabaseDep, catalog: CatalogDep) -> JSONResponse:
+    """Ready to serve counsellors: every check passes (200), or which did not (503)."""
+    result = await readiness(
+        {
+            "temporal": temporal_probe(client),
+            "database": database_probe(db),
+            "migrations": migrations_probe(db),
+            "adapters": adapters_probe(
+                lambda: len(_slugs(catalog)), lambda: len(getattr(catalog, "problems", []))
+            ),
+        }
+    )
+    return JSONResponse(result.model_dump(), status_code=200 if result.ready else 503)
 
 
-async def _database_ok(db: DatabaseDep) -> bool:
-    try:
-        async with asyncio.timeout(PROBE_TIMEOUT.total_seconds()):
-            async with db.engine.connect() as conn:
-                await conn.execute(text("SELECT 1"))
-        return True
-    except Exception:
-        return False
+def _slugs(catalog: CatalogDep) -> set[str]:
+    snapshot = catalog.catalog()
+    return set(snapshot.platforms) | set(snapshot.partners)
 
 
 @router.get("/healthz")
 async def healthz(client: TemporalClientDep, db: DatabaseDep) -> Health:
-    """Always 200 while the process serves (a liveness probe must not restart the API
-    because Temporal is down); ``status`` is ``degraded`` when a dependency is not
-    answering, and the flags say which."""
-    temporal, database = await asyncio.gather(_temporal_ok(client), _database_ok(db))
-    healthy = temporal and database
-    return Health(status="ok" if healthy else "degraded", temporal=temporal, database=database)
+    """Always 200 while the process serves; ``status`` is ``degraded`` when Temporal
+    or the database is not answering, and the flags say which (prefer ``/readyz``)."""
+    result = await readiness({"temporal": temporal_probe(client), "database": database_probe(db)})
+    checks = result.checks
+    return Health(
+        status="ok" if result.ready else "degraded",
+        temporal=checks["temporal"].ok,
+        database=checks["database"].ok,
+    )

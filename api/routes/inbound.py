@@ -11,6 +11,7 @@ from fastapi import APIRouter, Request, Response, status
 
 from api.deps import AuditLogDep, CatalogDep, SettingsDep, SignatureVerifierDep, TemporalClientDep
 from api.routes.webhooks import Signature, Slug, Timestamp, _body_doc, _parse
+from api.schemas.errors import SIGNED_ERRORS
 from api.schemas.inbound import InboundAccepted, InboundReferral
 from api.services.audit_trail import AuditTrail, utc_now
 from api.services.case_opening import open_case
@@ -32,6 +33,7 @@ def inbound_subject(slug: str) -> str:
         200: {"model": InboundAccepted, "description": "A retry: the case already exists"},
         401: {"description": "Unsigned, badly signed or stale"},
         404: {"description": "No partner registered under this slug"},
+        503: SIGNED_ERRORS[503],
     },
 )
 async def refer_to_helpline(

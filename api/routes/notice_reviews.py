@@ -6,11 +6,12 @@ from api.auth import AuditTrailDep, Counsellor
 from api.deps import CaseCommandsDep
 from api.routes.case_actions import ActionKey
 from api.routes.cases import CaseId
+from api.schemas.errors import CASE_UPDATE_ERRORS
 from api.schemas.notice_reviews import ConsentWithdrawal, NoticeReviewCreate
 from domain import contract
 from domain.case import CaseView, NoticeReviewResult
 
-router = APIRouter(prefix="/cases/{case_id}", tags=["case actions"])
+router = APIRouter(prefix="/cases/{case_id}", tags=["case actions"], responses=CASE_UPDATE_ERRORS)
 
 
 @router.post("/notices/{notice_id}/review")

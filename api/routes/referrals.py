@@ -14,11 +14,16 @@ from api.auth import AuditTrailDep, CaseWorker
 from api.deps import TemporalClientDep
 from api.routes.case_actions import ActionKey
 from api.routes.cases import CaseId
+from api.schemas.errors import CASE_UPDATE_ERRORS
 from api.schemas.referrals import ManualHandoffCreate
 from api.services.referral_commands import ReferralCommands
 from domain.referral import ReferralOutcome
 
-router = APIRouter(prefix="/cases/{case_id}/referrals/{referral_id}", tags=["referrals"])
+router = APIRouter(
+    prefix="/cases/{case_id}/referrals/{referral_id}",
+    tags=["referrals"],
+    responses=CASE_UPDATE_ERRORS,
+)
 
 ReferralId = Annotated[
     str, Path(pattern=r"^[A-Za-z0-9_-]{1,80}$", description="The referral id (<case id>-r<n>)")

@@ -3,12 +3,17 @@
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request, Response
 
 from api.auth import AuditReader, AuditTrailDep
 from api.deps import DatabaseDep
+from api.pages.html import scorecard_page
+from api.pages.pdf import scorecard_pdf
+from api.routes import documents
+from api.services.periods import resolve_period
+from api.services.platform_scorecard import PlatformScorecard, build_scorecard, scorecard_csv
 from api.services.removal_times import RemovalTimes, removal_times
-from relais.db import NoticeLedger
+from relais.db.repositories.notice_figures import NoticeFigures
 
 router = APIRouter(prefix="/stats", tags=["statistics"])
 
@@ -23,6 +28,50 @@ async def get_removal_times(
     platform: Annotated[str | None, Query(max_length=64)] = None,
 ) -> RemovalTimes:
     """Time from notice to verified removal, per platform: p50 and p90 over the period."""
-    figures = await removal_times(NoticeLedger(database), since, until, platform)
+    figures = await removal_times(NoticeFigures(database), since, until, platform)
     await audit.record("stats.removal_times.read", None, f"platforms={len(figures.platforms)}")
     return figures
+
+
+@router.get(
+    "/platforms",
+    response_model=PlatformScorecard,
+    responses={
+        200: {
+            "content": {"text/csv": {}, "text/html": {}, "application/pdf": {}},
+            "description": "JSON, or CSV, an HTML page with charts, or PDF with format=",
+        }
+    },
+)
+async def get_platform_scorecard(
+    request: Request,
+    actor: AuditReader,
+    database: DatabaseDep,
+    audit: AuditTrailDep,
+    year: Annotated[
+        int | None, Query(ge=2000, le=2100, description="Calendar year, Europe/Paris")
+    ] = None,
+    since: Annotated[datetime | None, Query(description="Notices submitted at or after")] = None,
+    until: Annotated[datetime | None, Query(description="Notices submitted before")] = None,
+    format: Annotated[documents.Format, Query(description=documents.FORMATS)] = "json",
+) -> PlatformScorecard | Response:
+    """How each platform answered the notices submitted in the period: removal,
+    refusal and no-answer rates, time to removal (p50, p90, max), shares removed
+    within 1 h, 24 h and 7 days and after 42 days, re-notices, SLA breaches, appeals
+    and their outcome. Counts and durations only."""
+    start, end = resolve_period(year, since, until)
+    card = await build_scorecard(NoticeFigures(database), start, end)
+    await audit.record(
+        "stats.platforms.read",
+        None,
+        f"from={start.isoformat()} to={end.isoformat()} format={format}",
+    )
+    if format == "csv":
+        name = documents.file_name("platform-scorecard", start, end, "csv")
+        return documents.attachment(scorecard_csv(card), "text/csv; charset=utf-8", name)
+    if format == "html":
+        return documents.page(scorecard_page(card, documents.links(request)))
+    if format == "pdf":
+        name = documents.file_name("platform-scorecard", start, end, "pdf")
+        return documents.pdf(scorecard_pdf(card), name)
+    return card

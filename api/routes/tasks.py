@@ -6,6 +6,7 @@ from fastapi import APIRouter, Path, Query
 
 from api.auth import Actor, AuditTrailDep, CaseWorker
 from api.deps import DatabaseDep, TaskBoardDep
+from api.schemas.errors import ErrorMessage
 from api.services.audit_trail import utc_now
 from api.services.errors import Forbidden, NotFound
 from domain.records import TaskRecord
@@ -36,7 +37,10 @@ async def list_open_tasks(
     return tasks
 
 
-@router.post("/{task_id}/claim")
+@router.post(
+    "/{task_id}/claim",
+    responses={409: {"model": ErrorMessage, "description": "Someone else has it, or it is done"}},
+)
 async def claim_task(
     task_id: TaskId,
     actor: CaseWorker,

@@ -12,13 +12,15 @@ from pydantic import BaseModel, ValidationError
 
 from api.deps import AuditLogDep, CatalogDep, SignatureVerifierDep, TemporalClientDep
 from api.errors import body_validation_error
+from api.schemas.errors import SIGNED_ERRORS
 from api.schemas.webhooks import PartnerStatusWebhook, PlatformDecisionWebhook, WebhookAccepted
 from api.services.audit_trail import AuditTrail
+from api.services.case_ids import case_of_notice, case_of_referral
 from api.services.errors import NotFound
 from api.services.webhook_delivery import deliver_decision, deliver_partner_status
 from domain import contract
 
-router = APIRouter(prefix="/webhooks", tags=["webhooks"])
+router = APIRouter(prefix="/webhooks", tags=["webhooks"], responses=SIGNED_ERRORS)
 
 BodyT = TypeVar("BodyT", bound=BaseModel)
 
@@ -90,7 +92,9 @@ async def platform_decision(
             raise NotFound(f"no platform '{slug}' is registered")
         await deliver_decision(client, body.notice_id, body.notice_decision())
         await AuditTrail(log, actor=f"platform:{slug}", role="platform").record(
-            "notice.decision", detail=f"notice={body.notice_id} decision={body.decision.value}"
+            "notice.decision",
+            case_of_notice(body.notice_id),
+            f"notice={body.notice_id} decision={body.decision.value}",
         )
     return WebhookAccepted(workflow_id=contract.TAKEDOWN.workflow_id(body.notice_id))
 
@@ -118,6 +122,8 @@ async def partner_status(
             raise NotFound(f"no partner '{slug}' is registered")
         await deliver_partner_status(client, body.referral_id, body.handoff_status())
         await AuditTrail(log, actor=f"partner:{slug}", role="partner").record(
-            "referral.status", detail=f"referral={body.referral_id} status={body.status.value}"
+            "referral.status",
+            case_of_referral(body.referral_id),
+            f"referral={body.referral_id} status={body.status.value}",
         )
     return WebhookAccepted(workflow_id=contract.REFERRAL.workflow_id(body.referral_id))

@@ -7,3 +7,7 @@ class Health(BaseModel):
     status: str
     temporal: bool
     database: bool
+
+
+class Liveness(BaseModel):
+    status: str

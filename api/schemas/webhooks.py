@@ -23,6 +23,11 @@ class PlatformDecisionWebhook(BaseModel):
     decision: Decision
     reason: str | None = Field(default=None, max_length=2000)
     decided_at: datetime | None = None
+    decision_reference: str | None = Field(
+        default=None,
+        max_length=256,
+        description="Your id for the decision (the statement of reasons' PUID), if any",
+    )
 
     _decision = field_validator("decision", mode="before")(_normalise)
 
@@ -32,6 +37,7 @@ class PlatformDecisionWebhook(BaseModel):
             reason=self.reason,
             decided_at=self.decided_at,
             platform_reference=self.reference,
+            decision_reference=self.decision_reference,
         )
 
 

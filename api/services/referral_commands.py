@@ -10,6 +10,7 @@ from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
 
 from api.services.case_commands import UPDATE_TIMEOUT, run_update, update_id
+from api.services.case_ids import case_of_referral
 from api.services.errors import (
     Conflict,
     NotFound,
@@ -22,8 +23,7 @@ from domain.referral import ManualHandoffRequest, ReferralOutcome
 
 def referral_belongs_to(case_id: str, referral_id: str) -> bool:
     """Referral ids are ``<case id>-r<n>``: a referral of another case is not found."""
-    prefix = f"{case_id}-r"
-    return referral_id.startswith(prefix) and referral_id[len(prefix) :].isdigit()
+    return case_of_referral(referral_id) == case_id
 
 
 class ReferralCommands:

@@ -1,14 +1,14 @@
 """Time to removal per platform: from a notice's submission to our own check that
-the content is gone (as Project Arachnid measures it), p50 and p90 over a period."""
+the content is gone (as Project Arachnid measures it), p50 and p90 over the
+removals verified in a period (the scorecard takes the notices submitted in it)."""
 
-import statistics
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from pydantic import BaseModel
 
-from domain.notice import NoticeStatus
-from domain.records import NoticeRecord
-from relais.db import NoticeLedger
+from relais.db.repositories.notice_figures import NoticeFigures
+
+FRACTIONS = (0.5, 0.9)
 
 
 class PlatformRemovalTimes(BaseModel):
@@ -26,48 +26,29 @@ class RemovalTimes(BaseModel):
     platforms: list[PlatformRemovalTimes]
 
 
-def percentile(values: list[float], fraction: float) -> float:
-    """Linear interpolation between closest ranks (the spreadsheet convention)."""
-    if len(values) == 1:
-        return values[0]
-    cuts = statistics.quantiles(values, n=100, method="inclusive")
-    return cuts[round(fraction * 100) - 1]
-
-
-def time_to_removal(notice: NoticeRecord) -> timedelta | None:
-    if notice.submitted_at is None or notice.verified_at is None:
-        return None
-    return notice.verified_at - notice.submitted_at
-
-
 async def removal_times(
-    ledger: NoticeLedger,
+    figures: NoticeFigures,
     since: datetime | None = None,
     until: datetime | None = None,
     platform: str | None = None,
 ) -> RemovalTimes:
-    removed = await ledger.list(platform=platform, status=NoticeStatus.VERIFIED_REMOVED)
-    by_platform: dict[str, list[float]] = {}
-    for notice in removed:
-        verified = notice.verified_at
-        duration = time_to_removal(notice)
-        if verified is None or duration is None:
-            continue
-        if (since and verified < since) or (until and verified >= until):
-            continue
-        by_platform.setdefault(notice.platform, []).append(duration.total_seconds())
+    """Removals verified in the period (appeals' included), per platform; counted and
+    ranked in the database."""
+    found = await figures.removal_time_percentiles(
+        since, until, FRACTIONS, by_verification=True, platform=platform
+    )
     return RemovalTimes(
         since=since,
         until=until,
         platforms=[
             PlatformRemovalTimes(
-                platform=slug,
-                removed=len(seconds),
-                p50_seconds=percentile(seconds, 0.5),
-                p90_seconds=percentile(seconds, 0.9),
-                fastest_seconds=min(seconds),
-                slowest_seconds=max(seconds),
+                platform=times.platform,
+                removed=times.verified,
+                p50_seconds=times.percentiles[0.5],
+                p90_seconds=times.percentiles[0.9],
+                fastest_seconds=times.min_seconds,
+                slowest_seconds=times.max_seconds,
             )
-            for slug, seconds in sorted(by_platform.items())
+            for times in sorted(found, key=lambda t: t.platform)
         ],
     )

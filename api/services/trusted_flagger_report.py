@@ -9,19 +9,29 @@ Periods are calendar years in the helpline's time zone (Europe/Paris) unless giv
 explicitly.
 """
 
+import asyncio
 import csv
 import io
 from datetime import datetime
 from enum import StrEnum
-from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, Field
 
+from api.services.periods import HELPLINE_ZONE, month_starts
+from domain.items import LegalQualification
 from domain.notice import Decision, NoticeStatus
+from domain.rules.dsa_categories import (
+    CATEGORY_LABELS,
+    DSA_CATEGORIES,
+    DsaCategory,
+    dsa_category_of,
+)
+from domain.rules.legal import OFFENCES
 from relais.db import NoticeLedger
+from relais.db.repositories._sql import SessionSource
 from relais.db.repositories.ledgers import NoticeCount
+from relais.db.repositories.notice_figures import MonthCount, NoticeFigures
 
-HELPLINE_ZONE = ZoneInfo("Europe/Paris")
 NOT_RECORDED = "not_recorded"  # notices recorded before their qualification was
 
 
@@ -79,6 +89,29 @@ class ContentTypeLine(BaseModel):
     notices: ActionCounts
 
 
+class DsaCategoryLine(BaseModel):
+    """Notices under one DSA Transparency Database statement category."""
+
+    dsa_category: DsaCategory
+    label: str
+    notices: ActionCounts
+
+
+class CategoryMapping(BaseModel):
+    """How one legal qualification is counted against the Transparency Database."""
+
+    legal_qualification: LegalQualification
+    code_penal_article: str
+    dsa_category: DsaCategory
+    dsa_category_label: str
+    dsa_keyword: str | None
+
+
+class MonthLine(BaseModel):
+    month: str = Field(description="YYYY-MM, Europe/Paris")
+    notices: ActionCounts
+
+
 class ReportCell(BaseModel):
     platform: str
     legal_qualification: str
@@ -92,28 +125,73 @@ class TrustedFlaggerReport(BaseModel):
     total: ActionCounts
     by_platform: list[PlatformLine]
     by_content_type: list[ContentTypeLine]
+    by_dsa_category: list[DsaCategoryLine] = Field(
+        description="The same notices under the DSA Transparency Database's categories"
+    )
+    by_month: list[MonthLine] = Field(description="First notices by month of submission")
     cells: list[ReportCell] = Field(description="Platform x content type x action")
     appeals: ActionCounts = Field(description="Appeals of earlier notices (DSA Art. 20)")
     appeals_by_platform: list[PlatformLine]
     not_delivered: dict[str, int] = Field(
         description="Notices that never reached their platform, by platform"
     )
-
-
-def year_period(year: int) -> tuple[datetime, datetime]:
-    return (
-        datetime(year, 1, 1, tzinfo=HELPLINE_ZONE),
-        datetime(year + 1, 1, 1, tzinfo=HELPLINE_ZONE),
+    category_mapping: list[CategoryMapping] = Field(
+        description="Legal qualification -> DSA statement category (see docs/auditing.md)"
     )
 
 
+def category_mapping() -> list[CategoryMapping]:
+    return [
+        CategoryMapping(
+            legal_qualification=qualification,
+            code_penal_article=OFFENCES[qualification].article,
+            dsa_category=mapped.category,
+            dsa_category_label=CATEGORY_LABELS[mapped.category],
+            dsa_keyword=mapped.keyword.value if mapped.keyword else None,
+        )
+        for qualification, mapped in DSA_CATEGORIES.items()
+    ]
+
+
+def _month_counts(counts: list[MonthCount]) -> dict[int, ActionCounts]:
+    months: dict[int, ActionCounts] = {}
+    for count in counts:
+        line = months.setdefault(count.month, ActionCounts())
+        line.submitted += count.notices
+        if count.decision is not None and count.decision is not Decision.NO_ANSWER:
+            action = count.decision.value
+        else:
+            action = (Action.WITHDRAWN if count.withdrawn else Action.NO_DECISION).value
+        setattr(line, action, getattr(line, action) + count.notices)
+    return months
+
+
+async def _by_month(figures: NoticeFigures, since: datetime, until: datetime) -> list[MonthLine]:
+    bounds = month_starts(since, until)
+    counts = _month_counts(await figures.monthly_counts(bounds))
+    return [
+        MonthLine(
+            month=start.astimezone(HELPLINE_ZONE).strftime("%Y-%m"),
+            notices=counts.get(index, ActionCounts()),
+        )
+        for index, start in enumerate(bounds[:-1])
+    ]
+
+
 async def build_report(
-    ledger: NoticeLedger, since: datetime, until: datetime
+    database: SessionSource, since: datetime, until: datetime
 ) -> TrustedFlaggerReport:
-    counts = await ledger.outcome_counts(since, until)
+    ledger = NoticeLedger(database)
+    # Independent scans: the database runs them side by side.
+    counts, by_month, undelivered = await asyncio.gather(
+        ledger.outcome_counts(since, until),
+        _by_month(NoticeFigures(database), since, until),
+        ledger.undelivered_counts(since, until),
+    )
     total = ActionCounts()
     platforms: dict[str, ActionCounts] = {}
     content_types: dict[str, ActionCounts] = {}
+    dsa_categories: dict[DsaCategory, ActionCounts] = {}
     cells: dict[tuple[str, str, Action], int] = {}
     appeals = ActionCounts()
     appeal_platforms: dict[str, ActionCounts] = {}
@@ -127,6 +205,8 @@ async def build_report(
         total.add(count)
         platforms.setdefault(count.platform, ActionCounts()).add(count)
         content_types.setdefault(content_type, ActionCounts()).add(count)
+        category = dsa_category_of(count.legal_qualification).category
+        dsa_categories.setdefault(category, ActionCounts()).add(count)
         key = (count.platform, content_type, action_of(count))
         cells[key] = cells.get(key, 0) + count.notices
     return TrustedFlaggerReport(
@@ -138,6 +218,11 @@ async def build_report(
             ContentTypeLine(legal_qualification=q, notices=c)
             for q, c in sorted(content_types.items())
         ],
+        by_dsa_category=[
+            DsaCategoryLine(dsa_category=c, label=CATEGORY_LABELS[c], notices=n)
+            for c, n in sorted(dsa_categories.items())
+        ],
+        by_month=by_month,
         cells=[
             ReportCell(platform=p, legal_qualification=q, action=a, notices=n)
             for (p, q, a), n in sorted(cells.items())
@@ -146,7 +231,8 @@ async def build_report(
         appeals_by_platform=[
             PlatformLine(platform=p, notices=c) for p, c in sorted(appeal_platforms.items())
         ],
-        not_delivered=dict(sorted((await ledger.undelivered_counts(since, until)).items())),
+        not_delivered=dict(sorted(undelivered.items())),
+        category_mapping=category_mapping(),
     )
 
 
@@ -156,17 +242,32 @@ def report_csv(report: TrustedFlaggerReport) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(
-        ["period_start", "period_end", "platform", "legal_qualification", "action", "notices"]
+        [
+            "period_start",
+            "period_end",
+            "platform",
+            "legal_qualification",
+            "dsa_category",
+            "action",
+            "notices",
+        ]
     )
     start, end = report.period_start.isoformat(), report.period_end.isoformat()
     for cell in report.cells:
-        writer.writerow(
-            [start, end, cell.platform, cell.legal_qualification, cell.action.value, cell.notices]
+        qualification = (
+            None
+            if cell.legal_qualification == NOT_RECORDED
+            else LegalQualification(cell.legal_qualification)
         )
+        category = dsa_category_of(qualification).category.value
+        where = [start, end, cell.platform, cell.legal_qualification, category]
+        writer.writerow([*where, cell.action.value, cell.notices])
     for line in report.appeals_by_platform:
         for action in Action:
             if notices := getattr(line.notices, action.value):
-                writer.writerow([start, end, line.platform, "", f"appeal_{action.value}", notices])
+                writer.writerow(
+                    [start, end, line.platform, "", "", f"appeal_{action.value}", notices]
+                )
     for platform, notices in report.not_delivered.items():
-        writer.writerow([start, end, platform, "", "not_delivered", notices])
+        writer.writerow([start, end, platform, "", "", "not_delivered", notices])
     return out.getvalue()

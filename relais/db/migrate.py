@@ -2,6 +2,7 @@
 line share ``migrations/env.py``, which hands the work back to :func:`run_migrations`.
 """
 
+import functools
 from pathlib import Path
 from typing import Any, Literal
 
@@ -9,6 +10,7 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
@@ -77,3 +79,16 @@ def schema_diff(connection: Connection) -> list[Any]:
     context = MigrationContext.configure(connection, opts=context_options(connection))
     diff: list[Any] = compare_metadata(context, Base.metadata)
     return diff
+
+
+def schema_revisions(connection: Connection) -> tuple[set[str], set[str]]:
+    """(revisions the database is at, head revisions of ``migrations/``): equal when
+    the database is migrated to head, which a process checks before it says it is ready."""
+    current = set(MigrationContext.configure(connection).get_current_heads())
+    return current, set(_script_heads())
+
+
+@functools.cache
+def _script_heads() -> tuple[str, ...]:
+    """The code's head revisions: read once, they do not change while a process runs."""
+    return tuple(ScriptDirectory.from_config(alembic_config()).get_heads())

@@ -110,12 +110,18 @@ class NoticeRow(Base):
     status: Mapped[str] = mapped_column(ENUM)
     decision: Mapped[str | None] = mapped_column(ENUM)
     platform_reference: Mapped[str | None] = mapped_column(String(256))
+    decision_reference: Mapped[str | None] = mapped_column(String(256))
     submitted_at: Mapped[datetime | None]
     acknowledged_at: Mapped[datetime | None]
     decided_at: Mapped[datetime | None]
+    platform_decided_at: Mapped[datetime | None]
+    checked_at: Mapped[datetime | None]
     verified_at: Mapped[datetime | None]
     renotices: Mapped[int] = mapped_column(Integer)
+    # ISO 8601 UTC strings, in order: read back whole with the notice, never queried.
+    renoticed_at: Mapped[list[str]] = mapped_column(JSON, default=list)
     sla_breached: Mapped[bool] = mapped_column(Boolean)
+    sla_breached_at: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(Text)
     updated_at: Mapped[datetime]
 
@@ -267,3 +273,24 @@ class WebhookSealRow(Base):
     expires_at: Mapped[datetime]
 
     __table_args__ = (Index("ix_webhook_seals_expires_at", "expires_at"),)
+
+
+class IdempotencyKeyRow(Base):
+    """An ``Idempotency-Key`` a person sent with a POST, and what the request it
+    came with was, kept ``KEY_RETENTION`` (``relais.db.repositories.idempotency_keys``):
+    the same key again with the same request is a retry, with another request it is
+    refused. Shared by every API replica.
+
+    Nothing here can be read back as personal data: ``key_digest`` hashes the caller
+    and the key, ``fingerprint`` hashes the request (the key included, so a body cannot
+    be guessed from it without the key); ``route`` is a template such as
+    ``POST /cases/{case_id}/items``, without ids."""
+
+    __tablename__ = "idempotency_keys"
+
+    key_digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    route: Mapped[str] = mapped_column(String(256))
+    first_used_at: Mapped[datetime]
+
+    __table_args__ = (Index("ix_idempotency_keys_first_used_at", "first_used_at"),)

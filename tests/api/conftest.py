@@ -39,6 +39,7 @@ from relais.db import Database
 from relais.serving import serve_app
 from relais.settings import Role, Settings, TokenGrant
 from tests.support.builders import intake_body
+from tests.support.databases import BACKENDS, drop_database, empty_database
 from tests.support.stack import Stack, running_stack
 from tests.support.waiting import eventually
 
@@ -117,6 +118,44 @@ async def api_harness(
 @pytest.fixture
 def api(api_harness: ApiHarness) -> httpx.AsyncClient:
     return api_harness.api
+
+
+@dataclass
+class DatabaseApi:
+    """The API on one app database, in front of the session's Temporal and worker."""
+
+    backend: str
+    api: httpx.AsyncClient
+    database: Database
+    harness: ApiHarness
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+async def api_on_each_database(
+    request: pytest.FixtureRequest,
+    api_harness: ApiHarness,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> AsyncIterator[DatabaseApi]:
+    """The API on SQLite (the stack's own), then on PostgreSQL: a second API process
+    with its own app database (what the API itself writes: idempotency keys, case
+    access, the audit trail, webhook seals), the same Temporal and worker."""
+    if request.param == "sqlite":
+        yield DatabaseApi("sqlite", api_harness.api, api_harness.database, api_harness)
+        return
+    database = await empty_database("postgresql", tmp_path_factory.mktemp("api-postgres"))
+    try:
+        await database.create_schema()
+        app = create_app(
+            api_harness.settings,
+            temporal_client=api_harness.client,
+            database=database,
+            registry=api_harness.registry,
+        )
+        async with serve_app(app) as base_url:
+            async with httpx.AsyncClient(base_url=base_url, timeout=30) as api:
+                yield DatabaseApi("postgresql", api, database, api_harness)
+    finally:
+        await drop_database(database)
 
 
 def intake(**overrides: Any) -> dict[str, Any]:

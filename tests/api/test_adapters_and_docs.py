@@ -42,6 +42,9 @@ async def test_openapi_documents_every_route_and_the_webhook_bodies(api: AsyncCl
         "/adapters/{slug}/test-notice",
         "/adapters/{slug}/test-handoff",
         "/healthz",
+        "/livez",
+        "/readyz",
+        "/metrics",
     } <= set(spec["paths"])
     webhook = spec["paths"]["/webhooks/platforms/{slug}"]["post"]
     schema = webhook["requestBody"]["content"]["application/json"]["schema"]

@@ -50,6 +50,7 @@ RULES: dict[tuple[str, str], frozenset[Role] | str] = {
     ("GET", "/audit"): frozenset({A, S}),
     ("GET", "/stats/removal-times"): frozenset({A, S}),
     ("GET", "/reports/trusted-flagger"): frozenset({A, S}),
+    ("GET", "/stats/platforms"): frozenset({A, S}),
     ("GET", "/adapters"): frozenset({INT, S}),
     ("POST", "/adapters/{slug}/test-notice"): frozenset({INT}),
     ("POST", "/adapters/{slug}/test-handoff"): frozenset({INT}),
@@ -63,6 +64,9 @@ RULES: dict[tuple[str, str], frozenset[Role] | str] = {
     ("POST", "/webhooks/partners/{slug}"): SIGNED,
     ("POST", "/inbound/partners/{slug}/referrals"): SIGNED,
     ("GET", "/healthz"): PUBLIC,
+    ("GET", "/livez"): PUBLIC,
+    ("GET", "/readyz"): PUBLIC,
+    ("GET", "/metrics"): PUBLIC,  # counts by slug and status; kept off the public ingress
 }
 
 

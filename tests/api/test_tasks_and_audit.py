@@ -128,6 +128,7 @@ async def test_every_case_access_is_audited_without_personal_data(
         ("case.open", subject(Role.COUNSELLOR), "counsellor"),
         ("case.read", subject(Role.SUPERVISOR), "supervisor"),
         ("case.items.add", subject(Role.COUNSELLOR), "counsellor"),
+        ("notice.decision", "platform:tiktok", "platform"),  # the platform's refusal
         ("case.close", subject(Role.COUNSELLOR), "counsellor"),
     ]
     assert entries[2]["detail"] == "items=1 platforms=tiktok"

@@ -14,9 +14,14 @@ from httpx import AsyncClient
 from domain import contract
 from domain.notice import NoticeDecision, NoticeOutcome
 from domain.referral import HandoffStatus, ReferralOutcome
+from relais.settings import Role
 from tests.api.conftest import (
     ApiHarness,
+    DatabaseApi,
+    auth,
     decision,
+    intake,
+    item,
     signals_received,
     signed,
     simulator_notice,
@@ -191,3 +196,52 @@ async def test_unregistered_platform_is_404(api_harness: ApiHarness) -> None:
     assert response.json() == {"detail": "no platform 'myspace' is registered"}
     assert await decisions_of(api_harness, notice_id) == []
     assert (await notice_of(api_harness, notice_id))["decision"] is None
+
+
+async def test_the_platform_decision_and_partner_status_are_in_the_case_audit(
+    api_on_each_database: DatabaseApi,
+) -> None:
+    """``GET /audit?case_id=`` lists what the platform and the partner said, not only
+    what people did: their webhooks' entries name the case of the notice or referral."""
+    on = api_on_each_database
+    counsellor = auth(Role.COUNSELLOR)
+    case_id = (await on.api.post("/cases", json=intake(), headers=counsellor)).json()["case_id"]
+    [notice_id] = (
+        await on.api.post(f"/cases/{case_id}/items", json={"items": [item()]}, headers=counsellor)
+    ).json()["notice_ids"]
+    referral = await on.api.post(
+        f"/cases/{case_id}/referrals",
+        json={"partner": "france-victimes", "victim_consented": True},
+        headers=counsellor,
+    )
+    referral_id = referral.json()["referral_id"]
+    raw, headers = signed(decision(notice_id, decision="refused"))
+    refused = await on.api.post("/webhooks/platforms/tiktok", content=raw, headers=headers)
+    raw, headers = signed(
+        {
+            "referral_id": referral_id,
+            "idempotency_key": f"{referral_id}-accepted",
+            "reference": "FV-77",
+            "status": "accepted",
+            "at": "2024-06-01T10:20:00Z",
+        }
+    )
+    accepted = await on.api.post("/webhooks/partners/france-victimes", content=raw, headers=headers)
+    assert (refused.status_code, accepted.status_code) == (202, 202), (refused.text, accepted.text)
+
+    response = await on.api.get("/audit", params={"case_id": case_id}, headers=auth(Role.AUDITOR))
+
+    machines = [
+        (e["action"], e["actor"], e["role"], e["detail"])
+        for e in response.json()
+        if e["role"] in ("platform", "partner")
+    ]
+    assert machines == [
+        ("notice.decision", "platform:tiktok", "platform", f"notice={notice_id} decision=refused"),
+        (
+            "referral.status",
+            "partner:france-victimes",
+            "partner",
+            f"referral={referral_id} status=accepted",
+        ),
+    ]

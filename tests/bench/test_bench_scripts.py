@@ -117,6 +117,10 @@ CHECKS: dict[str, Callable[[dict[str, Any], dict[str, Any]], bool]] = {
             for p in r["pages"].values()
         )
     ),
+    "metrics_cost": lambda r, s: (
+        all(len(r[mode]) == 1 and spread_ok(r[mode][0]["open_case_ms"]) for mode in ("off", "on"))
+        and r["on"][0]["api_scrapes"] > 0
+    ),
 }
 # Extra arguments of a smoke run: the report on SQLite here, on PostgreSQL below.
 ARGUMENTS = {"report": ["--backend", "sqlite"]}

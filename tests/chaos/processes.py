@@ -49,6 +49,7 @@ class Process:
         self.log = log
         self.popen: subprocess.Popen[bytes] | None = None
         self.starts = 0
+        self.ports: dict[str, int] = {}  # a worker's metrics and health ports
 
     def start(self) -> None:
         assert not self.running, f"{self.name} is already running"
@@ -172,13 +173,18 @@ class ProcessStack:
         await self.start_temporal()
 
     def add_worker(self) -> Process:
+        """A worker with its own metrics and health ports (several run side by side)."""
         number = len(self.workers) + 1
+        ports = {"metrics": free_port(), "health": free_port()}
+        env = {
+            **self.worker_env,
+            "RELAIS_WORKER_METRICS_PORT": str(ports["metrics"]),
+            "RELAIS_WORKER_HEALTH_PORT": str(ports["health"]),
+        }
         worker = Process(
-            f"worker-{number}",
-            [PYTHON, "worker.py"],
-            self.worker_env,
-            self.folder / f"worker-{number}.log",
+            f"worker-{number}", [PYTHON, "worker.py"], env, self.folder / f"worker-{number}.log"
         )
+        worker.ports = ports
         self.workers.append(worker)
         return worker
 
@@ -221,8 +227,10 @@ def build_process_stack(
     policy: CasePolicy | None = None,
     simulator_config: dict[str, Any] | None = None,
     temporal_extra_args: list[str] | None = None,
+    env: dict[str, str] | None = None,
 ) -> ProcessStack:
-    """The processes of a run, none started yet (see :func:`process_stack`)."""
+    """The processes of a run, none started yet (see :func:`process_stack`); ``env``:
+    more ``RELAIS_*`` settings for the API and the workers."""
     folder.mkdir(parents=True, exist_ok=True)
     temporal_port, api_port, sim_port = free_port(), free_port(), free_port()
     temporal_address = f"{HOST}:{temporal_port}"
@@ -240,6 +248,7 @@ def build_process_stack(
         "RELAIS_API_HOST": HOST,
         "RELAIS_API_PORT": str(api_port),
         "RELAIS_POLICY": (policy or CasePolicy()).model_dump_json(),
+        **(env or {}),
     }
     config_file = folder / "simulator.json"
     config_file.write_text(json.dumps(simulator_config or {}))
@@ -290,6 +299,7 @@ async def process_stack(
     simulator_config: dict[str, Any] | None = None,
     workers: int = 1,
     temporal_extra_args: list[str] | None = None,
+    env: dict[str, str] | None = None,
 ) -> AsyncIterator[ProcessStack]:
     """Temporal (SQLite file in ``folder``), simulator, API and ``workers`` workers,
     each in its own process; everything is stopped at the end."""
@@ -298,6 +308,7 @@ async def process_stack(
         policy=policy,
         simulator_config=simulator_config,
         temporal_extra_args=temporal_extra_args,
+        env=env,
     )
     try:
         await stack.start()

@@ -30,6 +30,37 @@ async def test_a_notice_reads_back_and_ignores_late_older_writes(database: Datab
     assert await notices.get("n-missing") is None
 
 
+async def test_a_notice_keeps_its_dsa_timestamps_and_the_platforms_references(
+    database: Database,
+) -> None:
+    """Sent, receipt confirmed (Art. 16(4)), decided (Art. 16(5)) as the platform
+    states it and as Relais received it, each re-notice, our own check, and the
+    platform's references for the item and for its decision: all read back."""
+    notices = NoticeLedger(database)
+    verified = notice_record(
+        version=9,
+        status=NoticeStatus.VERIFIED_REMOVED,
+        decision=Decision.REMOVED,
+        platform_reference="TT-123",
+        decision_reference="TT-SOR-2026-0042",
+        submitted_at=T0,
+        acknowledged_at=T0 + timedelta(seconds=30),
+        renotices=2,
+        renoticed_at=[T0 + timedelta(days=1), T0 + timedelta(days=2)],
+        sla_breached=True,
+        sla_breached_at=T0 + timedelta(hours=24),
+        platform_decided_at=T0 + timedelta(days=2, hours=3),
+        decided_at=T0 + timedelta(days=2, hours=3, minutes=1),
+        checked_at=T0 + timedelta(days=2, hours=4),
+        verified_at=T0 + timedelta(days=2, hours=4),
+    )
+    await notices.upsert(verified)
+
+    assert await notices.get("n-1") == verified
+    [listed] = await notices.list_for_case("case-1")
+    assert listed.renoticed_at == [T0 + timedelta(days=1), T0 + timedelta(days=2)]
+
+
 async def test_notices_list_by_case_and_by_platform_status_and_time(database: Database) -> None:
     notices = NoticeLedger(database)
     await notices.upsert(notice_record("n-b", updated_at=T0 + timedelta(hours=3)))

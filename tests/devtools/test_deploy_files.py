@@ -111,3 +111,22 @@ def test_local_simulator_config_is_valid_and_matches_adapter_delivery() -> None:
     for slug, info in adapters.items():
         simulated = config.target_config(slug).delivery.value
         assert simulated == info.delivery.value, f"{slug}: adapter expects {info.delivery}"
+
+
+def test_compose_probes_use_readyz_and_prometheus_scrapes_the_jobs_the_alerts_name(
+    compose: dict[str, Any],
+) -> None:
+    services = compose["services"]
+    assert "/readyz" in " ".join(services["relais-api"]["healthcheck"]["test"])
+    worker = services["relais-worker"]
+    assert "9465/readyz" in " ".join(worker["healthcheck"]["test"])
+    assert worker["environment"]["RELAIS_WORKER_HEALTH_PORT"] == "9465"
+    prometheus = load_yaml(ROOT / "deploy" / "prometheus" / "prometheus.yml")
+    jobs = {job["job_name"]: job for job in prometheus["scrape_configs"]}
+    assert set(jobs) == {"relais-api", "relais-worker"}
+    port = int(worker["environment"]["RELAIS_WORKER_METRICS_PORT"])
+    assert jobs["relais-worker"]["dns_sd_configs"][0]["port"] == port
+    assert services["prometheus"]["profiles"] == ["monitoring"]
+    mounted = " ".join(services["grafana"]["volumes"])
+    assert "../grafana/relais.json" in mounted
+    assert (COMPOSE.parent / "../grafana/relais.json").resolve().exists()

@@ -5,10 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
 
 from devtools.local import ConfigError, LocalStack
 from domain.search_attributes import dev_server_flags
 from relais.settings import Settings
+from tests.ops.tools import binary
 
 ROOT = Path(__file__).resolve().parents[2]
 MOVED = {
@@ -16,6 +18,8 @@ MOVED = {
     "RELAIS_TEMPORAL_UI_PORT": "17001",
     "RELAIS_SIMULATOR_PORT": "17002",
     "RELAIS_API_PORT": "17003",
+    "RELAIS_WORKER_METRICS_PORT": "17004",
+    "RELAIS_WORKER_HEALTH_PORT": "17005",
 }
 
 
@@ -82,6 +86,38 @@ def test_moved_ports_reach_the_settings_of_every_part(
     assert settings.temporal_ui_url == "http://127.0.0.1:17001"  # the console links there
     assert settings.data_dir == tmp_path
     assert settings.database_url == f"sqlite+aiosqlite:///{tmp_path / 'relais.db'}"
+    assert (settings.worker_metrics_port, settings.worker_health_port) == (17004, 17005)
+
+
+def test_the_banner_lists_metrics_and_probes_and_the_simulator_keeps_its_state(
+    tmp_path: Path,
+) -> None:
+    stack = LocalStack.from_env(ROOT, {**MOVED, "RELAIS_DATA_DIR": str(tmp_path)})
+    parts, _ = stack.parts()
+    banner = stack.banner(parts)
+    assert "http://127.0.0.1:17003/metrics" in banner
+    assert "http://127.0.0.1:17003/livez, /readyz" in banner
+    assert "http://127.0.0.1:17004/metrics" in banner
+    assert "http://127.0.0.1:17005/livez, /readyz" in banner
+    assert "Prometheus" not in banner, "only with --with-monitoring"
+    simulator = commands(stack)["simulator"]
+    assert simulator[simulator.index("--state-file") + 1] == str(tmp_path / "simulator-state.jsonl")
+    claims = {claim.env_var for part in parts for claim in part.ports}
+    assert {"RELAIS_WORKER_METRICS_PORT", "RELAIS_WORKER_HEALTH_PORT"} <= claims
+
+
+def test_with_monitoring_adds_prometheus_scraping_the_api_and_the_worker(tmp_path: Path) -> None:
+    binary("prometheus")
+    env = {**MOVED, "RELAIS_DATA_DIR": str(tmp_path), "RELAIS_PROMETHEUS_PORT": "17006"}
+    stack = LocalStack.from_env(ROOT, env, with_monitoring=True)
+    parts, _ = stack.parts()
+    prometheus = {part.name: part for part in parts}["prometheus"]
+    assert "--web.listen-address=127.0.0.1:17006" in prometheus.command
+    config = yaml.safe_load((tmp_path / "prometheus" / "prometheus.yml").read_text())
+    targets = {c["job_name"]: c["static_configs"][0]["targets"] for c in config["scrape_configs"]}
+    assert targets == {"relais-api": ["127.0.0.1:17003"], "relais-worker": ["127.0.0.1:17004"]}
+    assert config["rule_files"] == [str(ROOT / "deploy" / "prometheus" / "alerts.yml")]
+    assert "http://127.0.0.1:17006 (alerts: /alerts)" in stack.banner(parts)
 
 
 def test_default_data_dir_leaves_the_database_url_to_the_settings() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import signal
 import socket
 import sys
 import threading
@@ -15,7 +16,7 @@ import pytest
 
 from devtools.probes import accepts_connections, port_in_use
 from devtools.process import Console
-from devtools.stack import Part, PortClaim, Supervisor, find_port_conflicts
+from devtools.stack import Part, PortClaim, RestartPolicy, Supervisor, find_port_conflicts
 from relais.serving import free_port
 
 PY = sys.executable
@@ -166,7 +167,40 @@ class Running:
         return self.code
 
 
-def test_part_dying_after_start_up_stops_the_rest(tmp_path: Path) -> None:
+QUICK = RestartPolicy(delays=(0.1, 0.3), max_restarts=2, window=60.0)
+
+
+def test_part_killed_after_start_up_is_restarted_and_ready_again(tmp_path: Path) -> None:
+    port = free_port()
+    starts = tmp_path / "starts"
+    counted = script(
+        "import os, time\n"
+        f"with open({str(starts)!r}, 'a') as f: f.write('x')\n"
+        "print('working', flush=True)\n"
+        "while True: time.sleep(1)\n"
+    )
+    parts = [
+        Part("server", serve_forever(port), ready=accepts_connections("127.0.0.1", port)),
+        Part("worker", counted, ready_line="working"),
+    ]
+    supervisor, out = make(tmp_path, parts, restart=QUICK)
+    running = Running(supervisor)
+    assert running.ready.is_set()
+    first = supervisor.children[1]
+    os.killpg(first.pgid, signal.SIGKILL)  # as the OOM killer or kill -9 would
+    wait_until(lambda: "worker is ready again" in out.getvalue())
+    assert starts.read_text() == "xx"
+    assert supervisor.children[1] is not first and supervisor.children[1].returncode() is None
+    assert supervisor.children[0].returncode() is None, "the others kept running"
+    supervisor.request_stop("SIGINT")
+    assert running.join() == 0
+    text = out.getvalue()
+    assert "worker failed: exited unexpectedly with code -9 (SIGKILL); restarting in 0.1 s" in text
+    assert "--- restarted by ./dev up" in (tmp_path / "logs" / "worker.log").read_text()
+    assert all(group_gone(child.pgid) for child in supervisor.children)
+
+
+def test_part_that_keeps_dying_is_given_up_after_repeated_restarts(tmp_path: Path) -> None:
     port = free_port()
     stop_file = tmp_path / "crash-now"
     crasher = script(
@@ -180,15 +214,27 @@ def test_part_dying_after_start_up_stops_the_rest(tmp_path: Path) -> None:
         Part("server", serve_forever(port), ready=accepts_connections("127.0.0.1", port)),
         Part("crasher", crasher, ready_line="working"),
     ]
-    supervisor, out = make(tmp_path, parts)
+    supervisor, out = make(tmp_path, parts, restart=QUICK)
     running = Running(supervisor)
     assert running.ready.is_set()
     stop_file.touch()
     assert running.join() == 1
     text = out.getvalue()
-    assert "crasher failed: exited unexpectedly with code 9" in text
+    assert "crasher failed: exited unexpectedly with code 9; restarting in 0.1 s" in text
+    assert "restarting in 0.3 s (restart 2, at most 2 in 60 s)" in text
+    assert "restarted 2 times in the last 60 s: giving up" in text
     assert "    out of memory" in text
     assert all(group_gone(child.pgid) for child in supervisor.children)
+
+
+def test_part_not_to_restart_stops_the_rest_when_it_dies(tmp_path: Path) -> None:
+    crasher = script("print('working', flush=True)\nimport time; time.sleep(0.3)\nexit(4)")
+    parts = [Part("once", crasher, ready_line="working", restart=False)]
+    supervisor, out = make(tmp_path, parts, restart=QUICK)
+    running = Running(supervisor)
+    assert running.join() == 1
+    assert "once failed: exited unexpectedly with code 4" in out.getvalue()
+    assert "restarting" not in out.getvalue()
 
 
 def test_stop_request_stops_every_group_in_reverse_order_and_exits_0(tmp_path: Path) -> None:

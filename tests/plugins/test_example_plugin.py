@@ -15,24 +15,21 @@ from temporalio.testing import WorkflowEnvironment
 
 from domain import contract
 from domain import search_attributes as sa
+from tests.support.builders import intake_body
 from tests.support.stack import Stack, auth, running_stack
 from tests.support.waiting import eventually
 
 PLATFORM, PARTNER = "acme-social", "entraide-jeunes"
 
-INTAKE: dict[str, Any] = {
-    "channel": "web_chat",
-    "caller_role": "victim",
-    "age_band": "15_17",
-    "categories": ["cyberharassment"],
-    "risk_flags": [],
-    "consents": {
+INTAKE: dict[str, Any] = intake_body(
+    channel="web_chat",
+    consents={
         "report_to_platforms": True,
         "referral_partners": [PARTNER],
         "callback": {"consented": False},
     },
-    "contact": {"first_name": "Noa", "phone": "+33611111111"},
-}
+    contact={"first_name": "Noa", "phone": "+33611111111"},
+)
 ITEM = {
     "platform": PLATFORM,
     "content_type": "post",

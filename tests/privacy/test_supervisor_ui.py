@@ -26,21 +26,20 @@ from relais.db import AuditLog
 from relais.serving import free_port, serve_app
 from relais.settings import Settings
 from tests.support.browser import chromium, needs_chromium
+from tests.support.builders import intake_body
 from tests.support.stack import auth, running_stack
 from tests.support.temporal import temporal_cli
 from tests.support.waiting import eventually
 
 pytestmark = [needs_chromium, pytest.mark.slow]
 
-INTAKE: dict[str, Any] = {
-    "channel": "phone",
-    "caller_role": "parent",
-    "age_band": "11_14",
-    "categories": ["sextortion"],
-    "risk_flags": [],
-    "consents": {"report_to_platforms": True, "callback": {"consented": False}},
-    "contact": {"first_name": "Ondine-Kerguelen", "phone": "+33611223344"},
-}
+INTAKE: dict[str, Any] = intake_body(
+    caller_role="parent",
+    age_band="11_14",
+    categories=["sextortion"],
+    consents={"report_to_platforms": True, "callback": {"consented": False}},
+    contact={"first_name": "Ondine-Kerguelen", "phone": "+33611223344"},
+)
 CONTACT: dict[str, str] = INTAKE["contact"]
 
 

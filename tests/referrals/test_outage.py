@@ -41,6 +41,14 @@ async def test_partner_down_two_days_gets_the_handoff_when_back(
         assert len(attempts) >= 20, "retried with capped backoff all along"
         assert {a["status"] for a in attempts} == {503}
         assert await open_tasks(stack, case_id, TaskKind.MANUAL_HANDOFF) == []
+        # The case says what "pending" means: unreachable, since when, how often, what next.
+        pending = await referral_of(stack, case_id, referral_id)
+        delivery = pending["delivery"]
+        assert pending["status"] == "pending" and delivery["attempts"] >= 19
+        assert delivery["detail"].startswith(
+            f"the partner is unreachable: {delivery['attempts']} failed attempts since "
+        )
+        assert "; next attempt " in delivery["detail"] and delivery["next_attempt_at"]
 
         await stack.configure_target("france-victimes", outage={"active": False})
         await env.fast_forward(handle, timedelta(hours=2))  # the 2 h cap of the backoff
@@ -49,7 +57,7 @@ async def test_partner_down_two_days_gets_the_handoff_when_back(
             lambda r: r["status"] in ("acknowledged", "accepted"),
             what="handed over once the partner is back",
         )
-        assert acknowledged["manual"] is False
+        assert acknowledged["manual"] is False and acknowledged["delivery"] is None
         deliveries = (await stack.deliveries())["targets"]["france-victimes"]
         assert (deliveries["handoffs"], deliveries["duplicates"]) == (1, 0)
 

@@ -8,7 +8,12 @@ async def test_same_key_twice_is_one_notice_and_counts_a_duplicate(sim: Sim) -> 
     again = await sim.notice("tiktok", "key-1", legal_qualification="cyberharassment")
 
     assert first.status_code == 201
-    assert first.json() == {"reference": "tiktok-1", "status": "received"}
+    assert first.json() == {
+        "reference": "tiktok-1",
+        "status": "received",
+        "received_at": first.json()["received_at"],
+    }
+    assert again.json()["received_at"] == first.json()["received_at"]  # the first receipt
     assert again.status_code == 200
     assert again.json()["reference"] == "tiktok-1"
     summary = await sim.deliveries("tiktok")

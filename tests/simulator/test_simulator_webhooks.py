@@ -28,7 +28,9 @@ async def test_platform_decision_arrives_signed_by_webhook(
         "decision",
         "reason",
         "decided_at",
+        "decision_reference",
     }
+    assert body["decision_reference"] == "SOR-tiktok-1"
     assert (body["notice_id"], body["reference"], body["decision"]) == (
         "key-1",
         "tiktok-1",

@@ -132,9 +132,13 @@ class Callback(BaseModel):
     def owe(self, consented: bool) -> list[Effect]:
         """At opening, on new work and on reopening: a callback not yet due is set
         aside and a new one is owed (planned once the new work settles)."""
-        if consented and self.phase is not CallbackPhase.DUE:
-            self.phase = CallbackPhase.OWED
-            self.due_at = None
+        if not consented or self.phase is CallbackPhase.DUE:
+            return []
+        postponed = self.phase is CallbackPhase.PLANNED
+        self.phase = CallbackPhase.OWED
+        self.due_at = None
+        if postponed:
+            return [Note("callback", "callback postponed: planned again once the new work settles")]
         return []
 
     def plan(self, not_before: datetime, rules: CallbackRules) -> list[Effect]:

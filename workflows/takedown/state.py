@@ -26,10 +26,16 @@ class NoticeState(BaseModel):
     decision: NoticeDecision | None = Field(default=None, description="The first one counts")
     reference: str | None = Field(default=None, description="The platform's reference")
     submitted_at: datetime | None = None
+    acknowledged_at: datetime | None = Field(
+        default=None, description="The platform's confirmation of receipt (DSA Art. 16(4))"
+    )
     decided_at: datetime | None = None
+    checked_at: datetime | None = Field(default=None, description="Our own last content check")
     resolved_at: datetime | None = None
     renotices: int = 0
+    renoticed_at: list[datetime] = Field(default_factory=list, description="Re-notices sent")
     sla_breached: bool = False
+    sla_breached_at: datetime | None = None
     reason: str | None = Field(default=None, description="Why it failed or was refused")
     next_action_at: datetime | None = None
     version: int = Field(default=0, description="Of the ledger row: later writes win")
@@ -77,12 +83,17 @@ def record(state: NoticeState, input: NoticeInput, now: datetime) -> NoticeRecor
         status=state.status,
         decision=state.decision.decision if state.decision else None,
         platform_reference=state.reference,
+        decision_reference=state.decision.decision_reference if state.decision else None,
         submitted_at=state.submitted_at,
-        acknowledged_at=state.submitted_at,
+        acknowledged_at=state.acknowledged_at,
         decided_at=state.decided_at,
+        platform_decided_at=state.decision.decided_at if state.decision else None,
+        checked_at=state.checked_at,
         verified_at=state.resolved_at if state.status is NoticeStatus.VERIFIED_REMOVED else None,
         renotices=state.renotices,
+        renoticed_at=list(state.renoticed_at),
         sla_breached=state.sla_breached,
+        sla_breached_at=state.sla_breached_at,
         last_error=(
             state.reason
             if state.status in (NoticeStatus.FAILED, NoticeStatus.REMOVAL_UNVERIFIED)

@@ -86,6 +86,11 @@ class TakedownWorkflow:
             return
         self.state.reference = receipt.platform_reference
         self.state.submitted_at = workflow.now()
+        # DSA Art. 16(4): the receipt time the platform stated, else its acknowledging
+        # answer; a channel that only accepted the message (e-mail) confirms nothing.
+        self.state.acknowledged_at = receipt.received_at or (
+            self.state.submitted_at if receipt.acknowledged else None
+        )
         self.state.status = NoticeStatus.ACKNOWLEDGED
         await self._report(f"acknowledged by {self._input.platform.display_name}")
 
@@ -184,12 +189,14 @@ class TakedownWorkflow:
         key = f"{self._input.notice_id}-renotice-{self.state.renotices}"
         try:
             await self._submit(key, renotice_of=self._input.notice_id)
+            self.state.renoticed_at.append(workflow.now())
             await self._report(f"re-notice {self.state.renotices} sent: no decision yet")
         except ActivityError as error:
             await self._report(f"re-notice {self.state.renotices} failed: {_failure_reason(error)}")
 
     async def _breach_sla(self) -> None:
         self.state.sla_breached = True
+        self.state.sla_breached_at = workflow.now()
         await self._open_task(
             TaskKind.SUPERVISOR_ESCALATION,
             f"{self._input.platform.display_name} has not decided on notice "
@@ -210,6 +217,7 @@ class TakedownWorkflow:
                     summary=f"check content is gone from {self._input.platform.slug}",
                     **partner_call(self._input.platform.retry, policy.verification_retry_interval),
                 )
+                self.state.checked_at = workflow.now()
             except ActivityError as error:
                 if _is_permanent(error):
                     # Not proof that it is online: a counsellor looks by hand.

@@ -2,7 +2,7 @@
 each, written by activities with the same "older version is ignored" rule as cases.
 Both have one shape; only the names differ."""
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel
@@ -88,6 +88,15 @@ class NoticeLedger(_Ledger[NoticeRecord]):
     record = NoticeRecord
     key = "notice_id"
     party = "platform"
+
+    async def upsert(self, record: NoticeRecord) -> bool:
+        """Store ``record`` unless a newer version is stored; True when it was written.
+        Re-notice times go into a JSON column, as ISO 8601 UTC strings."""
+        values = record.model_dump()
+        values["renoticed_at"] = [at.astimezone(UTC).isoformat() for at in record.renoticed_at]
+        async with self._sessions.begin() as session:
+            statement = upsert_unless_older(session, self.row, self.key, values)
+            return (await session.execute(statement)).first() is not None
 
     async def list(
         self,

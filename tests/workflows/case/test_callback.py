@@ -168,8 +168,9 @@ def test_rescheduling_a_due_callback_closes_its_task_and_clears_escalations() ->
 
 def test_new_work_postpones_a_planned_callback_but_not_a_due_one() -> None:
     callback = planned()
-    callback.owe(consented=True)
+    effects = callback.owe(consented=True)
     assert (callback.phase, callback.due_at) == (CallbackPhase.OWED, None)
+    assert notes(effects) == ["callback postponed: planned again once the new work settles"]
     due_one = due()
     due_one.owe(consented=True)
     assert due_one.phase is CallbackPhase.DUE

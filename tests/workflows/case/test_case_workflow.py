@@ -170,6 +170,23 @@ async def test_a_silent_platform_is_renoticed_daily_and_escalated_at_its_sla(
         case, "removal verified", lambda v: v.notices[0].status is NoticeStatus.VERIFIED_REMOVED
     )
     assert done.notices[0].renotices == 2
+    # The ledger has each step as the DSA reporting needs it.
+    record = await eventually(
+        lambda: _async(lambda: fakes.notices[notice_id]),
+        lambda r: r.verified_at is not None,
+        what="the verified notice in the ledger",
+    )
+    assert record.acknowledged_at == record.submitted_at is not None
+    day = PRODUCTION.renotice_interval
+    assert [
+        close(t - record.submitted_at, n * day) for n, t in enumerate(record.renoticed_at, 1)
+    ] == [
+        True,
+        True,
+    ]
+    assert record.sla_breached_at is not None
+    assert close(record.sla_breached_at - record.submitted_at, PRODUCTION.default_decision_sla)
+    assert record.checked_at == record.verified_at
 
 
 async def test_an_emergency_handoff_stuck_for_two_hours_asks_for_a_phone_handoff(
@@ -256,6 +273,11 @@ async def test_a_case_continues_as_new_with_its_whole_state(
     assert len([e for e in after.timeline if "rescheduled" in e.detail]) == 12
     assert after.timeline[0].kind == "opened"
     assert after.callback.due_at is not None and after.callback.due_at > start + timedelta(days=11)
+
+
+def close(took: timedelta, expected: timedelta) -> bool:
+    """Equal to the second (the virtual clock moves by the test's steps)."""
+    return abs(took - expected) < timedelta(seconds=5)
 
 
 async def _async(value: Any) -> Any:

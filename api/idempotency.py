@@ -1,0 +1,127 @@
+"""``Idempotency-Key`` on every POST a person makes: a router dependency (``app.py``
+puts it on every router whose callers carry a bearer token), so routes added later
+take the header too.
+
+The first request under a key records the key and a fingerprint of the request
+(``api.services.request_fingerprint``). The same key with the same request is a
+retry: it proceeds, and answers as the first did (a case id derived from the key,
+a workflow update id derived from it: the action runs once). The same key with a
+different request is refused with a 422 naming the header, before anything runs.
+
+A first request refused with a 4xx (a field invalid, the case refused it) did
+nothing: its key is released, so the corrected request may use it. One that failed
+on our side (5xx, a timeout) may have done its work: its key stays taken.
+
+Keys are per caller, named by the bearer token (read here, before the route's own
+check: a request without a valid one is left to that check, which refuses it, and a
+router reached some other way, such as a console's session, is not broken by this).
+Signed machine callers (webhooks, inbound referrals: they have their own replay
+protection), the codec and the probes are outside this.
+"""
+
+from collections.abc import AsyncIterator
+from typing import Annotated, cast
+
+from fastapi import Depends, Request
+
+from api.auth import TokenVerifierDep, bearer_caller
+from api.errors import status_for
+from api.services.audit_trail import utc_now
+from api.services.errors import Problem, RequestRejected
+from api.services.request_fingerprint import key_digest, request_fingerprint
+from relais.db.repositories.idempotency_keys import (
+    KEY_RETENTION,
+    IdempotencyKeys,
+    KeyClaim,
+    KeyUse,
+)
+
+HEADER = "Idempotency-Key"
+MAX_KEY_LENGTH = 200
+DESCRIPTION = (
+    "Any string of yours (a UUID), new for each new request: the same key with the "
+    "same request retries it safely (it runs once); the same key with another request "
+    f"is refused (422, code `idempotency_key_reused`). Keys are kept {KEY_RETENTION.days} days."
+)
+
+
+def get_idempotency_keys(request: Request) -> IdempotencyKeys:
+    return cast(IdempotencyKeys, request.app.state.idempotency_keys)
+
+
+IdempotencyKeysDep = Annotated[IdempotencyKeys, Depends(get_idempotency_keys)]
+
+
+def route_template(request: Request) -> str:
+    """``/cases/{case_id}/items``, not the path with its ids."""
+    route = request.scope.get("route")
+    template = getattr(route, "path", None)
+    return template if isinstance(template, str) else request.url.path
+
+
+async def idempotent_posts(
+    request: Request, verifier: TokenVerifierDep, keys: IdempotencyKeysDep
+) -> AsyncIterator[None]:
+    key = request.headers.get(HEADER)
+    if request.method != "POST" or key is None:
+        yield
+        return
+    # Keys are per caller; without one, the route refuses the request itself (401).
+    caller = await bearer_caller(request, verifier)
+    if caller is None:
+        yield
+        return
+    _check(key)
+    route = f"POST {route_template(request)}"
+    digest = key_digest(caller.subject, key)
+    fingerprint = request_fingerprint(
+        key,
+        request.method,
+        route,
+        request.path_params,
+        request.query_params.multi_items(),
+        await request.body(),
+    )
+    claim = await keys.claim(digest, fingerprint, route, utc_now())
+    if claim.use is KeyUse.REUSED:
+        raise RequestRejected([_reused(claim, route)])
+    if claim.use is KeyUse.RETRY:
+        yield
+        return
+    try:
+        yield
+    except Exception as exc:
+        if 400 <= status_for(exc) < 500:
+            await keys.release(digest, fingerprint)
+        raise
+
+
+IdempotentPosts = Depends(idempotent_posts)
+
+
+def _check(key: str) -> None:
+    if not 1 <= len(key) <= MAX_KEY_LENGTH:
+        kind = "string_too_short" if not key else "string_too_long"
+        raise RequestRejected(
+            [
+                Problem(
+                    ("header", HEADER),
+                    f"{HEADER}: 1 to {MAX_KEY_LENGTH} characters",
+                    kind,
+                    "idempotency_key_invalid",
+                )
+            ]
+        )
+
+
+def _reused(claim: KeyClaim, route: str) -> Problem:
+    when = claim.first_used_at.strftime("%Y-%m-%d %H:%M UTC")
+    what = "with other parameters or another body" if claim.route == route else claim.route
+    return Problem(
+        ("header", HEADER),
+        f"{HEADER}: this key was already used on {when} for another request ({what}); "
+        "nothing was done. Send a new key with each new request, and the same key only "
+        "to retry the same request",
+        "value_error",
+        "idempotency_key_reused",
+    )

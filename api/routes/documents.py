@@ -1,0 +1,64 @@
+"""Responses for figures read as files or pages: CSV, HTML, PDF, and the links from
+one format (or page) of a period's figures to the others."""
+
+from datetime import datetime
+from typing import Literal
+
+from fastapi import Request, Response
+
+from api.pages.html import CONTENT_SECURITY_POLICY, Links
+
+Format = Literal["json", "csv", "html", "pdf"]
+FORMATS = "json (default), csv, html (a page with charts) or pdf"
+
+
+def file_name(stem: str, since: datetime, until: datetime, extension: str) -> str:
+    return f"relais-{stem}-{since.date().isoformat()}-{until.date().isoformat()}.{extension}"
+
+
+def attachment(body: str | bytes, media_type: str, name: str) -> Response:
+    return Response(
+        body,
+        media_type=media_type,
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+def page(body: str) -> Response:
+    return Response(
+        body,
+        media_type="text/html; charset=utf-8",
+        headers={
+            "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+            "X-Content-Type-Options": "nosniff",
+            "Referrer-Policy": "no-referrer",
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+def pdf(body: bytes, name: str) -> Response:
+    return Response(
+        body,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="{name}"'},
+    )
+
+
+def _same_period(request: Request, path: str, format: str) -> str:
+    """``path`` for the period of ``request`` (its year, or since and until)."""
+    query = request.url.include_query_params(format=format).query
+    return f"{path}?{query}"
+
+
+def links(request: Request) -> Links:
+    """Every format of the report and of the scorecard, for the same period."""
+    report, scorecard = "/reports/trusted-flagger", "/stats/platforms"
+    return [
+        ("Report (page)", _same_period(request, report, "html")),
+        ("Report (PDF)", _same_period(request, report, "pdf")),
+        ("Report (CSV)", _same_period(request, report, "csv")),
+        ("Scorecard (page)", _same_period(request, scorecard, "html")),
+        ("Scorecard (PDF)", _same_period(request, scorecard, "pdf")),
+        ("Scorecard (CSV)", _same_period(request, scorecard, "csv")),
+    ]

@@ -1,0 +1,106 @@
+"""The OpenAPI description declares the errors each route can answer, each with
+its schema: 401 and 403 behind a bearer token, 404 with an id in the path, 422 with
+a body (and 415 with a JSON body), and the ``Idempotency-Key`` of every POST a
+person makes. Read from the served ``/openapi.json``, so a route added later is held
+to the same."""
+
+from typing import Any
+
+import pytest
+
+from tests.api.conftest import ApiHarness
+
+MACHINE_OR_CODEC = ("/webhooks/", "/inbound/", "/codec/")
+ERROR_SCHEMAS = {"#/components/schemas/ErrorMessage", "#/components/schemas/ProblemList"}
+
+
+@pytest.fixture(scope="module")
+async def spec(api_harness: ApiHarness) -> dict[str, Any]:
+    response = await api_harness.api.get("/openapi.json")
+    assert response.status_code == 200
+    document: dict[str, Any] = response.json()
+    return document
+
+
+def operations(spec: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
+    return [
+        (method.upper(), path, operation)
+        for path, methods in spec["paths"].items()
+        for method, operation in methods.items()
+    ]
+
+
+def missing(spec: dict[str, Any], code: str, applies: Any) -> list[str]:
+    return [
+        f"{method} {path}"
+        for method, path, operation in operations(spec)
+        if applies(method, path, operation) and code not in operation["responses"]
+    ]
+
+
+def bearer(method: str, path: str, operation: dict[str, Any]) -> bool:
+    return any("HTTPBearer" in r for r in operation.get("security", []))
+
+
+def test_routes_behind_a_bearer_token_declare_401_and_403(spec: dict[str, Any]) -> None:
+    assert len([op for op in operations(spec) if bearer(*op)]) > 20
+    assert missing(spec, "401", bearer) == []
+    assert missing(spec, "403", bearer) == []
+
+
+def test_routes_with_an_id_in_their_path_declare_404(spec: dict[str, Any]) -> None:
+    assert missing(spec, "404", lambda m, path, op: "{" in path) == []
+
+
+def test_routes_with_a_body_declare_422_and_json_bodies_415(spec: dict[str, Any]) -> None:
+    def json_body(method: str, path: str, operation: dict[str, Any]) -> bool:
+        return "application/json" in operation.get("requestBody", {}).get("content", {})
+
+    assert missing(spec, "422", lambda m, p, operation: "requestBody" in operation) == []
+    assert missing(spec, "415", json_body) == []
+    assert "415" not in spec["paths"]["/adapters/validate"]["post"]["responses"]  # TOML, YAML
+
+
+# A probe's "not ready" is its report (which check failed), not an error message.
+REPORTS = {("GET", "/readyz", "503"): "#/components/schemas/Readiness"}
+
+
+def test_every_error_has_a_documented_schema(spec: dict[str, Any]) -> None:
+    undocumented = [
+        f"{method} {path} {code}"
+        for method, path, operation in operations(spec)
+        for code, response in operation["responses"].items()
+        if code >= "400"
+        and response["content"]["application/json"]["schema"].get("$ref")
+        not in {*ERROR_SCHEMAS, REPORTS.get((method, path, code))}
+    ]
+    assert undocumented == []
+    schemas = spec["components"]["schemas"]
+    assert schemas["ErrorMessage"]["properties"]["detail"]["type"] == "string"
+    problem = schemas["FieldProblem"]["properties"]
+    assert {"loc", "msg", "type", "code"} <= set(problem)
+    assert "HTTPValidationError" not in schemas  # FastAPI's, which says it echoes input
+
+
+def test_every_post_a_person_makes_takes_an_idempotency_key(spec: dict[str, Any]) -> None:
+    keyed = [
+        (method, path, operation)
+        for method, path, operation in operations(spec)
+        if method == "POST" and not path.startswith(MACHINE_OR_CODEC)
+    ]
+    assert len(keyed) > 15
+    for method, path, operation in keyed:
+        headers = {p["name"] for p in operation.get("parameters", []) if p["in"] == "header"}
+        assert "Idempotency-Key" in headers, f"{method} {path}"
+        assert "idempotency_key_reused" in operation["responses"]["422"]["description"]
+    for method, path, operation in operations(spec):
+        if path.startswith(MACHINE_OR_CODEC) or method == "GET":
+            params = operation.get("parameters", [])
+            assert "Idempotency-Key" not in {p["name"] for p in params}, f"{method} {path}"
+
+
+def test_what_only_a_router_knows_is_declared_too(spec: dict[str, Any]) -> None:
+    items = spec["paths"]["/cases/{case_id}/items"]["post"]["responses"]
+    assert {"409", "503"} <= set(items)
+    webhook = spec["paths"]["/webhooks/platforms/{slug}"]["post"]["responses"]
+    assert {"401", "404", "409", "415", "422"} <= set(webhook)

@@ -1,0 +1,64 @@
+"""``./dev lint`` keeps the dependencies pointing one way: on a copy of the source
+tree, an import from a lower layer into a higher one, or an import cycle inside a
+package, makes ``lint-imports`` (the import-linter contracts of pyproject.toml) fail
+and name the contract; the tree as it is passes."""
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+PACKAGES = ("domain", "relais", "partners", "workflows", "activities", "api", "simulator")
+LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
+
+
+@pytest.fixture
+def tree(tmp_path: Path) -> Path:
+    for package in PACKAGES:
+        shutil.copytree(
+            ROOT / package, tmp_path / package, ignore=shutil.ignore_patterns("__pycache__")
+        )
+    shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
+    return tmp_path
+
+
+def lint(tree: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(tree)}
+    return subprocess.run(
+        [str(LINT_IMPORTS), "--no-cache"], cwd=tree, env=env, capture_output=True, text=True
+    )
+
+
+def append(path: Path, line: str) -> None:
+    path.write_text(path.read_text() + f"\n{line}\n")
+
+
+def test_the_tree_as_it_is_keeps_every_contract(tree: Path) -> None:
+    result = lint(tree)
+    assert result.returncode == 0, result.stdout
+
+
+def test_the_domain_importing_the_api_fails_the_layers(tree: Path) -> None:
+    append(tree / "domain" / "problems.py", "import api.errors  # noqa")
+    result = lint(tree)
+    assert result.returncode != 0
+    assert "Layers: each depends only on the layers below it BROKEN" in result.stdout
+    assert "domain.problems -> api.errors" in result.stdout
+
+
+def test_workflows_importing_activities_fails_the_layers(tree: Path) -> None:
+    append(tree / "workflows" / "calls.py", "import activities.notices  # noqa")
+    result = lint(tree)
+    assert result.returncode != 0
+    assert "workflows is not allowed to import activities" in result.stdout
+
+
+def test_an_import_cycle_inside_a_package_fails(tree: Path) -> None:
+    append(tree / "domain" / "catalog.py", "import domain.case  # noqa")
+    result = lint(tree)
+    assert result.returncode != 0
+    assert "No import cycles between the modules of a package BROKEN" in result.stdout
