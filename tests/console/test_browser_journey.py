@@ -254,4 +254,8 @@ async def test_a_counsellors_day_in_the_console_and_the_supervisors_dashboard(
             await expect(boss).to_have_url(re.compile(r"SlaBreached"))
             row = boss.get_by_role("row").filter(has_text=f"case-{stuck}")
             await expect(row).to_contain_text("SupportCaseWorkflow")
+            # The supervisor's own case page (urgency, assignment) passes the same checks.
+            await boss.goto(f"{base}/console/cases/{stuck}")
+            await expect(boss.locator("#urgency-urgency")).to_be_visible()
+            await check_screen(boss, "case-supervisor")
             await boss.context.close()
