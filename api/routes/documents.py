@@ -51,9 +51,13 @@ def _same_period(request: Request, path: str, format: str) -> str:
     return f"{path}?{query}"
 
 
-def links(request: Request) -> Links:
-    """Every format of the report and of the scorecard, for the same period."""
-    report, scorecard = "/reports/trusted-flagger", "/stats/platforms"
+def links(
+    request: Request,
+    report: str = "/reports/trusted-flagger",
+    scorecard: str = "/stats/platforms",
+) -> Links:
+    """Every format of the report and of the scorecard, for the same period (the
+    console serves them under its own paths, for its signed-in people)."""
     return [
         ("Report (page)", _same_period(request, report, "html")),
         ("Report (PDF)", _same_period(request, report, "pdf")),

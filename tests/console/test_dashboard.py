@@ -106,3 +106,25 @@ LABELS = {
     Urgency.NORMAL: "normale",
     Urgency.LOW: "basse",
 }
+
+
+async def test_the_dashboards_figures_links_open_in_the_signed_in_browser(stack: Stack) -> None:
+    """The report and the scorecard open with the console's session (the API's own
+    routes take a bearer token, which a browser does not send)."""
+    boss = console_user(str(stack.api.base_url))
+    await boss.sign_in("local-supervisor-token")
+    dashboard = (await boss.page("/dashboard")).text
+    hrefs = re.findall(r'href="(/console/figures/[^"]+)"', dashboard)
+    assert len(hrefs) == 2
+    for href in hrefs:
+        page = await boss.page(unescape(href).removeprefix("/console"))
+        assert page.status_code == 200, page.text[:500]
+        assert page.headers["content-type"].startswith("text/html")
+        assert "default-src 'none'" in page.headers["content-security-policy"]
+        assert "/console/figures/scorecard?year=" in page.text  # its other formats, here too
+    pdf = await boss.page("/figures/scorecard?year=2026&format=pdf")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    counsellor = console_user(str(stack.api.base_url))
+    await counsellor.sign_in("local-counsellor-token")
+    refused = await counsellor.page("/figures/report?year=2026")
+    assert refused.status_code == 403

@@ -1,0 +1,76 @@
+"""The trusted flagger's figures for people signed in to the console: the yearly
+report and the platform scorecard, as the API draws them (page with charts, PDF,
+CSV), from the same services. The API's own routes take a bearer token; these take
+the console's session, so the dashboard's links open in the browser."""
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Response
+
+from api.pages.html import report_page, scorecard_page
+from api.pages.pdf import report_pdf, scorecard_pdf
+from api.routes import documents
+from api.services.periods import resolve_period
+from api.services.platform_scorecard import build_scorecard, scorecard_csv
+from api.services.trusted_flagger_report import build_report, report_csv
+from console.web import SignedIn
+from console.web_rules import needs
+from relais.db.repositories.notice_figures import NoticeFigures
+from relais.settings import Role
+
+router = APIRouter(prefix="/console/figures")
+REPORT, SCORECARD = "/console/figures/report", "/console/figures/scorecard"
+PageFormat = Literal["html", "pdf", "csv"]
+Year = Annotated[int | None, Query(ge=2000, le=2100)]
+
+
+@router.get("/report")
+async def report(
+    p: SignedIn,
+    year: Year = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    format: PageFormat = "html",
+) -> Response:
+    needs(p, Role.SUPERVISOR, Role.AUDITOR)
+    start, end = resolve_period(year, since, until)
+    built = await build_report(p.database, start, end)
+    await p.audit.record(
+        "report.trusted_flagger.read",
+        None,
+        f"from={start.isoformat()} to={end.isoformat()} format={format}",
+    )
+    if format == "csv":
+        name = documents.file_name("trusted-flagger", start, end, "csv")
+        return documents.attachment(report_csv(built), "text/csv; charset=utf-8", name)
+    if format == "pdf":
+        return documents.pdf(
+            report_pdf(built), documents.file_name("trusted-flagger", start, end, "pdf")
+        )
+    return documents.page(report_page(built, documents.links(p.request, REPORT, SCORECARD)))
+
+
+@router.get("/scorecard")
+async def scorecard(
+    p: SignedIn,
+    year: Year = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    format: PageFormat = "html",
+) -> Response:
+    needs(p, Role.SUPERVISOR, Role.AUDITOR)
+    start, end = resolve_period(year, since, until)
+    card = await build_scorecard(NoticeFigures(p.database), start, end)
+    await p.audit.record(
+        "stats.platforms.read",
+        None,
+        f"from={start.isoformat()} to={end.isoformat()} format={format}",
+    )
+    if format == "csv":
+        name = documents.file_name("platform-scorecard", start, end, "csv")
+        return documents.attachment(scorecard_csv(card), "text/csv; charset=utf-8", name)
+    if format == "pdf":
+        name = documents.file_name("platform-scorecard", start, end, "pdf")
+        return documents.pdf(scorecard_pdf(card), name)
+    return documents.page(scorecard_page(card, documents.links(p.request, REPORT, SCORECARD)))
