@@ -6,7 +6,10 @@ from typing import Literal
 
 from fastapi import Request, Response
 
-from api.pages.html import CONTENT_SECURITY_POLICY, Links
+from api.pages.html import CONTENT_SECURITY_POLICY, Links, report_page, scorecard_page
+from api.pages.pdf import report_pdf, scorecard_pdf
+from api.services.platform_scorecard import PlatformScorecard, scorecard_csv
+from api.services.trusted_flagger_report import TrustedFlaggerReport, report_csv
 
 Format = Literal["json", "csv", "html", "pdf"]
 FORMATS = "json (default), csv, html (a page with charts) or pdf"
@@ -66,3 +69,27 @@ def links(
         ("Scorecard (PDF)", _same_period(request, scorecard, "pdf")),
         ("Scorecard (CSV)", _same_period(request, scorecard, "csv")),
     ]
+
+
+def report_document(
+    report: TrustedFlaggerReport, format: str, since: datetime, until: datetime, links: Links
+) -> Response:
+    """The yearly report as a CSV file, a PDF or (any other format) a page."""
+    if format == "csv":
+        name = file_name("trusted-flagger", since, until, "csv")
+        return attachment(report_csv(report), "text/csv; charset=utf-8", name)
+    if format == "pdf":
+        return pdf(report_pdf(report), file_name("trusted-flagger", since, until, "pdf"))
+    return page(report_page(report, links))
+
+
+def scorecard_document(
+    card: PlatformScorecard, format: str, since: datetime, until: datetime, links: Links
+) -> Response:
+    """The platform scorecard as a CSV file, a PDF or (any other format) a page."""
+    if format == "csv":
+        name = file_name("platform-scorecard", since, until, "csv")
+        return attachment(scorecard_csv(card), "text/csv; charset=utf-8", name)
+    if format == "pdf":
+        return pdf(scorecard_pdf(card), file_name("platform-scorecard", since, until, "pdf"))
+    return page(scorecard_page(card, links))

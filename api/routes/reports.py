@@ -7,15 +7,9 @@ from fastapi import APIRouter, Query, Request, Response
 
 from api.auth import AuditReader, AuditTrailDep
 from api.deps import DatabaseDep
-from api.pages.html import report_page
-from api.pages.pdf import report_pdf
 from api.routes import documents
 from api.services.periods import resolve_period
-from api.services.trusted_flagger_report import (
-    TrustedFlaggerReport,
-    build_report,
-    report_csv,
-)
+from api.services.trusted_flagger_report import TrustedFlaggerReport, build_report
 
 router = APIRouter(prefix="/reports", tags=["reports"])
 
@@ -54,12 +48,6 @@ async def trusted_flagger_report(
         None,
         f"from={start.isoformat()} to={end.isoformat()} format={format}",
     )
-    if format == "csv":
-        name = documents.file_name("trusted-flagger", start, end, "csv")
-        return documents.attachment(report_csv(report), "text/csv; charset=utf-8", name)
-    if format == "html":
-        return documents.page(report_page(report, documents.links(request)))
-    if format == "pdf":
-        name = documents.file_name("trusted-flagger", start, end, "pdf")
-        return documents.pdf(report_pdf(report), name)
+    if format != "json":
+        return documents.report_document(report, format, start, end, documents.links(request))
     return report

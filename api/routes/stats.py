@@ -7,11 +7,9 @@ from fastapi import APIRouter, Query, Request, Response
 
 from api.auth import AuditReader, AuditTrailDep
 from api.deps import DatabaseDep
-from api.pages.html import scorecard_page
-from api.pages.pdf import scorecard_pdf
 from api.routes import documents
 from api.services.periods import resolve_period
-from api.services.platform_scorecard import PlatformScorecard, build_scorecard, scorecard_csv
+from api.services.platform_scorecard import PlatformScorecard, build_scorecard
 from api.services.removal_times import RemovalTimes, removal_times
 from relais.db.repositories.notice_figures import NoticeFigures
 
@@ -66,12 +64,6 @@ async def get_platform_scorecard(
         None,
         f"from={start.isoformat()} to={end.isoformat()} format={format}",
     )
-    if format == "csv":
-        name = documents.file_name("platform-scorecard", start, end, "csv")
-        return documents.attachment(scorecard_csv(card), "text/csv; charset=utf-8", name)
-    if format == "html":
-        return documents.page(scorecard_page(card, documents.links(request)))
-    if format == "pdf":
-        name = documents.file_name("platform-scorecard", start, end, "pdf")
-        return documents.pdf(scorecard_pdf(card), name)
+    if format != "json":
+        return documents.scorecard_document(card, format, start, end, documents.links(request))
     return card

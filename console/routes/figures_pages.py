@@ -8,12 +8,10 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response
 
-from api.pages.html import report_page, scorecard_page
-from api.pages.pdf import report_pdf, scorecard_pdf
 from api.routes import documents
 from api.services.periods import resolve_period
-from api.services.platform_scorecard import build_scorecard, scorecard_csv
-from api.services.trusted_flagger_report import build_report, report_csv
+from api.services.platform_scorecard import build_scorecard
+from api.services.trusted_flagger_report import build_report
 from console.web import SignedIn
 from console.web_rules import needs
 from relais.db.repositories.notice_figures import NoticeFigures
@@ -41,14 +39,9 @@ async def report(
         None,
         f"from={start.isoformat()} to={end.isoformat()} format={format}",
     )
-    if format == "csv":
-        name = documents.file_name("trusted-flagger", start, end, "csv")
-        return documents.attachment(report_csv(built), "text/csv; charset=utf-8", name)
-    if format == "pdf":
-        return documents.pdf(
-            report_pdf(built), documents.file_name("trusted-flagger", start, end, "pdf")
-        )
-    return documents.page(report_page(built, documents.links(p.request, REPORT, SCORECARD)))
+    return documents.report_document(
+        built, format, start, end, documents.links(p.request, REPORT, SCORECARD)
+    )
 
 
 @router.get("/scorecard")
@@ -67,10 +60,6 @@ async def scorecard(
         None,
         f"from={start.isoformat()} to={end.isoformat()} format={format}",
     )
-    if format == "csv":
-        name = documents.file_name("platform-scorecard", start, end, "csv")
-        return documents.attachment(scorecard_csv(card), "text/csv; charset=utf-8", name)
-    if format == "pdf":
-        name = documents.file_name("platform-scorecard", start, end, "pdf")
-        return documents.pdf(scorecard_pdf(card), name)
-    return documents.page(scorecard_page(card, documents.links(p.request, REPORT, SCORECARD)))
+    return documents.scorecard_document(
+        card, format, start, end, documents.links(p.request, REPORT, SCORECARD)
+    )
