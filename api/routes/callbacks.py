@@ -1,9 +1,7 @@
 """A case's callback claimed by one counsellor or rescheduled (answered through
 ``/callback-outcome``; the queue itself is ``GET /callbacks``), and reopening a case."""
 
-from datetime import UTC, datetime
-
-from fastapi import APIRouter, HTTPException, status
+from fastapi import APIRouter
 
 from api.auth import AuditTrailDep, CaseWorker, Counsellor
 from api.deps import CaseCommandsDep, TaskBoardDep
@@ -11,10 +9,9 @@ from api.routes.case_actions import ActionKey
 from api.routes.cases import CaseId
 from api.schemas.callbacks import CallbackReschedule, CaseReopen
 from api.schemas.errors import CASE_UPDATE_ERRORS, ErrorMessage
+from api.services import callback_claims
 from domain import contract
-from domain.case import CaseView, ClaimCallbackRequest
-from domain.tasks import TaskKind
-from relais.db import TaskAlreadyClaimed
+from domain.case import CaseView
 
 router = APIRouter(prefix="/cases/{case_id}", tags=["callbacks"], responses=CASE_UPDATE_ERRORS)
 
@@ -36,18 +33,7 @@ async def claim_callback(
     audit: AuditTrailDep,
 ) -> CaseView:
     """Take the due callback of a case: one counsellor calls, the others see it is taken."""
-    due = [t for t in await tasks.list_open(case_id=case_id) if t.kind is TaskKind.CALLBACK_DUE]
-    if not due:
-        raise HTTPException(status.HTTP_409_CONFLICT, "no callback is due on this case")
-    try:
-        await tasks.claim(due[0].task_id, actor.subject, datetime.now(UTC))
-    except TaskAlreadyClaimed as exc:
-        raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from exc
-    view = await commands.update(
-        case_id, contract.CLAIM_CALLBACK, ClaimCallbackRequest(actor=actor.subject)
-    )
-    await audit.record("case.callback.claim", case_id, f"task={due[0].task_id}")
-    return view
+    return await callback_claims.claim_callback(case_id, actor.subject, tasks, commands, audit)
 
 
 @router.post("/callback/reschedule")

@@ -18,12 +18,11 @@ from api.idempotency import HEADER as KEY_HEADER
 from api.idempotency import MAX_KEY_LENGTH
 from api.schemas.cases import CaseCreate, CaseLinks, CasePage, CaseQuery, CaseRead
 from api.schemas.errors import CASE_READ_ERRORS
-from api.services.audit_trail import utc_now
-from api.services.case_opening import open_case
+from api.services.case_opening import open_case_as
 from api.services.referral_delivery import with_deliveries
 from domain.case import CaseView
 from domain.records import CaseFilter
-from relais.db.repositories.access import AccessReason, CaseAccessBook
+from relais.db.repositories.access import CaseAccessBook
 from relais.settings import Role
 
 router = APIRouter(prefix="/cases", tags=["cases"])
@@ -60,25 +59,19 @@ async def create_case(
     idempotency_key: IdempotencyKey = None,
 ) -> CaseRead:
     """Open a case and start its workflow; triage runs at once."""
-    opened = await open_case(
+    opened = await open_case_as(
+        actor.subject,
         client,
         settings,
         catalog.catalog(),
-        opened_by=actor.subject,
+        CaseAccessBook(db),
+        audit,
         intake=body.intake(),
         contact=body.contact,
         idempotency_key=idempotency_key,
-        now=utc_now(),
     )
-    # The counsellor who opens a case may read it (docs/privacy.md); idempotent.
-    await CaseAccessBook(db).grant(
-        opened.case_id, actor.subject, AccessReason.OWNER, actor.subject, opened.opened_at
-    )
-    if opened.created:
-        await audit.record("case.open", opened.case_id, f"urgency={opened.urgency.value}")
-    else:
+    if not opened.created:
         response.status_code = status.HTTP_200_OK
-        await audit.record("case.open.retry", opened.case_id)
     response.headers["Location"] = f"/cases/{opened.case_id}"
     return CaseRead(
         case_id=opened.case_id,

@@ -18,6 +18,7 @@ from temporalio.common import (
 )
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
+from api.services.audit_trail import AuditTrail, utc_now
 from api.services.case_summary import static_details, static_summary
 from domain import contract
 from domain import search_attributes as sa
@@ -26,6 +27,7 @@ from domain.catalog import PartnerCatalog
 from domain.intake import CaseOpening, Intake, Urgency
 from domain.personal import ContactDetails
 from domain.rules.triage import triage
+from relais.db.repositories.access import AccessReason, CaseAccessBook
 from relais.settings import Settings
 
 # Fixed forever: changing it would give a retried request a new case.
@@ -131,3 +133,35 @@ async def _existing_case(client: Client, case_id: str, triaged: Urgency) -> Open
         opened_at=description.start_time,
         created=False,
     )
+
+
+async def open_case_as(
+    counsellor: str,
+    client: Client,
+    settings: Settings,
+    catalog: PartnerCatalog,
+    access: CaseAccessBook,
+    audit: AuditTrail,
+    *,
+    intake: Intake,
+    contact: ContactDetails,
+    idempotency_key: str | None,
+) -> OpenedCase:
+    """A counsellor opens a case: it starts, they may read it (docs/privacy.md), and
+    the audit trail says so (a retry too). ``POST /cases`` and the console alike."""
+    opened = await open_case(
+        client,
+        settings,
+        catalog,
+        opened_by=counsellor,
+        intake=intake,
+        contact=contact,
+        idempotency_key=idempotency_key,
+        now=utc_now(),
+    )
+    await access.grant(opened.case_id, counsellor, AccessReason.OWNER, counsellor, opened.opened_at)
+    if opened.created:
+        await audit.record("case.open", opened.case_id, f"urgency={opened.urgency.value}")
+    else:
+        await audit.record("case.open.retry", opened.case_id)
+    return opened

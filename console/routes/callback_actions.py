@@ -4,19 +4,17 @@
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter
 from fastapi.responses import Response
 
 from api.schemas.callbacks import CallbackReschedule
 from api.schemas.case_actions import CallbackOutcomeCreate
-from api.services.audit_trail import utc_now
+from api.services import callback_claims
 from console.forms import Kind, first
 from console.routes.acting import COUNSELLOR, act, parsed
 from console.routes.case_page import CaseId
 from console.web import Posted, SignedIn, idempotency_key
 from domain import contract
-from domain.case import ClaimCallbackRequest
-from domain.tasks import TaskKind
 
 router = APIRouter(prefix="/console/cases/{case_id}")
 
@@ -44,15 +42,7 @@ async def record_callback(p: SignedIn, case_id: CaseId, form: Posted) -> Respons
 @router.post("/callback/claim")
 async def claim_callback(p: SignedIn, case_id: CaseId, form: Posted) -> Response:
     async def run() -> None:
-        tasks = p.tasks
-        due = [t for t in await tasks.list_open(case_id=case_id) if t.kind is TaskKind.CALLBACK_DUE]
-        if not due:
-            raise HTTPException(409, "no callback is due on this case")
-        await tasks.claim(due[0].task_id, p.actor.subject, utc_now())
-        await p.commands.update(
-            case_id, contract.CLAIM_CALLBACK, ClaimCallbackRequest(actor=p.actor.subject)
-        )
-        await p.audit.record("case.callback.claim", case_id, f"task={due[0].task_id}")
+        await callback_claims.claim_callback(case_id, p.actor.subject, p.tasks, p.commands, p.audit)
 
     return await act(p, case_id, "claim", form, {}, COUNSELLOR, run, "claim")
 

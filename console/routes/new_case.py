@@ -6,14 +6,13 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 
 from api.schemas.cases import CaseCreate
-from api.services.audit_trail import utc_now
-from api.services.case_opening import open_case
+from api.services.case_opening import open_case_as
 from console.forms import Kind, refused, validated
 from console.i18n import N_
 from console.web import Page, Posted, SignedIn, idempotency_key
 from console.web_rules import needs
 from domain.intake import AgeBand, CallerRole, Category, Channel, RiskFlag
-from relais.db.repositories.access import AccessReason, CaseAccessBook
+from relais.db.repositories.access import CaseAccessBook
 from relais.settings import Role
 
 router = APIRouter(prefix="/console/cases")
@@ -70,22 +69,15 @@ async def open_new_case(p: SignedIn, form: Posted) -> Response:
     body, errors = validated(CaseCreate, form, FIELDS)
     if body is None:
         return _form(p, refused("new-case", form, errors), 422)
-    opened = await open_case(
+    opened = await open_case_as(
+        actor.subject,
         p.client,
         p.settings,
         p.catalog.catalog(),
-        opened_by=actor.subject,
+        CaseAccessBook(p.database),
+        p.audit,
         intake=body.intake(),
         contact=body.contact,
         idempotency_key=idempotency_key(form),
-        now=utc_now(),
     )
-    await CaseAccessBook(p.database).grant(
-        opened.case_id, actor.subject, AccessReason.OWNER, actor.subject, opened.opened_at
-    )
-    audit = p.audit
-    if opened.created:
-        await audit.record("case.open", opened.case_id, f"urgency={opened.urgency.value}")
-    else:
-        await audit.record("case.open.retry", opened.case_id)
     return p.redirect(f"/cases/{opened.case_id}", opened="1")
