@@ -5,6 +5,8 @@ the handler groups (:mod:`workflows.case.callback_handlers`,
 :mod:`workflows.case.casework_handlers`) and :class:`SupportCaseWorkflow` build on it."""
 
 import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from temporalio import workflow
 
@@ -28,6 +30,16 @@ class CaseHandlers:
     _lock: asyncio.Lock
     _children: CaseChildren
     _effects: CaseEffects
+
+    @asynccontextmanager
+    async def _acting(self) -> AsyncIterator[None]:
+        """A counsellor's request, one at a time under the case's lock; what it changed
+        is published (search attributes, the directory row the worklist reads) before
+        it answers, so the counsellor's next read sees it: a case just closed is off
+        their worklist. A refused request publishes nothing (it changed nothing)."""
+        async with self._lock:
+            yield
+            await self._effects.publish()
 
     async def _do(self, effects: list[Effect]) -> None:
         await self._effects.carry_out(effects)

@@ -20,7 +20,7 @@ class CallbackHandlers(CaseHandlers):
     @workflow.update(name=contract.CLAIM_CALLBACK.name)
     async def claim_callback(self, request: ClaimCallbackRequest) -> CaseView:
         """One counsellor takes the callback; the others see it is taken."""
-        async with self._lock:
+        async with self._acting():
             self._validate_claim_callback(request)
             await self._do(self.state.callback.claim(request.actor))
             return project.view(self.state, self._input)
@@ -33,7 +33,7 @@ class CallbackHandlers(CaseHandlers):
     async def reschedule_callback(self, request: RescheduleCallbackRequest) -> CaseView:
         """Move the callback (the young person asked for another time); the new time
         is kept inside opening hours and the safe window."""
-        async with self._lock:
+        async with self._acting():
             self._validate_reschedule_callback(request)
             await self._do(self.state.callback.reschedule(request.at, request.actor, self._rules()))
             return project.view(self.state, self._input)
@@ -44,7 +44,7 @@ class CallbackHandlers(CaseHandlers):
 
     @workflow.update(name=contract.RECORD_CALLBACK_OUTCOME.name)
     async def record_callback_outcome(self, request: CallbackOutcomeRequest) -> CaseView:
-        async with self._lock:
+        async with self._acting():
             self._validate_callback_outcome(request)
             now = workflow.now()
             attempt = self.state.callback.record_attempt(

@@ -34,7 +34,7 @@ class CaseworkHandlers(CaseHandlers):
     @workflow.update(name=contract.ADD_NOTE.name)
     async def add_note(self, request: AddNoteRequest) -> CaseNote:
         """A note is written on an open or a closed case (never in the timeline)."""
-        async with self._lock:
+        async with self._acting():
             return casework.add_note(self.state, request, workflow.now(), self._input.case_id)
 
     @add_note.validator
@@ -45,7 +45,7 @@ class CaseworkHandlers(CaseHandlers):
     async def add_contact(self, request: AddContactRequest) -> CaseContact:
         """The young person calls again, or a parent does: a closed case inside its
         reopen window is reopened; new risk flags are triaged at once."""
-        async with self._lock:
+        async with self._acting():
             self._validate_add_contact(request)
             if self.state.closed_at is not None:
                 await self._reopen(request.actor, f"new contact ({request.channel.value})")
@@ -60,7 +60,7 @@ class CaseworkHandlers(CaseHandlers):
 
     @workflow.update(name=contract.RECORD_RISK.name)
     async def record_risk(self, request: RecordRiskRequest) -> CaseView:
-        async with self._lock:
+        async with self._acting():
             self._validate_record_risk(request)
             await self._record_risk(request.risk_flags, request.actor)
             return project.view(self.state, self._input)
@@ -72,7 +72,7 @@ class CaseworkHandlers(CaseHandlers):
     @workflow.update(name=contract.CHANGE_URGENCY.name)
     async def change_urgency(self, request: ChangeUrgencyRequest) -> CaseView:
         """A supervisor sets the urgency (the API lets only supervisors ask)."""
-        async with self._lock:
+        async with self._acting():
             self._validate_change_urgency(request)
             casework.change_urgency(self.state, request, workflow.now())
             return project.view(self.state, self._input)
@@ -83,7 +83,7 @@ class CaseworkHandlers(CaseHandlers):
 
     @workflow.update(name=contract.CORRECT_INTAKE.name)
     async def correct_intake(self, request: CorrectIntakeRequest) -> IntakeCorrected:
-        async with self._lock:
+        async with self._acting():
             self._validate_correct_intake(request)
             return casework.correct_intake(self.state, request, workflow.now())
 
@@ -93,7 +93,7 @@ class CaseworkHandlers(CaseHandlers):
 
     @workflow.update(name=contract.ASSIGN.name)
     async def assign(self, request: AssignRequest) -> Assigned:
-        async with self._lock:
+        async with self._acting():
             self._validate_assign(request)
             return casework.assign(self.state, request, workflow.now(), self._input.case_id)
 

@@ -161,7 +161,7 @@ class SupportCaseWorkflow(CallbackHandlers, CaseworkHandlers):
 
     @workflow.update(name=contract.ADD_ITEMS.name)
     async def add_items(self, request: AddItemsRequest) -> AddItemsResult:
-        async with self._lock:
+        async with self._acting():
             self._validate_add_items(request)
             if request.catalog is not None:
                 self.state.catalog = request.catalog
@@ -181,7 +181,7 @@ class SupportCaseWorkflow(CallbackHandlers, CaseworkHandlers):
 
     @workflow.update(name=contract.REQUEST_REFERRAL.name)
     async def request_referral(self, request: ReferralRequest) -> ReferralOutcome:
-        async with self._lock:
+        async with self._acting():
             self._validate_request_referral(request)
             state = self.state
             if request.catalog is not None:
@@ -204,7 +204,7 @@ class SupportCaseWorkflow(CallbackHandlers, CaseworkHandlers):
     @workflow.update(name=contract.REVIEW_NOTICE.name)
     async def review_notice(self, request: NoticeReviewRequest) -> NoticeReviewResult:
         """A counsellor's answer to a refusal: appeal, refer to Pharos, or accept."""
-        async with self._lock:
+        async with self._acting():
             self._validate_review_notice(request)
             state, now = self.state, workflow.now()
             notice = state.notices[request.notice_id]
@@ -249,7 +249,7 @@ class SupportCaseWorkflow(CallbackHandlers, CaseworkHandlers):
     @workflow.update(name=contract.WITHDRAW_CONSENT.name)
     async def withdraw_consent(self, request: WithdrawConsentRequest) -> CaseView:
         """The victim withdraws a consent: what depended on it stops, cleanly."""
-        async with self._lock:
+        async with self._acting():
             self._validate_withdraw_consent(request)
             to_cancel, effects = self.state.withdraw_consent(request, workflow.now())
             await self._do(effects)
@@ -264,7 +264,7 @@ class SupportCaseWorkflow(CallbackHandlers, CaseworkHandlers):
 
     @workflow.update(name=contract.CLOSE.name)
     async def close(self, request: CloseRequest) -> CaseView:
-        async with self._lock:
+        async with self._acting():
             self._validate_close(request)
             if request.force:
                 await self._children.cancel(sorted(self.state.open_children))
@@ -278,7 +278,7 @@ class SupportCaseWorkflow(CallbackHandlers, CaseworkHandlers):
     @workflow.update(name=contract.REOPEN.name)
     async def reopen(self, request: ReopenRequest) -> CaseView:
         """Within the reopen window a closed case continues, history and all."""
-        async with self._lock:
+        async with self._acting():
             self._validate_reopen(request)
             await self._reopen(request.actor, request.reason)
             return project.view(self.state, self._input)

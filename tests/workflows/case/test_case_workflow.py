@@ -19,8 +19,11 @@ from domain.case import (
     CaseStatus,
     CaseView,
     ClaimCallbackRequest,
+    CloseRequest,
     RescheduleCallbackRequest,
 )
+from domain.casework import RecordRiskRequest
+from domain.intake import RiskFlag, Urgency
 from domain.items import AddItemsRequest, AddItemsResult
 from domain.notice import Decision, NoticeDecision, NoticeStatus
 from domain.policy import CasePolicy
@@ -254,6 +257,32 @@ async def test_reached_while_the_last_notice_settles_plans_no_new_callback(
     later = await view(case)
     assert (later.status, later.callback.due_at) == (CaseStatus.AWAITING_CLOSURE, None)
     assert task_ids(fakes, TaskKind.CALLBACK_DUE) == []
+
+
+async def test_the_directory_row_follows_a_request_before_it_answers(
+    time_skipping_env: WorkflowEnvironment, task_queue: str, fakes: FakeActivities
+) -> None:
+    """The worklist reads the directory row: once a counsellor's request has answered,
+    their next read sees what it changed (a case just closed is off their worklist,
+    a risk raised shows), without waiting for the workflow's next turn."""
+    env = time_skipping_env
+    case = await open_case(env, task_queue)
+    opened = await until(case, "callback planned", lambda v: v.callback.due_at is not None)
+    case_id = opened.case_id
+
+    await case.execute_update(
+        contract.RECORD_RISK.name,
+        RecordRiskRequest(risk_flags=[RiskFlag.SUICIDAL_RISK], actor="counsellor-1"),
+        result_type=CaseView,
+    )
+    assert fakes.cases[case_id].urgency is Urgency.CRITICAL
+
+    await case.execute_update(
+        contract.CLOSE.name,
+        CloseRequest(actor="counsellor-1", reason="young person safe", force=True),
+        result_type=CaseView,
+    )
+    assert fakes.cases[case_id].status is CaseStatus.CLOSED
 
 
 async def test_a_case_continues_as_new_with_its_whole_state(
