@@ -2,12 +2,14 @@
 
 Opens ``--cases`` cases whose next step is a callback in 48 h (production
 durations), waits until the worker has parked every one of them on its timer, then
-reads the worker process's resident memory (before and after) and the number of
-history events of a sample of cases. The bare line: history events of the bare
-two-activity workflow.
+reads the worker process's resident memory (before, after and its peak) and the
+number of history events of a sample of cases. The bare line: history events of the
+bare two-activity workflow. The worker runs with the production sticky cache
+(``RELAIS_WORKER_CACHED_CASES``) unless ``--worker-cached-cases`` says otherwise.
 
     ./dev bench parked    # 1,000 cases
     ./dev bench parked --cases 10000
+    ./dev bench parked --cases 10000 --worker-cached-cases 1000
 """
 
 import argparse
@@ -24,6 +26,7 @@ from bench.cli import parse_args
 from bench.common import Bench, bench_stack, intake, print_table
 from domain import contract
 from domain.case import CaseStatus
+from relais.settings import Settings
 from tests.support.waiting import eventually
 
 
@@ -62,8 +65,12 @@ async def wait_all_parked(bench: Bench, cases: int, within: float) -> float:
     return time.monotonic() - started
 
 
-async def run(cases: int, concurrency: int, keep: str | None) -> dict[str, Any]:
-    async with bench_stack(keep=keep) as bench:
+DEFAULT_CACHE = Settings.model_fields["worker_cached_cases"].default
+
+
+async def run(cases: int, concurrency: int, keep: str | None, cached: int) -> dict[str, Any]:
+    env = {"RELAIS_WORKER_CACHED_CASES": str(cached)}
+    async with bench_stack(keep=keep, env=env) as bench:
         [worker] = bench.stack.workers
         before = worker.rss_bytes()
         case_ids: list[str] = []
@@ -79,7 +86,7 @@ async def run(cases: int, concurrency: int, keep: str | None) -> dict[str, Any]:
         open_s = loop.time() - opening
         # Every case parked on its callback timer (all of them, not a sample).
         settle_s = await wait_all_parked(bench, cases, within=max(600, cases / 5))
-        after = worker.rss_bytes()
+        after, peak = worker.rss_bytes(), worker.peak_rss_bytes()
         sample = case_ids[:: max(1, len(case_ids) // 50)]
         histories = [await events(bench, contract.SUPPORT_CASE.workflow_id(c)) for c in sample]
         unparked = [h for h in histories if EventType.EVENT_TYPE_TIMER_STARTED not in h]
@@ -91,10 +98,12 @@ async def run(cases: int, concurrency: int, keep: str | None) -> dict[str, Any]:
         bare_events = len(await events(bench, bare.id))
     return {
         "cases": cases,
+        "worker_cached_cases": cached,
         "open_s": round(open_s, 1),
         "settle_s": round(settle_s, 1),
         "worker_rss_mib_before": round(before / 2**20, 1),
         "worker_rss_mib_after": round(after / 2**20, 1),
+        "worker_rss_mib_peak": round(peak / 2**20, 1),
         "kib_per_case": round((after - before) / 1024 / cases, 1),
         "history_events_per_case": {
             "mean": round(statistics.fmean(counts), 1),
@@ -112,12 +121,19 @@ def main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--cases", type=int, default=1000, help="cases opened (1000)")
     parser.add_argument("--concurrency", type=int, default=10, help="requests at once (10)")
+    parser.add_argument(
+        "--worker-cached-cases",
+        type=int,
+        default=DEFAULT_CACHE,
+        help=f"the worker's sticky cache, in workflows ({DEFAULT_CACHE}, the production default)",
+    )
     parser.add_argument("--keep", help="folder to keep logs and databases in")
     args = parse_args(parser, argv, SMOKE)
-    result = asyncio.run(run(args.cases, args.concurrency, args.keep))
+    result = asyncio.run(run(args.cases, args.concurrency, args.keep, args.worker_cached_cases))
     h = result["history_events_per_case"]
     print_table(
-        f"{args.cases} open cases parked on their callback timer",
+        f"{args.cases} open cases parked on their callback timer "
+        f"(worker caching {args.worker_cached_cases} workflows)",
         [
             (
                 "opened through the API",
@@ -126,7 +142,8 @@ def main(argv: list[str]) -> None:
             ("worker RSS before", f"{result['worker_rss_mib_before']} MiB"),
             (
                 "worker RSS after",
-                f"{result['worker_rss_mib_after']} MiB ({result['kib_per_case']} KiB per case)",
+                f"{result['worker_rss_mib_after']} MiB ({result['kib_per_case']} KiB per case); "
+                f"peak {result['worker_rss_mib_peak']} MiB",
             ),
             (
                 "history events per case",

@@ -83,11 +83,18 @@ class Process:
         return self.output().rsplit(f"--- start {self.starts} ---\n", 1)[-1]
 
     def rss_bytes(self) -> int:
-        """Resident memory of the process (Linux /proc)."""
+        """Resident memory of the process now (Linux /proc)."""
+        return self._status_bytes("VmRSS")
+
+    def peak_rss_bytes(self) -> int:
+        """The most resident memory the process has had since it started."""
+        return self._status_bytes("VmHWM")
+
+    def _status_bytes(self, field: str) -> int:
         for line in Path(f"/proc/{self.pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
+            if line.startswith(f"{field}:"):
                 return int(line.split()[1]) * 1024
-        raise RuntimeError("no VmRSS")
+        raise RuntimeError(f"no {field}")
 
     def kill(self) -> None:
         """SIGKILL to the whole group: no clean-up, no graceful shutdown."""
