@@ -99,8 +99,10 @@ def build_worker(
     (a callback timer, a platform's decision), so most cached workflows would sit idle
     in memory (about 300 KiB each); one that is not cached is replayed from its short
     history (tens of events, continue-as-new keeps it short) when it next acts, a few
-    milliseconds. 500 holds every case active in the same minutes at many times
-    today's call volume, and keeps a worker near 300 MiB however many cases are open."""
+    milliseconds. 200 holds every case and notice active in the same minutes (a case
+    sending 200 items at once included) at many times today's call volume. Measured
+    with 10,000 cases parked (``bench.parked``): worker peak RSS 236 MiB caching 100,
+    270 MiB caching 200, 372 MiB caching 500, 519 MiB with the SDK's default 1,000."""
     return Worker(
         client,
         task_queue=task_queue,

@@ -72,7 +72,7 @@ class Settings(BaseSettings):
     temporal_namespace: str = "default"
     task_queue: str = "relais-cases"
     worker_cached_cases: int = Field(
-        default=500,
+        default=200,
         ge=10,
         description="Workflows a worker keeps in memory between their tasks (the sticky cache); "
         "one beyond it is replayed from its short history when it next acts",
