@@ -18,6 +18,7 @@ import json
 import statistics
 import sys
 import time
+from functools import partial
 from typing import Any
 
 from temporalio.api.enums.v1 import EventType
@@ -47,13 +48,13 @@ PARKED_QUERY = (
 )
 
 
-async def wait_all_parked(bench: Bench, cases: int, within: float) -> float:
+async def wait_all_parked(bench: Bench, cases: int, sample: list[str], within: float) -> float:
     """Seconds until visibility counts every case as parked on its callback timer.
 
     Counting through visibility keeps the wait cheap at 10,000 cases (fetching every
-    history would load the server more than the cases do). The status and the timer
-    are written by the same workflow task, and the sampled histories below check
-    that the timer is really there."""
+    history would load the server more than the cases do). The status is published a
+    workflow task before the timer starts (the directory row is written in between),
+    so the sampled histories are then awaited until their timer is there."""
     started = time.monotonic()
     await eventually(
         lambda: bench.client.count_workflows(PARKED_QUERY),
@@ -62,6 +63,13 @@ async def wait_all_parked(bench: Bench, cases: int, within: float) -> float:
         within=within,
         interval=1.0,
     )
+    for case_id in sample:
+        await eventually(
+            partial(parked, bench, case_id),
+            lambda timer: timer,
+            what=f"the callback timer of case {case_id}",
+            within=60,
+        )
     return time.monotonic() - started
 
 
@@ -85,9 +93,9 @@ async def run(cases: int, concurrency: int, keep: str | None, cached: int) -> di
         await asyncio.gather(*(counsellor() for _ in range(concurrency)))
         open_s = loop.time() - opening
         # Every case parked on its callback timer (all of them, not a sample).
-        settle_s = await wait_all_parked(bench, cases, within=max(600, cases / 5))
-        after, peak = worker.rss_bytes(), worker.peak_rss_bytes()
         sample = case_ids[:: max(1, len(case_ids) // 50)]
+        settle_s = await wait_all_parked(bench, cases, sample, within=max(600, cases / 5))
+        after, peak = worker.rss_bytes(), worker.peak_rss_bytes()
         histories = [await events(bench, contract.SUPPORT_CASE.workflow_id(c)) for c in sample]
         unparked = [h for h in histories if EventType.EVENT_TYPE_TIMER_STARTED not in h]
         if unparked:

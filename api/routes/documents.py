@@ -2,9 +2,9 @@
 one format (or page) of a period's figures to the others."""
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from fastapi import Request, Response
+from fastapi import Query, Request, Response
 
 from api.pages.html import CONTENT_SECURITY_POLICY, Links, report_page, scorecard_page
 from api.pages.pdf import report_pdf, scorecard_pdf
@@ -13,6 +13,19 @@ from api.services.trusted_flagger_report import TrustedFlaggerReport, report_csv
 
 Format = Literal["json", "csv", "html", "pdf"]
 FORMATS = "json (default), csv, html (a page with charts) or pdf"
+
+# The query parameters and the OpenAPI answer of a route serving a period's figures in
+# every format (the yearly report, the platform scorecard).
+FormatQuery = Annotated[Format, Query(description=FORMATS)]
+Year = Annotated[int | None, Query(ge=2000, le=2100, description="Calendar year, Europe/Paris")]
+Since = Annotated[datetime | None, Query(description="Notices submitted at or after")]
+Until = Annotated[datetime | None, Query(description="Notices submitted before")]
+IN_EVERY_FORMAT: dict[int | str, dict[str, Any]] = {
+    200: {
+        "content": {"text/csv": {}, "text/html": {}, "application/pdf": {}},
+        "description": "JSON, or CSV, an HTML page with charts, or PDF with format=",
+    }
+}
 
 
 def file_name(stem: str, since: datetime, until: datetime, extension: str) -> str:

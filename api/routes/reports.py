@@ -1,9 +1,6 @@
 """Reports an auditor or a regulator reads: the trusted flagger's yearly figures."""
 
-from datetime import datetime
-from typing import Annotated
-
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Request, Response
 
 from api.auth import AuditReader, AuditTrailDep
 from api.deps import DatabaseDep
@@ -17,24 +14,17 @@ router = APIRouter(prefix="/reports", tags=["reports"])
 @router.get(
     "/trusted-flagger",
     response_model=TrustedFlaggerReport,
-    responses={
-        200: {
-            "content": {"text/csv": {}, "text/html": {}, "application/pdf": {}},
-            "description": "JSON, or CSV, an HTML page with charts, or PDF with format=",
-        }
-    },
+    responses=documents.IN_EVERY_FORMAT,
 )
 async def trusted_flagger_report(
     request: Request,
     actor: AuditReader,
     database: DatabaseDep,
     audit: AuditTrailDep,
-    year: Annotated[
-        int | None, Query(ge=2000, le=2100, description="Calendar year, Europe/Paris")
-    ] = None,
-    since: Annotated[datetime | None, Query(description="Submitted at or after")] = None,
-    until: Annotated[datetime | None, Query(description="Submitted before")] = None,
-    format: Annotated[documents.Format, Query(description=documents.FORMATS)] = "json",
+    year: documents.Year = None,
+    since: documents.Since = None,
+    until: documents.Until = None,
+    format: documents.FormatQuery = "json",
 ) -> TrustedFlaggerReport | Response:
     """Notices sent as a trusted flagger (DSA Art. 22(3)): by hosting provider, by type
     of allegedly illegal content (its legal qualification and its DSA Transparency

@@ -34,24 +34,17 @@ async def get_removal_times(
 @router.get(
     "/platforms",
     response_model=PlatformScorecard,
-    responses={
-        200: {
-            "content": {"text/csv": {}, "text/html": {}, "application/pdf": {}},
-            "description": "JSON, or CSV, an HTML page with charts, or PDF with format=",
-        }
-    },
+    responses=documents.IN_EVERY_FORMAT,
 )
 async def get_platform_scorecard(
     request: Request,
     actor: AuditReader,
     database: DatabaseDep,
     audit: AuditTrailDep,
-    year: Annotated[
-        int | None, Query(ge=2000, le=2100, description="Calendar year, Europe/Paris")
-    ] = None,
-    since: Annotated[datetime | None, Query(description="Notices submitted at or after")] = None,
-    until: Annotated[datetime | None, Query(description="Notices submitted before")] = None,
-    format: Annotated[documents.Format, Query(description=documents.FORMATS)] = "json",
+    year: documents.Year = None,
+    since: documents.Since = None,
+    until: documents.Until = None,
+    format: documents.FormatQuery = "json",
 ) -> PlatformScorecard | Response:
     """How each platform answered the notices submitted in the period: removal,
     refusal and no-answer rates, time to removal (p50, p90, max), shares removed
