@@ -33,6 +33,8 @@ from typing import TypeVar
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
+    import workflows.case.checks as checks
+    import workflows.case.projections as project
     from domain import contract
     from domain.case import (
         CaseResult,
@@ -53,8 +55,6 @@ with workflow.unsafe.imports_passed_through():
         ReferralRequest,
     )
     from domain.tasks import TaskKind
-    from workflows.case import checks
-    from workflows.case import projections as project
     from workflows.case.callback_handlers import CallbackHandlers
     from workflows.case.casework_handlers import CaseworkHandlers
     from workflows.case.children import CaseChildren

@@ -17,6 +17,8 @@ from temporalio.exceptions import ActivityError, ApplicationError
 from temporalio.workflow import ActivityCancellationType, ActivityHandle
 
 with workflow.unsafe.imports_passed_through():
+    import workflows.referral.checks as checks
+    import workflows.referral.state as referral_state
     from domain import contract
     from domain.catalog import DeliveryMode
     from domain.referral import (
@@ -33,8 +35,6 @@ with workflow.unsafe.imports_passed_through():
     from domain.tasks import CloseTasksRequest, CounsellorTask, TaskKind
     from workflows.calls import call, partner_call, record_call, start
     from workflows.cancellation import raise_if_cancel_swallowed
-    from workflows.referral import checks
-    from workflows.referral import state as referral_state
     from workflows.referral.state import ReferralInput, ReferralState
     from workflows.rejection import rejection
 

@@ -14,6 +14,7 @@ from temporalio import workflow
 from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
+    import workflows.takedown.state as notice_state
     from domain import contract
     from domain.catalog import DeliveryMode
     from domain.notice import (
@@ -29,7 +30,6 @@ with workflow.unsafe.imports_passed_through():
     from domain.tasks import CounsellorTask, TaskKind
     from workflows.calls import call, partner_call, record_call
     from workflows.cancellation import raise_if_cancel_swallowed
-    from workflows.takedown import state as notice_state
     from workflows.takedown.state import NoticeInput, NoticeState
 
 
