@@ -5,8 +5,9 @@ from fastapi import APIRouter, Request, Response
 from api.auth import AuditReader, AuditTrailDep
 from api.deps import DatabaseDep
 from api.routes import documents
+from api.services.period_figures import read_report
 from api.services.periods import resolve_period
-from api.services.trusted_flagger_report import TrustedFlaggerReport, build_report
+from api.services.trusted_flagger_report import TrustedFlaggerReport
 
 router = APIRouter(prefix="/reports", tags=["reports"])
 
@@ -32,12 +33,7 @@ async def trusted_flagger_report(
     data. ``format=html`` is the same report as a page with charts (a stable URL to
     link to), ``format=pdf`` as a PDF."""
     start, end = resolve_period(year, since, until)
-    report = await build_report(database, start, end)
-    await audit.record(
-        "report.trusted_flagger.read",
-        None,
-        f"from={start.isoformat()} to={end.isoformat()} format={format}",
-    )
+    report = await read_report(database, audit, start, end, format)
     if format != "json":
         return documents.report_document(report, format, start, end, documents.links(request))
     return report

@@ -8,8 +8,9 @@ from fastapi import APIRouter, Query, Request, Response
 from api.auth import AuditReader, AuditTrailDep
 from api.deps import DatabaseDep
 from api.routes import documents
+from api.services.period_figures import read_scorecard
 from api.services.periods import resolve_period
-from api.services.platform_scorecard import PlatformScorecard, build_scorecard
+from api.services.platform_scorecard import PlatformScorecard
 from api.services.removal_times import RemovalTimes, removal_times
 from relais.db.repositories.notice_figures import NoticeFigures
 
@@ -51,12 +52,7 @@ async def get_platform_scorecard(
     within 1 h, 24 h and 7 days and after 42 days, re-notices, SLA breaches, appeals
     and their outcome. Counts and durations only."""
     start, end = resolve_period(year, since, until)
-    card = await build_scorecard(NoticeFigures(database), start, end)
-    await audit.record(
-        "stats.platforms.read",
-        None,
-        f"from={start.isoformat()} to={end.isoformat()} format={format}",
-    )
+    card = await read_scorecard(database, audit, start, end, format)
     if format != "json":
         return documents.scorecard_document(card, format, start, end, documents.links(request))
     return card

@@ -9,12 +9,10 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Response
 
 from api.routes import documents
+from api.services.period_figures import read_report, read_scorecard
 from api.services.periods import resolve_period
-from api.services.platform_scorecard import build_scorecard
-from api.services.trusted_flagger_report import build_report
 from console.web import SignedIn
 from console.web_rules import needs
-from relais.db.repositories.notice_figures import NoticeFigures
 from relais.settings import Role
 
 router = APIRouter(prefix="/console/figures")
@@ -33,12 +31,7 @@ async def report(
 ) -> Response:
     needs(p, Role.SUPERVISOR, Role.AUDITOR)
     start, end = resolve_period(year, since, until)
-    built = await build_report(p.database, start, end)
-    await p.audit.record(
-        "report.trusted_flagger.read",
-        None,
-        f"from={start.isoformat()} to={end.isoformat()} format={format}",
-    )
+    built = await read_report(p.database, p.audit, start, end, format)
     return documents.report_document(
         built, format, start, end, documents.links(p.request, REPORT, SCORECARD)
     )
@@ -54,12 +47,7 @@ async def scorecard(
 ) -> Response:
     needs(p, Role.SUPERVISOR, Role.AUDITOR)
     start, end = resolve_period(year, since, until)
-    card = await build_scorecard(NoticeFigures(p.database), start, end)
-    await p.audit.record(
-        "stats.platforms.read",
-        None,
-        f"from={start.isoformat()} to={end.isoformat()} format={format}",
-    )
+    card = await read_scorecard(p.database, p.audit, start, end, format)
     return documents.scorecard_document(
         card, format, start, end, documents.links(p.request, REPORT, SCORECARD)
     )
