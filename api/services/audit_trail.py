@@ -61,13 +61,18 @@ class AuditTrail:
     async def record(
         self, action: str, case_id: str | None = None, detail: str | None = None
     ) -> None:
-        await self._sink.record(
-            AuditEntry(
-                at=self._clock(),
-                actor=self.actor,
-                role=self.role,
-                action=action,
-                case_id=case_id,
-                detail=detail,
-            )
+        await self._sink.record(self.entry(action, case_id, detail))
+
+    def entry(
+        self, action: str, case_id: str | None = None, detail: str | None = None
+    ) -> AuditEntry:
+        """The entry ``record`` would store, for a repository that stores it in the
+        same transaction as the write it describes."""
+        return AuditEntry(
+            at=self._clock(),
+            actor=self.actor,
+            role=self.role,
+            action=action,
+            case_id=case_id,
+            detail=detail,
         )

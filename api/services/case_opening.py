@@ -159,9 +159,11 @@ async def open_case_as(
         idempotency_key=idempotency_key,
         now=utc_now(),
     )
-    await access.grant(opened.case_id, counsellor, AccessReason.OWNER, counsellor, opened.opened_at)
     if opened.created:
-        await audit.record("case.open", opened.case_id, f"urgency={opened.urgency.value}")
+        said = audit.entry("case.open", opened.case_id, f"urgency={opened.urgency.value}")
     else:
-        await audit.record("case.open.retry", opened.case_id)
+        said = audit.entry("case.open.retry", opened.case_id)
+    await access.grant(
+        opened.case_id, counsellor, AccessReason.OWNER, counsellor, opened.opened_at, audited=said
+    )
     return opened

@@ -37,7 +37,7 @@ class DatabaseKeyStore(KeyStore):
             row = await session.get(CaseKeyRow, key_id)
             return None if row is None else _record(row)
 
-    async def _insert_if_absent(self, record: KeyRecord) -> None:
+    async def _insert_if_absent(self, record: KeyRecord) -> bool:
         values = {
             "key_id": record.key_id,
             "case_id": record.case_id,
@@ -47,7 +47,10 @@ class DatabaseKeyStore(KeyStore):
             "destroyed_at": record.destroyed_at,
         }
         async with self._sessions.begin() as session:
-            await session.execute(insert_unless_present(session, CaseKeyRow, "case_id", values))
+            inserted = await session.execute(
+                insert_unless_present(session, CaseKeyRow, "case_id", values)
+            )
+            return inserted.first() is not None
 
     async def _destroy(self, case_id: str, tombstone: KeyRecord) -> bool:
         async with self._sessions.begin() as session:

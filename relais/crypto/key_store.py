@@ -98,8 +98,9 @@ class KeyStore(ABC):
     async def _find_by_id(self, key_id: str) -> KeyRecord | None: ...
 
     @abstractmethod
-    async def _insert_if_absent(self, record: KeyRecord) -> None:
-        """Store ``record`` unless the case has a row already (a concurrent creator won)."""
+    async def _insert_if_absent(self, record: KeyRecord) -> bool:
+        """Store ``record`` unless the case has a row already (a concurrent creator
+        won); True when ``record`` was stored."""
 
     @abstractmethod
     async def _destroy(self, case_id: str, tombstone: KeyRecord) -> bool:
@@ -123,7 +124,12 @@ class KeyStore(ABC):
                 return key
         record = await self._find_by_case(case_id)
         if record is None:
-            await self._insert_if_absent(self._new_record(case_id))
+            # A new case: the key made here is the case's unless a concurrent
+            # creator stored one first (then that one is read back). Opening a case
+            # is one read and one write, not a second read.
+            created = self._new_record(case_id)
+            if await self._insert_if_absent(created):
+                return self._remember(created)
             record = await self._find_by_case(case_id)
             assert record is not None, "a key row was just stored"
         return self._remember(record)
@@ -227,8 +233,8 @@ class InMemoryKeyStore(KeyStore):
     async def _find_by_id(self, key_id: str) -> KeyRecord | None:
         return next((r for r in self._rows.values() if r.key_id == key_id), None)
 
-    async def _insert_if_absent(self, record: KeyRecord) -> None:
-        self._rows.setdefault(record.case_id, record)
+    async def _insert_if_absent(self, record: KeyRecord) -> bool:
+        return self._rows.setdefault(record.case_id, record) is record
 
     async def _destroy(self, case_id: str, tombstone: KeyRecord) -> bool:
         record = self._rows.get(case_id)

@@ -4,9 +4,11 @@ import asyncio
 from datetime import timedelta
 
 import pytest
+from sqlalchemy.exc import IntegrityError
 
 from domain.records import AuditEntry
 from relais.db import AuditLog, Database
+from relais.db.repositories.access import AccessReason, CaseAccessBook
 from tests.db.builders import T0
 
 
@@ -75,3 +77,23 @@ async def test_a_retried_entry_with_a_key_is_recorded_once(database: Database) -
     assert len(set(ids)) == 1
     assert len(set(unkeyed)) == 2  # entries without a key are distinct events
     assert len(await audit.list()) == 3
+
+
+async def test_an_access_and_its_audit_line_are_stored_together_or_not_at_all(
+    database: Database,
+) -> None:
+    book, audit = CaseAccessBook(database), AuditLog(database)
+    opened = entry(0, action="case.open")
+    assert await book.grant(
+        "case-1", "counsellor-a", AccessReason.OWNER, "counsellor-a", T0, audited=opened
+    )
+    # An audit line the database refuses (no actor: the column is NOT NULL).
+    refused = entry(1, action="case.share").model_copy(update={"actor": None})
+
+    with pytest.raises(IntegrityError):
+        await book.grant(
+            "case-1", "counsellor-b", AccessReason.SHARED, "counsellor-a", T0, audited=refused
+        )
+
+    assert set(await book.subjects("case-1")) == {"counsellor-a"}
+    assert [e.action for e in await audit.list(case_id="case-1")] == ["case.open"]

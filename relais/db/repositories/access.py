@@ -6,8 +6,10 @@ from enum import StrEnum
 
 from sqlalchemy import ColumnElement, and_, delete, exists, or_, select
 
+from domain.records import AuditEntry
 from relais.db.repositories._sql import SessionSource, sessions_of, table_of
 from relais.db.repositories._sql import _insert as dialect_insert
+from relais.db.repositories.audit import append
 from relais.db.tables import CaseAccessRow, CaseRow
 
 
@@ -22,9 +24,18 @@ class CaseAccessBook:
         self._sessions = sessions_of(source)
 
     async def grant(
-        self, case_id: str, subject: str, reason: AccessReason, granted_by: str, at: datetime
+        self,
+        case_id: str,
+        subject: str,
+        reason: AccessReason,
+        granted_by: str,
+        at: datetime,
+        *,
+        audited: AuditEntry | None = None,
     ) -> bool:
-        """Idempotent: True when the subject had no access before."""
+        """Idempotent: True when the subject had no access before. ``audited``: the
+        audit line stored in the same transaction (the access and what the audit
+        trail says of it are stored together or not at all)."""
         values = {
             "case_id": case_id,
             "subject": subject,
@@ -40,7 +51,10 @@ class CaseAccessBook:
                 .on_conflict_do_nothing(index_elements=[table.c.case_id, table.c.subject])
                 .returning(table.c.case_id)
             )
-            return (await session.execute(statement)).first() is not None
+            granted = (await session.execute(statement)).first() is not None
+            if audited is not None:
+                await append(session, audited)
+            return granted
 
     async def transfer(
         self, case_id: str, previous: str, owner: str, by: str, at: datetime

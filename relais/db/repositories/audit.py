@@ -3,6 +3,7 @@
 from datetime import datetime
 
 from sqlalchemy import insert, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.records import AuditEntry
 from relais.db.repositories._sql import SessionSource, insert_unless_present, sessions_of
@@ -18,19 +19,8 @@ class AuditLog:
     async def record(self, entry: AuditEntry) -> int:
         """Append ``entry`` and return its id. An entry carrying an ``idempotency_key``
         is recorded once: a retry returns the id of the first."""
-        values = entry.model_dump(exclude={"id"})
         async with self._sessions.begin() as session:
-            if entry.idempotency_key is None:
-                statement = insert(AuditRow).values(values).returning(AuditRow.id)
-                return int((await session.execute(statement)).scalar_one())
-            inserted = await session.execute(
-                insert_unless_present(session, AuditRow, "idempotency_key", values)
-            )
-            new_id = inserted.scalar()
-            if new_id is not None:
-                return int(new_id)
-            existing = select(AuditRow.id).where(AuditRow.idempotency_key == entry.idempotency_key)
-            return int((await session.execute(existing)).scalar_one())
+            return await append(session, entry)
 
     async def list(
         self,
@@ -60,3 +50,20 @@ class AuditLog:
         async with self._sessions() as session:
             rows = (await session.scalars(statement)).all()
             return [AuditEntry.model_validate(row, from_attributes=True) for row in rows]
+
+
+async def append(session: AsyncSession, entry: AuditEntry) -> int:
+    """``AuditLog.record`` inside a transaction of the caller's, for a write whose
+    audit line must be stored with it or not at all."""
+    values = entry.model_dump(exclude={"id"})
+    if entry.idempotency_key is None:
+        statement = insert(AuditRow).values(values).returning(AuditRow.id)
+        return int((await session.execute(statement)).scalar_one())
+    inserted = await session.execute(
+        insert_unless_present(session, AuditRow, "idempotency_key", values)
+    )
+    new_id = inserted.scalar()
+    if new_id is not None:
+        return int(new_id)
+    existing = select(AuditRow.id).where(AuditRow.idempotency_key == entry.idempotency_key)
+    return int((await session.execute(existing)).scalar_one())
