@@ -7,7 +7,15 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from api.pages.charts import Chart, lay_out, svg
-from api.pages.views import duration, percent, report_charts, scorecard_charts
+from api.pages.views import (
+    ALL_DELIVERED,
+    NO_APPEAL,
+    NO_NOTICE,
+    duration,
+    percent,
+    report_charts,
+    scorecard_charts,
+)
 from api.services.periods import HELPLINE_ZONE
 from api.services.platform_scorecard import PlatformScorecard
 from api.services.trusted_flagger_report import TrustedFlaggerReport
@@ -20,7 +28,13 @@ _TEMPLATES = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
-_TEMPLATES.globals.update(duration=duration, percent=percent)
+_TEMPLATES.globals.update(
+    duration=duration,
+    percent=percent,
+    NO_NOTICE=NO_NOTICE,
+    NO_APPEAL=NO_APPEAL,
+    ALL_DELIVERED=ALL_DELIVERED,
+)
 
 # No script, nothing fetched from elsewhere: the page is complete as served.
 CONTENT_SECURITY_POLICY = (

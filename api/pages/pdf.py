@@ -3,12 +3,20 @@ from the same layout (:func:`api.pages.charts.lay_out`) as filled rectangles, an
 the same tables. Core fonts only (nothing to install); text stays in Latin-1."""
 
 from fpdf import FPDF
-from fpdf.enums import TableCellFillMode
+from fpdf.enums import TableCellFillMode, XPos, YPos
 from fpdf.fonts import FontFace
 
 from api.pages.charts import Chart, Layout, lay_out
 from api.pages.html import period_text
-from api.pages.views import duration, percent, report_charts, scorecard_charts
+from api.pages.views import (
+    ALL_DELIVERED,
+    NO_APPEAL,
+    NO_NOTICE,
+    duration,
+    percent,
+    report_charts,
+    scorecard_charts,
+)
 from api.services.platform_scorecard import PlatformScorecard
 from api.services.trusted_flagger_report import ActionCounts, TrustedFlaggerReport
 
@@ -111,8 +119,13 @@ class _Document(FPDF):
             dx = -width if horizontal else -width / 2
             self.text(left + x * scale + dx, top + y * scale, label)
 
-    def table_of(self, headings: list[str], rows: list[list[str]]) -> None:
+    def table_of(self, headings: list[str], rows: list[list[str]], none: str = NO_NOTICE) -> None:
+        """``none``: the line printed instead of a table when there are no rows."""
         self.set_font("helvetica", "", 8)
+        if not rows:
+            self.set_font("helvetica", "I", 9)
+            self.multi_cell(0, 5, _latin1(none), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            return
         self.set_fill_color(245, 245, 245)  # charts leave their last colour set
         with self.table(
             headings_style=FontFace(emphasis="BOLD", fill_color=(225, 225, 225)),
@@ -172,9 +185,14 @@ def report_pdf(report: TrustedFlaggerReport) -> bytes:
     pdf.table_of(
         ["Platform", *COUNT_HEADINGS],
         [_counts(x.platform, x.notices) for x in report.appeals_by_platform],
+        none=NO_APPEAL,
     )
     pdf.heading("Not delivered")
-    pdf.table_of(["Platform", "Notices"], [[p, str(n)] for p, n in report.not_delivered.items()])
+    pdf.table_of(
+        ["Platform", "Notices"],
+        [[p, str(n)] for p, n in report.not_delivered.items()],
+        none=ALL_DELIVERED,
+    )
     pdf.heading("How legal qualifications map to DSA categories")
     pdf.table_of(
         ["Legal qualification", "Code penal", "DSA statement category", "Keyword"],

@@ -6,6 +6,12 @@ from api.pages.charts import Bar, Chart, Series
 from api.services.platform_scorecard import PlatformScore, PlatformScorecard
 from api.services.trusted_flagger_report import ActionCounts, TrustedFlaggerReport
 
+# A table's only line when the period has nothing for it (pages and PDFs): bare
+# headings would read as a page that failed.
+NO_NOTICE = "No notice was submitted in this period."
+NO_APPEAL = "No appeal in this period."
+ALL_DELIVERED = "No notice of the period went undelivered."
+
 # Okabe-Ito colours: told apart with the common colour-vision deficiencies.
 ACTIONS = [
     Series("removed", "removed", "#009E73"),

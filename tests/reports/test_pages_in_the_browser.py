@@ -123,6 +123,15 @@ async def test_the_scorecard_page_draws_the_figures_counted(
     for s in scores:
         row = page.locator(f'#scorecard tr[data-platform="{s["platform"]}"]')
         assert await row.locator('[data-figure="notices"]').inner_text() == str(s["notices"])
+    # In Playwright's default 1280 px window every table fits its column: no figure
+    # starts hidden off to the side.
+    assert page.viewport_size is not None and page.viewport_size["width"] == 1280
+    overflowing = await page.evaluate(
+        "[...document.querySelectorAll('.scroll')]"
+        ".filter(box => box.scrollWidth > box.clientWidth)"
+        ".map(box => box.firstElementChild.id)"
+    )
+    assert overflowing == []
     assert await page.title() == "Platform scorecard · Relais"
     assert all(url.startswith(reports_api.base_url) for url in requested), requested
 

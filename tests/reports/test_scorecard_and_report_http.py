@@ -112,6 +112,34 @@ async def test_pages_and_pdfs_are_served_for_both_figures(reports_api: ReportsAp
     assert "tiktok 100.0 % 100.0 % 100.0 % 0.0 %" in text
 
 
+async def test_a_period_without_notices_says_so_on_the_pages(reports_api: ReportsApi) -> None:
+    """Not bare headings: a supervisor must tell "nothing sent" from a page that failed."""
+    empty_year = YEAR - 5
+    scorecard = await reports_api.http.get(
+        SCORECARD_URL, params={"year": empty_year, "format": "html"}, headers=bearer("supervisor")
+    )
+    report = await reports_api.http.get(
+        REPORT_URL, params={"year": empty_year, "format": "html"}, headers=bearer("auditor")
+    )
+    seeded = await reports_api.http.get(
+        SCORECARD_URL, params={"year": YEAR, "format": "html"}, headers=bearer("supervisor")
+    )
+
+    assert scorecard.status_code == report.status_code == 200
+    # The scorecard, its appeals and the time to removal: one line each.
+    assert scorecard.text.count("No notice was submitted in this period.") == 3
+    assert report.text.count("No notice was submitted in this period.") == 3
+    assert "No appeal in this period." in report.text
+    assert "No notice of the period went undelivered." in report.text
+    assert "No notice was submitted" not in seeded.text
+    pdf = await reports_api.http.get(
+        REPORT_URL, params={"year": empty_year, "format": "pdf"}, headers=bearer("auditor")
+    )
+    text = "\n".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(pdf.content)).pages)
+    assert text.count("No notice was submitted in this period.") == 3
+    assert "No appeal in this period." in text
+
+
 async def test_only_supervisors_and_auditors_read_them_and_bad_input_names_the_field(
     reports_api: ReportsApi,
 ) -> None:
