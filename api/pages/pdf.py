@@ -121,11 +121,11 @@ class _Document(FPDF):
 
     def table_of(self, headings: list[str], rows: list[list[str]], none: str = NO_NOTICE) -> None:
         """``none``: the line printed instead of a table when there are no rows."""
-        self.set_font("helvetica", "", 8)
         if not rows:
             self.set_font("helvetica", "I", 9)
             self.multi_cell(0, 5, _latin1(none), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
             return
+        self.set_font("helvetica", "", 8)
         self.set_fill_color(245, 245, 245)  # charts leave their last colour set
         with self.table(
             headings_style=FontFace(emphasis="BOLD", fill_color=(225, 225, 225)),
