@@ -149,6 +149,7 @@ class Page:
                 drawn=lambda form_id: failed if failed and failed.id == form_id else fresh(form_id),
                 user=self.session if self.session.signed_in else None,
                 supervisor=self.session.role is Role.SUPERVISOR,
+                auditor=self.session.role is Role.AUDITOR,
                 path=self.request.url.path,
                 back=back,
                 **context,
@@ -198,16 +199,27 @@ async def page(request: Request) -> Page:
 AnyPage = Annotated[Page, Depends(page)]
 
 
-async def signed_in_page(p: AnyPage) -> Page:
-    """Counsellors and supervisors only; anyone else is told the console is not theirs."""
+def _signed_in_as(p: Page, roles: tuple[Role, ...]) -> Page:
     if not p.session.signed_in:
         raise NeedsSignIn
-    if p.session.role not in (Role.COUNSELLOR, Role.SUPERVISOR):
+    if p.session.role not in roles:
         raise NotAllowed
     return p
 
 
+async def signed_in_page(p: AnyPage) -> Page:
+    """Counsellors and supervisors only; anyone else is told the console is not theirs."""
+    return _signed_in_as(p, (Role.COUNSELLOR, Role.SUPERVISOR))
+
+
+async def figures_reader_page(p: AnyPage) -> Page:
+    """The trusted flagger's figures: supervisors and auditors (an auditor's only pages
+    in the console, as ``GET /reports`` and ``/stats`` are in the API)."""
+    return _signed_in_as(p, (Role.SUPERVISOR, Role.AUDITOR))
+
+
 SignedIn = Annotated[Page, Depends(signed_in_page)]
+FiguresReader = Annotated[Page, Depends(figures_reader_page)]
 
 
 class CsrfRefused(Exception):

@@ -27,9 +27,12 @@ def oidc_of(p: Page) -> OidcSignIn | None:
 
 
 def home_of(p: Page) -> str:
-    """A supervisor's day starts on the dashboard, a counsellor's on the worklist."""
+    """A supervisor's day starts on the dashboard, a counsellor's on the worklist, an
+    auditor's visit on the yearly report."""
     if not p.session.signed_in:
         return "/sign-in"
+    if p.session.role is Role.AUDITOR:
+        return "/figures/report"
     return "/dashboard" if p.session.role is Role.SUPERVISOR else "/worklist"
 
 

@@ -4,11 +4,13 @@ query that lists them; a partner that fails shows as down, linking to its cases.
 
 import re
 import uuid
+from datetime import UTC, datetime
 from html import unescape
 from urllib.parse import parse_qs, urlsplit
 
 from domain.case import CaseStatus
 from domain.intake import Urgency
+from relais.db import AuditLog
 from tests.support.builders import intake_body
 from tests.support.console import console_user
 from tests.support.stack import Stack, auth
@@ -128,3 +130,26 @@ async def test_the_dashboards_figures_links_open_in_the_signed_in_browser(stack:
     await counsellor.sign_in("local-counsellor-token")
     refused = await counsellor.page("/figures/report?year=2026")
     assert refused.status_code == 403
+
+
+async def test_an_auditor_signs_in_to_the_report_and_reads_only_the_figures(stack: Stack) -> None:
+    """The auditor's pages in the console are the figures, as in the API: they start on
+    this year's report, reach the scorecard, and no case screen."""
+    auditor = console_user(str(stack.api.base_url))
+    signed_in = await auditor.sign_in("local-auditor-token")
+    assert signed_in.headers["location"] == "/console/figures/report"
+
+    report = await auditor.page("/figures/report")
+    scorecard = await auditor.page("/figures/scorecard")
+    worklist = await auditor.page("/worklist")
+
+    year = datetime.now(UTC).year
+    assert report.status_code == 200, report.text[:500]
+    assert f"Notices submitted from {year}-01-01 00:00 to {year + 1}-01-01 00:00" in report.text
+    assert scorecard.status_code == 200 and "Platform scorecard" in scorecard.text
+    assert worklist.status_code == 403
+    # The refusal page offers the auditor their own pages, not a worklist.
+    assert 'href="/console/figures/report"' in worklist.text
+    assert 'href="/console/worklist"' not in worklist.text
+    reads = await AuditLog(stack.database).list(action="report.trusted_flagger.read")
+    assert ("local-auditor", "auditor") in [(e.actor, e.role) for e in reads]
