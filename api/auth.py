@@ -21,6 +21,7 @@ from api.services.audit_trail import AuditTrail
 from api.services.case_access import CaseAccessPolicy
 from api.services.tokens import Identity, TokenRejected, TokenVerifier
 from domain import contract
+from relais.clock import utc_now
 from relais.db.repositories.access import CaseAccessBook
 from relais.settings import Role
 
@@ -53,7 +54,7 @@ def unauthorized(reason: str) -> HTTPException:
 async def identify(verifier: TokenVerifier, token: str) -> Identity:
     """The identity behind ``token``, or the HTTP error to answer."""
     try:
-        return await verifier.verify(token)
+        return await verifier.verify(token, utc_now())
     except TokenRejected as rejected:
         if rejected.status == status.HTTP_403_FORBIDDEN:
             raise HTTPException(status_code=rejected.status, detail=rejected.reason) from None
@@ -81,7 +82,7 @@ async def bearer_caller(request: Request, verifier: TokenVerifier) -> Actor | No
     if scheme.lower() != "bearer" or not token:
         return None
     try:
-        identity = await verifier.verify(token)
+        identity = await verifier.verify(token, utc_now())
     except TokenRejected:
         return None
     return Actor(subject=identity.subject, role=identity.role)

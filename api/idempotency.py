@@ -26,9 +26,9 @@ from fastapi import Depends, Request
 
 from api.auth import TokenVerifierDep, bearer_caller
 from api.errors import status_for
-from api.services.audit_trail import utc_now
 from api.services.errors import Problem, RequestRejected
 from api.services.request_fingerprint import key_digest, request_fingerprint
+from relais.clock import utc_now
 from relais.db.repositories.idempotency_keys import (
     KEY_RETENTION,
     IdempotencyKeys,

@@ -12,7 +12,7 @@ short-lived signed cookie, never in a URL we write or a server-side store.
 """
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
@@ -27,12 +27,13 @@ from authlib.oauth2.rfc7636 import create_s256_code_challenge
 
 from api.services.tokens import Identity, TokenRejected, role_from_claims
 from relais.settings import Settings
+from relais.signed_tokens import decode_at
 
 PENDING_COOKIE = "relais_console_oidc"
 PENDING_AUDIENCE = "relais-console-oidc-pending"
 PENDING_LIFETIME = timedelta(minutes=10)
 TIMEOUT = 10.0
-LEEWAY_SECONDS = 30
+LEEWAY = timedelta(seconds=30)
 
 
 class SignInFailed(Exception):
@@ -84,7 +85,7 @@ class OidcSignIn:
             )
         return self._provider
 
-    async def start(self) -> tuple[str, str]:
+    async def start(self, now: datetime) -> tuple[str, str]:
         """Where to send the browser, and the pending cookie to set on the way."""
         provider = await self.provider()
         pending = Pending(
@@ -101,18 +102,20 @@ class OidcSignIn:
             code_challenge=create_s256_code_challenge(pending.verifier),
             code_challenge_method="S256",
         )
-        return url, self._seal(pending)
+        return url, self._seal(pending, now)
 
-    async def finish(self, callback_url: str, pending_cookie: str | None) -> Identity:
+    async def finish(
+        self, callback_url: str, pending_cookie: str | None, now: datetime
+    ) -> Identity:
         """The person the provider signed in, from its answer at our callback URL."""
-        pending = self._unseal(pending_cookie)
+        pending = self._unseal(pending_cookie, now)
         try:
             answer = parse_authorization_code_response(callback_url, state=pending.state)
         except OAuth2Error as err:
             raise SignInFailed(f"the provider's answer is refused: {err.error}") from None
         provider = await self.provider()
         id_token = await self._exchange(provider, str(answer["code"]), pending.verifier)
-        claims = await self._verify(provider, id_token, pending.nonce)
+        claims = await self._verify(provider, id_token, pending.nonce, now)
         try:
             role = role_from_claims(claims, self._role_claim)
         except TokenRejected as rejected:
@@ -140,19 +143,22 @@ class OidcSignIn:
             raise SignInFailed("the token endpoint gave no ID token")
         return token
 
-    async def _verify(self, provider: Provider, id_token: str, nonce: str) -> dict[str, Any]:
+    async def _verify(
+        self, provider: Provider, id_token: str, nonce: str, now: datetime
+    ) -> dict[str, Any]:
         keys = jwt.PyJWKSet.from_dict(await _get_json(provider.jwks_uri))
         try:
             kid = jwt.get_unverified_header(id_token).get("kid")
             [key] = [k for k in keys.keys if kid is None or k.key_id == kid][:1]
-            claims: dict[str, Any] = jwt.decode(
+            claims = decode_at(
                 id_token,
                 key.key,
+                now,
                 algorithms=["RS256", "ES256", "EdDSA"],
                 audience=self._client_id,
                 issuer=provider.issuer,
-                leeway=LEEWAY_SECONDS,
-                options={"require": ["exp", "iat", "sub", "aud", "iss", "nonce"]},
+                leeway=LEEWAY,
+                require=["exp", "iat", "sub", "aud", "iss", "nonce"],
             )
         except (jwt.PyJWTError, ValueError) as err:
             raise SignInFailed(f"the ID token is refused: {type(err).__name__}") from None
@@ -160,8 +166,7 @@ class OidcSignIn:
             raise SignInFailed("the ID token answers another sign-in (nonce)")
         return claims
 
-    def _seal(self, pending: Pending) -> str:
-        now = datetime.now(UTC)
+    def _seal(self, pending: Pending, now: datetime) -> str:
         claims = {
             "state": pending.state,
             "nonce": pending.nonce,
@@ -171,12 +176,17 @@ class OidcSignIn:
         }
         return jwt.encode(claims, self._pending_key, algorithm="HS256")
 
-    def _unseal(self, cookie: str | None) -> Pending:
+    def _unseal(self, cookie: str | None, now: datetime) -> Pending:
         if not cookie:
             raise SignInFailed("no sign-in under way in this browser")
         try:
-            claims = jwt.decode(
-                cookie, self._pending_key, algorithms=["HS256"], audience=PENDING_AUDIENCE
+            claims = decode_at(
+                cookie,
+                self._pending_key,
+                now,
+                algorithms=["HS256"],
+                audience=PENDING_AUDIENCE,
+                require=["exp"],
             )
             return Pending(
                 state=claims["state"], nonce=claims["nonce"], verifier=claims["verifier"]

@@ -18,6 +18,7 @@ import jwt
 from fastapi import Response
 
 from relais.settings import Role, Settings
+from relais.signed_tokens import decode_at
 
 COOKIE = "relais_console"
 PATH = "/console"
@@ -83,12 +84,13 @@ class ConsoleSessions:
         if not cookie:
             return anonymous(now)
         try:
-            claims = jwt.decode(
+            claims = decode_at(
                 cookie,
                 self._secret,
+                now,
                 algorithms=[ALGORITHM],
                 audience=AUDIENCE,
-                options={"require": ["csrf", "started", "seen", "aud", "exp"]},
+                require=["csrf", "started", "seen", "aud", "exp"],
             )
             session = ConsoleSession(
                 csrf=str(claims["csrf"]),

@@ -3,7 +3,7 @@ of every form, the page's language, the services a page calls, and rendering wit
 headers pages showing personal data need (``Cache-Control: no-store``, a strict CSP)."""
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any, cast
 from urllib.parse import urlencode
@@ -21,6 +21,7 @@ from console import labels
 from console.forms import Drawn, FormData, fresh, parse
 from console.i18n import LANGUAGE_COOKIE, Formats, chosen, translations
 from console.session import COOKIE, ConsoleSession, ConsoleSessions
+from relais.clock import utc_now
 from relais.db import AuditLog, Database, TaskBoard
 from relais.settings import Role, Settings
 
@@ -73,7 +74,7 @@ class NotAllowed(Exception):
 
 
 def now() -> datetime:
-    return datetime.now(UTC)
+    return utc_now()
 
 
 @dataclass

@@ -15,10 +15,11 @@ import logging
 import time
 from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, Protocol
 
 from partners.errors import AdapterError, PermanentAdapterError, UnknownAdapterError, scrub
+from relais.clock import utc_now
 from relais.db.repositories.adapter_health import AdapterHealthBook
 
 log = logging.getLogger("relais.adapters.health")
@@ -72,7 +73,7 @@ class DatabaseHealthRecorder:
 
 
 def _now() -> datetime:
-    return datetime.now(UTC)
+    return utc_now()
 
 
 @asynccontextmanager

@@ -10,7 +10,7 @@ counsellor's request's trace."""
 import asyncio
 import weakref
 from collections.abc import Mapping
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from email.utils import parsedate_to_datetime
 from typing import Any
 
@@ -19,6 +19,7 @@ from opentelemetry import propagate, trace
 from opentelemetry.trace import SpanKind, Status, StatusCode
 
 from partners.errors import PermanentAdapterError, TransientAdapterError, scrub
+from relais.clock import utc_now
 
 USER_AGENT = "relais/0.1"
 
@@ -74,7 +75,7 @@ def retry_after(response: httpx.Response) -> timedelta | None:
         when = parsedate_to_datetime(value)
     except (TypeError, ValueError):
         return None
-    return max(when - datetime.now(UTC), timedelta(0))
+    return max(when - utc_now(), timedelta(0))
 
 
 def raise_for_status(response: httpx.Response, what: str) -> None:

@@ -6,7 +6,7 @@ from api.auth import AuditTrailDep, CaseWorker, ReadableCase
 from api.deps import DatabaseDep
 from api.routes.cases import CaseId
 from api.schemas.case_shares import CaseShare, CaseShareCreate
-from api.services.audit_trail import utc_now
+from relais.clock import utc_now
 from relais.db.repositories.access import AccessReason, CaseAccessBook
 
 router = APIRouter(prefix="/cases/{case_id}/shares", tags=["cases"], dependencies=[ReadableCase])

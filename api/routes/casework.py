@@ -17,12 +17,12 @@ from api.schemas.casework import (
     RiskCreate,
     UrgencyChange,
 )
-from api.services.audit_trail import utc_now
 from api.services.case_handover import CaseHandovers
 from api.services.errors import Gone
 from domain import contract
 from domain.case import CaseView
 from domain.casework import Assigned, CaseContact, CaseNote, ContactCard, Handover, IntakeCorrected
+from relais.clock import utc_now
 from relais.db.repositories.access import CaseAccessBook
 from relais.db.repositories.retention import RetentionBook
 

@@ -21,9 +21,10 @@ from temporalio.api.common.v1 import Payloads
 
 from api.auth import Actor, CaseAccessDep, TokenVerifierDep, identify, unauthorized
 from api.deps import AuditLogDep, SettingsDep, TemporalClientDep
-from api.services.audit_trail import AuditTrail, utc_now
+from api.services.audit_trail import AuditTrail
 from api.services.codec_sessions import COOKIE, CodecSessions
 from api.services.errors import Problem, RequestRejected
+from relais.clock import utc_now
 from relais.converter import key_store_of
 from relais.crypto.codec_server import decode_for_reader, encode_outside_cases
 from relais.crypto.key_store import GLOBAL_SCOPE
@@ -53,7 +54,7 @@ async def codec_actor(
         identity = await identify(verifier, credentials.credentials)
         return Actor(identity.subject, identity.role)
     cookie = request.cookies.get(COOKIE)
-    found = sessions(settings).verify(cookie) if cookie else None
+    found = sessions(settings).verify(cookie, utc_now()) if cookie else None
     if found is None:
         raise unauthorized("missing or unknown bearer token (or codec session)")
     return Actor(found.subject, found.role)

@@ -13,9 +13,10 @@ from api.deps import AuditLogDep, CatalogDep, SettingsDep, SignatureVerifierDep,
 from api.routes.webhooks import Signature, Slug, Timestamp, _body_doc, _parse
 from api.schemas.errors import SIGNED_ERRORS
 from api.schemas.inbound import InboundAccepted, InboundReferral
-from api.services.audit_trail import AuditTrail, utc_now
+from api.services.audit_trail import AuditTrail
 from api.services.case_opening import open_case
 from api.services.errors import NotFound, SignatureReplayed
+from relais.clock import utc_now
 
 router = APIRouter(prefix="/inbound", tags=["inbound referrals"])
 

@@ -7,9 +7,9 @@ from fastapi import APIRouter, Path, Query
 from api.auth import Actor, AuditTrailDep, CaseWorker
 from api.deps import DatabaseDep, TaskBoardDep
 from api.schemas.errors import ErrorMessage
-from api.services.audit_trail import utc_now
 from api.services.errors import Forbidden, NotFound
 from domain.records import TaskRecord
+from relais.clock import utc_now
 from relais.db.repositories.access import AccessReason, CaseAccessBook
 from relais.settings import Role
 

@@ -7,8 +7,8 @@ from fastapi import APIRouter, Query, Response
 from api.auth import AuditTrailDep, CaseWorker
 from api.deps import CaseCommandsDep, DatabaseDep, SettingsDep
 from api.schemas.worklist import Worklist
-from api.services.audit_trail import utc_now
 from api.services.worklist import Worklists
+from relais.clock import utc_now
 from relais.db.repositories.worklist import WorklistBook
 
 router = APIRouter(prefix="/me", tags=["counsellor's day"])

@@ -3,10 +3,11 @@ by a polling screen once per window), never personal data."""
 
 import hashlib
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from domain.records import AuditEntry
+from relais.clock import utc_now
 
 
 class AuditSink(Protocol):
@@ -15,10 +16,6 @@ class AuditSink(Protocol):
 
 # Repeated reads of one subject by one caller are recorded once per window.
 READ_WINDOW = timedelta(minutes=15)
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 class AuditTrail:

@@ -2,12 +2,13 @@
 counsellors racing cannot both win), then the case, then the audit trail. Used by
 ``POST /cases/{id}/callback/claim`` and the console's button alike."""
 
-from api.services.audit_trail import AuditTrail, utc_now
+from api.services.audit_trail import AuditTrail
 from api.services.case_commands import CaseCommands
 from api.services.errors import Conflict
 from domain import contract
 from domain.case import CaseView, ClaimCallbackRequest
 from domain.tasks import TaskKind
+from relais.clock import utc_now
 from relais.db import TaskAlreadyClaimed, TaskBoard
 
 

@@ -15,6 +15,7 @@ import jwt
 
 from api.services.tokens import Identity
 from relais.settings import Role
+from relais.signed_tokens import decode_at
 
 COOKIE = "relais_codec_session"
 AUDIENCE = "relais-codec-session"
@@ -36,16 +37,17 @@ class CodecSessions:
         }
         return jwt.encode(claims, self._secret, algorithm=ALGORITHM)
 
-    def verify(self, cookie: str) -> Identity | None:
+    def verify(self, cookie: str, now: datetime) -> Identity | None:
         """Who the cookie names, or None if it is forged, tampered with, expired, meant
         for another audience or names no Relais role (the reason is not told)."""
         try:
-            claims = jwt.decode(
+            claims = decode_at(
                 cookie,
                 self._secret,
+                now,
                 algorithms=[ALGORITHM],
                 audience=AUDIENCE,
-                options={"require": ["sub", "role", "aud", "exp"]},
+                require=["sub", "role", "aud", "exp"],
             )
             return Identity(subject=str(claims["sub"]), role=Role(claims["role"]))
         except (jwt.PyJWTError, ValueError, TypeError):

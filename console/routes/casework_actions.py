@@ -14,7 +14,6 @@ from api.schemas.casework import (
     RiskCreate,
     UrgencyChange,
 )
-from api.services.audit_trail import utc_now
 from api.services.case_handover import CaseHandovers
 from console.forms import FormData, Kind
 from console.routes.acting import CASE_WORKERS, COUNSELLOR, SUPERVISOR, act, parsed
@@ -22,6 +21,7 @@ from console.routes.case_page import CaseId
 from console.web import Page, Posted, SignedIn, idempotency_key
 from domain import contract
 from domain.casework import Handover
+from relais.clock import utc_now
 from relais.db.repositories.access import CaseAccessBook
 
 router = APIRouter(prefix="/console/cases/{case_id}")

@@ -84,7 +84,7 @@ async def sign_in_with_provider(p: AnyPage) -> Response:
     oidc = oidc_of(p)
     if oidc is None:
         return p.redirect("/sign-in")
-    url, pending = await oidc.start()
+    url, pending = await oidc.start(now())
     response = RedirectResponse(url, status_code=303)
     response.set_cookie(
         PENDING_COOKIE,
@@ -106,7 +106,7 @@ async def provider_answered(p: AnyPage, request: Request) -> Response:
     if oidc is None:
         return p.redirect("/sign-in")
     try:
-        identity = await oidc.finish(str(request.url), request.cookies.get(PENDING_COOKIE))
+        identity = await oidc.finish(str(request.url), request.cookies.get(PENDING_COOKIE), now())
     except SignInFailed as failed:
         log.warning("console sign-in refused: %s", failed)
         return _form(p, _error("oidc", N_("The sign-in did not succeed. Try again.")), 401)

@@ -6,11 +6,11 @@ from typing import Any
 from fastapi import APIRouter
 from fastapi.responses import Response
 
-from api.services.audit_trail import utc_now
 from api.services.worklist import Worklists
 from console.i18n import N_
 from console.labels import DONE
 from console.web import Page, SignedIn
+from relais.clock import utc_now
 from relais.db.repositories.worklist import WorklistBook
 
 router = APIRouter(prefix="/console/worklist")

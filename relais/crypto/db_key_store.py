@@ -2,7 +2,8 @@
 
 from sqlalchemy import select, update
 
-from relais.crypto.key_store import KeyRecord, KeyStore, utc_now
+from relais.clock import utc_now
+from relais.crypto.key_store import KeyRecord, KeyStore
 from relais.crypto.keyring import MasterKeyring
 from relais.db.engine import Database
 from relais.db.repositories._sql import insert_unless_present

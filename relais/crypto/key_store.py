@@ -16,11 +16,12 @@ import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TypeVar
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from relais.clock import utc_now
 from relais.crypto.keyring import KEY_BYTES, NONCE_BYTES, MasterKeyring
 
 GLOBAL_SCOPE = "*"
@@ -68,10 +69,6 @@ class DataKey:
 
     def open(self, sealed: bytes) -> bytes:
         return self.aead.decrypt(sealed[:NONCE_BYTES], sealed[NONCE_BYTES:], self.key_id.encode())
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 class KeyStore(ABC):

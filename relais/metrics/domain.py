@@ -16,7 +16,6 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from datetime import UTC, datetime
 
 from prometheus_client.core import (
     CounterMetricFamily,
@@ -30,6 +29,7 @@ from prometheus_client.utils import floatToGoString
 from domain.catalog import PartnerCatalog
 from domain.policy import CasePolicy
 from domain.tasks import TaskKind
+from relais.clock import utc_now
 from relais.db.repositories.figures import Figures, OperationsFigures
 
 log = logging.getLogger("relais.metrics")
@@ -75,7 +75,7 @@ class DomainMetrics(Collector):
             started = time.perf_counter()
             try:
                 self._last = await self._figures.read(
-                    datetime.now(UTC),
+                    utc_now(),
                     claim_within=self._policy.callback_claim_within,
                     overdue_after=self._policy.callback_overdue_after,
                 )

@@ -16,6 +16,7 @@ from fastapi import FastAPI
 
 from api.app import create_app
 from api.services.tokens import TokenRejected, TokenVerifier
+from relais.clock import utc_now
 from relais.db import Database
 from relais.serving import serve_app
 from relais.settings import Role, Settings
@@ -63,7 +64,7 @@ KEY = rsa_key()
 
 async def test_a_valid_token_names_the_subject_and_role() -> None:
     verifier = TokenVerifier(settings(jwt_keys={"k1": pem(KEY)}))
-    identity = await verifier.verify(token(KEY, "k1"))
+    identity = await verifier.verify(token(KEY, "k1"), utc_now())
     assert (identity.subject, identity.role) == ("counsellor-42", Role.COUNSELLOR)
 
 
@@ -88,7 +89,7 @@ async def test_a_valid_token_names_the_subject_and_role() -> None:
 async def test_bad_tokens_are_refused_with_a_reason(make: Any, reason: str, status: int) -> None:
     verifier = TokenVerifier(settings(jwt_keys={"k1": pem(KEY)}))
     with pytest.raises(TokenRejected) as refused:
-        await verifier.verify(make())
+        await verifier.verify(make(), utc_now())
     assert reason in refused.value.reason
     assert refused.value.status == status
 
@@ -120,9 +121,9 @@ async def test_keys_come_from_the_jwks_and_follow_its_rotation(idp: dict[str, An
     verifier = TokenVerifier(settings(jwt_jwks_url=idp["url"]))
     verifier._jwks._min_refresh = 0  # type: ignore[union-attr]  # no pause between fetches
 
-    assert (await verifier.verify(token(old, "2025"))).subject == "counsellor-42"
+    assert (await verifier.verify(token(old, "2025"), utc_now())).subject == "counsellor-42"
     idp["keys"] = [jwk(old, "2025"), jwk(new, "2026")]  # the provider rotates
-    assert (await verifier.verify(token(new, "2026"))).role is Role.COUNSELLOR
+    assert (await verifier.verify(token(new, "2026"), utc_now())).role is Role.COUNSELLOR
     assert idp["fetches"] == 2
 
 

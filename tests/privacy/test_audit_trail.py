@@ -3,7 +3,7 @@ auditor reads the trail through the API; no personal data goes into it."""
 
 from datetime import UTC, datetime, timedelta
 
-from api.services.audit_trail import utc_now
+from relais.clock import utc_now
 from relais.db.repositories.access import AccessReason, CaseAccessBook
 from tests.privacy.conftest import PrivacyApi, bearer
 

@@ -13,9 +13,9 @@ import pytest
 from temporalio.api.common.v1 import Payload
 from temporalio.converter import WorkflowSerializationContext
 
-from api.services.audit_trail import utc_now
 from api.services.codec_sessions import COOKIE, CodecSessions
 from api.services.tokens import Identity
+from relais.clock import utc_now
 from relais.converter import key_store_of
 from relais.crypto.codec import ENCODING, CaseCodec
 from relais.crypto.codec_server import PURGED, REDACTED
