@@ -4,7 +4,7 @@ A *target* is a platform or a partner, named by its slug. Its effective config i
 the built-in defaults, overlaid by the file's ``defaults``, overlaid by the file's
 ``targets[slug]`` entry, overlaid by every ``PUT /_control/targets/{slug}``.
 Overlays are deep merges of JSON objects, so a partial update never resets the
-fields it does not name.
+fields it does not name; ``null`` clears a field back to its built-in default.
 """
 
 from __future__ import annotations
@@ -130,12 +130,16 @@ class TargetConfig(_Strict):
 
 
 def deep_merge(base: dict[str, Any], overlay: dict[str, Any]) -> dict[str, Any]:
-    """Overlay ``overlay`` on ``base``: nested objects merge, anything else replaces."""
+    """Overlay ``overlay`` on ``base`` as a JSON merge patch (RFC 7396): nested objects
+    merge, ``null`` clears the key (the knob falls back to its built-in default),
+    anything else replaces."""
     merged = dict(base)
     for key, value in overlay.items():
         current = merged.get(key)
-        if isinstance(value, dict) and isinstance(current, dict):
-            merged[key] = deep_merge(current, value)
+        if value is None:
+            merged.pop(key, None)
+        elif isinstance(value, dict):
+            merged[key] = deep_merge(current if isinstance(current, dict) else {}, value)
         else:
             merged[key] = value
     return merged

@@ -17,6 +17,42 @@ async def test_an_update_merges_into_the_config(sim: Sim) -> None:
     assert "tiktok" in listing["targets"]
 
 
+async def test_null_clears_a_setting_back_to_its_built_in_default(sim: Sim) -> None:
+    """As the guide says: ``null`` clears, whether or not the knob itself can be null."""
+    await sim.configure(
+        "tiktok",
+        decision="refused",
+        decision_reason="not against our rules",
+        rate_limit={"every": 1000, "retry_after_seconds": 9},
+        outage={"active": True, "until": "2030-01-01T00:00:00Z"},
+    )
+
+    cleared = await sim.http.put(
+        "/_control/targets/tiktok",
+        json={
+            "decision": None,
+            "decision_reason": None,
+            "rate_limit": {"retry_after_seconds": None},
+            "outage": None,
+        },
+    )
+
+    assert cleared.status_code == 200, cleared.text
+    config = await sim.get_json("/_control/targets/tiktok")
+    assert (config["decision"], config["decision_reason"]) == ("removed", None)
+    assert config["rate_limit"] == {"every": 1000, "retry_after_seconds": 1}
+    assert config["outage"] == {"active": False, "start": None, "until": None}
+    reference = (await sim.notice("tiktok", "key-1")).json()["reference"]
+
+    async def removed() -> bool:
+        notice = await sim.get_json(f"/platforms/tiktok/notices/{reference}")
+        return bool(notice["status"] == "removed")
+
+    await eventually(removed)
+    await sim.configure("tiktok", rate_limit=None)
+    assert (await sim.get_json("/_control/targets/tiktok"))["rate_limit"] is None
+
+
 async def test_invalid_updates_name_the_field_and_change_nothing(sim: Sim) -> None:
     cases = {
         "error_rate": {"error_rate": 1.5},
