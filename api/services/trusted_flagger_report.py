@@ -45,7 +45,7 @@ class Action(StrEnum):
     WITHDRAWN = "withdrawn"  # the victim withdrew consent before a decision
 
 
-def action_of(count: NoticeCount) -> Action:
+def action_of(count: NoticeCount | MonthCount) -> Action:
     if count.decision is Decision.REMOVED:
         return Action.REMOVED
     if count.decision is Decision.RESTRICTED:
@@ -69,7 +69,7 @@ class ActionCounts(BaseModel):
         default=0, description="Reported removed, still online at our own check"
     )
 
-    def add(self, count: NoticeCount) -> None:
+    def add(self, count: NoticeCount | MonthCount) -> None:
         self.submitted += count.notices
         action = action_of(count)
         setattr(self, action.value, getattr(self, action.value) + count.notices)
@@ -154,15 +154,10 @@ def category_mapping() -> list[CategoryMapping]:
 
 
 def _month_counts(counts: list[MonthCount]) -> dict[int, ActionCounts]:
+    """Each month counted as the total is (``ActionCounts.add``), so they add up to it."""
     months: dict[int, ActionCounts] = {}
     for count in counts:
-        line = months.setdefault(count.month, ActionCounts())
-        line.submitted += count.notices
-        if count.decision is not None and count.decision is not Decision.NO_ANSWER:
-            action = count.decision.value
-        else:
-            action = (Action.WITHDRAWN if count.withdrawn else Action.NO_DECISION).value
-        setattr(line, action, getattr(line, action) + count.notices)
+        months.setdefault(count.month, ActionCounts()).add(count)
     return months
 
 

@@ -3,19 +3,24 @@ a platform that removes in 30 minutes, one that refuses, one that never answers,
 with a 50-day tail, one with spread-out removal times (percentiles interpolated),
 counted in SQL on SQLite and on PostgreSQL alike."""
 
+from datetime import datetime
+
 from api.services.periods import year_period
 from api.services.platform_scorecard import build_scorecard
 from api.services.removal_times import removal_times
 from api.services.trusted_flagger_report import build_report
+from domain.notice import Decision, NoticeStatus
 from relais.db import Database, NoticeLedger
 from relais.db.repositories.notice_figures import NoticeFigures
 from tests.db.builders import (
     DAY,
     HOUR,
+    PARIS,
     SCORECARD,
     SCORECARD_FIELDS,
     YEAR,
     accountability_year,
+    notice_record,
 )
 
 
@@ -104,6 +109,35 @@ async def test_the_yearly_report_reconciles_with_the_scorecard_and_the_dsa_categ
         "KEYWORD_NON_CONSENSUAL_IMAGE_SHARING"
     )
     assert mapping["child_sexual_abuse_material"].code_penal_article == "227-23"
+
+
+async def test_the_reports_months_add_up_to_its_total_field_by_field(database: Database) -> None:
+    """Every figure of the total is the sum of the months' (the months once said 0
+    removals verified where the total said 3), including a notice the platform said
+    it would not answer, then withdrawn by the young person."""
+    await seed(database)
+    await NoticeLedger(database).upsert(
+        notice_record(
+            "x-no-answer-then-withdrawn",
+            platform="x",
+            status=NoticeStatus.CANCELLED,
+            decision=Decision.NO_ANSWER,
+            submitted_at=datetime(YEAR, 12, 1, 10, 0, tzinfo=PARIS),
+        )
+    )
+
+    report = await build_report(database, *year_period(YEAR))
+
+    total = report.total.model_dump()
+    months = [line.notices.model_dump() for line in report.by_month]
+    assert {field: sum(month[field] for month in months) for field in total} == total
+    assert (total["removal_verified"], total["online_after_removal"], total["withdrawn"]) == (
+        11,
+        1,
+        2,
+    )
+    december = months[11]
+    assert (december["no_decision"], december["withdrawn"]) == (1, 1)
 
 
 async def test_removal_times_count_the_removals_verified_in_the_period(database: Database) -> None:

@@ -75,6 +75,9 @@ async def test_the_report_counts_by_dsa_category_in_json_and_csv(
         "STATEMENT_CATEGORY_PROTECTION_OF_MINORS": 3,
     }
     assert len(body["category_mapping"]) == 10
+    months = [line["notices"] for line in body["by_month"]]
+    assert {field: sum(m[field] for m in months) for field in body["total"]} == body["total"]
+    assert body["total"]["removal_verified"] == 11
     rows = list(csv.DictReader(io.StringIO(as_csv.text)))
     protection = [r for r in rows if r["dsa_category"] == "STATEMENT_CATEGORY_PROTECTION_OF_MINORS"]
     assert {

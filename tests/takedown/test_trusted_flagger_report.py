@@ -64,6 +64,8 @@ async def test_the_report_counts_this_years_notices_by_platform_content_and_acti
     platforms = {line["platform"]: line["notices"] for line in report["by_platform"]}
     assert platforms["tiktok"]["removed"] == platforms["tiktok"]["removal_verified"] == 2
     assert platforms["snapchat"]["refused"] == 1
+    months = [line["notices"] for line in report["by_month"]]
+    assert {field: sum(m[field] for m in months) for field in report["total"]} == report["total"]
     [content] = report["by_content_type"]
     assert content["legal_qualification"] == "cyberharassment"
     assert content["notices"]["submitted"] == 3

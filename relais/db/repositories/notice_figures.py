@@ -126,9 +126,12 @@ def interpolate(at_rank: dict[int, float], n: int, fraction: float) -> float:
 
 
 class MonthCount(BaseModel):
+    """How many first notices of one month share one status and decision: the same
+    grouping as the report's total, so the months add up to it."""
+
     month: int  # index into the boundaries given
+    status: NoticeStatus
     decision: Decision | None
-    withdrawn: bool
     notices: int
 
 
@@ -294,21 +297,16 @@ class NoticeFigures:
 
     async def monthly_counts(self, boundaries: list[datetime]) -> list[MonthCount]:
         """First notices submitted between consecutive ``boundaries`` (month starts in
-        the helpline's zone, computed by the caller), by decision and withdrawal."""
+        the helpline's zone, computed by the caller), by status and decision."""
         row = NoticeRow
         month = case(
             *[(row.submitted_at < end, index) for index, end in enumerate(boundaries[1:])],
         ).label("month")
-        withdrawn = and_(row.decision.is_(None), row.status == NoticeStatus.CANCELLED.value).label(
-            "withdrawn"
-        )
         statement = (
-            select(month, row.decision, withdrawn, func.count())
+            select(month, row.status, row.decision, func.count())
             .where(self._submitted_in(boundaries[0], boundaries[-1]), row.appeal_of.is_(None))
-            .group_by(month, row.decision, withdrawn)
+            .group_by(month, row.status, row.decision)
         )
         async with self._sessions() as session:
             rows = (await session.execute(statement)).all()
-        return [
-            MonthCount(month=m, decision=d, withdrawn=bool(w), notices=c) for m, d, w, c in rows
-        ]
+        return [MonthCount(month=m, status=s, decision=d, notices=c) for m, s, d, c in rows]
