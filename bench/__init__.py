@@ -1,4 +1,4 @@
-"""Benchmarks (README, "Benchmarks"). Every module here is a script, run with
+"""Benchmarks (docs/benchmarks.md). Every module here is a script, run with
 ``./dev bench <name> [arguments]``, except the shared helpers in ``HELPERS``.
 
 Each script takes ``--smoke``: the same run at a tiny size, to check that it still

@@ -141,7 +141,9 @@ def parser() -> argparse.ArgumentParser:
     commands.add_parser(
         "test", help="run the tests: pytest, arguments passed on (default -q); --quick skips slow"
     )
-    commands.add_parser("bench", help="run a benchmark: ./dev bench NAME [ARGS] (README)")
+    commands.add_parser(
+        "bench", help="run a benchmark: ./dev bench NAME [ARGS] (docs/benchmarks.md)"
+    )
     lint = commands.add_parser("lint", help="ruff check, ruff format --check, mypy, import layers")
     lint.set_defaults(run=cmd_lint)
     lock = commands.add_parser("lock", help="regenerate requirements.lock from pyproject.toml")

@@ -1,4 +1,4 @@
-"""Every benchmark script runs, the way the README says to run it (``./dev bench NAME``),
+"""Every benchmark script runs, the way docs/benchmarks.md says to run it (``./dev bench NAME``),
 at its ``--smoke`` size: it exits 0 and its JSON summary measured what was asked.
 
 Scripts are found, not listed: a new module in ``bench/`` is run here too (or named a

@@ -1,5 +1,5 @@
 """The alert rules in deploy/prometheus: valid (``promtool check rules``) and doing
-what the README says (``promtool test rules``: each alert fires when, and only when,
+what docs/operating.md says (``promtool test rules``: each alert fires when, and only when,
 its condition has held long enough)."""
 
 import subprocess

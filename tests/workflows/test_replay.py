@@ -1,7 +1,7 @@
 """Recorded histories replay against the current workflow code.
 
 A change that would break a running case fails here: guard it with
-``workflow.patched`` (see README, "Recording a history for the replay tests").
+``workflow.patched`` (workflows/README.md says how, and how to record the histories).
 """
 
 from pathlib import Path
