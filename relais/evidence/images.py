@@ -65,8 +65,8 @@ def examine_image(
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         image = _open_checked(data, kind, policy)
-        embedded = _has_metadata(image)
         shown = _decoded(image)
+        embedded = _has_metadata(image)  # after decoding: PNG text may follow the pixels
     pixels = _plain_pixels(shown)
     return ExaminedImage(
         pdq=pdq_of(pixels),

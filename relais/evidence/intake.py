@@ -174,9 +174,16 @@ class EvidenceIntake:
             }
         )
         try:
-            await asyncio.gather(
-                self._store.put(original, sealed_original), self._store.put(export, sealed_export)
+            # Both puts run to their end before anything is judged: a put still
+            # running in its thread would otherwise land after the clean-up.
+            outcomes = await asyncio.gather(
+                self._store.put(original, sealed_original),
+                self._store.put(export, sealed_export),
+                return_exceptions=True,
             )
+            for outcome in outcomes:
+                if isinstance(outcome, BaseException):
+                    raise outcome
             return await self._record(record, audited)
         except BaseException:
             await self._forget(original, export)

@@ -20,10 +20,14 @@ still recognised.
 
 import asyncio
 
+import numpy as np
+
 from domain.evidence import EvidenceHashes, EvidenceMatch, MatchedBy
 from domain.policy import EvidencePolicy
 from relais.db.repositories.evidence import EvidenceBook
-from relais.evidence.pdq_index import PdqIndex
+from relais.evidence.pdq_index import PdqIndex, words_of_many
+
+BULK = 1000  # more new rows than this are loaded in one go (at start)
 
 
 class EvidenceMatcher:
@@ -39,17 +43,24 @@ class EvidenceMatcher:
         return len(self._index)
 
     async def refresh(self) -> int:
-        """Read the rows added since the last call (all of them the first time)."""
-        added = 0
+        """Read the rows added since the last call (all of them the first time);
+        returns how many."""
         async with self._lock:
+            seqs: list[int] = []
+            hashes: list[str] = []
             while True:
                 rows = await self._book.pdq_after(self._seen, self._policy.pdq_min_quality)
                 if not rows:
-                    return added
-                for seq, pdq in rows:
-                    self._index.add(seq, pdq)
+                    break
+                seqs.extend(seq for seq, _ in rows)
+                hashes.extend(pdq for _, pdq in rows)
                 self._seen = rows[-1][0]
-                added += len(rows)
+            if len(seqs) > BULK:
+                self._index.add_many(np.array(seqs, dtype=np.int64), words_of_many(hashes))
+            else:
+                for seq, pdq in zip(seqs, hashes, strict=True):
+                    self._index.add(seq, pdq)
+            return len(seqs)
 
     async def matches(self, hashes: EvidenceHashes, *, other_than_case: str) -> list[EvidenceMatch]:
         """Evidence of other cases with the same SHA-256 or a PDQ within the policy's

@@ -34,6 +34,14 @@ def words_of(hex_hash: str) -> Hashes:
     return np.array([[int(hex_hash[i : i + 16], 16) for i in range(0, 64, 16)]], dtype=np.uint64)
 
 
+def words_of_many(hex_hashes: list[str]) -> Hashes:
+    """Many hashes at once (loading a million at start)."""
+    raw = bytes.fromhex("".join(hex_hashes))
+    if len(raw) != 32 * len(hex_hashes):
+        raise ValueError("a PDQ hash is 64 hex digits")
+    return np.frombuffer(raw, dtype=">u8").astype(np.uint64).reshape(len(hex_hashes), WORDS)
+
+
 def distances(stored: Hashes, query: Hashes) -> npt.NDArray[np.int64]:
     """Hamming distance from ``query`` (one row) to every row of ``stored``: the plain
     linear scan, vectorised (numpy's popcount)."""
