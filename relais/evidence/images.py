@@ -8,10 +8,12 @@ with PDQ, and re-encoded into a sanitised copy without any embedded metadata.
   code) on the image as shown (EXIF orientation applied), scaled down to 1,024
   pixels on its longer side first: PDQ reduces every image to 64 x 64 anyway, and
   this keeps its float buffers at a few megabytes whatever the photo's size.
-- **Sanitised copy**: the pixels copied into a new image, which carries nothing
-  else (no EXIF, GPS, XMP, comments, text chunks), encoded afresh: PNG stays PNG,
-  JPEG and WebP stay themselves, HEIC becomes JPEG (browsers and police viewers
-  read it), GIF becomes a PNG of its first frame. The original is kept as it came,
+- **Sanitised copy**: a PNG keeps its picture chunks byte for byte and loses every
+  other (:mod:`~relais.evidence.png_chunks`: lossless, and no zlib work). Any other
+  image (or a PNG to rotate) has its pixels copied into a new image, which carries
+  nothing else (no EXIF, GPS, XMP, comments), encoded afresh: JPEG and WebP stay
+  themselves, HEIC becomes JPEG (browsers and police viewers read it), GIF becomes
+  a PNG of its first frame. The original is kept as it came,
   for the chain of custody, and never leaves the helpline.
 """
 
@@ -26,6 +28,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from domain.evidence import EvidenceKind, EvidenceRefused, PerceptualHash, Refusal
 from domain.policy import EvidencePolicy
+from relais.evidence import png_chunks
 
 pillow_heif.register_heif_opener()
 
@@ -68,10 +71,16 @@ def examine_image(
         shown = _decoded(image)
         embedded = _has_metadata(image)  # after decoding: PNG text may follow the pixels
     pixels = _plain_pixels(shown)
+    sanitised = b""
+    if sanitise:
+        lossless = None
+        if kind is EvidenceKind.PNG and _orientation(image) == 1:  # no rotation to apply
+            lossless = png_chunks.without_metadata(data)
+        sanitised = lossless or _encode(pixels, kind)
     return ExaminedImage(
         pdq=pdq_of(pixels),
         embedded_metadata=embedded,
-        sanitised=_encode(pixels, kind) if sanitise else b"",
+        sanitised=sanitised,
         sanitised_kind=_EXPORT[kind][1],
         width=pixels.width,
         height=pixels.height,
@@ -120,6 +129,13 @@ def _encode(pixels: Image.Image, kind: EvidenceKind) -> bytes:
     out = io.BytesIO()
     image.save(out, fmt, **options)
     return out.getvalue()
+
+
+def _orientation(image: Image.Image) -> int:
+    try:
+        return int(image.getexif().get(0x0112, 1))
+    except Exception:  # an unreadable EXIF block: re-encode, never trust it
+        return 0
 
 
 def _has_metadata(image: Image.Image) -> bool:

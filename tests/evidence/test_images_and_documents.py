@@ -4,11 +4,12 @@ decoding, and copies that leave the helpline without the metadata that came in."
 import io
 
 import pytest
-from PIL import Image
+from PIL import Image, PngImagePlugin
 from pypdf import PdfReader, PdfWriter
 
 from domain.evidence import EvidenceKind, EvidenceRefused, Refusal
 from domain.policy import EvidencePolicy
+from relais.evidence import png_chunks
 from relais.evidence.documents import examine_pdf, examine_text
 from relais.evidence.images import examine_image
 from relais.evidence.pdq_index import distances, words_of
@@ -130,3 +131,42 @@ def test_text_must_be_utf8_without_control_characters() -> None:
     with pytest.raises(EvidenceRefused) as refused:
         examine_text("d\u00e9j\u00e0".encode("latin-1"))
     assert refused.value.reason is Refusal.CORRUPT
+
+
+def test_a_png_loses_its_metadata_chunks_and_keeps_its_pixels_byte_for_byte() -> None:
+    exif = Image.Exif()
+    exif[0x010F] = "MarkerExifMake-77"
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Comment", "MarkerText-88")
+    info.add_itxt("XML:com.adobe.xmp", "<x:xmpmeta>MarkerXmp-99</x:xmpmeta>")
+    screenshot = encoded(picture(8), "PNG", pnginfo=info, exif=exif.tobytes())
+    assert all(m in screenshot for m in (b"MarkerExifMake-77", b"MarkerText-88", b"MarkerXmp-99"))
+
+    examined = examine_image(screenshot, EvidenceKind.PNG, POLICY)
+
+    for marker in (b"MarkerExifMake-77", b"MarkerText-88", b"MarkerXmp-99"):
+        assert marker not in examined.sanitised
+    copy = Image.open(io.BytesIO(examined.sanitised))
+    assert copy.tobytes() == Image.open(io.BytesIO(screenshot)).tobytes()
+    assert not copy.info.get("exif") and not getattr(copy, "text", None)
+    idat = screenshot.index(b"IDAT")  # the picture's chunks are the original's
+    assert screenshot[idat : idat + 4000] in examined.sanitised
+
+
+def test_a_png_to_rotate_is_re_encoded_upright() -> None:
+    exif = Image.Exif()
+    exif[0x0112] = 8  # rotate 270 on display
+    rotated = encoded(picture(9, (300, 100)), "PNG", exif=exif.tobytes())
+    examined = examine_image(rotated, EvidenceKind.PNG, POLICY)
+    copy = Image.open(io.BytesIO(examined.sanitised))
+    assert copy.size == (100, 300) and not copy.getexif()
+
+
+def test_the_lossless_png_path_gives_up_on_anything_unexpected() -> None:
+    screenshot = png(marker="MarkerText-1")
+    assert png_chunks.without_metadata(screenshot) is not None
+    assert png_chunks.without_metadata(b"GIF89a" + screenshot[6:]) is None
+    broken_crc = bytearray(screenshot)
+    broken_crc[29] ^= 0xFF  # IHDR's CRC
+    assert png_chunks.without_metadata(bytes(broken_crc)) is None
+    assert png_chunks.without_metadata(screenshot[:-12]) is None  # no IEND

@@ -17,6 +17,7 @@ from domain.evidence import (
 )
 from domain.policy import EvidencePolicy
 from domain.records import AuditEntry
+from relais.crypto.key_store import KeyDestroyed
 from relais.db.repositories.audit import AuditLog
 from relais.db.repositories.evidence import EvidenceConflict
 from relais.evidence.store import EvidenceStore
@@ -192,3 +193,25 @@ async def test_an_intimate_image_is_hashed_and_not_kept(evidence: Evidence) -> N
     assert await evidence.store.keys() == []
     with pytest.raises(EvidenceNotKept, match="only its hashes"):
         await evidence.vault.open(got.evidence_id)
+
+
+async def test_the_book_records_once_and_refuses_an_id_reused_for_another_file(
+    evidence: Evidence,
+) -> None:
+    record = await receive(evidence, png())
+    assert await evidence.book.add(record) is False  # a retry: already there
+    other = record.model_copy(
+        update={"hashes": record.hashes.model_copy(update={"sha256": "f" * 64})}
+    )
+    with pytest.raises(EvidenceConflict):
+        await evidence.book.add(other)
+    assert await evidence.book.of_case("c1") == [record]
+
+
+async def test_nothing_is_taken_into_a_purged_case(evidence: Evidence) -> None:
+    await receive(evidence, png())
+    await evidence.vault.purge_case("c1", NOW)
+    with pytest.raises(KeyDestroyed):
+        await receive(evidence, jpeg_with_gps())
+    assert await evidence.store.keys() == []
+    assert len(await evidence.book.of_case("c1")) == 1
