@@ -27,7 +27,7 @@ class ExaminedDocument:
     sanitised: bytes
 
 
-def examine_pdf(data: bytes) -> ExaminedDocument:
+def examine_pdf(data: bytes | bytearray) -> ExaminedDocument:
     try:
         reader = PdfReader(io.BytesIO(data), strict=True)
         if reader.is_encrypted:
@@ -53,9 +53,9 @@ def examine_pdf(data: bytes) -> ExaminedDocument:
     return ExaminedDocument(embedded_metadata=embedded, sanitised=out.getvalue())
 
 
-def examine_text(data: bytes) -> ExaminedDocument:
+def examine_text(data: bytes | bytearray) -> ExaminedDocument:
     if not looks_like_text(data):
         raise EvidenceRefused(
             Refusal.CORRUPT, "the text file is not valid UTF-8 or holds control characters"
         )
-    return ExaminedDocument(embedded_metadata=False, sanitised=data)
+    return ExaminedDocument(embedded_metadata=False, sanitised=bytes(data))

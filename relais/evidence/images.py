@@ -61,7 +61,11 @@ class ExaminedImage:
 
 
 def examine_image(
-    data: bytes, kind: EvidenceKind, policy: EvidencePolicy, *, sanitise: bool = True
+    data: bytes | bytearray,
+    kind: EvidenceKind,
+    policy: EvidencePolicy,
+    *,
+    sanitise: bool = True,
 ) -> ExaminedImage:
     """PDQ and a sanitised copy of an image held in memory (``sanitise=False``: the
     hash alone); :class:`EvidenceRefused` when it is a bomb, truncated or corrupt."""
@@ -87,7 +91,9 @@ def examine_image(
     )
 
 
-def _open_checked(data: bytes, kind: EvidenceKind, policy: EvidencePolicy) -> Image.Image:
+def _open_checked(
+    data: bytes | bytearray, kind: EvidenceKind, policy: EvidencePolicy
+) -> Image.Image:
     try:
         image = Image.open(io.BytesIO(data), formats=[_PIL_FORMAT[kind]])
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):

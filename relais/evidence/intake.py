@@ -57,7 +57,9 @@ class Examined:
     sanitised_kind: EvidenceKind | None
 
 
-def examine(data: bytes, kind: EvidenceKind, policy: EvidencePolicy, *, keep: bool) -> Examined:
+def examine(
+    data: bytes | bytearray, kind: EvidenceKind, policy: EvidencePolicy, *, keep: bool
+) -> Examined:
     """Hashes of a file held in memory, and (``keep``) its sanitised copy."""
     sha256 = hashlib.sha256(data).hexdigest()
     pdq = None
@@ -134,7 +136,7 @@ class EvidenceIntake:
         kind = draft.hashes.kind
         data = await arrival.read_all(limit, video=kind.is_video)
         try:
-            examined = await asyncio.to_thread(examine, bytes(data), kind, self._policy, keep=False)
+            examined = await asyncio.to_thread(examine, data, kind, self._policy, keep=False)
         finally:
             data[:] = bytes(len(data))  # best effort: the buffer we own is zeroed
         record = draft.model_copy(update={"hashes": examined.hashes})

@@ -26,7 +26,7 @@ KEPT = frozenset(
 )  # fmt: skip
 
 
-def without_metadata(data: bytes) -> bytes | None:
+def without_metadata(data: bytes | bytearray) -> bytes | None:
     if not data.startswith(SIGNATURE):
         return None
     out = bytearray(SIGNATURE)

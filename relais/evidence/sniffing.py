@@ -51,7 +51,7 @@ def sniff(head: bytes) -> EvidenceKind:
     )
 
 
-def looks_like_text(data: bytes, *, final: bool = True) -> bool:
+def looks_like_text(data: bytes | bytearray, *, final: bool = True) -> bool:
     """UTF-8 without NUL or other control characters (tab, newlines and form feed
     allowed). ``final=False``: ``data`` may end inside a character (a head)."""
     try:

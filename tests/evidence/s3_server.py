@@ -83,6 +83,7 @@ def seaweedfs(folder: Path) -> Iterator[S3Server]:
         *(f"-{name}={port}" for name, port in ports.items()),
         "-admin.ui=false", "-webdav=false", "-master.telemetry=false",
         "-master.volumeSizeLimitMB=64", f"-s3.config={config}", f"-bucket={BUCKET}",
+        f"-s3.localSocket={folder / 's3.sock'}", f"-filer.localSocket={folder / 'filer.sock'}",
     ]  # fmt: skip
     log = (folder / "weed.log").open("wb")
     process = subprocess.Popen(
