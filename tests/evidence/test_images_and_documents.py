@@ -174,11 +174,11 @@ def test_the_lossless_png_path_gives_up_on_anything_unexpected() -> None:
 
 
 def test_pdq_is_written_as_meta_writes_it() -> None:
-    """data/testsrc-frame.png is frame 0 of FFmpeg's ``testsrc`` pattern (160 x 120);
+    """fixtures/testsrc-frame.png is frame 0 of FFmpeg's ``testsrc`` pattern (160 x 120);
     the expected hash and quality are what Meta's own C++ (through ``vpdq``, built
     here once) printed for that frame. A flipped bit order or another luma formula
     would give another string, and hashes from Meta's tools would never match ours."""
-    frame = (Path(__file__).parent / "data" / "testsrc-frame.png").read_bytes()
+    frame = (Path(__file__).parent / "fixtures" / "testsrc-frame.png").read_bytes()
     examined = examine_image(frame, EvidenceKind.PNG, POLICY)
     assert examined.pdq.hex == "29192f62d2872f62d0bdbde6bb51d4a6d4ac521968e6031902f62351ff50fce6"
     assert examined.pdq.quality == 100
