@@ -137,10 +137,6 @@ class EvidenceRecord(BaseModel):
     sanitised: bool = False
     purged_at: datetime | None = None
 
-    @property
-    def stored(self) -> bool:
-        return self.object_id is not None and self.purged_at is None
-
 
 class HashesOnly(BaseModel):
     """An intimate image of a minor: the helpline never holds it. Its hashes were

@@ -8,8 +8,6 @@ from sqlalchemy import text
 from relais.db import Database
 from relais.evidence.store import EvidenceStore
 
-AT = "2026-12-04T10:00:00+00:00"
-
 
 async def stored_bytes(store: EvidenceStore) -> bytes:
     """Every object in the store, raw, as the store holds them."""
