@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field, model_validator
 from domain.callback_window import OpeningHours
 
 _NOT_SCALED = frozenset({"record_timeout", "record_retry_max_interval"})
+MB = 1_000_000
 
 
 class CasePolicy(BaseModel):
@@ -95,3 +96,30 @@ class CasePolicy(BaseModel):
             for name, value in self.model_dump().items()
         }
         return CasePolicy.model_validate(values)
+
+
+class EvidencePolicy(BaseModel):
+    """What the helpline accepts as evidence, and when two images are the same.
+
+    Apart from :class:`CasePolicy` because no workflow needs it: the doors and the
+    evidence intake read it from settings (``RELAIS_EVIDENCE_POLICY``)."""
+
+    max_bytes: int = Field(
+        default=25 * MB, ge=1, description="Largest image, PDF or text file accepted"
+    )
+    max_video_bytes: int = Field(default=200 * MB, ge=1, description="Largest video accepted")
+    max_image_pixels: int = Field(
+        default=40_000_000,
+        ge=1,
+        description="Width x height read from an image's header; above it the image is "
+        "refused before it is decoded (a decompression bomb)",
+    )
+    pdq_match_distance: int = Field(
+        default=31, ge=0, le=128, description="Two PDQ hashes this close are the same image"
+    )
+    pdq_min_quality: int = Field(
+        default=50, ge=0, le=100, description="PDQ hashes below this quality are not matched on"
+    )
+
+    def limit_for(self, video: bool) -> int:
+        return self.max_video_bytes if video else self.max_bytes

@@ -7,7 +7,7 @@ from pathlib import Path
 from pydantic import BaseModel, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from domain.policy import CasePolicy
+from domain.policy import CasePolicy, EvidencePolicy
 
 
 class Role(StrEnum):
@@ -26,6 +26,11 @@ class TelemetryExporter(StrEnum):
     NONE = "none"
     CONSOLE = "console"
     OTLP = "otlp"
+
+
+class EvidenceStoreKind(StrEnum):
+    FOLDER = "folder"  # a folder on this machine (the local run)
+    S3 = "s3"  # an S3-compatible bucket (production)
 
 
 class LogFormat(StrEnum):
@@ -179,10 +184,33 @@ class Settings(BaseSettings):
         default=9465, ge=0, le=65535, description="Worker: /livez and /readyz (0: off)"
     )
 
+    # Evidence files (docs/evidence.md): encrypted with the case's key, kept outside Temporal.
+    evidence_store: EvidenceStoreKind = Field(
+        default=EvidenceStoreKind.FOLDER,
+        description="Where evidence objects live: a folder (local run) or an S3 bucket",
+    )
+    evidence_dir: Path | None = Field(
+        default=None, description="The evidence folder; by default <data_dir>/evidence"
+    )
+    evidence_s3_endpoint: str | None = Field(
+        default=None, description="S3-compatible endpoint URL (none: AWS in the region)"
+    )
+    evidence_s3_bucket: str | None = None
+    evidence_s3_region: str = "us-east-1"
+    evidence_s3_access_key_id: SecretStr | None = None
+    evidence_s3_secret_access_key: SecretStr | None = None
+    evidence_s3_allow_http: bool = Field(
+        default=False, description="Plain http to the endpoint (a store on this machine only)"
+    )
+    evidence_policy: EvidencePolicy = Field(default_factory=EvidencePolicy)
+
     policy: CasePolicy = Field(default_factory=CasePolicy)
     policy_scale: float = Field(
         default=1.0, gt=0, description="Multiply every policy duration (local demos, tests)"
     )
+
+    def evidence_folder(self) -> Path:
+        return self.evidence_dir or self.data_dir / "evidence"
 
     def case_policy(self) -> CasePolicy:
         return self.policy if self.policy_scale == 1.0 else self.policy.scaled(self.policy_scale)

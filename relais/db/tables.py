@@ -294,3 +294,38 @@ class IdempotencyKeyRow(Base):
     first_used_at: Mapped[datetime]
 
     __table_args__ = (Index("ix_idempotency_keys_first_used_at", "first_used_at"),)
+
+
+class EvidenceRow(Base):
+    """A file added to a case (``domain.evidence``): its chain of custody, its hashes
+    and the opaque ids of its encrypted objects; no file name, no bytes. A declared
+    intimate image has hashes and no object (its bytes were never kept). ``seq`` orders
+    the rows so each process's PDQ index loads only what it has not seen."""
+
+    __tablename__ = "evidence"
+
+    seq: Mapped[int] = mapped_column(AUTO_ID, primary_key=True, autoincrement=True)
+    evidence_id: Mapped[str] = mapped_column(String(64), unique=True)
+    case_id: Mapped[str] = mapped_column(ID)
+    item_id: Mapped[str | None] = mapped_column(ID)
+    added_by: Mapped[str] = mapped_column(ID)
+    added_at: Mapped[datetime]
+    channel: Mapped[str] = mapped_column(ENUM)
+    kind: Mapped[str] = mapped_column(ENUM)
+    size: Mapped[int] = mapped_column(BigInteger)
+    sha256: Mapped[str] = mapped_column(String(64))
+    pdq: Mapped[str | None] = mapped_column(String(64))
+    pdq_quality: Mapped[int | None] = mapped_column(Integer)
+    embedded_metadata: Mapped[bool] = mapped_column(Boolean)
+    intimate: Mapped[bool] = mapped_column(Boolean)
+    object_id: Mapped[str | None] = mapped_column(String(64))
+    export_object_id: Mapped[str | None] = mapped_column(String(64))
+    export_kind: Mapped[str | None] = mapped_column(ENUM)
+    key_id: Mapped[str | None] = mapped_column(String(64))
+    sanitised: Mapped[bool] = mapped_column(Boolean)
+    purged_at: Mapped[datetime | None]
+
+    __table_args__ = (
+        Index("ix_evidence_case_id_added_at", "case_id", "added_at"),
+        Index("ix_evidence_sha256", "sha256"),
+    )

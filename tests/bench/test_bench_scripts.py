@@ -117,6 +117,17 @@ CHECKS: dict[str, Callable[[dict[str, Any], dict[str, Any]], bool]] = {
             for p in r["pages"].values()
         )
     ),
+    "pdq_match": lambda r, s: (
+        r["matching"]["hashes"] == s["hashes"]
+        and r["matching"]["queries"] == s["queries"]
+        and r["matching"]["matches_found"] >= s["queries"] // 2
+        and 0 < r["matching"]["index_ms"]["p50"] <= r["matching"]["index_ms"]["p95"]
+        and 0 < r["matching"]["linear_scan_ms"]["p50"] <= r["matching"]["linear_scan_ms"]["p95"]
+        and r["upload"]["uploads"] == s["uploads"]
+        and r["upload"]["concurrency"] == s["concurrency"]
+        and 0 < r["upload"]["one_by_one_ms"]["p50"] <= r["upload"]["one_by_one_ms"]["p95"]
+        and r["upload"]["at_once_per_second"] > 0
+    ),
     "metrics_cost": lambda r, s: (
         all(len(r[mode]) == 1 and spread_ok(r[mode][0]["open_case_ms"]) for mode in ("off", "on"))
         and r["on"][0]["api_scrapes"] > 0

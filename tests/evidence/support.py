@@ -1,0 +1,42 @@
+"""Looking for bytes where they must not be: the store (folder or bucket), the files
+under a folder, the app database."""
+
+from pathlib import Path
+
+from sqlalchemy import text
+
+from relais.db import Database
+from relais.evidence.store import EvidenceStore
+
+
+async def stored_bytes(store: EvidenceStore) -> bytes:
+    """Every object in the store, raw, as the store holds them."""
+    found = bytearray()
+    for info in await store.keys():
+        async for piece in store.raw(info.key):
+            found += piece
+    return bytes(found)
+
+
+def folder_bytes(folder: Path) -> bytes:
+    found = bytearray()
+    for path in sorted(folder.rglob("*")) if folder.exists() else []:
+        if path.is_file():
+            found += path.read_bytes()
+    return bytes(found)
+
+
+async def database_bytes(database: Database) -> bytes:
+    """SQLite: its files as on disk (database, WAL); PostgreSQL: every row of the
+    tables evidence touches, as text."""
+    if database.is_sqlite:
+        path = Path(database.url.database or "")
+        return b"".join(
+            p.read_bytes() for p in (path, path.with_name(path.name + "-wal")) if p.exists()
+        )
+    rows = bytearray()
+    async with database.engine.connect() as conn:
+        for table in ("evidence", "audit_log", "case_keys"):
+            result = await conn.execute(text(f"SELECT t::text FROM {table} t"))
+            rows += "\n".join(r[0] for r in result).encode()
+    return bytes(rows)
