@@ -18,9 +18,9 @@ from simulator.meta import control as meta_control
 from simulator.meta import delivery as meta_delivery
 from simulator.meta import graph, media, young_people
 from simulator.meta import reports as meta_reports
-from simulator.meta.connections import KeepTransport
+from simulator.meta.connections import keep_transport
 from simulator.state import SimulatorState
-from simulator.tracing import ContinueTraces
+from simulator.tracing import ContinueTraces, Receive, Scope, Send
 from simulator.webhooks import send_decision
 
 log = logging.getLogger("simulator")
@@ -46,7 +46,7 @@ def create_app(config: SimulatorConfig | None = None, *, state_file: Path | None
             if state.journal is not None:
                 state.journal.close()
 
-    app = FastAPI(
+    app = SimulatorApp(
         title="Relais platform and partner simulator",
         description="Plays platforms' trusted-flagger channels and partners' handoff endpoints.",
         lifespan=lifespan,
@@ -62,8 +62,16 @@ def create_app(config: SimulatorConfig | None = None, *, state_file: Path | None
     for router in (*routers, *meta_routers, graph.router):
         app.include_router(router)
     app.add_middleware(ContinueTraces)
-    app.add_middleware(KeepTransport)  # outermost: it needs the server's own send
     return app
+
+
+class SimulatorApp(FastAPI):
+    """FastAPI, noting each request's connection before any middleware wraps ``send``
+    (the Meta outage knob ``answer: reset`` cuts it)."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        keep_transport(scope, send)
+        await super().__call__(scope, receive, send)
 
 
 def _restore(state: SimulatorState, journal: Journal) -> None:

@@ -2,10 +2,11 @@
 its connection dropped without an answer (as when Meta's edge is unreachable) rather
 than an HTTP 503.
 
-``KeepTransport`` (outermost middleware) notes the server connection's transport in the
-request scope; ``cut`` aborts it. It relies on uvicorn handing the app a bound ``send``
-of an object with a ``transport`` attribute (true of its h11 and httptools protocols);
-elsewhere ``cut`` returns False and the outage answers 503 instead.
+``keep_transport`` (called by the app before any middleware) notes the server
+connection's transport in the request scope; ``cut`` aborts it. It relies on uvicorn
+handing the app a bound ``send`` of an object with a ``transport`` attribute (true of
+its h11 and httptools protocols); elsewhere ``cut`` returns False and the outage
+answers 503 instead.
 """
 
 from __future__ import annotations
@@ -15,21 +16,17 @@ from typing import Any
 
 from fastapi import Request
 
-from simulator.tracing import ASGIApp, Receive, Scope, Send
+from simulator.tracing import Scope, Send
 
 SCOPE_KEY = "simulator.transport"
 
 
-class KeepTransport:
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
-            transport = getattr(getattr(send, "__self__", None), "transport", None)
-            if transport is not None:
-                scope[SCOPE_KEY] = transport
-        await self.app(scope, receive, send)
+def keep_transport(scope: Scope, send: Send) -> None:
+    """Note the connection of a request, from the server's own ``send``."""
+    if scope["type"] == "http":
+        transport = getattr(getattr(send, "__self__", None), "transport", None)
+        if transport is not None:
+            scope[SCOPE_KEY] = transport
 
 
 async def cut(request: Request) -> bool:
