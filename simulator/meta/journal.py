@@ -93,7 +93,7 @@ def apply(meta: MetaState, event: dict[str, Any]) -> None:
         meta.inbound[message.message_id] = message
         note_inbound(meta, message)
     elif kind == "sent":
-        meta.sent.append(SentMessage.model_validate(event["message"]))
+        meta.add_sent(SentMessage.model_validate(event["message"]))
     elif kind == "status":
         found = meta.find_sent(event["message_id"])
         if found is not None:

@@ -30,14 +30,7 @@ def mid() -> str:
 
 def accept(state: SimulatorState, message: SentMessage) -> SentMessage:
     """Record an accepted send, marking it a duplicate if its reference was seen."""
-    if message.reference is not None:
-        message.duplicate = any(
-            earlier.channel is message.channel
-            and earlier.user == message.user
-            and earlier.reference == message.reference
-            for earlier in state.meta.sent
-        )
-    state.meta.sent.append(message)
+    state.meta.add_sent(message)
     journal.sent(state, message)
     return message
 

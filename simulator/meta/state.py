@@ -149,7 +149,9 @@ class MetaState:
         self.live = config.model_copy(deep=True)
         self.configured: set[Channel] = set()  # changed at run time: journaled
         self.users: dict[tuple[Channel, str], UserState] = {}
-        self.sent: list[SentMessage] = []
+        self.sent: list[SentMessage] = []  # in order; add with ``add_sent``
+        self._sent_by_id: dict[str, SentMessage] = {}
+        self._references: set[tuple[Channel, str, str]] = set()
         self.inbound: dict[str, InboundMessage] = {}
         self.media: dict[str, MediaItem] = {}
         self.pending: dict[str, PendingWebhook] = {}
@@ -166,8 +168,18 @@ class MetaState:
     def user(self, channel: Channel, user: str) -> UserState:
         return self.users.setdefault((channel, user), UserState())
 
+    def add_sent(self, message: SentMessage) -> None:
+        """Record an accepted send; ``duplicate`` if its reference was accepted before
+        for the same young person."""
+        if message.reference is not None:
+            key = (message.channel, message.user, message.reference)
+            message.duplicate = message.duplicate or key in self._references
+            self._references.add(key)
+        self.sent.append(message)
+        self._sent_by_id[message.message_id] = message
+
     def find_sent(self, message_id: str) -> SentMessage | None:
-        return next((m for m in reversed(self.sent) if m.message_id == message_id), None)
+        return self._sent_by_id.get(message_id)
 
     def reset(self, reset_config: bool) -> None:
         if reset_config:
@@ -175,6 +187,8 @@ class MetaState:
             self.configured.clear()
         self.users.clear()
         self.sent.clear()
+        self._sent_by_id.clear()
+        self._references.clear()
         self.inbound.clear()
         self.media.clear()
         self.pending.clear()

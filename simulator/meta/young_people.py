@@ -10,6 +10,7 @@ has no timestamp), and ``/verify`` plays Meta's subscription handshake against R
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -86,48 +87,111 @@ def _invalid(field: str, message: str, status: int = 422) -> JSONResponse:
     return JSONResponse({"detail": [{"field": field, "message": message}]}, status_code=status)
 
 
-@router.post("/{channel}/inbound", status_code=202)
-async def inbound(
-    channel: Channel, message: InboundRequest, request: Request, state: StateDep
-) -> JSONResponse:
+@dataclass
+class Composed:
+    """One young person's message, built: what Meta will post for it."""
+
+    message: InboundRequest
+    business: str
+    message_id: str
+    at: datetime
+    payload: dict[str, Any]
+    media: MediaItem | None
+
+
+def _compose(
+    state: SimulatorState, channel: Channel, message: InboundRequest, base: str, prefix: str
+) -> Composed | JSONResponse:
     if message.type not in KINDS[channel]:
-        return _invalid("type", f"must be one of {sorted(KINDS[channel])} on {channel.value}")
+        return _invalid(f"{prefix}type", f"must be one of {sorted(KINDS[channel])}")
     if message.type == "text" and not message.text:
-        return _invalid("text", "a text message needs its text")
+        return _invalid(f"{prefix}text", "a text message needs its text")
     item: MediaItem | None = None
     if message.type in MEDIA_KINDS[channel]:
         item = _media_of(state, message)
         if item is None:
-            return _invalid("media_id", "no media with this id (upload it first)")
+            return _invalid(f"{prefix}media_id", "no media with this id (upload it first)")
     at = message.sent_at or now_utc()
     if channel is Channel.WHATSAPP:
         business, message_id, payload = _whatsapp(state, message, item, at)
     else:
-        base = public_base(state, request)
         business, message_id, payload = _messenger(state, message, item, at, base)
+    return Composed(message, business, message_id, at, payload, item)
+
+
+def _post(
+    state: SimulatorState, channel: Channel, written: list[Composed], payload: dict[str, Any]
+) -> list[str]:
+    """Record the messages (their windows open), then owe Relais the webhook."""
     body = encode(payload)
     secret = state.meta.channel(channel).app_secret.get_secret_value()
-    record = InboundMessage(
-        channel=channel,
-        user=message.from_,
-        business=business,
-        message_id=message_id,
-        type=message.type,
-        at=at,
-        body=body,
-        signature=signature_256(secret, body.encode()),
-    )
-    state.meta.inbound[message_id] = record
-    journal.note_inbound(state.meta, record)
-    journal.inbound(state, record)
-    copies = 2 if message.duplicate else 1
-    webhooks = [
-        queue(state, channel, "message", body, message_id=message_id, user=message.from_).id
+    signature = signature_256(secret, body.encode())
+    for one in written:
+        record = InboundMessage(
+            channel=channel,
+            user=one.message.from_,
+            business=one.business,
+            message_id=one.message_id,
+            type=one.message.type,
+            at=one.at,
+            body=body,
+            signature=signature,
+        )
+        state.meta.inbound[one.message_id] = record
+        journal.note_inbound(state.meta, record)
+        journal.inbound(state, record)
+    first = written[0]
+    copies = 2 if any(one.message.duplicate for one in written) else 1
+    return [
+        queue(
+            state,
+            channel,
+            "message",
+            body,
+            message_id=first.message_id,
+            user=first.message.from_,
+        ).id
         for _ in range(copies)
     ]
-    content: dict[str, Any] = {"message_id": message_id, "webhooks": webhooks}
-    content |= {"media_id": item.id if item else None, "payload": payload}
-    return JSONResponse(content, status_code=202)
+
+
+@router.post("/{channel}/inbound", status_code=202)
+async def inbound(
+    channel: Channel, message: InboundRequest, request: Request, state: StateDep
+) -> JSONResponse:
+    composed = _compose(state, channel, message, public_base(state, request), "")
+    if isinstance(composed, JSONResponse):
+        return composed
+    webhooks = _post(state, channel, [composed], composed.payload)
+    content: dict[str, Any] = {"message_id": composed.message_id, "webhooks": webhooks}
+    content |= {"media_id": composed.media.id if composed.media else None}
+    return JSONResponse(content | {"payload": composed.payload}, status_code=202)
+
+
+class BatchRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    messages: list[InboundRequest] = Field(min_length=1, max_length=1000)
+
+
+@router.post("/{channel}/inbound-batch", status_code=202)
+async def inbound_batch(
+    channel: Channel, batch: BatchRequest, request: Request, state: StateDep
+) -> JSONResponse:
+    """Several messages in one webhook, one ``entry`` each, as Meta batches them under
+    load: Relais must read every entry, change and message of a body, not the first."""
+    base = public_base(state, request)
+    written: list[Composed] = []
+    for index, message in enumerate(batch.messages):
+        composed = _compose(state, channel, message, base, f"messages.{index}.")
+        if isinstance(composed, JSONResponse):
+            return composed
+        written.append(composed)
+    entries = [entry for one in written for entry in one.payload["entry"]]
+    payload = {"object": written[0].payload["object"], "entry": entries}
+    webhooks = _post(state, channel, written, payload)
+    ids = [one.message_id for one in written]
+    return JSONResponse({"message_ids": ids, "webhooks": webhooks, "payload": payload}, 202)
 
 
 def _media_of(state: SimulatorState, message: InboundRequest) -> MediaItem | None:

@@ -5,6 +5,8 @@ for the Graph API and the Meta control routes, and fast test settings."""
 import hashlib
 import hmac
 import json
+import struct
+import zlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -200,3 +202,21 @@ def messenger_text(
     if reference is not None:
         message["metadata"] = reference
     return {"recipient": {"id": PSID}, "messaging_type": messaging_type, "message": message} | extra
+
+
+def screenshot_png() -> bytes:
+    """A small real PNG, as a test would upload a young person's screenshot."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
+
+    rows = b"".join(b"\x00" + bytes([200, 30, 30]) * 4 for _ in range(3))
+    header = struct.pack(">IIBBBBB", 4, 3, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )

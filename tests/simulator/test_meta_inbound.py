@@ -247,3 +247,34 @@ async def test_the_verification_handshake(start_sim: StartSim, meta_receiver: Me
     attempts = await sim.get_json("/_control/meta/webhooks", kind="verification")
     assert [a["delivered"] for a in attempts] == [True, False]
     assert all("hub.verify_token" not in a["payload"] for a in attempts)
+
+
+async def test_a_batch_puts_several_messages_in_one_signed_webhook(
+    meta: Meta, meta_receiver: MetaReceiver
+) -> None:
+    response = await meta.http.post(
+        "/_control/meta/messenger/inbound-batch",
+        json={
+            "messages": [
+                {"from": PSID, "text": "un"},
+                {"from": "7100000000000099", "text": "deux"},
+                {"from": PSID, "type": "image"},
+            ]
+        },
+    )
+
+    assert response.status_code == 202
+    await _arrived(meta_receiver, "messenger")
+    [delivery] = meta_receiver.of("messenger")
+    assert delivery.headers["x-hub-signature-256"] == expected_signature(
+        MESSENGER_SECRET, delivery.body
+    )
+    events = [entry["messaging"][0] for entry in delivery.payload["entry"]]
+    assert [e["message"]["mid"] for e in events] == response.json()["message_ids"]
+    assert [e["sender"]["id"] for e in events] == [PSID, "7100000000000099", PSID]
+    assert events[2]["message"]["attachments"][0]["type"] == "image"
+    wrong = await meta.http.post(
+        "/_control/meta/whatsapp/inbound-batch",
+        json={"messages": [{"from": WA_ID, "text": "ok"}, {"from": WA_ID, "type": "fax"}]},
+    )
+    assert wrong.json()["detail"][0]["field"] == "messages.1.type"

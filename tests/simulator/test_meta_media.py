@@ -4,33 +4,13 @@ media id, then the media URL with the bearer token; Messenger at a signed CDN UR
 import base64
 import hashlib
 import io
-import struct
-import zlib
 from typing import Any
 
-from meta_support import GRAPH, WHATSAPP_TOKEN, Meta, MetaReceiver
+from meta_support import GRAPH, WHATSAPP_TOKEN, Meta, MetaReceiver, screenshot_png
 from PIL import Image
 from sim_support import eventually
 
 AUTH = {"Authorization": f"Bearer {WHATSAPP_TOKEN}"}
-
-
-def screenshot_png() -> bytes:
-    """A small real PNG, as a test would upload a young person's screenshot."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return (
-            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-        )
-
-    rows = b"".join(b"\x00" + bytes([200, 30, 30]) * 4 for _ in range(3))
-    header = struct.pack(">IIBBBBB", 4, 3, 8, 2, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(rows))
-        + chunk(b"IEND", b"")
-    )
 
 
 async def _inbound_media(meta: Meta, receiver: MetaReceiver, channel: str, **message: Any) -> Any:
