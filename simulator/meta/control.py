@@ -77,7 +77,7 @@ class UserUpdate(BaseModel):
 
 
 def _user_json(state: StateDep, channel: Channel, user: str) -> dict[str, Any]:
-    settings = state.meta.user(channel, user)
+    settings = state.meta.peek_user(channel, user)
     window = state.meta.channel(channel).window_seconds
     now = now_utc()
     windows = {

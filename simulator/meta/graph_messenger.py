@@ -172,6 +172,6 @@ def _refusal(
         state, Channel.MESSENGER, psid, page.page_id, config.human_agent_window_seconds
     ):
         return errors.outside_window()
-    if psid in config.undeliverable or state.meta.user(Channel.MESSENGER, psid).undeliverable:
+    if psid in config.undeliverable or state.meta.peek_user(Channel.MESSENGER, psid).undeliverable:
         return errors.user_unavailable()
     return None

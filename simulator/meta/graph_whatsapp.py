@@ -143,7 +143,7 @@ async def send(call: GraphCall, phone_number_id: str, raw: bytes) -> JSONRespons
             return call.error(errors.reengagement(), fault="window_closed")
         failure = errors.reengagement()
     if failure is None and (
-        wa_id in config.undeliverable or state.meta.user(Channel.WHATSAPP, wa_id).undeliverable
+        wa_id in config.undeliverable or state.meta.peek_user(Channel.WHATSAPP, wa_id).undeliverable
     ):
         failure = errors.undeliverable()
     sent = outbox.accept(

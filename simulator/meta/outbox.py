@@ -39,7 +39,7 @@ def window_open(
     state: SimulatorState, channel: Channel, user: str, business: str, seconds: float
 ) -> bool:
     """Has the young person written to this number/page within ``seconds``?"""
-    last = state.meta.user(channel, user).last_inbound.get(business)
+    last = state.meta.peek_user(channel, user).last_inbound.get(business)
     return last is not None and now_utc() - last < timedelta(seconds=seconds)
 
 
@@ -50,7 +50,7 @@ def plan_whatsapp(
     config = state.meta.live.whatsapp
     delays = config.status_delays
     display = _display(config, sent.business)
-    last = state.meta.user(Channel.WHATSAPP, sent.user).last_inbound.get(sent.business)
+    last = state.meta.peek_user(Channel.WHATSAPP, sent.user).last_inbound.get(sent.business)
     window_ends = whatsapp_payloads.window_end(last, config.window_seconds)
     if failure is not None:
         sent.error_code = failure.code

@@ -166,7 +166,12 @@ class MetaState:
         self.configured.add(channel)
 
     def user(self, channel: Channel, user: str) -> UserState:
+        """The young person's settings, created to be changed."""
         return self.users.setdefault((channel, user), UserState())
+
+    def peek_user(self, channel: Channel, user: str) -> UserState:
+        """The young person's settings, to be read (no entry kept for a stranger)."""
+        return self.users.get((channel, user)) or UserState()
 
     def add_sent(self, message: SentMessage) -> None:
         """Record an accepted send; ``duplicate`` if its reference was accepted before
