@@ -14,8 +14,13 @@ from fastapi.responses import JSONResponse
 from simulator import control, decisions, partners, platforms, reports
 from simulator.config import SimulatorConfig
 from simulator.journal import Journal
+from simulator.meta import control as meta_control
+from simulator.meta import delivery as meta_delivery
+from simulator.meta import graph, media, young_people
+from simulator.meta import reports as meta_reports
+from simulator.meta.connections import keep_transport
 from simulator.state import SimulatorState
-from simulator.tracing import ContinueTraces
+from simulator.tracing import ContinueTraces, Receive, Scope, Send
 from simulator.webhooks import send_decision
 
 log = logging.getLogger("simulator")
@@ -41,7 +46,7 @@ def create_app(config: SimulatorConfig | None = None, *, state_file: Path | None
             if state.journal is not None:
                 state.journal.close()
 
-    app = FastAPI(
+    app = SimulatorApp(
         title="Relais platform and partner simulator",
         description="Plays platforms' trusted-flagger channels and partners' handoff endpoints.",
         lifespan=lifespan,
@@ -51,10 +56,22 @@ def create_app(config: SimulatorConfig | None = None, *, state_file: Path | None
     )
     app.state.simulator = state
     app.add_exception_handler(RequestValidationError, _named_fields)
-    for router in (platforms.router, partners.router, control.router, reports.router):
+    routers = (platforms.router, partners.router, control.router, reports.router)
+    meta_routers = (meta_reports.router, young_people.router, meta_control.router, media.router)
+    # The Graph API's two-segment paths would shadow the others: last.
+    for router in (*routers, *meta_routers, graph.router):
         app.include_router(router)
     app.add_middleware(ContinueTraces)
     return app
+
+
+class SimulatorApp(FastAPI):
+    """FastAPI, noting each request's connection before any middleware wraps ``send``
+    (the Meta outage knob ``answer: reset`` cuts it)."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        keep_transport(scope, send)
+        await super().__call__(scope, receive, send)
 
 
 def _restore(state: SimulatorState, journal: Journal) -> None:
@@ -70,6 +87,8 @@ def _restore(state: SimulatorState, journal: Journal) -> None:
     owed = restored.owed_webhooks(state)
     for submission in owed:
         send_decision(state, submission)
+    for pending in list(state.meta.pending.values()):
+        meta_delivery.resume(state, pending)  # Meta keeps retrying across its restarts
     if restored.submissions:
         log.info(
             "restored %d submissions from %s: %d decisions planned, %d webhooks re-sent",

@@ -26,6 +26,8 @@ from pydantic import (
     model_validator,
 )
 
+from simulator.meta.config import MetaConfig
+
 
 class PlatformDecision(StrEnum):
     """What a platform decides on a notice; ``none`` never decides."""
@@ -163,6 +165,9 @@ class SimulatorConfig(BaseModel):
     )
     targets: dict[str, dict[str, Any]] = Field(
         default_factory=dict, description="Partial TargetConfig per slug, over the defaults"
+    )
+    meta: MetaConfig = Field(
+        default_factory=MetaConfig, description="The simulated WhatsApp and Messenger"
     )
 
     @field_validator("webhook_retry_delays")

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from simulator.config import Delivery, TargetConfig
+from simulator.meta import journal as meta_journal
 from simulator.state import SimulatorState, Submission
 
 log = logging.getLogger("simulator.journal")
@@ -140,6 +141,8 @@ class Journal:
                     if (submission.target, submission.reference) in restored.delivered:
                         event = {"event": "delivered", "target": submission.target}
                         out.write(json.dumps(event | {"reference": submission.reference}) + "\n")
+            for line in meta_journal.snapshot(state.meta):
+                out.write(json.dumps(line) + "\n")
         os.replace(temporary, self.path)
 
 
@@ -154,7 +157,11 @@ class Restored:
 
     def apply(self, state: SimulatorState, event: dict[str, Any]) -> None:
         kind = event["event"]
+        if kind.startswith(meta_journal.PREFIX):
+            meta_journal.apply(state.meta, event)
+            return
         if kind == "reset":
+            state.meta.reset(bool(event.get("config")))
             self.planned.clear()
             self.delivered.clear()
             for target in state.targets.values():

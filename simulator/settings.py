@@ -6,7 +6,7 @@ from typing import Any
 from pydantic import SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from simulator.config import SimulatorConfig, load_config_file
+from simulator.config import SimulatorConfig, deep_merge, load_config_file
 
 
 class SimulatorSettings(BaseSettings):
@@ -20,6 +20,13 @@ class SimulatorSettings(BaseSettings):
     log_level: str = "info"
     otlp_endpoint: str | None = None
     state_file: Path | None = None
+    # The simulated Meta's secrets, by environment (as ./dev up passes Relais' own).
+    whatsapp_app_secret: SecretStr | None = None
+    whatsapp_access_token: SecretStr | None = None
+    whatsapp_verify_token: SecretStr | None = None
+    messenger_app_secret: SecretStr | None = None
+    messenger_access_token: SecretStr | None = None
+    messenger_verify_token: SecretStr | None = None
 
     def simulator_config(self) -> SimulatorConfig:
         """The config file's content, with the webhook settings given here on top."""
@@ -28,4 +35,12 @@ class SimulatorSettings(BaseSettings):
             data["webhook_base_url"] = self.webhook_base_url
         if self.webhook_secret is not None:
             data["webhook_secret"] = self.webhook_secret.get_secret_value()
+        meta: dict[str, dict[str, str]] = {}
+        for channel in ("whatsapp", "messenger"):
+            for name in ("app_secret", "access_token", "verify_token"):
+                value: SecretStr | None = getattr(self, f"{channel}_{name}")
+                if value is not None:
+                    meta.setdefault(channel, {})[name] = value.get_secret_value()
+        if meta:
+            data["meta"] = deep_merge(data.get("meta", {}), meta)
         return SimulatorConfig.model_validate(data)

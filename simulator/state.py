@@ -19,6 +19,7 @@ import httpx
 from pydantic import BaseModel, Field
 
 from simulator.config import SimulatorConfig, TargetConfig
+from simulator.meta.state import MetaState
 
 if TYPE_CHECKING:
     from simulator.journal import Journal
@@ -133,6 +134,7 @@ class SimulatorState:
         # still holds from before a reset must not name someone else's notice.
         self._next_reference: dict[str, int] = {}
         self.journal: Journal | None = None  # --state-file: what survives a restart
+        self.meta = MetaState(config.meta)  # the simulated WhatsApp and Messenger
         for slug in config.targets:
             self.target(slug)
 
@@ -196,6 +198,7 @@ class SimulatorState:
             self.journal.reset(reset_config)
         self.requests.clear()
         self.webhooks.clear()
+        self.meta.reset(reset_config)
         kept = {} if reset_config else {s: t.config for s, t in self.targets.items()}
         self.targets = {}
         for slug in set(self.config.targets) | set(kept):

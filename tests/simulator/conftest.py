@@ -1,11 +1,12 @@
 """Fixtures: a simulator served on a real loopback port, and a webhook receiver."""
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AsyncExitStack
 from typing import Any
 
 import httpx
 import pytest
+from meta_support import Meta, MetaReceiver, fast_meta
 from sim_support import SECRET, Receiver, Sim, StartSim
 
 from relais.serving import serve_app
@@ -41,3 +42,29 @@ async def receiver() -> AsyncIterator[Receiver]:
     async with serve_app(receiver.app()) as base:
         receiver.base_url = base
         yield receiver
+
+
+@pytest.fixture
+async def meta_receiver() -> AsyncIterator[MetaReceiver]:
+    receiver = MetaReceiver()
+    async with serve_app(receiver.app()) as base:
+        receiver.base_url = base
+        yield receiver
+
+
+@pytest.fixture
+async def start_meta(
+    start_sim: StartSim, meta_receiver: MetaReceiver
+) -> Callable[..., Awaitable[Meta]]:
+    """``await start_meta(whatsapp={...knobs})`` -> a simulator posting to the receiver."""
+
+    async def start(**overrides: Any) -> Meta:
+        sim = await start_sim(webhook_base_url=meta_receiver.base_url, meta=fast_meta(**overrides))
+        return Meta(sim.http)
+
+    return start
+
+
+@pytest.fixture
+async def meta(start_meta: Callable[..., Awaitable[Meta]]) -> Meta:
+    return await start_meta()
