@@ -28,6 +28,10 @@ DEFINITIONS = {
     "workflows/referral/__init__.py",
     "workflows/referral/workflow.py",
     "workflows/retention.py",
+    "workflows/conversation/__init__.py",
+    "workflows/conversation/workflow.py",
+    "workflows/queue/__init__.py",
+    "workflows/queue/workflow.py",
 }
 
 

@@ -3,11 +3,8 @@ the queue, offered to the counsellor at their desk, accepted, messages both ways
 (idempotent under their keys), wrapped up, linked; on a bare worker with the real
 queue, time skipping, production durations."""
 
-from collections.abc import AsyncIterator
-
 import pytest
 from temporalio.client import WorkflowUpdateFailedError
-from temporalio.testing import WorkflowEnvironment
 
 from domain import contract
 from domain.conversation import ConversationStatus, Delivery, YoungPersonRead
@@ -20,24 +17,7 @@ from domain.conversation_desk import (
 )
 from domain.intake import Channel
 from tests.support.waiting import eventually
-from tests.workflows.conversation.support import (
-    ConversationFakes,
-    Helpline,
-    bare_conversation_worker,
-)
-
-
-@pytest.fixture
-def fakes() -> ConversationFakes:
-    return ConversationFakes()
-
-
-@pytest.fixture
-async def helpline(
-    time_skipping_env: WorkflowEnvironment, fakes: ConversationFakes
-) -> AsyncIterator[Helpline]:
-    async with bare_conversation_worker(time_skipping_env.client, fakes) as task_queue:
-        yield Helpline(time_skipping_env, task_queue)
+from tests.workflows.conversation.support import ConversationFakes, Helpline
 
 
 async def test_a_young_person_is_answered_and_the_conversation_joins_a_case(
