@@ -118,7 +118,7 @@ class QueueState(BaseModel):
             if standing.conversation_id in self.with_counsellors:
                 return  # never back to the queue once taken
             queued = Queued(**About.of(standing, now).model_dump(), queued_at=now)
-            self.waiting.append(queued)
+            self._line_up(queued)
         declined = standing.last_declined
         if declined is not None and declined.offer_id != queued.declined_offer:
             queued.declined_offer = declined.offer_id
@@ -126,6 +126,18 @@ class QueueState(BaseModel):
             if queued.offer is not None and queued.offer.offer_id == declined.offer_id:
                 queued.offer = None
                 self.today.offers_not_accepted += 1
+
+    def _line_up(self, queued: Queued) -> None:
+        """First come, first served by when they started waiting (two arriving within
+        milliseconds may reach the queue in the other order), never ahead of one a
+        supervisor moved up."""
+        place = len(self.waiting)
+        while place > 0:
+            ahead = self.waiting[place - 1]
+            if ahead.moved_up_by is not None or ahead.waiting_since <= queued.waiting_since:
+                break
+            place -= 1
+        self.waiting.insert(place, queued)
 
     def _with_counsellor(
         self, standing: ConversationStanding, now: datetime, policy: ConversationPolicy

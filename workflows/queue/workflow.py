@@ -89,21 +89,28 @@ class HelplineQueueWorkflow:
             pass
 
     async def _send(self) -> None:
-        """Offers and withdrawals, to every conversation concerned at once; one that no
-        longer runs has left the queue."""
+        """Offers and withdrawals: to every conversation concerned at once, in order to
+        each (a lapsed offer is withdrawn before the next is made); one that no longer
+        runs has left the queue."""
         out, self._outbox = self._outbox, []
-        await asyncio.gather(*(self._send_one(item) for item in out))
+        by_conversation: dict[str, list[Outbound]] = {}
+        for item in out:
+            by_conversation.setdefault(item.conversation_id, []).append(item)
+        await asyncio.gather(*(self._send_in_order(items) for items in by_conversation.values()))
 
-    async def _send_one(self, item: Outbound) -> None:
-        workflow_id = contract.CONVERSATION.workflow_id(item.conversation_id)
-        handle = workflow.get_external_workflow_handle(workflow_id)
+    async def _send_in_order(self, items: list[Outbound]) -> None:
+        conversation_id = items[0].conversation_id
+        handle = workflow.get_external_workflow_handle(
+            contract.CONVERSATION.workflow_id(conversation_id)
+        )
         try:
-            if isinstance(item, Offer):
-                await handle.signal(contract.OFFERED.name, item.made)
-            else:
-                await handle.signal(contract.OFFER_WITHDRAWN.name, item.withdrawn)
+            for item in items:
+                if isinstance(item, Offer):
+                    await handle.signal(contract.OFFERED.name, item.made)
+                else:
+                    await handle.signal(contract.OFFER_WITHDRAWN.name, item.withdrawn)
         except FailureError:
-            self.state.forget(item.conversation_id, workflow.now())
+            self.state.forget(conversation_id, workflow.now())
             self._changed = True
 
     def _history_too_long(self) -> bool:

@@ -152,7 +152,7 @@ class Helpline:
     # ---- the young person ------------------------------------------------------------------
 
     async def open(self, **changes: Any) -> Handle:
-        opening = builders.conversation_opening(self.name, policy=self.policy, **changes)
+        opening = builders.conversation_opening(self.name, **{"policy": self.policy, **changes})
         return await self.client.start_workflow(
             contract.CONVERSATION.name,
             opening,
