@@ -148,3 +148,9 @@ def test_unlinked_it_is_purged_after_retention_linked_it_goes_with_its_case() ->
     state.link("case-1", LinkKind.OPENED_FROM, NOW)
     assert state.purge_after(POLICY) is None
     assert codes(checks.link_problems(state, other)) == ["already_linked"]
+
+
+def test_opening_hours_that_never_open_miss_every_conversation_without_failing() -> None:
+    never = ConversationPolicy(opening_hours=OpeningHours(weekdays=[]))
+    state = opened(never)
+    assert (state.status, state.opens_at) == (ConversationStatus.MISSED, None)

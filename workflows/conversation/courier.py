@@ -18,7 +18,7 @@ from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from domain import contract
-    from domain.conversation import ConversationOpening
+    from domain.conversation import PULLED_CHANNELS, ConversationOpening
     from domain.conversation_records import (
         PERMANENT_CHANNEL_ERROR,
         DeliveryReceipt,
@@ -52,9 +52,13 @@ class Courier:
         self._state = state
         self._sending: workflow.ActivityHandle[DeliveryReceipt] | None = None
         self._stopping = False
+        self.pushes = opening.channel not in PULLED_CHANNELS
 
     @property
     def idle(self) -> bool:
+        """Nothing in flight, nothing left to push (a page that reads: never busy)."""
+        if not self.pushes:
+            return True
         return self._sending is None and self._state.ledger.next_to_push() is None
 
     async def run(self) -> None:

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 from pydantic import BaseModel, Field
 
-from domain.callback_window import next_callback_slot
+from domain.callback_window import NoCallbackSlot, next_callback_slot
 from domain.conversation import (
     AuthorKind,
     CallbackWindow,
@@ -87,8 +87,11 @@ class ConversationState(BaseModel):
     @classmethod
     def opened(cls, opening: ConversationOpening, now: datetime) -> "ConversationState":
         """In the queue at once, or missed outside opening hours (never queued)."""
-        opens_at = next_callback_slot(now, opening.policy.opening_hours)
-        if opens_at <= now:
+        try:
+            opens_at: datetime | None = next_callback_slot(now, opening.policy.opening_hours)
+        except NoCallbackSlot:  # hours that never open (a configuration error): closed
+            opens_at = None
+        if opens_at is not None and opens_at <= now:
             return cls(status=ConversationStatus.WAITING, opened_at=now, waiting_since=now)
         return cls(status=ConversationStatus.MISSED, opened_at=now, opens_at=opens_at, ended_at=now)
 

@@ -32,7 +32,6 @@ from temporalio import workflow
 with workflow.unsafe.imports_passed_through():
     import workflows.conversation.projections as project
     from domain import contract
-    from domain.conversation import PULLED_CHANNELS
     from domain.conversation_queue import OfferMade, OfferWithdrawn
     from domain.conversation_records import ConversationResult
     from workflows.conversation.counsellor import CounsellorHandlers
@@ -57,9 +56,7 @@ class ConversationWorkflow(YoungPersonHandlers, CounsellorHandlers):
 
     @workflow.run
     async def run(self, input: ConversationInput) -> ConversationResult:
-        courier = None
-        if input.channel not in PULLED_CHANNELS:
-            courier = asyncio.create_task(self._courier.run())
+        courier = asyncio.create_task(self._courier.run()) if self._courier.pushes else None
         while not (self.state.done and self._courier.idle):
             await self._sleep_until_needed()
             async with self._lock:

@@ -5,6 +5,7 @@ database, the transcript store and the channels. ``Helpline`` drives one helplin
 queue the way the doors will: start a conversation, set presence (update-with-start
 on the queue), answer offers, read the views."""
 
+import asyncio
 import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -113,13 +114,16 @@ class ConversationFakes:
         ]
 
 
-def conversation_worker(client: Client, fakes: ConversationFakes, task_queue: str) -> Worker:
+def conversation_worker(
+    client: Client, fakes: ConversationFakes, task_queue: str, **options: Any
+) -> Worker:
     return Worker(
         client,
         task_queue=task_queue,
         workflows=list(WORKFLOWS),
         activities=fakes.all(),
         graceful_shutdown_timeout=timedelta(seconds=1),
+        **options,
     )
 
 
@@ -137,10 +141,14 @@ class Helpline:
     """One helpline's queue and its conversations, as the doors will drive them."""
 
     def __init__(
-        self, env: WorkflowEnvironment, task_queue: str, policy: ConversationPolicy = POLICY
+        self,
+        env: WorkflowEnvironment,
+        task_queue: str,
+        policy: ConversationPolicy = POLICY,
+        client: Client | None = None,
     ) -> None:
         self.env = env
-        self.client = env.client
+        self.client = client or env.client
         self.task_queue = task_queue
         self.name = f"helpline-{uuid.uuid4().hex[:8]}"
         self.policy = policy
@@ -277,7 +285,7 @@ class Helpline:
 
     async def result(self, handle: Handle) -> ConversationResult:
         ended = self.client.get_workflow_handle(handle.id, result_type=ConversationResult)
-        return await ended.result()
+        return await asyncio.wait_for(ended.result(), timeout=60)
 
     def conversation(self, conversation_id: str) -> Handle:
         return self.client.get_workflow_handle(contract.CONVERSATION.workflow_id(conversation_id))

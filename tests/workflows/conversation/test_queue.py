@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 from temporalio.client import WorkflowUpdateFailedError
+from temporalio.testing import WorkflowEnvironment
 
 from domain import contract
 from domain.conversation import ConversationStatus
@@ -21,7 +22,7 @@ from domain.conversation_queue import MoveUpRequest, Presence, WaitingPlace
 from domain.conversation_wait import WaitBasis
 from tests.support import builders
 from tests.support.waiting import eventually
-from tests.workflows.conversation.support import Helpline
+from tests.workflows.conversation.support import POLICY, Helpline
 
 OFFER_LAPSES = timedelta(seconds=31)
 
@@ -193,3 +194,29 @@ async def test_the_young_persons_language_is_preferred(helpline: Helpline) -> No
     await helpline.presence("speaks-english", languages=["fr", "en"])
     chat = await helpline.open(pre_chat=builders.pre_chat(language="en"))
     await helpline.accept("speaks-english", await helpline.offer_to("speaks-english", chat))
+
+
+async def test_the_queue_continues_as_new_and_forgets_nobody(
+    time_skipping_env: WorkflowEnvironment, task_queue: str
+) -> None:
+    small = POLICY.model_copy(update={"history_event_budget": 100})
+    helpline = Helpline(time_skipping_env, task_queue, policy=small)
+    await helpline.presence("a")
+    await helpline.presence("b")
+    chats = []
+    for n in range(1, 21):  # one at a time: each is a workflow task of the queue's
+        chats.append(await helpline.open())
+        await helpline.queue_shows(f"{n} waiting", lambda s, n=n: len(s.waiting) == n)
+    snapshot = await helpline.queue_shows(
+        "over several runs", lambda s: s.runs > 1 and sum(1 for e in s.waiting if e.offered_to) == 4
+    )
+    assert [e.conversation_id for e in snapshot.waiting] == [
+        c.id.removeprefix("conversation-") for c in chats
+    ]
+    for counsellor in ("a", "b"):
+        for offer in (await helpline.desk(counsellor)).offers:
+            await helpline.accept(counsellor, offer)
+    after = await helpline.queue_shows(
+        "four answered", lambda s: s.today.answered == 4 and len(s.waiting) == 16
+    )
+    assert [c.conversations for c in after.counsellors] == [2, 2]
