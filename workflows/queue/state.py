@@ -235,7 +235,7 @@ class QueueState(BaseModel):
         self.seats[request.actor] = seat
         was_open = seat.presence is Presence.AVAILABLE and seat.at_desk(now)
         seat.presence = request.presence
-        seat.lapsed = False
+        seat.lapsed, seat.lapsed_from = False, None
         if request.capacity is not None:
             seat.capacity = min(request.capacity, policy.max_capacity)
         if request.languages is not None:
