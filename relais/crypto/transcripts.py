@@ -172,6 +172,7 @@ class TranscriptVault:
     async def link(self, conversation_id: str, case_id: str, retire: bool) -> TranscriptLinked:
         """Move what is stored under the case's key; ``retire``: the conversation is
         over, destroy its own key too."""
+        await self._directory.link(conversation_id, case_id)
         moved = await self._move_to_case(conversation_id, case_id)
         destroyed = False
         if retire:

@@ -41,6 +41,16 @@ class ConversationDirectory:
         async with self._sessions() as session:
             return await session.scalar(statement)
 
+    async def link(self, conversation_id: str, case_id: str) -> None:
+        """From now on the door seals this conversation's new messages with the case's
+        key (the workflow's next row says the same; it writes under the same lock)."""
+        async with self._sessions.begin() as session:
+            await session.execute(
+                update(ConversationRow)
+                .where(ConversationRow.conversation_id == conversation_id)
+                .values(case_id=case_id)
+            )
+
     async def mark_purged(self, conversation_id: str, at: datetime) -> None:
         async with self._sessions.begin() as session:
             await session.execute(
