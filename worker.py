@@ -16,6 +16,10 @@ from temporalio.worker import Worker
 
 from activities.case_keys import CaseKeyActivities
 from activities.case_records import CaseRecordActivities
+from activities.conversation_delivery import DeliveryActivities
+from activities.conversation_queue import QueueActivities
+from activities.conversation_records import ConversationRecordActivities
+from activities.conversation_transcripts import TranscriptActivities
 from activities.handoffs import HandoffActivities
 from activities.notices import NoticeActivities
 from activities.retention import RetentionActivities
@@ -26,6 +30,7 @@ from partners.registry import AdapterRegistry
 from relais.converter import key_store_of
 from relais.crypto.db_key_store import DatabaseKeyStore
 from relais.crypto.keyring import MasterKeyring
+from relais.crypto.transcripts import TranscriptVault
 from relais.db import Database
 from relais.db.repositories.adapter_health import AdapterHealthBook
 from relais.health import (
@@ -46,6 +51,8 @@ from relais.settings import Settings, get_settings
 from relais.telemetry import shutdown_tracing
 from relais.temporal_client import connect_client
 from workflows.case.workflow import SupportCaseWorkflow
+from workflows.conversation.workflow import ConversationWorkflow
+from workflows.queue.workflow import HelplineQueueWorkflow
 from workflows.referral.workflow import ReferralWorkflow
 from workflows.retention import RetentionPurgeWorkflow
 from workflows.takedown.workflow import TakedownWorkflow
@@ -55,6 +62,8 @@ WORKFLOWS: Sequence[type] = (
     TakedownWorkflow,
     ReferralWorkflow,
     RetentionPurgeWorkflow,
+    ConversationWorkflow,
+    HelplineQueueWorkflow,
 )
 
 log = logging.getLogger("relais.worker")
@@ -88,6 +97,23 @@ def key_activities(client: Client) -> list[Any]:
     return [CaseKeyActivities(key_store_of(client.data_converter)).destroy_case_key]
 
 
+def conversation_activities(client: Client, database: Database) -> list[Any]:
+    """Conversations: their queue, directory row and transcript (sealed with the same
+    key store as the payload codec), and delivery on channels that push (no channel
+    adapter yet: the messaging-channels work registers them here)."""
+    vault = TranscriptVault(database, key_store_of(client.data_converter))
+    records = ConversationRecordActivities(database)
+    transcripts = TranscriptActivities(vault)
+    return [
+        QueueActivities().tell_queue,
+        records.record_conversation,
+        transcripts.file_transcript,
+        transcripts.link_transcript,
+        transcripts.purge_transcript,
+        DeliveryActivities(vault, senders={}).deliver_message,
+    ]
+
+
 def build_worker(
     client: Client,
     task_queue: str,
@@ -107,7 +133,11 @@ def build_worker(
         client,
         task_queue=task_queue,
         workflows=list(WORKFLOWS),
-        activities=[*activities(database, registry), *key_activities(client)],
+        activities=[
+            *activities(database, registry),
+            *key_activities(client),
+            *conversation_activities(client, database),
+        ],
         max_cached_workflows=cached_cases,
         graceful_shutdown_timeout=timedelta(seconds=20),
     )

@@ -35,6 +35,51 @@ from domain.casework import (
     IntakeCorrected,
     RecordRiskRequest,
 )
+from domain.conversation import (
+    CallbackRequest,
+    MessageAccepted,
+    ViewRequest,
+    YoungPersonLeaves,
+    YoungPersonRead,
+    YoungPersonView,
+    YoungPersonWrites,
+)
+from domain.conversation_desk import (
+    AcceptRequest,
+    CounsellorReplies,
+    CounsellorView,
+    EndChatRequest,
+    LinkCaseRequest,
+    OfferPassed,
+    PassRequest,
+    TransferRequest,
+    WrapUpRequest,
+)
+from domain.conversation_queue import (
+    ConversationStanding,
+    CounsellorDesk,
+    DeskRequest,
+    MoveUpRequest,
+    OfferMade,
+    OfferWithdrawn,
+    PlaceRequest,
+    PresenceHeartbeat,
+    QueueSnapshot,
+    SetPresenceRequest,
+    TellQueueRequest,
+    WaitingPlace,
+)
+from domain.conversation_records import (
+    ConversationRecord,
+    DeliveryReceipt,
+    DeliveryRequest,
+    FileTranscriptRequest,
+    LinkTranscriptRequest,
+    PurgeTranscriptRequest,
+    TranscriptFiled,
+    TranscriptLinked,
+    TranscriptPurged,
+)
 from domain.items import AddItemsRequest, AddItemsResult
 from domain.notice import (
     ContentCheckRequest,
@@ -101,6 +146,14 @@ class Query(Generic[ResultT]):
 
 
 @dataclass(frozen=True)
+class QueryWith(Query[ResultT], Generic[RequestT, ResultT]):
+    """A query that takes an argument (e.g. the messages after a given one); declare
+    it with keywords: ``QueryWith("name", request=..., result=...)``."""
+
+    request: type[RequestT]
+
+
+@dataclass(frozen=True)
 class Activity(Generic[RequestT, ResultT]):
     name: str
     request: type[RequestT]
@@ -143,6 +196,37 @@ RECORD_MANUAL_HANDOFF = Update("record_manual_handoff", ManualHandoffRequest, Re
 # ---- RetentionPurgeWorkflow: daily, by schedule ----------------------------------------
 RETENTION_PURGE = WorkflowType("RetentionPurgeWorkflow")
 
+# ---- ConversationWorkflow: one per conversation ----------------------------------------
+CONVERSATION = WorkflowType("ConversationWorkflow", "conversation-")
+# the young person (the web chat page, a messaging channel)
+YOUNG_PERSON_WRITES = Update("young_person_writes", YoungPersonWrites, MessageAccepted)
+YOUNG_PERSON_LEAVES = Update("young_person_leaves", YoungPersonLeaves, YoungPersonView)
+REQUEST_CALLBACK = Update("request_callback", CallbackRequest, YoungPersonView)
+YOUNG_PERSON_READ = Signal("young_person_read", YoungPersonRead)
+YOUNG_PERSON_VIEW = QueryWith("young_person_view", request=ViewRequest, result=YoungPersonView)
+# counsellors and supervisors
+ACCEPT_CONVERSATION = Update("accept_conversation", AcceptRequest, CounsellorView)
+PASS_CONVERSATION = Update("pass_conversation", PassRequest, OfferPassed)
+COUNSELLOR_REPLIES = Update("counsellor_replies", CounsellorReplies, MessageAccepted)
+END_CHAT = Update("end_chat", EndChatRequest, CounsellorView)
+WRAP_UP = Update("wrap_up", WrapUpRequest, CounsellorView)
+TRANSFER_CONVERSATION = Update("transfer_conversation", TransferRequest, CounsellorView)
+LINK_CASE = Update("link_case", LinkCaseRequest, CounsellorView)
+COUNSELLOR_VIEW = QueryWith("counsellor_view", request=ViewRequest, result=CounsellorView)
+# from its helpline's queue
+OFFERED = Signal("offered", OfferMade)
+OFFER_WITHDRAWN = Signal("offer_withdrawn", OfferWithdrawn)
+
+# ---- HelplineQueueWorkflow: one per helpline, forever (continue-as-new) ------------------
+HELPLINE_QUEUE = WorkflowType("HelplineQueueWorkflow", "queue-")
+SET_PRESENCE = Update("set_presence", SetPresenceRequest, CounsellorDesk)  # update-with-start
+PRESENCE_HEARTBEAT = Signal("presence_heartbeat", PresenceHeartbeat)  # signal-with-start
+MOVE_UP = Update("move_up", MoveUpRequest, WaitingPlace)  # a supervisor
+CONVERSATION_STANDING = Signal("conversation_standing", ConversationStanding)  # TELL_QUEUE
+QUEUE_SNAPSHOT = Query("queue_snapshot", QueueSnapshot)
+COUNSELLOR_DESK = QueryWith("counsellor_desk", request=DeskRequest, result=CounsellorDesk)
+WAITING_PLACE = QueryWith("waiting_place", request=PlaceRequest, result=WaitingPlace)
+
 # ---- Activities ------------------------------------------------------------------------
 # The app database (idempotent writes: upserts by id and version)
 RECORD_CASE = Activity("record_case", CaseRecord, type(None))
@@ -154,6 +238,13 @@ SCHEDULE_PURGE = Activity("schedule_purge", SchedulePurgeRequest, type(None))
 FIND_DUE_PURGES = Activity("find_due_purges", DuePurgesRequest, DuePurges)
 MARK_PURGED = Activity("mark_purged", PurgedCase, type(None))
 DESTROY_CASE_KEY = Activity("destroy_case_key", DestroyCaseKeyRequest, DestroyCaseKeyResult)
+# Conversations: their queue, their directory row, their transcript, their channel
+TELL_QUEUE = Activity("tell_queue", TellQueueRequest, type(None))
+RECORD_CONVERSATION = Activity("record_conversation", ConversationRecord, type(None))
+FILE_TRANSCRIPT = Activity("file_transcript", FileTranscriptRequest, TranscriptFiled)
+LINK_TRANSCRIPT = Activity("link_transcript", LinkTranscriptRequest, TranscriptLinked)
+PURGE_TRANSCRIPT = Activity("purge_transcript", PurgeTranscriptRequest, TranscriptPurged)
+DELIVER_MESSAGE = Activity("deliver_message", DeliveryRequest, DeliveryReceipt)
 # Platforms (through their adapter)
 SUBMIT_NOTICE = Activity("submit_notice", SubmitNoticeRequest, NoticeReceipt)
 FETCH_NOTICE_DECISION = Activity("fetch_notice_decision", FetchDecisionRequest, PolledDecision)

@@ -123,3 +123,84 @@ class EvidencePolicy(BaseModel):
 
     def limit_for(self, video: bool) -> int:
         return self.max_video_bytes if video else self.max_bytes
+
+
+_CONVERSATION_NOT_SCALED = frozenset({"record_timeout", "record_retry_max_interval"})
+
+
+class ConversationPolicy(BaseModel):
+    """Every duration and limit of a conversation and of its helpline's queue, with
+    production defaults. The door builds it from settings and passes it in the
+    conversation's input (the queue takes it from the first conversation that starts
+    it), so a test can run a morning of chats in seconds."""
+
+    opening_hours: OpeningHours = Field(
+        default_factory=OpeningHours, description="Outside them a conversation is missed"
+    )
+    # The queue
+    offer_timeout: timedelta = Field(
+        default=timedelta(seconds=30), description="An offer not accepted goes to the next"
+    )
+    offer_again_after: timedelta = Field(
+        default=timedelta(minutes=2),
+        description="A counsellor who passed on (or let lapse) a conversation is not offered "
+        "it again before this",
+    )
+    presence_ttl: timedelta = Field(
+        default=timedelta(minutes=2),
+        description="Presence lapses to away without a heartbeat for this long (a console "
+        "that died): consoles send one every third of it",
+    )
+    default_capacity: int = Field(default=2, ge=1, description="Conversations at once")
+    max_capacity: int = Field(default=6, ge=1)
+    prefer_language: bool = Field(
+        default=True,
+        description="Offer first to counsellors who speak the young person's language",
+    )
+    wait_estimate_window: timedelta = Field(
+        default=timedelta(minutes=30),
+        description="The answered conversations an expected wait is derived from",
+    )
+    # The young person waiting
+    callback_offer_after: timedelta = Field(
+        default=timedelta(minutes=10),
+        description="After this long in the queue the young person may leave a way and a "
+        "time to be called back instead",
+    )
+    # The counsellor
+    transfer_timeout: timedelta = Field(
+        default=timedelta(minutes=2),
+        description="A transfer not accepted by then stays with the counsellor who asked",
+    )
+    wrap_up_within: timedelta = Field(
+        default=timedelta(minutes=15),
+        description="A wrap-up not written by then ends the conversation as not recorded",
+    )
+    # Retention of a transcript never linked to a case
+    unlinked_retention: timedelta = Field(
+        default=timedelta(days=30),
+        description="An ended conversation never linked to a case is purged after this",
+    )
+    # Long life: continue-as-new before a run's history grows past this many events
+    history_event_budget: int = Field(default=500, ge=100)
+    # Activities that touch our own database
+    record_timeout: timedelta = timedelta(seconds=30)
+    record_retry_max_interval: timedelta = timedelta(minutes=1)
+
+    @model_validator(mode="after")
+    def _capacity_within_bounds(self) -> "ConversationPolicy":
+        if self.default_capacity > self.max_capacity:
+            raise ValueError("default_capacity must not exceed max_capacity")
+        return self
+
+    def scaled(self, factor: float) -> "ConversationPolicy":
+        """The same rules with every waiting time multiplied by ``factor``."""
+        values = {
+            name: (
+                value * factor
+                if isinstance(value, timedelta) and name not in _CONVERSATION_NOT_SCALED
+                else value
+            )
+            for name, value in self.model_dump().items()
+        }
+        return ConversationPolicy.model_validate(values)

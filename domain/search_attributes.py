@@ -17,6 +17,11 @@ SLA_BREACHED = SearchAttributeKey.for_bool("SlaBreached")
 CALLBACK_OVERDUE = SearchAttributeKey.for_bool("CallbackOverdue")
 NOTICE_STATUS = SearchAttributeKey.for_keyword("NoticeStatus")
 REFERRAL_STATUS = SearchAttributeKey.for_keyword("ReferralStatus")
+# Conversations (a linked conversation also sets CaseId, so "CaseId = 'X'" finds them too)
+CONVERSATION_STATUS = SearchAttributeKey.for_keyword("ConversationStatus")
+CONVERSATION_CHANNEL = SearchAttributeKey.for_keyword("ConversationChannel")
+WAITING_SINCE = SearchAttributeKey.for_datetime("WaitingSince")
+COUNSELLOR_ID = SearchAttributeKey.for_keyword("CounsellorId")
 
 ALL: tuple[SearchAttributeKey, ...] = (  # type: ignore[type-arg]
     CASE_ID,
@@ -30,6 +35,10 @@ ALL: tuple[SearchAttributeKey, ...] = (  # type: ignore[type-arg]
     CALLBACK_OVERDUE,
     NOTICE_STATUS,
     REFERRAL_STATUS,
+    CONVERSATION_STATUS,
+    CONVERSATION_CHANNEL,
+    WAITING_SINCE,
+    COUNSELLOR_ID,
 )
 
 

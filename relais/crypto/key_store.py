@@ -2,7 +2,9 @@
 
 A data key is a random AES-256 key; it is stored only wrapped by a master key (see
 :mod:`relais.crypto.keyring`). Payloads with no case (a workflow outside any case)
-use the global data key, scope ``*``, wrapped the same way.
+use the global data key, scope ``*``, wrapped the same way. A conversation not yet
+linked to a case has a key of its own, scope ``conversation:<id>`` (its transcript
+only, see :mod:`relais.crypto.transcripts`).
 
 :class:`KeyStore` holds the logic and the cache; subclasses only store rows: in
 memory (tests, tools) or in the app database (:mod:`relais.crypto.db_key_store`).
@@ -25,7 +27,15 @@ from relais.clock import utc_now
 from relais.crypto.keyring import KEY_BYTES, NONCE_BYTES, MasterKeyring
 
 GLOBAL_SCOPE = "*"
+CONVERSATION_SCOPE = "conversation:"
 T = TypeVar("T")
+
+
+def conversation_scope(conversation_id: str) -> str:
+    """The key scope of a conversation not (yet) linked to a case: its transcript is
+    sealed with this key until linked, then moved under the case's and this one is
+    destroyed. It never seals a workflow payload (no workflow id maps to it)."""
+    return f"{CONVERSATION_SCOPE}{conversation_id}"
 
 
 class KeyDestroyed(Exception):
@@ -130,6 +140,14 @@ class KeyStore(ABC):
             record = await self._find_by_case(case_id)
             assert record is not None, "a key row was just stored"
         return self._remember(record)
+
+    async def key_for_conversation(self, conversation_id: str) -> DataKey:
+        """The conversation's own key (before it is linked to a case), made on first
+        use; :class:`KeyDestroyed` once linked and retired, or purged."""
+        return await self.key_for_case(conversation_scope(conversation_id))
+
+    async def destroy_conversation_key(self, conversation_id: str) -> bool:
+        return await self.destroy_case_key(conversation_scope(conversation_id))
 
     async def key_by_id(self, key_id: str) -> DataKey:
         """The key a payload names; :class:`KeyDestroyed` or :class:`UnknownKey` if none."""

@@ -329,3 +329,102 @@ class EvidenceRow(Base):
         Index("ix_evidence_case_id_added_at", "case_id", "added_at"),
         Index("ix_evidence_sha256", "sha256"),
     )
+
+
+class ConversationRow(Base):
+    """A conversation's directory row, written by its workflow (``record_conversation``):
+    what dashboards and metrics read (waiting now, waits, abandoned, missed, offers not
+    accepted). ``case_id`` is also where the door learns which key seals a new message
+    (the case's once linked). ``purged_at`` is stamped by the transcript purge only."""
+
+    __tablename__ = "conversations"
+
+    conversation_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger)
+    helpline: Mapped[str] = mapped_column(SLUG)
+    channel: Mapped[str] = mapped_column(ENUM)
+    writer: Mapped[str] = mapped_column(ENUM)
+    age_band: Mapped[str] = mapped_column(ENUM)
+    language: Mapped[str] = mapped_column(String(8))
+    status: Mapped[str] = mapped_column(ENUM)
+    counsellor_id: Mapped[str | None] = mapped_column(ID)
+    case_id: Mapped[str | None] = mapped_column(ID)
+    opened_at: Mapped[datetime]
+    waiting_since: Mapped[datetime | None]
+    answered_at: Mapped[datetime | None]
+    ended_at: Mapped[datetime | None]
+    waited_seconds: Mapped[int | None] = mapped_column(Integer)
+    outcome: Mapped[str | None] = mapped_column(ENUM)
+    messages: Mapped[int] = mapped_column(Integer)
+    offers_not_accepted: Mapped[int] = mapped_column(Integer)
+    purge_after: Mapped[datetime | None]
+    purged_at: Mapped[datetime | None]
+    updated_at: Mapped[datetime]
+
+    __table_args__ = (
+        Index("ix_conversations_helpline_status_opened_at", "helpline", "status", "opened_at"),
+        Index("ix_conversations_status_ended_at", "status", "ended_at"),
+        Index("ix_conversations_case_id", "case_id"),
+        Index("ix_conversations_counsellor_id_status", "counsellor_id", "status"),
+    )
+
+
+class ConversationMessageRow(Base):
+    """A message's body, sealed (AES-256-GCM) with the conversation's data key, or the
+    case's once linked: the claim check the workflow holds the id of. ``seq`` and
+    ``at`` are the workflow's, written when the transcript is filed; a row without them
+    was stored but not (yet) accepted. The idempotency key itself is never stored:
+    ``key_digest`` finds a retry, ``body_digest`` (keyed by it) tells a reuse."""
+
+    __tablename__ = "conversation_messages"
+
+    message_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    conversation_id: Mapped[str] = mapped_column(ID)
+    key_digest: Mapped[str] = mapped_column(String(64))
+    body_digest: Mapped[str] = mapped_column(String(64))
+    author_kind: Mapped[str] = mapped_column(ENUM)
+    author: Mapped[str | None] = mapped_column(ID)
+    internal: Mapped[bool] = mapped_column(Boolean)
+    stored_at: Mapped[datetime]
+    seq: Mapped[int | None] = mapped_column(Integer)
+    at: Mapped[datetime | None]
+    key_id: Mapped[str] = mapped_column(String(64))
+    ciphertext: Mapped[bytes] = mapped_column(LargeBinary)
+
+    __table_args__ = (
+        Index(
+            "ix_conversation_messages_conversation_id_key_digest",
+            "conversation_id",
+            "key_digest",
+            unique=True,
+        ),
+        Index("ix_conversation_messages_conversation_id_seq", "conversation_id", "seq"),
+        Index("ix_conversation_messages_key_id", "key_id"),
+    )
+
+
+class ConversationContactRow(Base):
+    """How and when the young person who asked for a callback may be called: sealed
+    like the messages, read once by the case opened from the conversation."""
+
+    __tablename__ = "conversation_contacts"
+
+    conversation_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    key_id: Mapped[str] = mapped_column(String(64))
+    ciphertext: Mapped[bytes] = mapped_column(LargeBinary)
+    stored_at: Mapped[datetime]
+
+    __table_args__ = (Index("ix_conversation_contacts_key_id", "key_id"),)
+
+
+class ConversationTypingRow(Base):
+    """ "Is writing…", short-lived and shared by every API replica: never in a workflow
+    history. A row past ``until`` means nothing and is swept by the next write."""
+
+    __tablename__ = "conversation_typing"
+
+    conversation_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    author_kind: Mapped[str] = mapped_column(ENUM, primary_key=True)
+    until: Mapped[datetime]
+
+    __table_args__ = (Index("ix_conversation_typing_until", "until"),)

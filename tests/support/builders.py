@@ -10,6 +10,7 @@ import uuid
 from copy import deepcopy
 from typing import Any
 
+from domain.conversation import ConversationOpening, MessageRef, PreChat, message_digests
 from domain.intake import CaseOpening, Intake
 from domain.items import QualifiedItem
 from domain.personal import ContactDetails
@@ -64,3 +65,38 @@ def opening(case_id: str | None = None, **changes: Any) -> CaseOpening:
         "contact": ContactDetails.model_validate(INTAKE["contact"]),
     }
     return CaseOpening.model_validate({**fields, **changes})
+
+
+# ---- conversations -------------------------------------------------------------------------
+
+
+def pre_chat(**changes: Any) -> PreChat:
+    fields: dict[str, Any] = {
+        "writer": "young_person",
+        "age_band": "15_17",
+        "language": "fr",
+        "privacy_notice_accepted": True,
+    }
+    return PreChat.model_validate({**fields, **changes})
+
+
+def conversation_opening(
+    helpline: str, conversation_id: str | None = None, **changes: Any
+) -> ConversationOpening:
+    """A conversation as the door starts its workflow (web chat, a young person of 15-17
+    writing in French); top-level fields replaced by ``changes``."""
+    fields: dict[str, Any] = {
+        "conversation_id": conversation_id or uuid.uuid4().hex[:16],
+        "helpline": helpline,
+        "channel": "web_chat",
+        "pre_chat": pre_chat(),
+    }
+    return ConversationOpening.model_validate({**fields, **changes})
+
+
+def message_ref(conversation_id: str, key: str | None = None, body: str = "bonjour") -> MessageRef:
+    """What the door tells the workflow after storing a message (``key``: its
+    idempotency key, a new one by default)."""
+    key = key or uuid.uuid4().hex
+    digests = message_digests(conversation_id, key, body)
+    return MessageRef(message_id=f"m{digests.key_digest[:24]}", **digests.model_dump())

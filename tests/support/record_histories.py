@@ -4,7 +4,9 @@ main path, each from a real journey (dev server, simulator, worker, API).
     .venv/bin/python -m tests.support.record_histories             # every scenario
     .venv/bin/python -m tests.support.record_histories journey     # one of them
 
-Each scenario writes the history of every workflow it involved to
+The conversation scenarios (``tests/support/record_conversations.py``) run on a bare
+worker until the conversation's doors exist. Each scenario writes the history of
+every workflow it involved to
 ``tests/histories/<scenario>/<kind>-<suffix>.json``, payloads decoded (the replayer
 has none of the recording process's case keys; the recordings hold test data only).
 Re-record after a change to workflow code before the first release; from the first
@@ -271,5 +273,23 @@ async def _saved(client: Client, scenario: str, case_id: str) -> None:
     await save(client, scenario, case_id)
 
 
+async def record_all(names: list[str]) -> None:
+    """The case scenarios through the API, the conversation ones on a bare worker
+    (:mod:`tests.support.record_conversations`)."""
+    from tests.support import record_conversations
+
+    unknown = set(names) - set(SCENARIOS) - set(record_conversations.SCENARIOS)
+    if unknown:
+        raise SystemExit(f"unknown scenarios: {', '.join(sorted(unknown))}")
+    cases = [name for name in names if name in SCENARIOS]
+    if cases:
+        await record(cases)
+    await record_conversations.record(
+        [name for name in names if name in record_conversations.SCENARIOS]
+    )
+
+
 if __name__ == "__main__":
-    asyncio.run(record(sys.argv[1:] or list(SCENARIOS)))
+    from tests.support.record_conversations import SCENARIOS as CONVERSATIONS
+
+    asyncio.run(record_all(sys.argv[1:] or [*SCENARIOS, *CONVERSATIONS]))

@@ -11,6 +11,10 @@ from temporalio import activity, workflow
 
 from activities.case_keys import CaseKeyActivities
 from activities.case_records import CaseRecordActivities
+from activities.conversation_delivery import DeliveryActivities
+from activities.conversation_queue import QueueActivities
+from activities.conversation_records import ConversationRecordActivities
+from activities.conversation_transcripts import TranscriptActivities
 from activities.handoffs import HandoffActivities
 from activities.notices import NoticeActivities
 from activities.retention import RetentionActivities
@@ -49,6 +53,13 @@ def test_each_update_takes_and_returns_what_is_declared(update: contract.Update[
     assert handler.validator is not None, f"{update.name}: an update is validated before it acts"
 
 
+@pytest.mark.parametrize("query", declared(contract.QueryWith), ids=lambda q: q.name)
+def test_each_query_with_an_argument_takes_what_is_declared(
+    query: contract.QueryWith[Any, Any],
+) -> None:
+    assert handlers("queries")[query.name].arg_types == [query.request]
+
+
 @pytest.mark.parametrize("signal", declared(contract.Signal), ids=lambda s: s.name)
 def test_each_signal_takes_what_is_declared(signal: contract.Signal[Any]) -> None:
     assert handlers("signals")[signal.name].arg_types == [signal.message]
@@ -69,9 +80,13 @@ def test_no_handler_is_left_undeclared() -> None:
 ACTIVITY_CLASSES = [
     CaseKeyActivities,
     CaseRecordActivities,
+    ConversationRecordActivities,
+    DeliveryActivities,
     HandoffActivities,
     NoticeActivities,
+    QueueActivities,
     RetentionActivities,
+    TranscriptActivities,
 ]
 
 

@@ -18,7 +18,7 @@ HISTORIES = sorted((Path(__file__).resolve().parent.parent / "histories").rglob(
 
 def test_histories_cover_every_workflow_type() -> None:
     recorded = {path.name.split("-", 1)[0] for path in HISTORIES}
-    assert recorded >= {"case", "notice", "referral", "retention"}
+    assert recorded >= {"case", "notice", "referral", "retention", "conversation", "queue"}
 
 
 @pytest.mark.parametrize("path", HISTORIES, ids=lambda p: f"{p.parent.name}/{p.stem}")

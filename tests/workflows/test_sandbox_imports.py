@@ -28,6 +28,10 @@ DEFINITIONS = {
     "workflows/referral/__init__.py",
     "workflows/referral/workflow.py",
     "workflows/retention.py",
+    "workflows/conversation/__init__.py",
+    "workflows/conversation/workflow.py",
+    "workflows/queue/__init__.py",
+    "workflows/queue/workflow.py",
 }
 
 
@@ -44,7 +48,13 @@ async def test_a_new_run_loads_only_its_workflow_module_again(
     monkeypatch.setattr(importlib.machinery.SourceFileLoader, "exec_module", spy)
     replayer = Replayer(workflows=list(WORKFLOWS), data_converter=data_converter())
     root = Path(__file__).resolve().parent.parent.parent
-    for name in ("journey/case-case", "journey/notice-n1", "journey/referral-r1"):
+    for name in (
+        "journey/case-case",
+        "journey/notice-n1",
+        "journey/referral-r1",
+        "conversation_answered/conversation-answered",
+        "conversation_answered/queue-replay-conversation-answered",
+    ):
         path = HISTORIES / f"{name}.json"
         history = WorkflowHistory.from_json(path.stem, path.read_text())
         loaded.clear()

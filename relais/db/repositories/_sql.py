@@ -63,3 +63,23 @@ def insert_unless_present(
     return statement.on_conflict_do_nothing(index_elements=[table.c[key]]).returning(
         *table.primary_key.columns
     )
+
+
+def upsert(session: AsyncSession, row: type[Base], keys: list[str], values: dict[str, Any]) -> Any:
+    """Insert the row, or overwrite the one with the same ``keys`` (a composite key)."""
+    table = table_of(row)
+    statement = _insert(session, table).values(values)
+    return statement.on_conflict_do_update(
+        index_elements=[table.c[key] for key in keys],
+        set_={name: statement.excluded[name] for name in values if name not in keys},
+    )
+
+
+def insert_ignoring_conflicts(
+    session: AsyncSession, row: type[Base], values: dict[str, Any]
+) -> Any:
+    """Insert the row unless it clashes with any unique key; RETURNING yields the
+    primary key only when this call inserted it."""
+    table = table_of(row)
+    statement = _insert(session, table).values(values)
+    return statement.on_conflict_do_nothing().returning(*table.primary_key.columns)

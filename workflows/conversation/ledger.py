@@ -1,0 +1,157 @@
+"""The transcript as the workflow keeps it: which messages, in which order, by whom,
+when, and whether they reached the young person; never what they say (the bodies
+are in the app database, sealed, under the same ids).
+
+Idempotent by the message's key: the same key with the same body is the same
+message (its first line answers again), the same key with another body is refused,
+as is an id already used by another message. Pure.
+"""
+
+from datetime import datetime
+
+from pydantic import BaseModel, Field
+
+from domain.conversation import AuthorKind, Delivery, MessageRef, MessageView
+from domain.conversation_records import TranscriptLine
+from domain.problems import Problem, problem
+
+
+class LedgerLine(BaseModel):
+    seq: int
+    message_id: str
+    key_digest: str
+    body_digest: str
+    author_kind: AuthorKind
+    author: str | None = None
+    at: datetime
+    internal: bool = False
+    delivered_at: datetime | None = None
+    delivery_failed: str | None = Field(default=None, description="Why the channel refused it")
+
+    @property
+    def to_young_person(self) -> bool:
+        return self.author_kind is AuthorKind.COUNSELLOR and not self.internal
+
+    def delivery(self) -> Delivery | None:
+        if not self.to_young_person:
+            return None
+        if self.delivered_at is not None:
+            return Delivery.DELIVERED
+        return Delivery.FAILED if self.delivery_failed else Delivery.PENDING
+
+    def view(self) -> MessageView:
+        return MessageView(
+            seq=self.seq,
+            message_id=self.message_id,
+            author_kind=self.author_kind,
+            author=self.author,
+            at=self.at,
+            internal=self.internal,
+            delivery=self.delivery(),
+        )
+
+
+class Ledger(BaseModel):
+    lines: list[LedgerLine] = Field(default_factory=list)
+
+    @property
+    def last_seq(self) -> int:
+        return self.lines[-1].seq if self.lines else 0
+
+    def same_key(self, ref: MessageRef) -> LedgerLine | None:
+        return next((line for line in self.lines if line.key_digest == ref.key_digest), None)
+
+    def problems(self, ref: MessageRef, field: str = "message") -> list[Problem]:
+        """A key reused for another message, or an id reused: refused, never merged."""
+        earlier = self.same_key(ref)
+        if earlier is not None:
+            if earlier.body_digest != ref.body_digest or earlier.message_id != ref.message_id:
+                return [
+                    problem(
+                        "idempotency_key_reused",
+                        (field, "idempotency_key"),
+                        "idempotency_key: already used for another message; send a new key "
+                        "with each new message",
+                    )
+                ]
+            return []
+        if any(line.message_id == ref.message_id for line in self.lines):
+            return [
+                problem(
+                    "message_id_reused",
+                    (field, "message_id"),
+                    "message_id: another message has this id",
+                )
+            ]
+        return []
+
+    def add(
+        self,
+        ref: MessageRef,
+        author_kind: AuthorKind,
+        author: str | None,
+        at: datetime,
+        internal: bool = False,
+    ) -> tuple[LedgerLine, bool]:
+        """The new line, or the earlier one under the same key (True: already there).
+        Call :meth:`problems` first."""
+        earlier = self.same_key(ref)
+        if earlier is not None:
+            return earlier, True
+        line = LedgerLine(
+            seq=self.last_seq + 1,
+            message_id=ref.message_id,
+            key_digest=ref.key_digest,
+            body_digest=ref.body_digest,
+            author_kind=author_kind,
+            author=author,
+            at=at,
+            internal=internal,
+        )
+        self.lines.append(line)
+        return line, False
+
+    def since(self, seq: int, *, internal: bool) -> list[MessageView]:
+        return [
+            line.view() for line in self.lines if line.seq > seq and (internal or not line.internal)
+        ]
+
+    def read_up_to(self, seq: int, at: datetime) -> bool:
+        """The young person's page fetched messages up to ``seq``: what was sent to
+        them until then is delivered. True when a line changed."""
+        changed = False
+        for line in self.lines:
+            if line.seq > seq:
+                break
+            if line.to_young_person and line.delivered_at is None:
+                line.delivered_at = at
+                changed = True
+        return changed
+
+    def next_to_push(self) -> LedgerLine | None:
+        """The first message to the young person neither delivered nor refused (a
+        channel that pushes sends them in order)."""
+        return next(
+            (
+                line
+                for line in self.lines
+                if line.to_young_person and line.delivered_at is None and not line.delivery_failed
+            ),
+            None,
+        )
+
+    def line(self, seq: int) -> LedgerLine:
+        return self.lines[seq - 1]
+
+    def transcript(self) -> list[TranscriptLine]:
+        return [
+            TranscriptLine(
+                message_id=line.message_id,
+                seq=line.seq,
+                at=line.at,
+                author_kind=line.author_kind,
+                author=line.author,
+                internal=line.internal,
+            )
+            for line in self.lines
+        ]

@@ -1,0 +1,69 @@
+"""The young person's side of the conversation: writing, leaving, asking to be called
+back instead of waiting, and what their page reads."""
+
+from temporalio import workflow
+
+with workflow.unsafe.imports_passed_through():
+    import workflows.conversation.checks as checks
+    import workflows.conversation.projections as project
+    from domain import contract
+    from domain.conversation import (
+        PULLED_CHANNELS,
+        CallbackRequest,
+        MessageAccepted,
+        ViewRequest,
+        YoungPersonLeaves,
+        YoungPersonRead,
+        YoungPersonView,
+        YoungPersonWrites,
+    )
+    from workflows.conversation.base import ConversationHandlers
+
+
+class YoungPersonHandlers(ConversationHandlers):
+    @workflow.query(name=contract.YOUNG_PERSON_VIEW.name)
+    def young_person_view(self, request: ViewRequest) -> YoungPersonView:
+        return project.young_person_view(self.state, self._input, request.since_seq)
+
+    @workflow.update(name=contract.YOUNG_PERSON_WRITES.name)
+    def young_person_writes(self, request: YoungPersonWrites) -> MessageAccepted:
+        """The door stored the message (sealed) first; here it takes its place."""
+        self._validate_young_person_writes(request)
+        line, already = self.state.young_person_writes(request.message, workflow.now())
+        return MessageAccepted(
+            message_id=line.message_id, seq=line.seq, at=line.at, already_recorded=already
+        )
+
+    @young_person_writes.validator
+    def _validate_young_person_writes(self, request: YoungPersonWrites) -> None:
+        self._refuse(checks.young_person_message_problems(self.state, request.message))
+
+    @workflow.update(name=contract.YOUNG_PERSON_LEAVES.name)
+    def young_person_leaves(self, request: YoungPersonLeaves) -> YoungPersonView:
+        """Before anyone answered it is abandoned (counted, never silently dropped);
+        during the chat the counsellor is left to wrap up. Leaving twice is leaving."""
+        self.state.young_person_leaves(workflow.now())
+        return project.young_person_view(self.state, self._input, self.state.ledger.last_seq)
+
+    @young_person_leaves.validator
+    def _validate_young_person_leaves(self, request: YoungPersonLeaves) -> None:
+        pass  # always possible, and idempotent
+
+    @workflow.update(name=contract.REQUEST_CALLBACK.name)
+    def request_callback(self, request: CallbackRequest) -> YoungPersonView:
+        """Rather than wait on: the door stored how to call them (sealed) first; the
+        conversation ends as ``callback_requested`` and a case with a callback owed
+        is opened from it by the application layer."""
+        self._validate_request_callback(request)
+        self.state.request_callback(request.window, workflow.now())
+        return project.young_person_view(self.state, self._input, self.state.ledger.last_seq)
+
+    @request_callback.validator
+    def _validate_request_callback(self, request: CallbackRequest) -> None:
+        self._refuse(checks.callback_problems(self.state))
+
+    @workflow.signal(name=contract.YOUNG_PERSON_READ.name)
+    def young_person_read(self, read: YoungPersonRead) -> None:
+        """Web chat: their page fetched the transcript up to ``up_to_seq``."""
+        if self._input.channel in PULLED_CHANNELS:
+            self.state.ledger.read_up_to(read.up_to_seq, workflow.now())
