@@ -119,7 +119,7 @@ def parse(body: bytes, slug: str, page_ids: Collection[str]) -> InboundBatch:
     for entry, event in events:
         found = _events(event, entry, slug)
         if not found:
-            ignored.append(f"event '{_kind_of(event)}'")
+            batch.ignored.append(f"event '{_kind_of(event)}'")
         batch.events.extend(found)
     return batch
 

@@ -22,6 +22,12 @@ MESSENGER_OUTSIDE_WINDOW = (10, 2018278)
 RATE_LIMIT_CODES = frozenset({130429, 131056, 80007, 4, 613, 17, 32})
 TRANSIENT_CODES = frozenset({1, 2, 1200, 131000, 131016})
 UNDELIVERABLE_CODES = frozenset({131026, 551})
+# Known permanent codes: malformed requests, tokens and permissions, unknown objects,
+# templates (missing, paused, parameters), media Meta cannot take.
+REFUSED_CODES = frozenset(
+    {10, 100, 190, 200, 2500, 131008, 131009, 131021, 131051, 131052, 131053}
+    | {132000, 132001, 132005, 132007, 132012, 132015, 132016}
+)
 
 
 def failure_kind(
@@ -35,10 +41,13 @@ def failure_kind(
         return ChannelFailureKind.UNDELIVERABLE
     if code in TRANSIENT_CODES or transient:
         return ChannelFailureKind.TRANSIENT
-    if code is None and (http_status >= 500 or http_status in (408, 429)):
-        return (
-            ChannelFailureKind.RATE_LIMITED if http_status == 429 else ChannelFailureKind.TRANSIENT
-        )
+    if code in REFUSED_CODES:
+        return ChannelFailureKind.REFUSED
+    # A code this table does not know (or none: a proxy's page): the status decides.
+    if http_status == 429:
+        return ChannelFailureKind.RATE_LIMITED
+    if http_status >= 500 or http_status == 408:
+        return ChannelFailureKind.TRANSIENT
     return ChannelFailureKind.REFUSED
 
 

@@ -213,9 +213,6 @@ class Settings(BaseSettings):
     channels_max_webhook_bytes: int = Field(
         default=3 * 1024 * 1024, gt=0, description="A channel webhook over this is refused unread"
     )
-    channels_max_media_bytes: int = Field(
-        default=100 * 1024 * 1024, gt=0, description="Default limit of a media fetch"
-    )
     meta_graph_url: str | None = Field(
         default=None, description="Meta's Graph API; by default the simulator's URL"
     )
