@@ -45,7 +45,7 @@ class UnsupportedKind(StrEnum):
     OTHER = "other"
 
 
-class DeliveryState(StrEnum):
+class ChannelDeliveryState(StrEnum):
     SENT = "sent"  # the channel took it (WhatsApp "sent", a Messenger echo)
     DELIVERED = "delivered"
     READ = "read"
@@ -167,7 +167,7 @@ class ChannelStatusUpdate(PersonalData):
     channel: str = Field(pattern=_CHANNEL_SLUG)
     business_id: str = Field(min_length=1, max_length=256)
     recipient: str = Field(min_length=1, max_length=256)
-    state: DeliveryState
+    state: ChannelDeliveryState
     message_ids: list[str] = Field(default_factory=list, max_length=1000)
     reference: str | None = Field(default=None, max_length=1000)
     at: datetime

@@ -17,10 +17,10 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from domain.channel_messages import (
+    ChannelDeliveryState,
     ChannelEvent,
     ChannelMediaKind,
     ChannelStatusUpdate,
-    DeliveryState,
     InboundBatch,
     InboundChannelMessage,
     InboundContent,
@@ -146,7 +146,7 @@ def _events(event: _Event, entry: _Entry, slug: str) -> list[ChannelEvent]:
                 channel=slug,
                 business_id=page,
                 recipient=event.recipient.id,
-                state=DeliveryState.SENT,
+                state=ChannelDeliveryState.SENT,
                 message_ids=[event.message.mid],
                 reference=event.message.metadata,
                 at=_time(stamp),
@@ -163,7 +163,9 @@ def _events(event: _Event, entry: _Entry, slug: str) -> list[ChannelEvent]:
                 channel=slug,
                 business_id=page,
                 recipient=event.sender.id,
-                state=DeliveryState.DELIVERED if event.delivery else DeliveryState.READ,
+                state=ChannelDeliveryState.DELIVERED
+                if event.delivery
+                else ChannelDeliveryState.READ,
                 message_ids=list(event.delivery.mids) if event.delivery else [],
                 at=_time(stamp) if stamp is not None else watermark,
                 up_to=watermark,

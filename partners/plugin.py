@@ -13,6 +13,7 @@ takes and returns, the errors it raises, and the DSA notice body builder. The gu
 
 from domain.catalog import AdapterInfo, DeliveryMode, PartnerKind, RetryProfile
 from domain.channel_messages import (
+    ChannelDeliveryState,
     ChannelEvent,
     ChannelFailure,
     ChannelFailureKind,
@@ -20,7 +21,6 @@ from domain.channel_messages import (
     ChannelMediaKind,
     ChannelReceipt,
     ChannelStatusUpdate,
-    DeliveryState,
     InboundBatch,
     InboundChannelMessage,
     MediaContent,
@@ -69,6 +69,7 @@ __all__ = [
     "AdapterConfig",
     "AdapterInfo",
     "AdapterSpec",
+    "ChannelDeliveryState",
     "ChannelEvent",
     "ChannelFailure",
     "ChannelFailureKind",
@@ -79,7 +80,6 @@ __all__ = [
     "ConversationChannel",
     "Decision",
     "DeliveryMode",
-    "DeliveryState",
     "HandoffChannel",
     "HandoffReceipt",
     "HandoffRequest",

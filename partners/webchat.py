@@ -35,10 +35,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from domain.catalog import AdapterInfo
 from domain.channel_messages import (
     TEXT_LIMIT,
+    ChannelDeliveryState,
     ChannelFeatures,
     ChannelReceipt,
     ChannelStatusUpdate,
-    DeliveryState,
     InboundBatch,
     InboundChannelMessage,
     MediaReference,
@@ -74,7 +74,7 @@ class _Message(_Wire):
 
 class _Status(_Wire):
     message_ids: list[str] = Field(min_length=1, max_length=500)
-    state: DeliveryState
+    state: ChannelDeliveryState
     at: datetime
 
 

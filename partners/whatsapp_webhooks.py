@@ -16,10 +16,10 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from domain.channel_messages import (
+    ChannelDeliveryState,
     ChannelEvent,
     ChannelMediaKind,
     ChannelStatusUpdate,
-    DeliveryState,
     InboundBatch,
     InboundChannelMessage,
     InboundContent,
@@ -44,7 +44,7 @@ UNSUPPORTED = {
     "location": UnsupportedKind.LOCATION,
     "contacts": UnsupportedKind.CONTACTS,
 }
-STATES = {s.value: s for s in DeliveryState}
+STATES = {s.value: s for s in ChannelDeliveryState}
 
 
 class _Wire(BaseModel):
@@ -162,7 +162,7 @@ def _events(value: _Value, slug: str, ignored: list[str]) -> list[ChannelEvent]:
             ignored.append(f"status '{status.status}'")
             continue
         failure = None
-        if state is DeliveryState.FAILED:
+        if state is ChannelDeliveryState.FAILED:
             failure = failure_of(status.errors[0] if status.errors else None)
         events.append(
             ChannelStatusUpdate(

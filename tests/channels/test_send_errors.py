@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 
 from domain.channel_messages import (
+    ChannelDeliveryState,
     ChannelFailureKind,
     ChannelStatusUpdate,
-    DeliveryState,
     OutboundChannelMessage,
     TemplateMessage,
     TextMessage,
@@ -51,7 +51,7 @@ async def failed_status(stack: Stack, key: str) -> ChannelStatusUpdate:
         return [
             e
             for e in stack.door.events("whatsapp")
-            if isinstance(e, ChannelStatusUpdate) and e.state is DeliveryState.FAILED
+            if isinstance(e, ChannelStatusUpdate) and e.state is ChannelDeliveryState.FAILED
         ]
 
     [status] = await eventually(probe, lambda found: len(found) == 1, what="a failed status")

@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 
 from domain.channel_messages import (
+    ChannelDeliveryState,
     ChannelMediaKind,
     ChannelStatusUpdate,
-    DeliveryState,
     MediaMessage,
     OutboundChannelMessage,
     TemplateMessage,
@@ -45,9 +45,9 @@ async def test_whatsapp_text_carries_the_key_and_its_statuses_echo_it(stack: Sta
     assert received["business"] == PHONE_NUMBER_ID
     found = await statuses(stack, "whatsapp", 3)
     assert [s.state for s in found] == [
-        DeliveryState.SENT,
-        DeliveryState.DELIVERED,
-        DeliveryState.READ,
+        ChannelDeliveryState.SENT,
+        ChannelDeliveryState.DELIVERED,
+        ChannelDeliveryState.READ,
     ]
     assert {s.reference for s in found} == {"conv-1:m1"}
     assert {tuple(s.message_ids) for s in found} == {(receipt.channel_message_id,)}
@@ -121,11 +121,11 @@ async def test_messenger_text_carries_the_key_and_the_page_echoes_it(stack: Stac
     assert received["business"] == PAGE_ID
     found = await statuses(stack, "messenger", 3)
     by_state = {s.state: s for s in found}
-    assert by_state[DeliveryState.SENT].reference == "conv-2:m1"  # the echo
-    assert by_state[DeliveryState.SENT].message_ids == [receipt.channel_message_id]
-    assert by_state[DeliveryState.DELIVERED].message_ids == [receipt.channel_message_id]
-    assert by_state[DeliveryState.READ].message_ids == []  # a watermark names no message
-    assert by_state[DeliveryState.READ].up_to is not None
+    assert by_state[ChannelDeliveryState.SENT].reference == "conv-2:m1"  # the echo
+    assert by_state[ChannelDeliveryState.SENT].message_ids == [receipt.channel_message_id]
+    assert by_state[ChannelDeliveryState.DELIVERED].message_ids == [receipt.channel_message_id]
+    assert by_state[ChannelDeliveryState.READ].message_ids == []  # a watermark names no message
+    assert by_state[ChannelDeliveryState.READ].up_to is not None
     assert {s.recipient for s in found} == {PSID} and {s.business_id for s in found} == {PAGE_ID}
 
 

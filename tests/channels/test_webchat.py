@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 
 from domain.catalog import AdapterInfo, PartnerKind
-from domain.channel_messages import ChannelStatusUpdate, DeliveryState, TextContent
+from domain.channel_messages import ChannelDeliveryState, ChannelStatusUpdate, TextContent
 from partners.channel_errors import (
     WebhookMalformed,
     WebhookSignatureInvalid,
@@ -43,7 +43,7 @@ def test_the_chat_door_gets_messages_and_statuses_as_channel_events() -> None:
     assert message.sent_at == datetime(2026, 3, 1, 21, 15, tzinfo=UTC)
     [status] = batch.statuses
     assert isinstance(status, ChannelStatusUpdate)
-    assert status.state is DeliveryState.READ and status.message_ids == ["wc.1", "wc.2"]
+    assert status.state is ChannelDeliveryState.READ and status.message_ids == ["wc.1", "wc.2"]
     assert status.event_id == "webchat:status:read:wc.1,wc.2"
 
 
