@@ -13,11 +13,11 @@ from partners.messenger import MessengerChannel, MessengerConfig
 from partners.spec import AdapterSpec
 from partners.webchat import WebChatChannel, WebChatConfig
 from partners.whatsapp import WhatsAppChannel, WhatsAppConfig
-from relais.settings import Settings
+from relais.settings import BuiltInChannel, Settings
 
-WHATSAPP = "whatsapp"
-MESSENGER = "messenger"
-WEBCHAT = "webchat"
+WHATSAPP = BuiltInChannel.WHATSAPP.value
+MESSENGER = BuiltInChannel.MESSENGER.value
+WEBCHAT = BuiltInChannel.WEBCHAT.value
 
 # A young person waits for the answer: retry fast, and hand over to a person after two
 # hours (their window may close meanwhile; the counsellor then offers a template).

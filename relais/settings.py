@@ -33,6 +33,14 @@ class EvidenceStoreKind(StrEnum):
     S3 = "s3"  # an S3-compatible bucket (production)
 
 
+class BuiltInChannel(StrEnum):
+    """The messaging channels Relais ships (plugins add others)."""
+
+    WHATSAPP = "whatsapp"
+    MESSENGER = "messenger"
+    WEBCHAT = "webchat"
+
+
 class LogFormat(StrEnum):
     TEXT = "text"
     JSON = "json"  # one JSON object per line, with trace and span ids
@@ -206,8 +214,8 @@ class Settings(BaseSettings):
 
     # Messaging channels (docs/channels.md). The local defaults are the simulator's
     # (docs/simulator-meta.md): public on purpose, so never for a real app.
-    channels_enabled: list[str] = Field(
-        default_factory=lambda: ["whatsapp", "messenger", "webchat"],
+    channels_enabled: list[BuiltInChannel] = Field(
+        default_factory=lambda: list(BuiltInChannel),
         description="The built-in messaging channels registered (whatsapp, messenger, webchat)",
     )
     channels_max_webhook_bytes: int = Field(

@@ -64,6 +64,11 @@ def test_the_settings_give_the_channels_their_secrets_and_the_graph_api() -> Non
     assert "s3cret" not in repr(config)
 
 
+def test_an_unknown_built_in_channel_is_a_settings_error() -> None:
+    with pytest.raises(ValueError, match="channels_enabled"):
+        settings(channels_enabled=["telegram"])
+
+
 def test_the_local_graph_api_is_the_simulators() -> None:
     config = load_adapters(settings(simulator_url="http://127.0.0.1:28100"), None, plugins=False)
     whatsapp = next(a for a in config.adapters if a.info.slug == "whatsapp")
