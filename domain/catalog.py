@@ -19,6 +19,7 @@ class PartnerKind(StrEnum):
     CHILD_PROTECTION = "child_protection"
     VICTIM_SUPPORT = "victim_support"
     OTHER = "other"
+    MESSAGING = "messaging"  # a messaging channel young people write on (WhatsApp, ...)
 
 
 class DeliveryMode(StrEnum):

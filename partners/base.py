@@ -2,20 +2,32 @@
 adapter's configuration.
 
 A *notice channel* is a platform's trusted-flagger channel; a *handoff channel* is a
-partner's referral intake. An adapter is built per call from its
-:class:`AdapterInfo` and its validated configuration, so adapters hold no shared
-mutable state. What an adapter raises is in :mod:`partners.errors`.
+partner's referral intake; a *conversation channel* is a messaging channel young
+people write on (WhatsApp, Messenger, the web chat, a plugin's SMS). An adapter is
+built per call from its :class:`AdapterInfo` and its validated configuration, so
+adapters hold no shared mutable state. What an adapter raises is in :mod:`partners.errors`.
 """
 
 from abc import ABC, abstractmethod
+from collections.abc import Mapping
+from contextlib import AbstractAsyncContextManager
 from typing import Self
 
 from pydantic import BaseModel, ConfigDict
 
 from domain.catalog import AdapterInfo
+from domain.channel_messages import (
+    ChannelFeatures,
+    ChannelReceipt,
+    InboundBatch,
+    MediaReference,
+    OutboundChannelMessage,
+)
 from domain.notice import NoticeDecision, NoticeReceipt, SubmitNoticeRequest
 from domain.personal import ItemLocation
 from domain.referral import HandoffReceipt, HandoffRequest, HandoffStatus
+from partners.channel_media import MediaStream
+from partners.channel_webhooks import DEFAULT_MAX_WEBHOOK_BYTES, check_size
 from partners.errors import SandboxUnavailable
 
 
@@ -64,3 +76,55 @@ class HandoffChannel(ABC):
     @abstractmethod
     async def fetch_status(self, partner_reference: str) -> HandoffStatus:
         """Where the partner stands with the referral."""
+
+
+class ConversationChannel(ABC):
+    """A messaging channel: receive a young person's messages from its webhooks, send
+    them Relais' messages, fetch the media they sent.
+
+    Receiving is pure (no I/O, no state): :meth:`receive` checks the body's size and
+    :meth:`verify_webhook` (its signature) *before* :meth:`parse_webhook` reads it, and
+    raises a :class:`~partners.channel_errors.WebhookRefused` naming the HTTP status
+    the door answers. The same webhook delivered twice parses to the same ids (each
+    event's ``event_id``): the door or the workflow drops the second.
+    """
+
+    features: ChannelFeatures  # what it can carry (a class attribute, or set per instance)
+
+    def __init__(
+        self, info: AdapterInfo, *, max_webhook_bytes: int = DEFAULT_MAX_WEBHOOK_BYTES
+    ) -> None:
+        self.info = info
+        self.max_webhook_bytes = max_webhook_bytes
+
+    def receive(self, body: bytes, headers: Mapping[str, str]) -> InboundBatch:
+        """A webhook POST: size, then signature, then parsing. Use this, not parse."""
+        check_size(body, self.max_webhook_bytes)
+        self.verify_webhook(body, headers)
+        return self.parse_webhook(body)
+
+    @abstractmethod
+    def answer_handshake(self, query: Mapping[str, str]) -> str:
+        """A webhook GET (the channel's subscription check): the text to answer with
+        200, or raise :class:`~partners.channel_errors.WebhookTokenMismatch` (403)."""
+
+    @abstractmethod
+    def verify_webhook(self, body: bytes, headers: Mapping[str, str]) -> None:
+        """Raise :class:`~partners.channel_errors.WebhookSignatureInvalid` unless the
+        raw body is signed by the channel."""
+
+    @abstractmethod
+    def parse_webhook(self, body: bytes) -> InboundBatch:
+        """Every event of a verified body. Pure: same bytes, same events."""
+
+    @abstractmethod
+    async def send(self, message: OutboundChannelMessage) -> ChannelReceipt:
+        """Send one message, with ``message.idempotency_key`` where the channel echoes
+        it. Raises the errors of :mod:`partners.channel_errors` and
+        :mod:`partners.errors` (transient: retry; permanent: a person's task)."""
+
+    @abstractmethod
+    def fetch_media(
+        self, media: MediaReference, *, max_bytes: int
+    ) -> AbstractAsyncContextManager[MediaStream]:
+        """Open the media's bytes as a stream of at most ``max_bytes``."""

@@ -1,10 +1,12 @@
-"""Built-in registrations: the platforms and partners the 3018 works with today.
+"""Built-in registrations: the platforms and partners the 3018 works with today, and
+its messaging channels (:mod:`partners.channels_builtin`).
 
 Each speaks the reference REST contract at ``settings.simulator_url`` in the local
 run; a deployment points them at the real channels through configuration.
 """
 
 from datetime import timedelta
+from typing import Any
 
 from domain.catalog import (
     CHILD_PROTECTION_119,
@@ -16,6 +18,7 @@ from domain.catalog import (
     PartnerKind,
     RetryProfile,
 )
+from partners.channels_builtin import channel_specs
 from partners.rest_channel import RestChannelConfig, RestHandoffChannel, RestNoticeChannel
 from partners.spec import AdapterSpec
 from relais.settings import Settings
@@ -70,12 +73,13 @@ PARTNERS: dict[str, tuple[str, PartnerKind, DeliveryMode, RetryProfile]] = {
 }
 
 
-def builtin_specs(settings: Settings) -> list[AdapterSpec[RestChannelConfig]]:
-    """The seeds' platforms and partners. In the local run they reach the simulator,
-    which is also their sandbox; a deployment overrides ``base_url``, ``api_token``
-    and ``sandbox_url`` per slug in the adapter configuration file."""
+def builtin_specs(settings: Settings) -> list[AdapterSpec[Any]]:
+    """The seeds' platforms and partners, then the messaging channels. In the local run
+    they reach the simulator, which is also their sandbox; a deployment overrides
+    ``base_url``, ``api_token`` and ``sandbox_url`` per slug in the adapter
+    configuration file."""
     config = {"base_url": settings.simulator_url, "sandbox_url": settings.simulator_url}
-    specs: list[AdapterSpec[RestChannelConfig]] = []
+    specs: list[AdapterSpec[Any]] = []
     for slug, (name, delivery) in PLATFORMS.items():
         info = AdapterInfo(
             slug=slug,
@@ -92,4 +96,4 @@ def builtin_specs(settings: Settings) -> list[AdapterSpec[RestChannelConfig]]:
         specs.append(
             AdapterSpec(info, RestChannelConfig, handoff_channel=RestHandoffChannel, config=config)
         )
-    return specs
+    return specs + channel_specs(settings)

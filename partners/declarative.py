@@ -1,10 +1,13 @@
 """Declarative adapters: an ``[[adapter]]`` table of the configuration file on one
-of the generic channels, ``http_json`` or ``email``, becomes an :class:`AdapterSpec`.
+of the generic channels, ``http_json`` or ``email``, becomes an :class:`AdapterSpec`;
+so does one more messaging channel of a built-in sort (``whatsapp``, ``messenger``:
+another Meta app, with its own webhook ``/inbound/channels/<slug>``).
 
 The table's common keys (slug, display name, kind, channel, delivery, retry,
 decision SLA) describe the adapter; every other key is the channel's configuration,
 validated (after ``${VAR}`` resolution) by the channel's model. A platform
-(``kind = "platform"``) gets a notice channel, any other kind a handoff channel.
+(``kind = "platform"``) gets a notice channel, a messaging channel
+(``kind = "messaging"``) a conversation channel, any other kind a handoff channel.
 """
 
 import re
@@ -23,12 +26,15 @@ from partners.email_channel import (
 )
 from partners.http_json import HttpJsonHandoffChannel, HttpJsonNoticeChannel
 from partners.http_json_config import HttpJsonHandoffConfig, HttpJsonNoticeConfig
+from partners.messenger import MessengerChannel, MessengerConfig
 from partners.problems import ConfigProblem, validation_problems
 from partners.spec import AdapterSpec
+from partners.whatsapp import WhatsAppChannel, WhatsAppConfig
 
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,63}$"
 COMMON_KEYS = ("slug", "display_name", "kind", "channel", "delivery", "retry", "decision_sla")
-CHANNELS = ("http_json", "email")
+CHANNELS = ("http_json", "email", "whatsapp", "messenger")
+MESSAGING_CHANNELS = ("whatsapp", "messenger")
 
 
 class DeclaredAdapter(BaseModel):
@@ -48,7 +54,7 @@ class DeclaredAdapter(BaseModel):
 
     display_name: str = Field(min_length=1, max_length=200)
     kind: PartnerKind
-    channel: Literal["http_json", "email"]
+    channel: Literal["http_json", "email", "whatsapp", "messenger"]
     delivery: DeliveryMode | None = None
     retry: RetryProfile = Field(default_factory=RetryProfile)
     decision_sla: timedelta | None = None
@@ -74,6 +80,11 @@ def declare(
         declared = DeclaredAdapter.model_validate(common)
     except ValidationError as exc:
         return [problem(field, message) for field, message in validation_problems(exc)]
+    messaging = declared.kind is PartnerKind.MESSAGING
+    if messaging != (declared.channel in MESSAGING_CHANNELS):
+        if messaging:
+            return [problem("channel", "a messaging channel is 'whatsapp' or 'messenger'")]
+        return [problem("kind", f"must be 'messaging' for channel '{declared.channel}'")]
     delivery = declared.delivery or _default_delivery(declared, channel_config)
     if delivery is DeliveryMode.POLL and declared.channel == "http_json":
         needed = "decision" if declared.kind is PartnerKind.PLATFORM else "status"
@@ -91,6 +102,8 @@ def declare(
 
 
 def _default_delivery(declared: DeclaredAdapter, config: Mapping[str, Any]) -> DeliveryMode:
+    if declared.channel in MESSAGING_CHANNELS:
+        return DeliveryMode.WEBHOOK
     if declared.channel == "email":
         return DeliveryMode.POLL
     polled = "decision" in config or "status" in config
@@ -102,6 +115,10 @@ def _spec(
 ) -> AdapterSpec[Any]:
     platform = declared.kind is PartnerKind.PLATFORM
     common: dict[str, Any] = {"config": config, "source": where, "config_field": ""}
+    if declared.channel == "whatsapp":
+        return AdapterSpec(info, WhatsAppConfig, conversation_channel=WhatsAppChannel, **common)
+    if declared.channel == "messenger":
+        return AdapterSpec(info, MessengerConfig, conversation_channel=MessengerChannel, **common)
     if declared.channel == "email":
         if platform:
             return AdapterSpec(info, EmailNoticeConfig, notice_channel=EmailNoticeChannel, **common)

@@ -1,20 +1,61 @@
-"""Everything an integrator imports to write a platform or partner adapter.
+"""Everything an integrator imports to write a platform, partner or messaging channel
+adapter.
 
     from partners.plugin import AdapterSpec, AdapterConfig, NoticeChannel, ...
 
 One public module, so a plugin never reaches into Relais' internals and this list is
 the contract Relais keeps stable: the base class per capability, the configuration
 base, the spec that registers an adapter, the request and answer types a channel
-takes and returns, the errors it raises, and the DSA notice body builder. The guide
-(docs/adding-a-partner.md) and the example plugin (examples/relais-partner-example)
-use it and nothing else.
+takes and returns, the errors it raises, and the DSA notice body builder. The guides
+(docs/adding-a-partner.md, docs/channels.md) and the example plugin
+(examples/relais-partner-example) use it and nothing else.
 """
 
 from domain.catalog import AdapterInfo, DeliveryMode, PartnerKind, RetryProfile
+from domain.channel_messages import (
+    ChannelDeliveryState,
+    ChannelEvent,
+    ChannelFailure,
+    ChannelFailureKind,
+    ChannelFeatures,
+    ChannelMediaKind,
+    ChannelReceipt,
+    ChannelStatusUpdate,
+    InboundBatch,
+    InboundChannelMessage,
+    MediaContent,
+    MediaMessage,
+    MediaReference,
+    OutboundChannelMessage,
+    TemplateMessage,
+    TextContent,
+    TextMessage,
+    UnsupportedContent,
+    UnsupportedKind,
+)
 from domain.notice import Decision, NoticeDecision, NoticeReceipt, SubmitNoticeRequest
 from domain.personal import ItemLocation
 from domain.referral import HandoffReceipt, HandoffRequest, HandoffStatus, ReferralStatus
-from partners.base import AdapterConfig, HandoffChannel, NoticeChannel
+from partners.base import AdapterConfig, ConversationChannel, HandoffChannel, NoticeChannel
+from partners.channel_errors import (
+    MediaTooLargeError,
+    OutcomeUnknownError,
+    OutsideWindowError,
+    RateLimitedError,
+    WebhookMalformed,
+    WebhookRefused,
+    WebhookSignatureInvalid,
+    WebhookTokenMismatch,
+    WebhookTooLarge,
+    WebhookUnknownRecipient,
+)
+from partners.channel_media import MediaStream
+from partners.channel_webhooks import (
+    answer_hub_handshake,
+    check_hmac_sha256,
+    webhook_header,
+    webhook_json,
+)
 from partners.errors import (
     PermanentAdapterError,
     SandboxUnavailable,
@@ -28,23 +69,58 @@ __all__ = [
     "AdapterConfig",
     "AdapterInfo",
     "AdapterSpec",
+    "ChannelDeliveryState",
+    "ChannelEvent",
+    "ChannelFailure",
+    "ChannelFailureKind",
+    "ChannelFeatures",
+    "ChannelMediaKind",
+    "ChannelReceipt",
+    "ChannelStatusUpdate",
+    "ConversationChannel",
     "Decision",
     "DeliveryMode",
     "HandoffChannel",
     "HandoffReceipt",
     "HandoffRequest",
     "HandoffStatus",
+    "InboundBatch",
+    "InboundChannelMessage",
     "ItemLocation",
+    "MediaContent",
+    "MediaMessage",
+    "MediaReference",
+    "MediaStream",
+    "MediaTooLargeError",
     "NoticeChannel",
     "NoticeDecision",
     "NoticeReceipt",
+    "OutboundChannelMessage",
+    "OutcomeUnknownError",
+    "OutsideWindowError",
     "PartnerKind",
     "PermanentAdapterError",
+    "RateLimitedError",
     "ReferralStatus",
     "RetryProfile",
     "SandboxUnavailable",
     "SubmitNoticeRequest",
+    "TemplateMessage",
+    "TextContent",
+    "TextMessage",
     "TransientAdapterError",
+    "UnsupportedContent",
+    "UnsupportedKind",
+    "WebhookMalformed",
+    "WebhookRefused",
+    "WebhookSignatureInvalid",
+    "WebhookTokenMismatch",
+    "WebhookTooLarge",
+    "WebhookUnknownRecipient",
+    "answer_hub_handshake",
+    "check_hmac_sha256",
     "notice_body",
     "scrub",
+    "webhook_header",
+    "webhook_json",
 ]

@@ -1,4 +1,5 @@
-"""The adapter registry: every platform and partner a case can reach, by slug.
+"""The adapter registry: every platform and partner a case can reach, and every
+messaging channel young people write on, by slug.
 
 Built once at worker and API start by :func:`load_registry` (built-in adapters,
 entry-point plugins, then the configuration file). It hands out a fresh channel per
@@ -11,7 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from domain.catalog import PartnerCatalog, PartnerKind
-from partners.base import HandoffChannel, NoticeChannel
+from partners.base import ConversationChannel, HandoffChannel, NoticeChannel
 from partners.errors import UnknownAdapterError
 from partners.problems import ConfigProblem
 from partners.spec import AdapterSpec, ConfiguredAdapter
@@ -67,6 +68,18 @@ class AdapterRegistry:
         if channel is None:
             raise UnknownAdapterError(f"no partner adapter registered as '{slug}'")
         return channel
+
+    def conversation_channel(self, slug: str, *, sandbox: bool = False) -> ConversationChannel:
+        """A fresh messaging channel (the webhook door: ``/inbound/channels/{slug}``)."""
+        adapter = self._adapters.get(slug)
+        channel = adapter.conversation_channel(sandbox=sandbox) if adapter else None
+        if channel is None:
+            raise UnknownAdapterError(f"no messaging channel registered as '{slug}'")
+        return channel
+
+    def channel_slugs(self) -> list[str]:
+        """The messaging channels, by slug."""
+        return sorted(s for s, a in self._adapters.items() if a.spec.conversation_channel)
 
     def kinds(self) -> dict[str, PartnerKind]:
         return {slug: adapter.info.kind for slug, adapter in self._adapters.items()}

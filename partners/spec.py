@@ -4,8 +4,9 @@
 A spec declares everything Relais must know about an adapter before building it:
 slug, display name, kind, delivery (webhook or poll) and retry profile (in its
 :class:`AdapterInfo`), its configuration model and default configuration, and one
-factory per capability. Built-in adapters, entry-point plugins and declarative
-adapters from a configuration file all arrive as specs.
+factory per capability (notice, handoff, conversation). Built-in adapters,
+entry-point plugins and declarative adapters from a configuration file all arrive as
+specs.
 """
 
 from collections.abc import Callable, Mapping
@@ -16,7 +17,7 @@ from typing import Any, Generic, TypeVar
 from pydantic import ValidationError
 
 from domain.catalog import AdapterInfo
-from partners.base import AdapterConfig, HandoffChannel, NoticeChannel
+from partners.base import AdapterConfig, ConversationChannel, HandoffChannel, NoticeChannel
 from partners.env_refs import resolve_env
 from partners.problems import ConfigInvalid, validation_problems
 
@@ -24,11 +25,13 @@ C = TypeVar("C", bound=AdapterConfig)
 
 NoticeFactory = Callable[[AdapterInfo, C], NoticeChannel]
 HandoffFactory = Callable[[AdapterInfo, C], HandoffChannel]
+ConversationFactory = Callable[[AdapterInfo, C], ConversationChannel]
 
 
 class Capability(StrEnum):
     NOTICE = "notice"
     HANDOFF = "handoff"
+    CONVERSATION = "conversation"
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,8 @@ class AdapterSpec(Generic[C]):
     source: str = "built-in"
     config_field: str = field(default="config", compare=False)
     problems_where: str | None = field(default=None, compare=False)
+    # Last, so that specs written positionally before it existed keep their meaning.
+    conversation_channel: ConversationFactory[C] | None = None
 
     @property
     def capabilities(self) -> list[Capability]:
@@ -55,6 +60,8 @@ class AdapterSpec(Generic[C]):
             found.append(Capability.NOTICE)
         if self.handoff_channel is not None:
             found.append(Capability.HANDOFF)
+        if self.conversation_channel is not None:
+            found.append(Capability.CONVERSATION)
         return found
 
     def configure(self, environ: Mapping[str, str]) -> "ConfiguredAdapter[C]":
@@ -63,7 +70,9 @@ class AdapterSpec(Generic[C]):
         Raises :class:`ConfigInvalid` naming each bad field (``config.<field>``).
         """
         if not self.capabilities:
-            raise ConfigInvalid([("", "declares no capability (no notice or handoff channel)")])
+            raise ConfigInvalid(
+                [("", "declares no capability (no notice, handoff or conversation channel)")]
+            )
         raw = resolve_env(dict(self.config), environ, self.config_field)
         try:
             config = self.config_model.model_validate(raw)
@@ -91,6 +100,12 @@ class ConfiguredAdapter(Generic[C]):
 
     def handoff_channel(self, *, sandbox: bool = False) -> HandoffChannel | None:
         factory = self.spec.handoff_channel
+        if factory is None:
+            return None
+        return factory(self.info, self.config.sandbox() if sandbox else self.config)
+
+    def conversation_channel(self, *, sandbox: bool = False) -> ConversationChannel | None:
+        factory = self.spec.conversation_channel
         if factory is None:
             return None
         return factory(self.info, self.config.sandbox() if sandbox else self.config)

@@ -33,6 +33,14 @@ class EvidenceStoreKind(StrEnum):
     S3 = "s3"  # an S3-compatible bucket (production)
 
 
+class BuiltInChannel(StrEnum):
+    """The messaging channels Relais ships (plugins add others)."""
+
+    WHATSAPP = "whatsapp"
+    MESSENGER = "messenger"
+    WEBCHAT = "webchat"
+
+
 class LogFormat(StrEnum):
     TEXT = "text"
     JSON = "json"  # one JSON object per line, with trace and span ids
@@ -204,10 +212,40 @@ class Settings(BaseSettings):
     )
     evidence_policy: EvidencePolicy = Field(default_factory=EvidencePolicy)
 
+    # Messaging channels (docs/channels.md). The local defaults are the simulator's
+    # (docs/simulator-meta.md): public on purpose, so never for a real app.
+    channels_enabled: list[BuiltInChannel] = Field(
+        default_factory=lambda: list(BuiltInChannel),
+        description="The built-in messaging channels registered (whatsapp, messenger, webchat)",
+    )
+    channels_max_webhook_bytes: int = Field(
+        default=3 * 1024 * 1024, gt=0, description="A channel webhook over this is refused unread"
+    )
+    meta_graph_url: str | None = Field(
+        default=None, description="Meta's Graph API; by default the simulator's URL"
+    )
+    meta_graph_version: str = Field(default="v21.0", pattern=r"^v\d{1,2}\.\d$")
+    whatsapp_app_secret: SecretStr = SecretStr("local-whatsapp-app-secret")
+    whatsapp_access_token: SecretStr = SecretStr("local-whatsapp-access-token")
+    whatsapp_verify_token: SecretStr = SecretStr("local-whatsapp-verify-token")
+    whatsapp_phone_number_ids: list[str] = Field(
+        default_factory=lambda: ["110000000003018"], min_length=1
+    )
+    messenger_app_secret: SecretStr = SecretStr("local-messenger-app-secret")
+    messenger_page_access_token: SecretStr = SecretStr("local-messenger-page-token")
+    messenger_verify_token: SecretStr = SecretStr("local-messenger-verify-token")
+    messenger_page_ids: list[str] = Field(default_factory=lambda: ["120000000003018"], min_length=1)
+    messenger_human_agent_tag: bool = Field(
+        default=True, description="A counsellor's Messenger reply may go for 7 days (HUMAN_AGENT)"
+    )
+
     policy: CasePolicy = Field(default_factory=CasePolicy)
     policy_scale: float = Field(
         default=1.0, gt=0, description="Multiply every policy duration (local demos, tests)"
     )
+
+    def graph_url(self) -> str:
+        return self.meta_graph_url or self.simulator_url
 
     def evidence_folder(self) -> Path:
         return self.evidence_dir or self.data_dir / "evidence"

@@ -77,6 +77,7 @@ async def test_test_sends_and_config_validation(
     assert [p["text"] for p in invalid.json()["problems"]] == [
         "ligue.yaml: adapter 'x': display_name: Field required",
         "ligue.yaml: adapter 'x': kind: Field required",
-        "ligue.yaml: adapter 'x': channel: Input should be 'http_json' or 'email'",
+        "ligue.yaml: adapter 'x': channel: Input should be 'http_json', 'email', "
+        "'whatsapp' or 'messenger'",
     ]
     assert not_text.status_code == 422

@@ -73,12 +73,13 @@ CASES = {
     ),
     "unknown channel": (
         '[[adapter]]\nslug = "x"\nchannel = "fax"\nkind = "other"\ndisplay_name = "X"\n',
-        "adapters.toml: adapter 'x': channel: Input should be 'http_json' or 'email'",
+        "adapters.toml: adapter 'x': channel: Input should be 'http_json', 'email', "
+        "'whatsapp' or 'messenger'",
     ),
     "unknown kind": (
         '[[adapter]]\nslug = "x"\nchannel = "email"\nkind = "association"\ndisplay_name = "X"\n',
         "adapters.toml: adapter 'x': kind: Input should be 'platform', 'authority', 'police', "
-        "'child_protection', 'victim_support' or 'other'",
+        "'child_protection', 'victim_support', 'other' or 'messaging'",
     ),
     "smtp port not a number": (
         email_partner(port='"abc"'),
