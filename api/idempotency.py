@@ -3,7 +3,7 @@ puts it on every router whose callers carry a bearer token), so routes added lat
 take the header too.
 
 The first request under a key records the key and a fingerprint of the request
-(``api.services.request_fingerprint``). The same key with the same request is a
+(``api.request_fingerprint``). The same key with the same request is a
 retry: it proceeds, and answers as the first did (a case id derived from the key,
 a workflow update id derived from it: the action runs once). The same key with a
 different request is refused with a 422 naming the header, before anything runs.
@@ -22,12 +22,12 @@ protection), the codec and the probes are outside this.
 from collections.abc import AsyncIterator
 from typing import Annotated, cast
 
-from fastapi import Depends, Request
+from fastapi import Depends, Header, Request
 
 from api.auth import TokenVerifierDep, bearer_caller
 from api.errors import status_for
-from api.services.errors import Problem, RequestRejected
-from api.services.request_fingerprint import key_digest, request_fingerprint
+from api.request_fingerprint import key_digest, request_fingerprint
+from application.errors import Problem, RequestRejected
 from relais.clock import utc_now
 from relais.db.repositories.idempotency_keys import (
     KEY_RETENTION,
@@ -43,6 +43,17 @@ DESCRIPTION = (
     "same request retries it safely (it runs once); the same key with another request "
     f"is refused (422, code `idempotency_key_reused`). Keys are kept {KEY_RETENTION.days} days."
 )
+
+
+ActionKey = Annotated[
+    str | None,
+    Header(
+        alias=HEADER,
+        min_length=1,
+        max_length=MAX_KEY_LENGTH,
+        description=f"A retry under the same key runs the action once. {DESCRIPTION}",
+    ),
+]
 
 
 def get_idempotency_keys(request: Request) -> IdempotencyKeys:
