@@ -8,7 +8,9 @@ or closed) is refused by Temporal, which tells us the case already exists.
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 
+from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio.client import Client
 from temporalio.common import (
     SearchAttributePair,
@@ -33,7 +35,10 @@ from domain.intake import CaseOpening, Intake, Urgency
 from domain.personal import ContactDetails
 from domain.rules.triage import triage
 from relais.clock import utc_now
-from relais.db.repositories.access import AccessReason
+from relais.converter import key_store_of
+from relais.crypto.db_key_store import DatabaseKeyStore
+from relais.crypto.key_store import KeyRecord
+from relais.db.repositories.access import AccessReason, grant_in
 from relais.settings import Settings
 
 # Fixed forever: changing it would give a retried request a new case.
@@ -83,9 +88,11 @@ async def start_case(
     idempotency_key: str | None,
     now: datetime,
     referred_by: str | None = None,
+    case_id: str | None = None,
 ) -> OpenedCase:
-    """``referred_by``: the partner slug, when a partner handed the case over."""
-    case_id = derive_case_id(opened_by, idempotency_key)
+    """``referred_by``: the partner slug, when a partner handed the case over;
+    ``case_id``: derived from the caller and the key when not given."""
+    case_id = case_id or derive_case_id(opened_by, idempotency_key)
     workflow_id = contract.SUPPORT_CASE.workflow_id(case_id)
     urgency = triage(intake, referred_by=referred_by).urgency
     case_input = CaseOpening(
@@ -141,14 +148,52 @@ async def _existing_case(client: Client, case_id: str, triaged: Urgency) -> Open
     )
 
 
+class KeyTaken(Protocol):
+    """A door's record that this request's idempotency key is now taken (the API keeps
+    one per caller and key): the service writes it with its own first writes."""
+
+    async def take_in(self, session: AsyncSession) -> None: ...
+
+
 @service(*COUNSELLORS)
 async def open_case(
-    helpline: Helpline, permit: Permit, body: CaseCreate, key: str | None
+    helpline: Helpline,
+    permit: Permit,
+    body: CaseCreate,
+    key: str | None,
+    taken: KeyTaken | None = None,
 ) -> OpenedCase:
     """A counsellor opens a case during a call: it starts (triaged at once), they may
     read it (docs/privacy.md), and the audit trail says so, once however often the
-    request is retried under its key."""
+    request is retried under its key.
+
+    At the speed of the engine under it: two transactions of the app database, around
+    the one call to Temporal that starts the case.
+
+    1. Before the start, together or not at all: the request's idempotency key (when
+       its door keeps one: ``taken``; another request under it rolls everything
+       back), the case's data key (the workflow's input is sealed with it: it must be
+       stored before any history holds a payload it seals; the codec then finds it in
+       its cache, not in the database) and the counsellor's access as owner (their
+       case id is theirs alone: derived from them and their key).
+    2. After the start, the audit line: written once the case exists, so a start that
+       failed or timed out never leaves a "case.open" for a case that did not open
+       (the key stays taken: the retry the answer asks for writes it, once).
+    """
     counsellor = permit.actor.subject
+    case_id = derive_case_id(counsellor, key)
+    store = key_store_of(helpline.client.data_converter)
+    ours = isinstance(store, DatabaseKeyStore) and store.stores_in(helpline.database)
+    created: KeyRecord | None = None
+    async with helpline.database.session_factory.begin() as session:
+        if taken is not None:
+            await taken.take_in(session)
+        if ours:
+            assert isinstance(store, DatabaseKeyStore)
+            created = await store.new_case_key_in(session, case_id)
+        await grant_in(session, case_id, counsellor, AccessReason.OWNER, counsellor, utc_now())
+    if created is not None:
+        store.remember(created)
     opened = await start_case(
         helpline.client,
         helpline.settings,
@@ -158,12 +203,10 @@ async def open_case(
         contact=body.contact,
         idempotency_key=key,
         now=utc_now(),
+        case_id=case_id,
     )
-    said = helpline.audit(permit).entry(
+    await helpline.audit(permit).record(
         AuditAction.CASE_OPEN, opened.case_id, f"urgency={opened.urgency.value}", key=key
-    )
-    await helpline.access.grant(
-        opened.case_id, counsellor, AccessReason.OWNER, counsellor, opened.opened_at, audited=said
     )
     return opened
 

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Header, Query, Response, status
 from api.doors import CaseId, HelplineDep, permitted
 from api.idempotency import DESCRIPTION as KEY_DESCRIPTION
 from api.idempotency import HEADER as KEY_HEADER
-from api.idempotency import MAX_KEY_LENGTH
+from api.idempotency import MAX_KEY_LENGTH, KeyTakenDep
 from api.schemas.cases import CaseLinks, CasePage, CaseQuery, CaseRead
 from api.schemas.errors import CASE_READ_ERRORS
 from application import case_opening, case_reads
@@ -41,10 +41,13 @@ async def create_case(
     body: CaseCreate,
     helpline: HelplineDep,
     response: Response,
+    taken: KeyTakenDep,
     idempotency_key: IdempotencyKey = None,
 ) -> CaseRead:
-    """Open a case and start its workflow; triage runs at once."""
-    opened = await case_opening.open_case(helpline, permit, body, idempotency_key)
+    """Open a case and start its workflow; triage runs at once (the request's key,
+    the case's data key and its counsellor's access are written in one transaction:
+    ``application.case_opening``)."""
+    opened = await case_opening.open_case(helpline, permit, body, idempotency_key, taken)
     if not opened.created:
         response.status_code = status.HTTP_200_OK
     response.headers["Location"] = f"/cases/{opened.case_id}"
