@@ -128,16 +128,23 @@ def create_app(
     app.state.metrics = api_metrics
     install_error_handlers(app)
     keyed: set[tuple[str, str]] = set()
-    # Who may call each route is its service's rule (``api.doors``), asked by the route.
-    people = (cases, case_actions, casework, worklist, referrals, callbacks, tasks, audit)
+    # People (a bearer token): every POST takes an Idempotency-Key. Who may call each
+    # route is the rule of the service it calls (``api.doors``), asked by the route.
     for router in (
-        *(module.router for module in people),
+        cases.router,
+        case_actions.router,
+        casework.router,
+        callbacks.router,
         callbacks.queue,
+        referrals.router,
+        case_shares.router,
+        worklist.router,
+        tasks.router,
+        audit.router,
         stats.router,
         reports.router,
         adapters.router,
-        case_shares.router,
-    ):  # people: every POST takes an Idempotency-Key
+    ):
         app.include_router(router, dependencies=[IdempotentPosts])
         keyed |= set(_operations(router))
     # Signed machine callers (with their own replay protection), the probes and the
