@@ -4,6 +4,7 @@ due, and mark them purged (the key itself is destroyed by ``destroy_case_key``).
 from temporalio import activity
 
 from domain import contract
+from domain.audit_actions import AuditAction
 from domain.records import AuditEntry
 from domain.retention import DuePurges, DuePurgesRequest, PurgedCase, SchedulePurgeRequest
 from relais.db import AuditLog, Database
@@ -33,7 +34,7 @@ class RetentionActivities:
                 at=purged.at,
                 actor=RETENTION_ACTOR,
                 role="system",
-                action="case.purge",
+                action=AuditAction.CASE_PURGE,
                 case_id=purged.case_id,
                 detail="personal data purged at the end of retention (case key destroyed)",
                 idempotency_key=f"purge:{purged.case_id}",

@@ -9,17 +9,16 @@ from fastapi.routing import APIRoute
 from fastapi.telemetry import TelemetryConfig
 from temporalio.client import Client
 
-from api.auth import ReadableCase
 from api.cors import CodecCors
 from api.errors import install_error_handlers
 from api.idempotency import IdempotentPosts
 from api.media_types import JsonBodiesOnly
+from api.metrics import ApiMetrics
 from api.openapi import install_openapi
 from api.request_telemetry import RequestTelemetry
 from api.routes import (
     adapters,
     audit,
-    callback_queue,
     callbacks,
     case_actions,
     case_shares,
@@ -29,7 +28,6 @@ from api.routes import (
     health,
     inbound,
     metrics,
-    notice_reviews,
     referrals,
     reports,
     stats,
@@ -37,10 +35,9 @@ from api.routes import (
     webhooks,
     worklist,
 )
-from api.services.catalog import CatalogSource
-from api.services.metrics import ApiMetrics
-from api.services.tokens import TokenVerifier
-from api.services.webhook_signatures import SignatureVerifier
+from api.webhook_signatures import SignatureVerifier
+from application.catalog import CatalogSource
+from application.helpline import Helpline
 from console.app import install_console
 from partners.http_support import PARTNER_CLIENTS
 from relais.crypto.db_key_store import DatabaseKeyStore
@@ -52,6 +49,7 @@ from relais.db.repositories.webhook_seals import WebhookSeals
 from relais.metrics.domain import DomainMetrics
 from relais.settings import Settings, get_settings
 from relais.temporal_client import connect_client
+from relais.tokens import TokenVerifier
 
 NO_NATIVE_TELEMETRY: TelemetryConfig = {
     "tracing": False,
@@ -105,6 +103,9 @@ def create_app(
                 settings, _key_store(settings, db)
             )
             app.state.registry = registry or _load_registry(settings)
+            app.state.helpline = Helpline(
+                app.state.temporal_client, db, app.state.registry, settings
+            )
             if api_metrics is not None:
                 api_metrics.attach(_domain_metrics(settings, db, app.state.registry))
                 stack.callback(api_metrics.detach)
@@ -127,33 +128,31 @@ def create_app(
     app.state.metrics = api_metrics
     install_error_handlers(app)
     keyed: set[tuple[str, str]] = set()
-    for module in (
-        cases,
-        case_actions,
-        casework,
-        worklist,
-        referrals,
-        notice_reviews,
-        callbacks,
-        callback_queue,
-        tasks,
-        audit,
-        stats,
-        reports,
-        adapters,
-        webhooks,
-        inbound,
-        health,
-        case_shares,
-        codec,
-        *([metrics] if api_metrics is not None else []),
+    # People (a bearer token): every POST takes an Idempotency-Key. Who may call each
+    # route is the rule of the service it calls (``api.doors``), asked by the route.
+    for router in (
+        cases.router,
+        case_actions.router,
+        casework.router,
+        callbacks.router,
+        callbacks.queue,
+        referrals.router,
+        case_shares.router,
+        worklist.router,
+        tasks.router,
+        audit.router,
+        stats.router,
+        reports.router,
+        adapters.router,
     ):
-        # Every /cases/{case_id}/... route: a counsellor reads only the cases they may.
-        guard = [ReadableCase] if "{case_id}" in module.router.prefix else []
-        if module not in _WITHOUT_BEARER:  # people: every POST takes an Idempotency-Key
-            guard.append(IdempotentPosts)
-            keyed |= set(_operations(module.router))
-        app.include_router(module.router, dependencies=guard)
+        app.include_router(router, dependencies=[IdempotentPosts])
+        keyed |= set(_operations(router))
+    # Signed machine callers (with their own replay protection), the probes and the
+    # codec: no bearer token, and no Idempotency-Key.
+    for router in (webhooks.router, inbound.router, health.router, codec.router, codec.signing):
+        app.include_router(router)
+    if api_metrics is not None:
+        app.include_router(metrics.router)
     install_console(app, settings)  # the counsellor console, under /console
     install_openapi(app, idempotent=lambda method, path: (method, path) in keyed)
     app.add_middleware(CodecCors, ui_origins=settings.ui_origins)
@@ -170,11 +169,6 @@ def _domain_metrics(settings: Settings, db: Database, registry: CatalogSource) -
         cache_seconds=settings.metrics_cache_seconds,
         load_problems=lambda: len(getattr(registry, "problems", [])),
     )
-
-
-# Signed machine callers (with their own replay protection), the probes and the codec:
-# no bearer token, and no Idempotency-Key.
-_WITHOUT_BEARER = (webhooks, inbound, health, codec)
 
 
 def _operations(router: APIRouter) -> Iterator[tuple[str, str]]:

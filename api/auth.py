@@ -1,39 +1,21 @@
-"""Authentication (bearer tokens: static or JWT, see ``api.services.tokens``), role
-checks, and the per-case read rule for counsellors.
-
-A missing or invalid token is a 401 with ``WWW-Authenticate: Bearer``; a known
-caller whose role may not use a route gets a 403 naming the roles that may; a
-counsellor acting on a case that is neither theirs nor shared with them gets a 403
-too (see ``api.services.case_access``).
+"""Authentication: who a request comes from (a bearer token: static or JWT, see
+``relais.tokens``). A missing or invalid token is a 401 with ``WWW-Authenticate:
+Bearer``. Who may do what is not decided here: each service of the application layer
+declares its rule, and ``api.doors`` asks it (403 naming the roles that may, or
+saying the case is neither yours nor shared with you).
 """
 
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from typing import Annotated, cast
 
-from fastapi import Depends, HTTPException, Path, Request, status
+from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.security.utils import get_authorization_scheme_param
-from temporalio.service import RPCError, RPCStatusCode
 
-from api.deps import AuditLogDep, DatabaseDep, TemporalClientDep
-from api.services.audit_trail import AuditTrail
-from api.services.case_access import CaseAccessPolicy
-from api.services.tokens import Identity, TokenRejected, TokenVerifier
-from domain import contract
+from application.acting import Actor
 from relais.clock import utc_now
-from relais.db.repositories.access import CaseAccessBook
-from relais.settings import Role
+from relais.tokens import Identity, TokenRejected, TokenVerifier
 
 _bearer = HTTPBearer(auto_error=False, description="A static API token or a JWT")
-
-
-@dataclass(frozen=True)
-class Actor:
-    """The authenticated person behind a request."""
-
-    subject: str
-    role: Role
 
 
 def get_token_verifier(request: Request) -> TokenVerifier:
@@ -86,70 +68,3 @@ async def bearer_caller(request: Request, verifier: TokenVerifier) -> Actor | No
     except TokenRejected:
         return None
     return Actor(subject=identity.subject, role=identity.role)
-
-
-def allow(*roles: Role) -> Callable[[Actor], Awaitable[Actor]]:
-    """A dependency that lets only ``roles`` through."""
-    allowed = ", ".join(r.value for r in roles)
-
-    async def check(actor: CurrentActor) -> Actor:
-        if actor.role not in roles:
-            raise HTTPException(
-                status_code=status.HTTP_403_FORBIDDEN,
-                detail=f"role '{actor.role.value}' may not do this; allowed roles: {allowed}",
-            )
-        return actor
-
-    return check
-
-
-Counsellor = Annotated[Actor, Depends(allow(Role.COUNSELLOR))]
-Supervisor = Annotated[Actor, Depends(allow(Role.SUPERVISOR))]
-CaseWorker = Annotated[Actor, Depends(allow(Role.COUNSELLOR, Role.SUPERVISOR))]
-AuditReader = Annotated[Actor, Depends(allow(Role.AUDITOR, Role.SUPERVISOR))]
-AdapterReader = Annotated[Actor, Depends(allow(Role.INTEGRATOR, Role.SUPERVISOR))]
-
-
-def get_case_access(db: DatabaseDep) -> CaseAccessPolicy:
-    return CaseAccessPolicy(CaseAccessBook(db))
-
-
-CaseAccessDep = Annotated[CaseAccessPolicy, Depends(get_case_access)]
-
-
-async def readable_case(
-    actor: CurrentActor,
-    policy: CaseAccessDep,
-    client: TemporalClientDep,
-    case_id: Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{1,64}$")],
-) -> None:
-    """Router dependency of every ``/cases/{case_id}/...`` route. Only counsellors are
-    checked here; other roles meet the route's own role check."""
-    if actor.role is not Role.COUNSELLOR:
-        return
-
-    async def exists(case: str) -> bool:
-        try:
-            await client.get_workflow_handle(contract.SUPPORT_CASE.workflow_id(case)).describe()
-        except RPCError as err:
-            if err.status is RPCStatusCode.NOT_FOUND:
-                return False
-            raise
-        return True
-
-    if not await policy.may_read(actor.subject, actor.role, case_id, exists):
-        raise HTTPException(
-            status_code=status.HTTP_403_FORBIDDEN,
-            detail=f"case {case_id} is neither yours nor shared with you: ask its "
-            "counsellor or a supervisor to share it",
-        )
-
-
-ReadableCase = Depends(readable_case)
-
-
-def audit_trail(actor: CurrentActor, log: AuditLogDep) -> AuditTrail:
-    return AuditTrail(log, actor=actor.subject, role=actor.role.value)
-
-
-AuditTrailDep = Annotated[AuditTrail, Depends(audit_trail)]

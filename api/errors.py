@@ -15,7 +15,7 @@ from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 from temporalio.service import RPCError
 
-from api.services.errors import (
+from application.errors import (
     Conflict,
     DomainError,
     Forbidden,

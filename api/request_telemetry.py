@@ -19,7 +19,7 @@ from typing import Any
 from opentelemetry import propagate, trace
 from opentelemetry.trace import SpanKind, Status, StatusCode
 
-from api.services.metrics import HttpMetrics
+from api.metrics import HttpMetrics
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]

@@ -30,10 +30,10 @@ from sqlalchemy import func, insert, select, text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from api.pages.html import report_page, scorecard_page
-from api.pages.pdf import report_pdf, scorecard_pdf
-from api.services.periods import year_period
-from api.services.platform_scorecard import build_scorecard
-from api.services.trusted_flagger_report import build_report
+from application.figures.pdf import report_pdf, scorecard_pdf
+from application.figures.periods import year_period
+from application.figures.platform_scorecard import build_scorecard
+from application.figures.trusted_flagger_report import build_report
 from bench.cli import parse_args
 from bench.common import print_table
 from domain.items import LegalQualification

@@ -15,7 +15,7 @@ from urllib.parse import parse_qs
 
 from pydantic import BaseModel, ValidationError
 
-from api.services.errors import Problem
+from application.errors import Problem
 from console.labels import FIELD_ERRORS, INVALID, PROBLEMS
 
 FormData = dict[str, list[str]]

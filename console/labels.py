@@ -4,7 +4,7 @@ stable ``code``, never by reading the English sentence the API gives."""
 
 from enum import StrEnum
 
-from api.schemas.worklist import CallbackWhen, NextAction
+from application.worklist_lines import CallbackWhen, NextAction
 from console.i18n import N_
 from domain.case import CallbackResult, CaseStatus, ConsentScope
 from domain.intake import AgeBand, CallerRole, Category, Channel, RiskFlag, Urgency
@@ -251,4 +251,29 @@ DONE: dict[str, str] = {
     "close": N_("Case closed."),
     "reopen": N_("Case reopened."),
     "not_found": N_("No case of yours has this number."),
+}
+
+# The figures' charts (``application.figures.chart_views``): titles by chart key, and
+# what each series of bars is, by series key.
+CHART_TITLES: dict[str, str] = {
+    "removal-times": N_(
+        "Time to removal per platform (verified removals, from notice to our own check)"
+    ),
+    "platform-actions": N_("Action taken per platform (first notices)"),
+    "monthly-volume": N_("Notices sent by month, by action taken"),
+    "report-actions": N_("Action taken per platform"),
+}
+CHART_SERIES: dict[str, str] = {
+    "removed": N_("removed"),
+    "restricted": N_("restricted"),
+    "refused": N_("refused"),
+    "no_decision": N_("no decision"),
+    "withdrawn": N_("withdrawn"),
+    "within_1h": N_("within 1 h"),
+    "1h_24h": N_("1 h - 24 h"),
+    "1d_7d": N_("1 - 7 days"),
+    "7d_42d": N_("7 - 42 days"),
+    "over_42d": N_("over 42 days"),
+    "notices": N_("notices"),
+    "removals": N_("removals"),
 }

@@ -25,9 +25,9 @@ from authlib.oauth2.rfc6749.parameters import (
 )
 from authlib.oauth2.rfc7636 import create_s256_code_challenge
 
-from api.services.tokens import Identity, TokenRejected, role_from_claims
 from relais.settings import Settings
 from relais.signed_tokens import decode_at
+from relais.tokens import Identity, TokenRejected, role_from_claims
 
 PENDING_COOKIE = "relais_console_oidc"
 PENDING_AUDIENCE = "relais-console-oidc-pending"

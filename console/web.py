@@ -1,6 +1,7 @@
 """What every console page shares: who is signed in (the session cookie), the CSRF check
-of every form, the page's language, the services a page calls, and rendering with the
-headers pages showing personal data need (``Cache-Control: no-store``, a strict CSP)."""
+of every form, the page's language, the application layer a page calls (the same
+``Helpline`` and services as the JSON routes), and rendering with the headers pages
+showing personal data need (``Cache-Control: no-store``, a strict CSP)."""
 
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -11,18 +12,14 @@ from urllib.parse import urlencode
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-from temporalio.client import Client
 
-from api.auth import Actor
-from api.services.audit_trail import AuditTrail
-from api.services.case_commands import CaseCommands
-from api.services.catalog import CatalogSource
+from application.acting import Actor
+from application.helpline import Helpline
 from console import labels
 from console.forms import Drawn, FormData, fresh, parse
 from console.i18n import LANGUAGE_COOKIE, Formats, chosen, translations
 from console.session import COOKIE, ConsoleSession, ConsoleSessions
 from relais.clock import utc_now
-from relais.db import AuditLog, Database, TaskBoard
 from relais.settings import Role, Settings
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -100,31 +97,10 @@ class Page:
     def gettext(self, message: str) -> str:
         return translations(self.language).gettext(message)
 
-    # The services the JSON routes call, built the same way.
     @property
-    def client(self) -> Client:
-        return cast(Client, self.request.app.state.temporal_client)
-
-    @property
-    def database(self) -> Database:
-        return cast(Database, self.request.app.state.database)
-
-    @property
-    def catalog(self) -> CatalogSource:
-        return cast(CatalogSource, self.request.app.state.registry)
-
-    @property
-    def commands(self) -> CaseCommands:
-        return CaseCommands(self.client)
-
-    @property
-    def tasks(self) -> TaskBoard:
-        return TaskBoard(self.database)
-
-    @property
-    def audit(self) -> AuditTrail:
-        actor = self.actor
-        return AuditTrail(AuditLog(self.database), actor=actor.subject, role=actor.role.value)
+    def helpline(self) -> Helpline:
+        """What the services act on: the one the JSON routes hand them too."""
+        return cast(Helpline, self.request.app.state.helpline)
 
     @property
     def timezone(self) -> str:

@@ -1,31 +1,19 @@
-"""Who may do what from the console: the same roles as the JSON route behind each
-action (``api.auth``: Counsellor, Supervisor, CaseWorker), checked before the service
-is called, and the per-case read rule of ``/cases/{case_id}/...``."""
+"""Who may do what from the console: the rule of the service behind each page and form
+(``application.acting``), the very one the JSON route asks. A role the service is not
+for sees "Not for your role"; a case that is neither the counsellor's nor shared with
+them raises :class:`CaseRefused` (the page says so)."""
 
-from fastapi import HTTPException
+from typing import Any
 
-from api.auth import Actor, get_case_access, readable_case
+from application.acting import CaseRefused, Permit, RoleRefused, Service
 from console.web import NotAllowed, Page
-from relais.settings import Role
 
-CASE_WORKERS = (Role.COUNSELLOR, Role.SUPERVISOR)
-
-
-class CaseNotReadable(Exception):
-    """A counsellor opened a case that is neither theirs nor shared with them."""
+__all__ = ["CaseRefused", "permit"]
 
 
-def needs(p: Page, *roles: Role) -> Actor:
-    actor = p.actor
-    if actor.role not in roles:
-        raise NotAllowed
-    return actor
-
-
-async def may_read(p: Page, case_id: str) -> Actor:
-    actor = p.actor
+async def permit(p: Page, service: Service[..., Any], case_id: str | None = None) -> Permit:
+    """The signed-in person's permit for ``service`` (on ``case_id``)."""
     try:
-        await readable_case(actor, get_case_access(p.database), p.client, case_id)
-    except HTTPException as refused:
-        raise CaseNotReadable from refused
-    return actor
+        return await service.permit(p.helpline, p.actor, case_id)
+    except RoleRefused:
+        raise NotAllowed from None

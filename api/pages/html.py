@@ -1,13 +1,11 @@
 """The report and scorecard pages, rendered with Jinja2 (autoescaped) from the
 templates beside this module."""
 
-from datetime import datetime
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from api.pages.charts import Chart, lay_out, svg
-from api.pages.views import (
+from application.figures.chart_views import (
     ALL_DELIVERED,
     NO_APPEAL,
     NO_NOTICE,
@@ -16,9 +14,10 @@ from api.pages.views import (
     report_charts,
     scorecard_charts,
 )
-from api.services.periods import HELPLINE_ZONE
-from api.services.platform_scorecard import PlatformScorecard
-from api.services.trusted_flagger_report import TrustedFlaggerReport
+from application.figures.charts import Chart, lay_out, svg
+from application.figures.periods import period_text
+from application.figures.platform_scorecard import PlatformScorecard
+from application.figures.trusted_flagger_report import TrustedFlaggerReport
 
 Links = list[tuple[str, str]]  # (label, href)
 
@@ -41,14 +40,6 @@ CONTENT_SECURITY_POLICY = (
     "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "
     "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 )
-
-
-def period_text(since: datetime, until: datetime) -> str:
-    start, end = (t.astimezone(HELPLINE_ZONE) for t in (since, until))
-    return (
-        f"Notices submitted from {start:%Y-%m-%d %H:%M} to {end:%Y-%m-%d %H:%M} "
-        "(Europe/Paris, end excluded)"
-    )
 
 
 def _drawn(charts: list[Chart]) -> list[tuple[Chart, str]]:

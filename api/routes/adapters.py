@@ -3,21 +3,17 @@ sandboxes, and configuration checks that start nothing."""
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, status
+from fastapi import APIRouter, HTTPException, Path, Query, Request, status
 
-from api.auth import Actor, AdapterReader, AuditTrailDep, allow
-from api.deps import CatalogDep, DatabaseDep, SettingsDep
-from api.schemas.adapters import AdapterList, TestSendRead, ValidationReport
+from api.doors import HelplineDep, permitted
 from api.schemas.errors import ErrorMessage
-from api.services import adapters as service
-from api.services.errors import Problem, RequestRejected
-from partners.spec import Capability
-from relais.db.repositories.adapter_health import AdapterHealthBook
-from relais.settings import Role
+from application import adapters as service
+from application.acting import Permit
+from application.adapter_lines import AdapterList, TestSendRead, ValidationReport
+from application.errors import Problem, RequestRejected
 
 router = APIRouter(prefix="/adapters", tags=["adapters"])
 
-Integrator = Annotated[Actor, Depends(allow(Role.INTEGRATOR))]
 SANDBOX_ERRORS: dict[int | str, dict[str, Any]] = {
     409: {"model": ErrorMessage, "description": "The adapter has no such channel, or no sandbox"},
     503: {"model": ErrorMessage, "description": "Adapters are not loaded in this API process"},
@@ -38,33 +34,31 @@ _CONFIG_BODY = {
 
 
 @router.get("")
-async def list_adapters(actor: AdapterReader, catalog: CatalogDep, db: DatabaseDep) -> AdapterList:
+async def list_adapters(
+    permit: Annotated[Permit, permitted(service.list_adapters)], helpline: HelplineDep
+) -> AdapterList:
     """Every registered platform and partner adapter: kind, capabilities, delivery,
     retry profile, where it came from, and its health (last success, last failure
     and its reason). ``problems`` lists adapters that failed to load."""
-    return await service.list_adapters(catalog, AdapterHealthBook(db))
+    return await service.list_adapters(helpline, permit)
 
 
 @router.post("/{slug}/test-notice", responses=SANDBOX_ERRORS)
 async def test_notice(
-    slug: Slug, actor: Integrator, catalog: CatalogDep, audit: AuditTrailDep
+    slug: Slug, permit: Annotated[Permit, permitted(service.test_notice)], helpline: HelplineDep
 ) -> TestSendRead:
     """Send a marked test notice (no personal data) to the platform's sandbox, then
     read its decision once. 409 when the adapter has no notice channel or sandbox."""
-    result = await service.send_to_sandbox(catalog, slug, Capability.NOTICE)
-    await audit.record("adapter.test_notice", detail=f"adapter={slug} ok={result.ok}")
-    return result
+    return await service.test_notice(helpline, permit, slug)
 
 
 @router.post("/{slug}/test-handoff", responses=SANDBOX_ERRORS)
 async def test_handoff(
-    slug: Slug, actor: Integrator, catalog: CatalogDep, audit: AuditTrailDep
+    slug: Slug, permit: Annotated[Permit, permitted(service.test_handoff)], helpline: HelplineDep
 ) -> TestSendRead:
     """Send a marked test handoff (no personal data) to the partner's sandbox, then
     read its status once. 409 when the adapter has no handoff channel or sandbox."""
-    result = await service.send_to_sandbox(catalog, slug, Capability.HANDOFF)
-    await audit.record("adapter.test_handoff", detail=f"adapter={slug} ok={result.ok}")
-    return result
+    return await service.test_handoff(helpline, permit, slug)
 
 
 @router.post(
@@ -74,8 +68,8 @@ async def test_handoff(
 )
 async def validate(
     request: Request,
-    actor: Integrator,
-    settings: SettingsDep,
+    permit: Annotated[Permit, permitted(service.validate_config)],
+    helpline: HelplineDep,
     filename: Annotated[
         str, Query(max_length=200, description="Names the file in problems; .yaml/.yml is YAML")
     ] = "adapters.toml",
@@ -94,4 +88,4 @@ async def validate(
         raise RequestRejected(
             [Problem(("body",), "body: the file must be UTF-8 text", "value_error", "not_utf8")]
         ) from None
-    return service.validate_config(settings, text, filename)
+    return await service.validate_config(helpline, permit, text, filename)

@@ -1,12 +1,13 @@
-"""Who did what: the audit trail, for auditors and supervisors."""
+"""Who did what: the audit trail, for auditors and supervisors (``application.audit_reads``)."""
 
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from api.auth import AuditReader, AuditTrailDep
-from api.deps import AuditLogDep
+from api.doors import HelplineDep, permitted
 from api.schemas.audit import AuditQuery
+from application.acting import Permit
+from application.audit_reads import read_audit_trail
 from domain.records import AuditEntry
 
 router = APIRouter(prefix="/audit", tags=["audit"])
@@ -14,14 +15,10 @@ router = APIRouter(prefix="/audit", tags=["audit"])
 
 @router.get("")
 async def list_audit_entries(
+    permit: Annotated[Permit, permitted(read_audit_trail)],
     query: Annotated[AuditQuery, Query()],
-    actor: AuditReader,
-    log: AuditLogDep,
-    audit: AuditTrailDep,
+    helpline: HelplineDep,
 ) -> list[AuditEntry]:
     """Entries, oldest first, filtered by case, actor, action and time
     (``since`` inclusive, ``until`` exclusive)."""
-    entries = await log.list(**query.model_dump())
-    # Reading the trail is itself recorded: who looked at whose actions.
-    await audit.record("audit.read", query.case_id, f"entries={len(entries)}")
-    return entries
+    return await read_audit_trail(helpline, permit, **query.model_dump())

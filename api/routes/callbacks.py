@@ -1,19 +1,20 @@
-"""A case's callback claimed by one counsellor or rescheduled (answered through
-``/callback-outcome``; the queue itself is ``GET /callbacks``), and reopening a case."""
+"""A case's callback (``application.callback``): claimed by one counsellor, moved, its
+outcome recorded; and the queue of due callbacks (``GET /callbacks``)."""
+
+from typing import Annotated
 
 from fastapi import APIRouter
 
-from api.auth import AuditTrailDep, CaseWorker, Counsellor
-from api.deps import CaseCommandsDep, TaskBoardDep
-from api.routes.case_actions import ActionKey
-from api.routes.cases import CaseId
-from api.schemas.callbacks import CallbackReschedule, CaseReopen
+from api.doors import CaseId, HelplineDep, permitted
+from api.idempotency import ActionKey
 from api.schemas.errors import CASE_UPDATE_ERRORS, ErrorMessage
-from api.services import callback_claims
-from domain import contract
+from application import callback
+from application.acting import Permit
+from application.requests.callback import CallbackOutcomeCreate, CallbackReschedule, DueCallback
 from domain.case import CaseView
 
 router = APIRouter(prefix="/cases/{case_id}", tags=["callbacks"], responses=CASE_UPDATE_ERRORS)
+queue = APIRouter(tags=["callbacks"])
 
 
 @router.post(
@@ -27,44 +28,41 @@ router = APIRouter(prefix="/cases/{case_id}", tags=["callbacks"], responses=CASE
 )
 async def claim_callback(
     case_id: CaseId,
-    actor: Counsellor,
-    tasks: TaskBoardDep,
-    commands: CaseCommandsDep,
-    audit: AuditTrailDep,
+    permit: Annotated[Permit, permitted(callback.claim_callback)],
+    helpline: HelplineDep,
+    idempotency_key: ActionKey = None,
 ) -> CaseView:
     """Take the due callback of a case: one counsellor calls, the others see it is taken."""
-    return await callback_claims.claim_callback(case_id, actor.subject, tasks, commands, audit)
+    return await callback.claim_callback(helpline, permit, idempotency_key)
 
 
 @router.post("/callback/reschedule")
 async def reschedule_callback(
     case_id: CaseId,
+    permit: Annotated[Permit, permitted(callback.reschedule_callback)],
     body: CallbackReschedule,
-    actor: Counsellor,
-    commands: CaseCommandsDep,
-    audit: AuditTrailDep,
+    helpline: HelplineDep,
     idempotency_key: ActionKey = None,
 ) -> CaseView:
     """Move the callback; the time is kept inside opening hours and the safe window."""
-    view = await commands.update(
-        case_id, contract.RESCHEDULE_CALLBACK, body.request(actor.subject), idempotency_key
-    )
-    await audit.record("case.callback.reschedule", case_id, None)
-    return view
+    return await callback.reschedule_callback(helpline, permit, body, idempotency_key)
 
 
-@router.post("/reopen")
-async def reopen_case(
+@router.post("/callback-outcome")
+async def record_callback_outcome(
     case_id: CaseId,
-    body: CaseReopen,
-    actor: CaseWorker,
-    commands: CaseCommandsDep,
-    audit: AuditTrailDep,
+    permit: Annotated[Permit, permitted(callback.record_callback_outcome)],
+    body: CallbackOutcomeCreate,
+    helpline: HelplineDep,
     idempotency_key: ActionKey = None,
 ) -> CaseView:
-    """Reopen a closed case within the reopen window: same case, same history."""
-    view = await commands.update(
-        case_id, contract.REOPEN, body.request(actor.subject), idempotency_key
-    )
-    await audit.record("case.reopen", case_id, None)
-    return view
+    """Record how a follow-up call went."""
+    return await callback.record_callback_outcome(helpline, permit, body, idempotency_key)
+
+
+@queue.get("/callbacks")
+async def due_callbacks(
+    permit: Annotated[Permit, permitted(callback.due_callbacks)], helpline: HelplineDep
+) -> list[DueCallback]:
+    """Callbacks due now, oldest first: claimed ones show who has them."""
+    return await callback.due_callbacks(helpline, permit)

@@ -1,4 +1,5 @@
-"""Act on an open case: qualify items, request referrals, record callbacks, close.
+"""Act on an open case: qualify items, request referrals, review a refused notice,
+withdraw a consent, close, reopen (``application.case_actions``).
 
 Each action is a workflow update: the workflow validates it against the case (a
 rejection is a 422 naming the field) and accepts it at once; the slow work
@@ -7,106 +8,100 @@ rejection is a 422 naming the field) and accepts it at once; the slow work
 
 from typing import Annotated
 
-from fastapi import APIRouter, Header, status
+from fastapi import APIRouter, Path, status
 
-from api.auth import AuditTrailDep, CaseWorker, Counsellor
-from api.deps import CaseCommandsDep, CatalogDep
-from api.idempotency import DESCRIPTION as KEY_DESCRIPTION
-from api.idempotency import HEADER as KEY_HEADER
-from api.idempotency import MAX_KEY_LENGTH
-from api.routes.cases import CaseId
-from api.schemas.case_actions import (
-    CallbackOutcomeCreate,
+from api.doors import CaseId, HelplineDep, permitted
+from api.idempotency import ActionKey
+from api.schemas.errors import CASE_UPDATE_ERRORS
+from application import case_actions
+from application.acting import Permit
+from application.requests.case_actions import (
     CaseClose,
+    CaseReopen,
+    ConsentWithdrawal,
     ItemsAccepted,
     ItemsCreate,
+    NoticeReviewCreate,
     ReferralCreate,
 )
-from api.schemas.errors import CASE_UPDATE_ERRORS
-from domain import contract
-from domain.case import CaseView
+from domain.case import CaseView, NoticeReviewResult
 from domain.referral import ReferralOutcome
 
 router = APIRouter(prefix="/cases/{case_id}", tags=["case actions"], responses=CASE_UPDATE_ERRORS)
-
-ActionKey = Annotated[
-    str | None,
-    Header(
-        alias=KEY_HEADER,
-        min_length=1,
-        max_length=MAX_KEY_LENGTH,
-        description=f"A retry under the same key runs the action once. {KEY_DESCRIPTION}",
-    ),
-]
 
 
 @router.post("/items", status_code=status.HTTP_202_ACCEPTED)
 async def add_items(
     case_id: CaseId,
+    permit: Annotated[Permit, permitted(case_actions.add_items)],
     body: ItemsCreate,
-    actor: Counsellor,
-    commands: CaseCommandsDep,
-    catalog: CatalogDep,
-    audit: AuditTrailDep,
+    helpline: HelplineDep,
     idempotency_key: ActionKey = None,
 ) -> ItemsAccepted:
     """Qualify harmful items; one takedown notice per item goes out in the background."""
-    request = body.request(actor.subject, catalog.catalog())
-    result = await commands.update(case_id, contract.ADD_ITEMS, request, idempotency_key)
-    platforms = ",".join(sorted({item.platform for item in body.items}))
-    await audit.record("case.items.add", case_id, f"items={len(body.items)} platforms={platforms}")
-    return ItemsAccepted(case_id=case_id, notice_ids=result.notice_ids)
+    return await case_actions.add_items(helpline, permit, body, idempotency_key)
 
 
 @router.post("/referrals", status_code=status.HTTP_202_ACCEPTED)
 async def request_referral(
     case_id: CaseId,
+    permit: Annotated[Permit, permitted(case_actions.request_referral)],
     body: ReferralCreate,
-    actor: Counsellor,
-    commands: CaseCommandsDep,
-    catalog: CatalogDep,
-    audit: AuditTrailDep,
+    helpline: HelplineDep,
     idempotency_key: ActionKey = None,
 ) -> ReferralOutcome:
     """Hand the case to a partner (with the victim's consent); the handoff runs in the
     background and its status shows on the case."""
-    request = body.request(actor.subject, catalog.catalog())
-    outcome = await commands.update(case_id, contract.REQUEST_REFERRAL, request, idempotency_key)
-    await audit.record(
-        "case.referral.request", case_id, f"partner={body.partner} referral={outcome.referral_id}"
-    )
-    return outcome
+    return await case_actions.request_referral(helpline, permit, body, idempotency_key)
 
 
-@router.post("/callback-outcome")
-async def record_callback_outcome(
+@router.post("/notices/{notice_id}/review")
+async def review_notice(
     case_id: CaseId,
-    body: CallbackOutcomeCreate,
-    actor: Counsellor,
-    commands: CaseCommandsDep,
-    audit: AuditTrailDep,
+    permit: Annotated[Permit, permitted(case_actions.review_notice)],
+    body: NoticeReviewCreate,
+    helpline: HelplineDep,
+    notice_id: str = Path(pattern=r"^[A-Za-z0-9_-]{1,100}$"),
+    idempotency_key: ActionKey = None,
+) -> NoticeReviewResult:
+    """Answer a refusal (or content still online after a removal, or a removal Relais
+    could not check itself): appeal to the platform, refer the content to Pharos, or
+    accept the platform's decision."""
+    return await case_actions.review_notice(helpline, permit, notice_id, body, idempotency_key)
+
+
+@router.post("/consents/withdraw")
+async def withdraw_consent(
+    case_id: CaseId,
+    permit: Annotated[Permit, permitted(case_actions.withdraw_consent)],
+    body: ConsentWithdrawal,
+    helpline: HelplineDep,
     idempotency_key: ActionKey = None,
 ) -> CaseView:
-    """Record how a follow-up call went."""
-    view = await commands.update(
-        case_id, contract.RECORD_CALLBACK_OUTCOME, body.request(actor.subject), idempotency_key
-    )
-    await audit.record("case.callback.record", case_id, f"result={body.result.value}")
-    return view
+    """The young person withdraws a consent: outstanding notices (or that partner's
+    consented referrals, or the callback) are cancelled."""
+    return await case_actions.withdraw_consent(helpline, permit, body, idempotency_key)
 
 
 @router.post("/close")
 async def close_case(
     case_id: CaseId,
+    permit: Annotated[Permit, permitted(case_actions.close_case)],
     body: CaseClose,
-    actor: CaseWorker,
-    commands: CaseCommandsDep,
-    audit: AuditTrailDep,
+    helpline: HelplineDep,
     idempotency_key: ActionKey = None,
 ) -> CaseView:
     """Close the case (``force`` cancels notices and referrals still outstanding)."""
-    view = await commands.update(
-        case_id, contract.CLOSE, body.request(actor.subject), idempotency_key
-    )
-    await audit.record("case.close", case_id, f"force={body.force}")
-    return view
+    return await case_actions.close_case(helpline, permit, body, idempotency_key)
+
+
+@router.post("/reopen")
+async def reopen_case(
+    case_id: CaseId,
+    permit: Annotated[Permit, permitted(case_actions.reopen_case)],
+    body: CaseReopen,
+    helpline: HelplineDep,
+    idempotency_key: ActionKey = None,
+) -> CaseView:
+    """Reopen a closed case within the reopen window: same case, same history."""
+    return await case_actions.reopen_case(helpline, permit, body, idempotency_key)

@@ -1,6 +1,6 @@
 """The Temporal UI's codec endpoint: ``POST /codec/decode`` and ``POST /codec/encode``
 (JSON ``{"payloads": [...]}``, protobuf JSON), plus a session login for UIs that can
-only send cookies (see ``api.services.codec_sessions`` and docs/supervisor-ui.md).
+only send cookies (see ``api.codec_sessions`` and docs/supervisor-ui.md).
 
 Authenticated by a bearer token (static or JWT) or the codec session cookie.
 Supervisors see every case decoded, counsellors the cases they may read; everyone
@@ -19,18 +19,19 @@ from google.protobuf import json_format
 from google.protobuf.message import DecodeError
 from temporalio.api.common.v1 import Payloads
 
-from api.auth import Actor, CaseAccessDep, TokenVerifierDep, identify, unauthorized
-from api.deps import AuditLogDep, SettingsDep, TemporalClientDep
-from api.services.audit_trail import AuditTrail
-from api.services.codec_sessions import COOKIE, CodecSessions
-from api.services.errors import Problem, RequestRejected
+from api.auth import TokenVerifierDep, identify, unauthorized
+from api.codec_sessions import COOKIE, CodecSessions
+from api.deps import SettingsDep
+from api.doors import Callers, HelplineDep, callers, permitted
+from application import sealed_payloads, signing_in
+from application.acting import Actor, Permit
+from application.errors import Problem, RequestRejected
 from relais.clock import utc_now
-from relais.converter import key_store_of
-from relais.crypto.codec_server import decode_for_reader, encode_outside_cases
-from relais.crypto.key_store import GLOBAL_SCOPE
-from relais.settings import Role, Settings
+from relais.settings import Settings
 
 router = APIRouter(prefix="/codec", tags=["codec"])
+# The sign-in form and its post: open to anyone (the token is in the form, checked there).
+signing = APIRouter(prefix="/codec", tags=["codec"], dependencies=[callers(Callers.PUBLIC)])
 _bearer = HTTPBearer(auto_error=False)
 MAX_PAYLOADS = 2000
 Namespace = Annotated[str | None, Header(alias="X-Namespace")]
@@ -58,9 +59,6 @@ async def codec_actor(
     if found is None:
         raise unauthorized("missing or unknown bearer token (or codec session)")
     return Actor(found.subject, found.role)
-
-
-CodecActor = Annotated[Actor, Depends(codec_actor)]
 
 
 async def _payloads(request: Request, namespace: str | None, settings: Settings) -> Payloads:
@@ -95,50 +93,28 @@ def _json(payloads: Payloads) -> dict[str, Any]:
 @router.post("/decode")
 async def decode(
     request: Request,
-    actor: CodecActor,
+    permit: Annotated[Permit, permitted(sealed_payloads.open_payloads, codec_actor)],
     settings: SettingsDep,
-    client: TemporalClientDep,
-    access: CaseAccessDep,
-    log: AuditLogDep,
+    helpline: HelplineDep,
     namespace: Namespace = None,
 ) -> dict[str, Any]:
     """Open sealed payloads the caller may read; placeholders for the rest."""
     payloads = await _payloads(request, namespace, settings)
-
-    async def may_read(case_id: str) -> bool:
-        if case_id == GLOBAL_SCOPE:  # payloads outside any case: supervisors only
-            return actor.role is Role.SUPERVISOR
-        return await access.may_read(actor.subject, actor.role, case_id)
-
-    store = key_store_of(client.data_converter)
-    opened, report = await decode_for_reader(payloads.payloads, store, may_read)
-    audit = AuditTrail(log, actor=actor.subject, role=actor.role.value)
-    for case_id in report.cases:
-        case = None if case_id == GLOBAL_SCOPE else case_id
-        await audit.record("codec.decode", case, report.detail(case_id))
+    opened = await sealed_payloads.open_payloads(helpline, permit, payloads.payloads)
     return _json(Payloads(payloads=opened))
 
 
 @router.post("/encode")
 async def encode(
     request: Request,
-    actor: CodecActor,
+    permit: Annotated[Permit, permitted(sealed_payloads.seal_payloads, codec_actor)],
     settings: SettingsDep,
-    client: TemporalClientDep,
-    log: AuditLogDep,
+    helpline: HelplineDep,
     namespace: Namespace = None,
 ) -> dict[str, Any]:
     """Seal what a supervisor types in the UI (supervisors only)."""
-    if actor.role is not Role.SUPERVISOR:
-        raise HTTPException(
-            status.HTTP_403_FORBIDDEN,
-            f"role '{actor.role.value}' may not do this; allowed roles: supervisor",
-        )
     payloads = await _payloads(request, namespace, settings)
-    sealed = await encode_outside_cases(payloads.payloads, key_store_of(client.data_converter))
-    await AuditTrail(log, actor=actor.subject, role=actor.role.value).record(
-        "codec.encode", detail=f"payloads={len(sealed)}"
-    )
+    sealed = await sealed_payloads.seal_payloads(helpline, permit, payloads.payloads)
     return _json(Payloads(payloads=sealed))
 
 
@@ -155,15 +131,15 @@ endpoint <code>{endpoint}</code>, tick <em>Include cross-origin credentials</em>
 <form method="post" action="logout"><button>Sign out</button></form>"""
 
 
-@router.get("/login", response_class=HTMLResponse)
+@signing.get("/login", response_class=HTMLResponse)
 async def login_form() -> str:
     """A sign-in form (the token goes in a POST body, never in a URL or a log)."""
     return _FORM
 
 
-@router.post("/login", response_class=HTMLResponse)
+@signing.post("/login", response_class=HTMLResponse)
 async def login(
-    request: Request, settings: SettingsDep, verifier: TokenVerifierDep, log: AuditLogDep
+    request: Request, settings: SettingsDep, verifier: TokenVerifierDep, helpline: HelplineDep
 ) -> HTMLResponse:
     """Exchange a token for the codec session cookie (form field ``token``)."""
     form = parse_qs((await request.body()).decode(errors="replace"))
@@ -190,11 +166,13 @@ async def login(
         samesite="lax",
         secure=request.url.scheme == "https",
     )
-    await AuditTrail(log, actor=identity.subject, role=identity.role.value).record("codec.login")
+    actor = Actor(identity.subject, identity.role)
+    permit = await signing_in.sign_in_to_codec.permit(helpline, actor)
+    await signing_in.sign_in_to_codec(helpline, permit)
     return response
 
 
-@router.post("/logout", status_code=status.HTTP_204_NO_CONTENT)
+@signing.post("/logout", status_code=status.HTTP_204_NO_CONTENT)
 async def logout() -> Response:
     response = Response(status_code=status.HTTP_204_NO_CONTENT)
     response.delete_cookie(COOKIE, path="/codec")

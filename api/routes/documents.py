@@ -1,5 +1,6 @@
-"""Responses for figures read as files or pages: CSV, HTML, PDF, and the links from
-one format (or page) of a period's figures to the others."""
+"""Responses for figures read as files or pages: CSV and PDF
+(``application.figures.documents``), the API's HTML page (``api.pages``), and the
+links from one format of a period's figures to the others."""
 
 from datetime import datetime
 from typing import Annotated, Any, Literal
@@ -7,9 +8,14 @@ from typing import Annotated, Any, Literal
 from fastapi import Query, Request, Response
 
 from api.pages.html import CONTENT_SECURITY_POLICY, Links, report_page, scorecard_page
-from api.pages.pdf import report_pdf, scorecard_pdf
-from api.services.platform_scorecard import PlatformScorecard, scorecard_csv
-from api.services.trusted_flagger_report import TrustedFlaggerReport, report_csv
+from application.figures.documents import (
+    FILE_FORMATS,
+    FigureFile,
+    report_file,
+    scorecard_file,
+)
+from application.figures.platform_scorecard import PlatformScorecard
+from application.figures.trusted_flagger_report import TrustedFlaggerReport
 
 Format = Literal["json", "csv", "html", "pdf"]
 FORMATS = "json (default), csv, html (a page with charts) or pdf"
@@ -28,15 +34,11 @@ IN_EVERY_FORMAT: dict[int | str, dict[str, Any]] = {
 }
 
 
-def file_name(stem: str, since: datetime, until: datetime, extension: str) -> str:
-    return f"relais-{stem}-{since.date().isoformat()}-{until.date().isoformat()}.{extension}"
-
-
-def attachment(body: str | bytes, media_type: str, name: str) -> Response:
+def served(document: FigureFile) -> Response:
     return Response(
-        body,
-        media_type=media_type,
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        document.body,
+        media_type=document.media_type,
+        headers={"Content-Disposition": document.disposition},
     )
 
 
@@ -53,14 +55,6 @@ def page(body: str) -> Response:
     )
 
 
-def pdf(body: bytes, name: str) -> Response:
-    return Response(
-        body,
-        media_type="application/pdf",
-        headers={"Content-Disposition": f'inline; filename="{name}"'},
-    )
-
-
 def _same_period(request: Request, path: str, format: str) -> str:
     """``path`` for the period of ``request`` (its year, or since and until)."""
     query = request.url.include_query_params(format=format).query
@@ -72,8 +66,7 @@ def links(
     report: str = "/reports/trusted-flagger",
     scorecard: str = "/stats/platforms",
 ) -> Links:
-    """Every format of the report and of the scorecard, for the same period (the
-    console serves them under its own paths, for its signed-in people)."""
+    """Every format of the report and of the scorecard, for the same period."""
     return [
         ("Report (page)", _same_period(request, report, "html")),
         ("Report (PDF)", _same_period(request, report, "pdf")),
@@ -88,11 +81,8 @@ def report_document(
     report: TrustedFlaggerReport, format: str, since: datetime, until: datetime, links: Links
 ) -> Response:
     """The yearly report as a CSV file, a PDF or (any other format) a page."""
-    if format == "csv":
-        name = file_name("trusted-flagger", since, until, "csv")
-        return attachment(report_csv(report), "text/csv; charset=utf-8", name)
-    if format == "pdf":
-        return pdf(report_pdf(report), file_name("trusted-flagger", since, until, "pdf"))
+    if (as_file := FILE_FORMATS.get(format)) is not None:
+        return served(report_file(report, as_file, since, until))
     return page(report_page(report, links))
 
 
@@ -100,9 +90,6 @@ def scorecard_document(
     card: PlatformScorecard, format: str, since: datetime, until: datetime, links: Links
 ) -> Response:
     """The platform scorecard as a CSV file, a PDF or (any other format) a page."""
-    if format == "csv":
-        name = file_name("platform-scorecard", since, until, "csv")
-        return attachment(scorecard_csv(card), "text/csv; charset=utf-8", name)
-    if format == "pdf":
-        return pdf(scorecard_pdf(card), file_name("platform-scorecard", since, until, "pdf"))
+    if (as_file := FILE_FORMATS.get(format)) is not None:
+        return served(scorecard_file(card, as_file, since, until))
     return page(scorecard_page(card, links))

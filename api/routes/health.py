@@ -11,6 +11,7 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
 from api.deps import CatalogDep, DatabaseDep, TemporalClientDep
+from api.doors import Callers, callers
 from api.schemas.health import Health, Liveness
 from relais.health import (
     Readiness,
@@ -21,7 +22,7 @@ from relais.health import (
     temporal_probe,
 )
 
-router = APIRouter(tags=["health"])
+router = APIRouter(tags=["health"], dependencies=[callers(Callers.PUBLIC)])
 
 
 @router.get("/livez")

@@ -9,21 +9,18 @@ the very same signed request, lands on the same case. The answer is our referenc
 
 from fastapi import APIRouter, Request, Response, status
 
-from api.deps import AuditLogDep, CatalogDep, SettingsDep, SignatureVerifierDep, TemporalClientDep
+from api.deps import SignatureVerifierDep
+from api.doors import Callers, HelplineDep, callers
 from api.routes.webhooks import Signature, Slug, Timestamp, _body_doc, _parse
 from api.schemas.errors import SIGNED_ERRORS
-from api.schemas.inbound import InboundAccepted, InboundReferral
-from api.services.audit_trail import AuditTrail
-from api.services.case_opening import open_case
-from api.services.errors import NotFound, SignatureReplayed
-from relais.clock import utc_now
+from api.schemas.inbound import InboundAccepted
+from application.case_opening import open_inbound_case
+from application.errors import SignatureReplayed
+from application.requests.opening import InboundReferral
 
-router = APIRouter(prefix="/inbound", tags=["inbound referrals"])
-
-
-def inbound_subject(slug: str) -> str:
-    """Who opened an inbound case: the partner, as a machine caller."""
-    return f"partner:{slug}"
+router = APIRouter(
+    prefix="/inbound", tags=["inbound referrals"], dependencies=[callers(Callers.SIGNED)]
+)
 
 
 @router.post(
@@ -41,11 +38,8 @@ async def refer_to_helpline(
     slug: Slug,
     request: Request,
     response: Response,
-    client: TemporalClientDep,
-    settings: SettingsDep,
+    helpline: HelplineDep,
     verifier: SignatureVerifierDep,
-    catalog: CatalogDep,
-    log: AuditLogDep,
     timestamp: Timestamp = None,
     signature: Signature = None,
 ) -> InboundAccepted:
@@ -59,27 +53,11 @@ async def refer_to_helpline(
         seal = None
     try:
         body = _parse(InboundReferral, raw)
-        partners = catalog.catalog()
-        if partners.partner(slug) is None:
-            raise NotFound(f"no partner '{slug}' is registered")
-        opened = await open_case(
-            client,
-            settings,
-            partners,
-            opened_by=inbound_subject(slug),
-            intake=body.intake(),
-            contact=body.contact,
-            idempotency_key=body.inbound_reference,
-            now=utc_now(),
-            referred_by=slug,
-        )
+        opened = await open_inbound_case(helpline, slug, body)
     except BaseException:
         if seal is not None:
             await verifier.release(seal)
         raise
-    audit = AuditTrail(log, actor=inbound_subject(slug), role="partner")
-    action = "case.open.inbound" if opened.created else "case.open.inbound.retry"
-    await audit.record(action, opened.case_id, f"partner={slug}")
     if not opened.created:
         response.status_code = status.HTTP_200_OK
     response.headers["Location"] = f"/cases/{opened.case_id}"

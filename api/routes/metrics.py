@@ -3,9 +3,10 @@ probes: it holds counts by slug and status only; keep it off the public ingress)
 
 from fastapi import APIRouter, Request, Response
 
-from api.services.metrics import CONTENT_TYPE, ApiMetrics
+from api.doors import Callers, callers
+from api.metrics import CONTENT_TYPE, ApiMetrics
 
-router = APIRouter(tags=["operations"])
+router = APIRouter(tags=["operations"], dependencies=[callers(Callers.PUBLIC)])
 
 
 @router.get("/metrics", response_class=Response)

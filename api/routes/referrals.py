@@ -1,4 +1,5 @@
-"""One referral of a case: record a handoff a counsellor made by phone.
+"""One referral of a case: record a handoff a counsellor made by phone
+(``application.referral_commands``).
 
 When a partner stays unreachable past the handoff deadline, a counsellor is asked
 (a ``manual_handoff`` task) to hand the referral over by phone. Recording it here
@@ -8,15 +9,14 @@ closes the task and follows the partner's outcome from there.
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path
+from fastapi import APIRouter, Path
 
-from api.auth import AuditTrailDep, CaseWorker
-from api.deps import TemporalClientDep
-from api.routes.case_actions import ActionKey
-from api.routes.cases import CaseId
+from api.doors import CaseId, HelplineDep, permitted
+from api.idempotency import ActionKey
 from api.schemas.errors import CASE_UPDATE_ERRORS
-from api.schemas.referrals import ManualHandoffCreate
-from api.services.referral_commands import ReferralCommands
+from application import referral_commands
+from application.acting import Permit
+from application.requests.referral import ManualHandoffCreate
 from domain.referral import ReferralOutcome
 
 router = APIRouter(
@@ -30,13 +30,6 @@ ReferralId = Annotated[
 ]
 
 
-def get_referral_commands(client: TemporalClientDep) -> ReferralCommands:
-    return ReferralCommands(client)
-
-
-ReferralCommandsDep = Annotated[ReferralCommands, Depends(get_referral_commands)]
-
-
 @router.post(
     "/manual-handoff",
     responses={
@@ -48,16 +41,13 @@ ReferralCommandsDep = Annotated[ReferralCommands, Depends(get_referral_commands)
 async def record_manual_handoff(
     case_id: CaseId,
     referral_id: ReferralId,
+    permit: Annotated[Permit, permitted(referral_commands.record_manual_handoff)],
     body: ManualHandoffCreate,
-    actor: CaseWorker,
-    commands: ReferralCommandsDep,
-    audit: AuditTrailDep,
+    helpline: HelplineDep,
     idempotency_key: ActionKey = None,
 ) -> ReferralOutcome:
     """The referral was handed over by phone under the partner's reference: the
     automatic handoff stops and the referral shows acknowledged (``manual: true``)."""
-    outcome = await commands.record_manual_handoff(
-        referral_id, body.request(case_id, actor.subject), idempotency_key
+    return await referral_commands.record_manual_handoff(
+        helpline, permit, referral_id, body, idempotency_key
     )
-    await audit.record("referral.manual_handoff", case_id, f"referral={referral_id}")
-    return outcome

@@ -1,13 +1,16 @@
-"""Reports an auditor or a regulator reads: the trusted flagger's yearly figures."""
+"""Reports an auditor or a regulator reads: the trusted flagger's yearly figures
+(``application.figures``)."""
+
+from typing import Annotated
 
 from fastapi import APIRouter, Request, Response
 
-from api.auth import AuditReader, AuditTrailDep
-from api.deps import DatabaseDep
+from api.doors import HelplineDep, permitted
 from api.routes import documents
-from api.services.period_figures import read_report
-from api.services.periods import resolve_period
-from api.services.trusted_flagger_report import TrustedFlaggerReport
+from application.acting import Permit
+from application.figures import reads
+from application.figures.periods import resolve_period
+from application.figures.trusted_flagger_report import TrustedFlaggerReport
 
 router = APIRouter(prefix="/reports", tags=["reports"])
 
@@ -19,9 +22,8 @@ router = APIRouter(prefix="/reports", tags=["reports"])
 )
 async def trusted_flagger_report(
     request: Request,
-    actor: AuditReader,
-    database: DatabaseDep,
-    audit: AuditTrailDep,
+    permit: Annotated[Permit, permitted(reads.read_report)],
+    helpline: HelplineDep,
     year: documents.Year = None,
     since: documents.Since = None,
     until: documents.Until = None,
@@ -33,7 +35,7 @@ async def trusted_flagger_report(
     data. ``format=html`` is the same report as a page with charts (a stable URL to
     link to), ``format=pdf`` as a PDF."""
     start, end = resolve_period(year, since, until)
-    report = await read_report(database, audit, start, end, format)
+    report = await reads.read_report(helpline, permit, start, end, format)
     if format != "json":
         return documents.report_document(report, format, start, end, documents.links(request))
     return report

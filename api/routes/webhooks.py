@@ -1,7 +1,7 @@
 """Webhooks: platforms post decisions on notices, partners post handoff statuses.
 
 Machine callers carry no bearer token: each delivery is signed (see
-``api.services.webhook_signatures``). The signature is checked on the raw body
+``api.webhook_signatures``). The signature is checked on the raw body
 before anything is parsed; then the news is signalled to the waiting workflow.
 """
 
@@ -10,17 +10,19 @@ from typing import Annotated, Any, TypeVar
 from fastapi import APIRouter, Header, Path, Request, status
 from pydantic import BaseModel, ValidationError
 
-from api.deps import AuditLogDep, CatalogDep, SignatureVerifierDep, TemporalClientDep
+from api.deps import SignatureVerifierDep
+from api.doors import Callers, HelplineDep, callers
 from api.errors import body_validation_error
 from api.schemas.errors import SIGNED_ERRORS
 from api.schemas.webhooks import PartnerStatusWebhook, PlatformDecisionWebhook, WebhookAccepted
-from api.services.audit_trail import AuditTrail
-from api.services.case_ids import case_of_notice, case_of_referral
-from api.services.errors import NotFound
-from api.services.webhook_delivery import deliver_decision, deliver_partner_status
-from domain import contract
+from application.partner_news import partner_said, platform_decided
 
-router = APIRouter(prefix="/webhooks", tags=["webhooks"], responses=SIGNED_ERRORS)
+router = APIRouter(
+    prefix="/webhooks",
+    tags=["webhooks"],
+    responses=SIGNED_ERRORS,
+    dependencies=[callers(Callers.SIGNED)],
+)
 
 BodyT = TypeVar("BodyT", bound=BaseModel)
 
@@ -77,10 +79,8 @@ def _parse(model: type[BodyT], raw: bytes) -> BodyT:
 async def platform_decision(
     slug: Slug,
     request: Request,
-    client: TemporalClientDep,
+    helpline: HelplineDep,
     verifier: SignatureVerifierDep,
-    catalog: CatalogDep,
-    log: AuditLogDep,
     timestamp: Timestamp = None,
     signature: Signature = None,
 ) -> WebhookAccepted:
@@ -88,15 +88,8 @@ async def platform_decision(
     raw = await request.body()
     async with verifier.accepting(timestamp, signature, raw):
         body = _parse(PlatformDecisionWebhook, raw)
-        if catalog.catalog().platform(slug) is None:
-            raise NotFound(f"no platform '{slug}' is registered")
-        await deliver_decision(client, body.notice_id, body.notice_decision())
-        await AuditTrail(log, actor=f"platform:{slug}", role="platform").record(
-            "notice.decision",
-            case_of_notice(body.notice_id),
-            f"notice={body.notice_id} decision={body.decision.value}",
-        )
-    return WebhookAccepted(workflow_id=contract.TAKEDOWN.workflow_id(body.notice_id))
+        told = await platform_decided(helpline, slug, body.notice_id, body.notice_decision())
+    return WebhookAccepted(workflow_id=told)
 
 
 @router.post(
@@ -107,10 +100,8 @@ async def platform_decision(
 async def partner_status(
     slug: Slug,
     request: Request,
-    client: TemporalClientDep,
+    helpline: HelplineDep,
     verifier: SignatureVerifierDep,
-    catalog: CatalogDep,
-    log: AuditLogDep,
     timestamp: Timestamp = None,
     signature: Signature = None,
 ) -> WebhookAccepted:
@@ -118,12 +109,5 @@ async def partner_status(
     raw = await request.body()
     async with verifier.accepting(timestamp, signature, raw):
         body = _parse(PartnerStatusWebhook, raw)
-        if catalog.catalog().partner(slug) is None:
-            raise NotFound(f"no partner '{slug}' is registered")
-        await deliver_partner_status(client, body.referral_id, body.handoff_status())
-        await AuditTrail(log, actor=f"partner:{slug}", role="partner").record(
-            "referral.status",
-            case_of_referral(body.referral_id),
-            f"referral={body.referral_id} status={body.status.value}",
-        )
-    return WebhookAccepted(workflow_id=contract.REFERRAL.workflow_id(body.referral_id))
+        told = await partner_said(helpline, slug, body.referral_id, body.handoff_status())
+    return WebhookAccepted(workflow_id=told)

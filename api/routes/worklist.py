@@ -1,26 +1,22 @@
-"""``GET /me/worklist``: what a counsellor works on today."""
+"""``GET /me/worklist``: what a counsellor works on today (``application.worklist``)."""
 
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from api.auth import AuditTrailDep, CaseWorker
-from api.deps import CaseCommandsDep, DatabaseDep, SettingsDep
-from api.schemas.worklist import Worklist
-from api.services.worklist import Worklists
+from api.doors import HelplineDep, permitted
+from application import worklist
+from application.acting import Permit
+from application.worklist_lines import Worklist
 from relais.clock import utc_now
-from relais.db.repositories.worklist import WorklistBook
 
 router = APIRouter(prefix="/me", tags=["counsellor's day"])
 
 
 @router.get("/worklist")
 async def my_worklist(
-    actor: CaseWorker,
-    commands: CaseCommandsDep,
-    audit: AuditTrailDep,
-    db: DatabaseDep,
-    settings: SettingsDep,
+    permit: Annotated[Permit, permitted(worklist.my_worklist)],
+    helpline: HelplineDep,
     response: Response,
     limit: Annotated[int, Query(ge=1, le=200, description="Cases per page")] = 50,
     offset: Annotated[int, Query(ge=0, le=1_000_000, description="Cases skipped")] = 0,
@@ -29,6 +25,4 @@ async def my_worklist(
     most urgent first then soonest due; the callbacks due or due within 4 hours; my
     open tasks. A due callback I claimed says whom to call and how."""
     response.headers["Cache-Control"] = "no-store"
-    timezone = settings.case_policy().opening_hours.timezone
-    lists = Worklists(WorklistBook(db), commands, audit, timezone)
-    return await lists.of(actor.subject, limit, offset, utc_now())
+    return await worklist.my_worklist(helpline, permit, limit, offset, utc_now())

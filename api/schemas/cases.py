@@ -1,27 +1,13 @@
-"""Opening, reading and listing cases."""
+"""The answers of opening, reading and listing cases (what opening takes:
+``application.requests.opening.CaseCreate``)."""
 
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict
 
 from domain.case import CaseStatus
-from domain.intake import Intake, Urgency
-from domain.personal import ContactDetails
+from domain.intake import Urgency
 from domain.records import CaseFilter, CaseRecord
-
-
-class CaseCreate(Intake):
-    """First contact: the non-personal intake facts plus the contact details."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    contact: ContactDetails = Field(
-        default_factory=ContactDetails,
-        description="Personal: encrypted in the workflow, never logged or shown in the UI",
-    )
-
-    def intake(self) -> Intake:
-        return Intake.model_validate(self.model_dump(exclude={"contact"}))
 
 
 class CaseLinks(BaseModel):

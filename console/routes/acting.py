@@ -1,29 +1,25 @@
-"""How the case page's forms act: the role and read checks of the JSON route, the
-form parsed into the route's schema, the service called, and a refusal drawn back
-beside the field its ``loc`` names with everything typed still there (success goes
-back to the case, ``?done=...``)."""
+"""How the case page's forms act: the service's permit (its rule: the role, and the
+case's read rule), the form parsed into the service's request, the service called,
+and a refusal drawn back beside the field its ``loc`` names with everything typed
+still there (success goes back to the case, ``?done=...``)."""
 
 from collections.abc import Awaitable, Callable, Mapping
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from fastapi import HTTPException
 from fastapi.responses import Response
 from pydantic import BaseModel, ValidationError
 
-from api.services.errors import Conflict, DomainError, Forbidden, Gone, NotFound, RequestRejected
+from application.acting import Permit, Service
+from application.errors import Conflict, DomainError, Forbidden, Gone, NotFound, RequestRejected
 from console.forms import FieldErrors, FormData, Kind, body, from_problems, from_validation, refused
 from console.labels import FIELD_ERRORS, REFUSALS
 from console.routes.case_page import draw_case
 from console.web import Page
-from console.web_rules import CaseNotReadable, may_read, needs
+from console.web_rules import CaseRefused, permit
 from relais.db import TaskAlreadyClaimed, TaskAlreadyDone
-from relais.settings import Role
 
 M = TypeVar("M", bound=BaseModel)
 Fields = Mapping[str, Kind]
-COUNSELLOR = (Role.COUNSELLOR,)
-SUPERVISOR = (Role.SUPERVISOR,)
-CASE_WORKERS = (Role.COUNSELLOR, Role.SUPERVISOR)
 
 
 class Refused(Exception):
@@ -56,31 +52,26 @@ async def act(
     form_id: str,
     form: FormData,
     fields: Fields,
-    roles: tuple[Role, ...],
-    run: Callable[[], Awaitable[None]],
+    service: Service[..., Any],
+    run: Callable[[Permit], Awaitable[object]],
     done: str,
     then: str | None = None,
 ) -> Response:
-    """Check the role and the case's read rule, run the action, answer with the case
-    (or ``then``: after a handover the case may no longer be the counsellor's)."""
-    needs(p, *roles)
+    """Ask ``service`` for the permit on the case, ``run`` the action with it, answer
+    with the case (or ``then``: after a handover the case may no longer be the
+    counsellor's)."""
     try:
-        await may_read(p, case_id)
-    except CaseNotReadable:
+        granted = await permit(p, service, case_id)
+    except CaseRefused:
         return await draw_case(p, case_id)
     try:
-        await run()
+        await run(granted)
     except Refused as refusal:
         errors, status = refusal.errors, 422
     except RequestRejected as rejection:
         errors, status = from_problems(rejection.problems, fields), 422
     except (Conflict, TaskAlreadyClaimed, TaskAlreadyDone):
         errors, status = _general("conflict"), 409
-    except HTTPException as exc:  # the API's own 409s (e.g. no callback due)
-        errors, status = (
-            _general("conflict" if exc.status_code == 409 else "forbidden"),
-            exc.status_code,
-        )
     except Forbidden:
         errors, status = _general("forbidden"), 403
     except NotFound:

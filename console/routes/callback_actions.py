@@ -1,5 +1,5 @@
-"""The case page's callback: take it, move it, record how it went; as
-``/cases/{id}/callback/claim``, ``/callback/reschedule`` and ``/callback-outcome``."""
+"""The case page's callback (``application.callback``): take it, move it, record how it
+went; as ``/cases/{id}/callback/claim``, ``/callback/reschedule`` and ``/callback-outcome``."""
 
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -7,14 +7,13 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter
 from fastapi.responses import Response
 
-from api.schemas.callbacks import CallbackReschedule
-from api.schemas.case_actions import CallbackOutcomeCreate
-from api.services import callback_claims
+from application import callback
+from application.acting import Permit
+from application.requests.callback import CallbackOutcomeCreate, CallbackReschedule
 from console.forms import Kind, first
-from console.routes.acting import COUNSELLOR, act, parsed
+from console.routes.acting import act, parsed
 from console.routes.case_page import CaseId
 from console.web import Posted, SignedIn, idempotency_key
-from domain import contract
 
 router = APIRouter(prefix="/console/cases/{case_id}")
 
@@ -24,27 +23,22 @@ OUTCOME = {"result": Kind.TEXT, "close_case": Kind.BOOL, "notes_code": Kind.TEXT
 
 @router.post("/callback-outcome")
 async def record_callback(p: SignedIn, case_id: CaseId, form: Posted) -> Response:
-    async def run() -> None:
+    async def run(permit: Permit) -> None:
         body = parsed(CallbackOutcomeCreate, form, OUTCOME)
-        await p.commands.update(
-            case_id,
-            contract.RECORD_CALLBACK_OUTCOME,
-            body.request(p.actor.subject),
-            idempotency_key(form),
-        )
-        await p.audit.record("case.callback.record", case_id, f"result={body.result.value}")
+        await callback.record_callback_outcome(p.helpline, permit, body, idempotency_key(form))
 
+    service = callback.record_callback_outcome
     return await act(
-        p, case_id, "callback-outcome", form, OUTCOME, COUNSELLOR, run, "callback_outcome"
+        p, case_id, "callback-outcome", form, OUTCOME, service, run, "callback_outcome"
     )
 
 
 @router.post("/callback/claim")
 async def claim_callback(p: SignedIn, case_id: CaseId, form: Posted) -> Response:
-    async def run() -> None:
-        await callback_claims.claim_callback(case_id, p.actor.subject, p.tasks, p.commands, p.audit)
+    async def run(permit: Permit) -> None:
+        await callback.claim_callback(p.helpline, permit, idempotency_key(form))
 
-    return await act(p, case_id, "claim", form, {}, COUNSELLOR, run, "claim")
+    return await act(p, case_id, "claim", form, {}, callback.claim_callback, run, "claim")
 
 
 RESCHEDULE = {"at": Kind.TEXT}
@@ -52,18 +46,13 @@ RESCHEDULE = {"at": Kind.TEXT}
 
 @router.post("/callback/reschedule")
 async def reschedule(p: SignedIn, case_id: CaseId, form: Posted) -> Response:
-    async def run() -> None:
+    async def run(permit: Permit) -> None:
         at = local_time(first(form, "at"), p.timezone)
         body = parsed(CallbackReschedule, form, RESCHEDULE, **({"at": at} if at else {}))
-        await p.commands.update(
-            case_id,
-            contract.RESCHEDULE_CALLBACK,
-            body.request(p.actor.subject),
-            idempotency_key(form),
-        )
-        await p.audit.record("case.callback.reschedule", case_id, None)
+        await callback.reschedule_callback(p.helpline, permit, body, idempotency_key(form))
 
-    return await act(p, case_id, "reschedule", form, RESCHEDULE, COUNSELLOR, run, "reschedule")
+    service = callback.reschedule_callback
+    return await act(p, case_id, "reschedule", form, RESCHEDULE, service, run, "reschedule")
 
 
 def local_time(typed: str, timezone: str) -> datetime | None:

@@ -1,21 +1,26 @@
-"""The case page's actions on notices, referrals and the case itself: qualify an item,
-refer, review a refused notice, withdraw a consent, record a phone handoff, close,
-reopen. Each parses the JSON route's schema, makes the route's service call (with
-the form's idempotency key) and writes the route's audit entry."""
+"""The case page's forms for the case's own actions (``application.case_actions``):
+qualify an item, refer, review a refused notice, withdraw a consent, close, reopen;
+and a phone handoff (``application.referral_commands``). Each parses the form into
+the service's request and calls the service with the form's idempotency key."""
 
 from fastapi import APIRouter
 from fastapi.responses import Response
 
-from api.schemas.callbacks import CaseReopen
-from api.schemas.case_actions import CaseClose, ItemsCreate, ReferralCreate
-from api.schemas.notice_reviews import ConsentWithdrawal, NoticeReviewCreate
-from api.schemas.referrals import ManualHandoffCreate
-from api.services.referral_commands import ReferralCommands
+from application import case_actions, referral_commands
+from application.acting import Permit
+from application.requests.case_actions import (
+    CaseClose,
+    CaseReopen,
+    ConsentWithdrawal,
+    ItemsCreate,
+    NoticeReviewCreate,
+    ReferralCreate,
+)
+from application.requests.referral import ManualHandoffCreate
 from console.forms import Kind, first
-from console.routes.acting import CASE_WORKERS, COUNSELLOR, Refused, act, parsed, required
+from console.routes.acting import Refused, act, parsed, required
 from console.routes.case_page import CaseId
 from console.web import Posted, SignedIn, idempotency_key
-from domain import contract
 
 router = APIRouter(prefix="/console/cases/{case_id}")
 
@@ -32,16 +37,11 @@ ITEM = {
 
 @router.post("/items")
 async def add_item(p: SignedIn, case_id: CaseId, form: Posted) -> Response:
-    async def run() -> None:
+    async def run(permit: Permit) -> None:
         body = parsed(ItemsCreate, form, ITEM)
-        request = body.request(p.actor.subject, p.catalog.catalog())
-        await p.commands.update(case_id, contract.ADD_ITEMS, request, idempotency_key(form))
-        platforms = ",".join(sorted({item.platform for item in body.items}))
-        await p.audit.record(
-            "case.items.add", case_id, f"items={len(body.items)} platforms={platforms}"
-        )
+        await case_actions.add_items(p.helpline, permit, body, idempotency_key(form))
 
-    return await act(p, case_id, "items", form, ITEM, COUNSELLOR, run, "items")
+    return await act(p, case_id, "items", form, ITEM, case_actions.add_items, run, "items")
 
 
 REFERRAL = {
@@ -54,19 +54,12 @@ REFERRAL = {
 
 @router.post("/referrals")
 async def refer(p: SignedIn, case_id: CaseId, form: Posted) -> Response:
-    async def run() -> None:
+    async def run(permit: Permit) -> None:
         body = parsed(ReferralCreate, form, REFERRAL)
-        request = body.request(p.actor.subject, p.catalog.catalog())
-        outcome = await p.commands.update(
-            case_id, contract.REQUEST_REFERRAL, request, idempotency_key(form)
-        )
-        await p.audit.record(
-            "case.referral.request",
-            case_id,
-            f"partner={body.partner} referral={outcome.referral_id}",
-        )
+        await case_actions.request_referral(p.helpline, permit, body, idempotency_key(form))
 
-    return await act(p, case_id, "referral", form, REFERRAL, COUNSELLOR, run, "referral")
+    service = case_actions.request_referral
+    return await act(p, case_id, "referral", form, REFERRAL, service, run, "referral")
 
 
 WITHDRAW = {"scope": Kind.TEXT, "partner": Kind.TEXT}
@@ -74,16 +67,12 @@ WITHDRAW = {"scope": Kind.TEXT, "partner": Kind.TEXT}
 
 @router.post("/consents/withdraw")
 async def withdraw_consent(p: SignedIn, case_id: CaseId, form: Posted) -> Response:
-    async def run() -> None:
+    async def run(permit: Permit) -> None:
         body = parsed(ConsentWithdrawal, form, WITHDRAW)
-        await p.commands.update(
-            case_id, contract.WITHDRAW_CONSENT, body.request(p.actor.subject), idempotency_key(form)
-        )
-        await p.audit.record(
-            "case.consent.withdraw", case_id, f"scope={body.scope} partner={body.partner or '-'}"
-        )
+        await case_actions.withdraw_consent(p.helpline, permit, body, idempotency_key(form))
 
-    return await act(p, case_id, "withdraw", form, WITHDRAW, COUNSELLOR, run, "withdraw")
+    service = case_actions.withdraw_consent
+    return await act(p, case_id, "withdraw", form, WITHDRAW, service, run, "withdraw")
 
 
 REVIEW = {"choice": Kind.TEXT}
@@ -91,19 +80,14 @@ REVIEW = {"choice": Kind.TEXT}
 
 @router.post("/notices/{notice_id}/review")
 async def review_notice(p: SignedIn, case_id: CaseId, notice_id: str, form: Posted) -> Response:
-    async def run() -> None:
+    async def run(permit: Permit) -> None:
         body = parsed(NoticeReviewCreate, form, REVIEW)
-        await p.commands.update(
-            case_id,
-            contract.REVIEW_NOTICE,
-            body.request(notice_id[:100], p.actor.subject),
-            idempotency_key(form),
-        )
-        await p.audit.record(
-            "case.notice.review", case_id, f"notice={notice_id} choice={body.choice}"
+        await case_actions.review_notice(
+            p.helpline, permit, notice_id[:100], body, idempotency_key(form)
         )
 
-    return await act(p, case_id, f"review-{notice_id}", form, REVIEW, COUNSELLOR, run, "review")
+    service = case_actions.review_notice
+    return await act(p, case_id, f"review-{notice_id}", form, REVIEW, service, run, "review")
 
 
 MANUAL = {"referral_id": Kind.TEXT, "partner_reference": Kind.TEXT}
@@ -111,19 +95,17 @@ MANUAL = {"referral_id": Kind.TEXT, "partner_reference": Kind.TEXT}
 
 @router.post("/manual-handoff")
 async def manual_handoff(p: SignedIn, case_id: CaseId, form: Posted) -> Response:
-    async def run() -> None:
+    async def run(permit: Permit) -> None:
         referral_id = first(form, "referral_id")
-        if not referral_id.startswith(f"{case_id}-r"):
+        if not referral_id.startswith(f"{case_id}-r"):  # the form lists the case's own
             raise Refused(required("referral_id"))
         body = parsed(ManualHandoffCreate, form, {"partner_reference": Kind.TEXT})
-        await ReferralCommands(p.client).record_manual_handoff(
-            referral_id, body.request(case_id, p.actor.subject), idempotency_key(form)
+        await referral_commands.record_manual_handoff(
+            p.helpline, permit, referral_id, body, idempotency_key(form)
         )
-        await p.audit.record("referral.manual_handoff", case_id, f"referral={referral_id}")
 
-    return await act(
-        p, case_id, "manual-handoff", form, MANUAL, CASE_WORKERS, run, "manual_handoff"
-    )
+    service = referral_commands.record_manual_handoff
+    return await act(p, case_id, "manual-handoff", form, MANUAL, service, run, "manual_handoff")
 
 
 CLOSE = {"reason": Kind.TEXT, "force": Kind.BOOL}
@@ -131,14 +113,11 @@ CLOSE = {"reason": Kind.TEXT, "force": Kind.BOOL}
 
 @router.post("/close")
 async def close(p: SignedIn, case_id: CaseId, form: Posted) -> Response:
-    async def run() -> None:
+    async def run(permit: Permit) -> None:
         body = parsed(CaseClose, form, CLOSE)
-        await p.commands.update(
-            case_id, contract.CLOSE, body.request(p.actor.subject), idempotency_key(form)
-        )
-        await p.audit.record("case.close", case_id, f"force={body.force}")
+        await case_actions.close_case(p.helpline, permit, body, idempotency_key(form))
 
-    return await act(p, case_id, "close", form, CLOSE, CASE_WORKERS, run, "close")
+    return await act(p, case_id, "close", form, CLOSE, case_actions.close_case, run, "close")
 
 
 REOPEN = {"reason": Kind.TEXT}
@@ -146,11 +125,8 @@ REOPEN = {"reason": Kind.TEXT}
 
 @router.post("/reopen")
 async def reopen(p: SignedIn, case_id: CaseId, form: Posted) -> Response:
-    async def run() -> None:
+    async def run(permit: Permit) -> None:
         body = parsed(CaseReopen, form, REOPEN)
-        await p.commands.update(
-            case_id, contract.REOPEN, body.request(p.actor.subject), idempotency_key(form)
-        )
-        await p.audit.record("case.reopen", case_id, None)
+        await case_actions.reopen_case(p.helpline, permit, body, idempotency_key(form))
 
-    return await act(p, case_id, "reopen", form, REOPEN, CASE_WORKERS, run, "reopen")
+    return await act(p, case_id, "reopen", form, REOPEN, case_actions.reopen_case, run, "reopen")

@@ -1,6 +1,6 @@
-"""The case page: what the case workflow says now (``GET /cases/{id}``'s view, read the
-same way and audited the same way), its live part redrawn every second, and the
-contact details shown only when "show" is pressed (an audited read, as
+"""The case page: what the case workflow says now (``application.case_reads``, as
+``GET /cases/{id}``), its live part redrawn every second, and the contact details
+shown only when "show" is pressed (``application.casework.read_contact``, as
 ``GET /cases/{id}/contact``)."""
 
 import re
@@ -9,16 +9,15 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path
 from fastapi.responses import Response
 
-from api.services.errors import DomainError, Gone, NotFound
-from api.services.referral_delivery import with_deliveries
-from console.finding import case_numbered
+from application import case_reads, casework
+from application.errors import DomainError, Gone, NotFound
+from application.finding import find_case as find_numbered
 from console.forms import Drawn, first
 from console.i18n import N_
 from console.labels import DONE, HASH_ROUTES, LABELS, REFUSALS, TIMELINE
 from console.web import Page, Posted, SignedIn
-from console.web_rules import CaseNotReadable, may_read
-from domain import contract
-from domain.case import CallbackResult, CaseStatus, CaseView, ConsentScope
+from console.web_rules import CaseRefused, permit
+from domain.case import CallbackResult, CaseStatus, ConsentScope
 from domain.casework import ContactCard
 from domain.catalog import CHILD_PROTECTION_119, POLICE
 from domain.intake import AgeBand, CallerRole, Category, Channel, RiskFlag, Urgency
@@ -26,8 +25,6 @@ from domain.items import ContentType, LegalQualification
 from domain.notice import NoticeOutcome, NoticeStatus, ReviewChoice
 from domain.referral import LegalBasis, ReferralStatus
 from domain.rules.legal import OFFENCES
-from relais.db.repositories.retention import RetentionBook
-from relais.settings import Role
 
 router = APIRouter(prefix="/console/cases")
 
@@ -45,10 +42,10 @@ async def find_case(p: SignedIn, form: Posted) -> Response:
     Posted, not a query string, and only a case's own id ever goes into the URL that
     follows: whatever else is typed here (a name, by mistake) lands nowhere."""
     wanted = first(form, "case").strip().lower()
+    allowed = await permit(p, find_numbered)
     found = None
     if re.fullmatch(r"[0-9a-f]{6,32}", wanted):
-        readable_by = p.actor.subject if p.actor.role is Role.COUNSELLOR else None
-        found = await case_numbered(p.database, wanted, readable_by)
+        found = await find_numbered(p.helpline, allowed, wanted)
     if found is None:
         return p.redirect("/worklist", done="not_found")
     return p.redirect(f"/cases/{found}")
@@ -60,13 +57,6 @@ def removal_seconds(notice: NoticeOutcome) -> float | None:
     if notice.submitted_at is None or notice.resolved_at is None:
         return None
     return (notice.resolved_at - notice.submitted_at).total_seconds()
-
-
-async def case_view(p: Page, case_id: str) -> CaseView:
-    view = await p.commands.view(case_id)
-    view.referrals = await with_deliveries(p.client, view.referrals, p.timezone)
-    await p.audit.record_read("case.read", case_id)
-    return view
 
 
 def _articles(p: Page) -> list[tuple[str, str, str]]:
@@ -101,16 +91,16 @@ async def draw_case(
     live_only: bool = False,
 ) -> Response:
     try:
-        await may_read(p, case_id)
-        view = await case_view(p, case_id)
-    except CaseNotReadable:
+        allowed = await permit(p, case_reads.read_case, case_id)
+        view = await case_reads.read_case(p.helpline, allowed)
+    except CaseRefused:
         return _refused(p, "forbidden", 403)
     except NotFound:
         return _refused(p, "not_found", 404)
     except DomainError:
         return _refused(p, "unavailable", 503)
     query = p.request.query_params
-    catalog = p.catalog.catalog()
+    catalog = p.helpline.catalog
     context: dict[str, Any] = {
         "view": view,
         "case_id": case_id,
@@ -187,14 +177,13 @@ async def case_page_now(p: SignedIn, case_id: CaseId, active: int = 0) -> Respon
 async def show_contact(p: SignedIn, case_id: CaseId, form: Posted) -> Response:
     """Whom to call and how: every press is an audit entry of its own."""
     try:
-        await may_read(p, case_id)
-    except CaseNotReadable:
+        allowed = await permit(p, casework.read_contact, case_id)
+    except CaseRefused:
         return _refused(p, "forbidden", 403)
-    if await RetentionBook(p.database).purged_at(case_id):
-        return await draw_case(p, case_id, card_problem=REFUSALS["gone"], status_code=410)
     try:
-        card = await p.commands.query(case_id, contract.CASE_CONTACT)
-    except (Gone, DomainError):
+        card = await casework.read_contact(p.helpline, allowed)
+    except Gone:
+        return await draw_case(p, case_id, card_problem=REFUSALS["gone"], status_code=410)
+    except DomainError:
         return await draw_case(p, case_id, card_problem=REFUSALS["unavailable"], status_code=503)
-    await p.audit.record("case.contact.read", case_id, "personal data read")
     return await draw_case(p, case_id, card=card)

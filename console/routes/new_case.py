@@ -1,19 +1,17 @@
 """A new case during the call: the intake form, keyboard only; on submit the case
-opens (``case_opening.open_case``, as ``POST /cases``) and its page shows the triage
-at once: urgency, and the emergency referrals already started."""
+opens (``application.case_opening.open_case``, as ``POST /cases``) and its page shows
+the triage at once: urgency, and the emergency referrals already started."""
 
 from fastapi import APIRouter
 from fastapi.responses import Response
 
-from api.schemas.cases import CaseCreate
-from api.services.case_opening import open_case_as
+from application import case_opening
+from application.requests.opening import CaseCreate
 from console.forms import Kind, refused, validated
 from console.i18n import N_
 from console.web import Page, Posted, SignedIn, idempotency_key
-from console.web_rules import needs
+from console.web_rules import permit
 from domain.intake import AgeBand, CallerRole, Category, Channel, RiskFlag
-from relais.db.repositories.access import CaseAccessBook
-from relais.settings import Role
 
 router = APIRouter(prefix="/console/cases")
 
@@ -39,7 +37,7 @@ FIELDS = {
 
 
 def _form(p: Page, failed: object = None, status_code: int = 200) -> Response:
-    catalog = p.catalog.catalog()
+    catalog = p.helpline.catalog
     return p.render(
         "new_case.html",
         status_code=status_code,
@@ -59,25 +57,15 @@ def _form(p: Page, failed: object = None, status_code: int = 200) -> Response:
 
 @router.get("/new")
 async def new_case_form(p: SignedIn) -> Response:
-    needs(p, Role.COUNSELLOR)
+    await permit(p, case_opening.open_case)
     return _form(p)
 
 
 @router.post("")
 async def open_new_case(p: SignedIn, form: Posted) -> Response:
-    actor = needs(p, Role.COUNSELLOR)
+    allowed = await permit(p, case_opening.open_case)
     body, errors = validated(CaseCreate, form, FIELDS)
     if body is None:
         return _form(p, refused("new-case", form, errors), 422)
-    opened = await open_case_as(
-        actor.subject,
-        p.client,
-        p.settings,
-        p.catalog.catalog(),
-        CaseAccessBook(p.database),
-        p.audit,
-        intake=body.intake(),
-        contact=body.contact,
-        idempotency_key=idempotency_key(form),
-    )
+    opened = await case_opening.open_case(p.helpline, allowed, body, idempotency_key(form))
     return p.redirect(f"/cases/{opened.case_id}", opened="1")

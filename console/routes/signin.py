@@ -6,16 +6,15 @@ import logging
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from api.auth import identify
-from api.services.audit_trail import AuditTrail
-from api.services.tokens import Identity, TokenVerifier
+from application import signing_in
+from application.acting import Actor
 from console.forms import FieldErrors, first, refused
 from console.i18n import LANGUAGE_COOKIE, LANGUAGES, N_
 from console.oidc import PENDING_COOKIE, OidcSignIn, SignInFailed
 from console.session import PATH, anonymous, signed_in
 from console.web import AnyPage, Page, Posted, now, posted
-from relais.db import AuditLog
 from relais.settings import Role
+from relais.tokens import Identity, TokenVerifier
 
 log = logging.getLogger("relais.console")
 router = APIRouter(prefix="/console")
@@ -73,8 +72,8 @@ async def sign_in_with_token(p: AnyPage, form: Posted) -> Response:
         return _form(p, _error("token", N_("Required.")), 422)
     verifier: TokenVerifier = p.request.app.state.token_verifier
     try:
-        identity = await identify(verifier, token)
-    except Exception:
+        identity = await verifier.verify(token, now())
+    except Exception:  # TokenRejected, or the identity provider's keys out of reach
         return _form(p, _error("token", N_("This token is not valid.")), 401)
     return await _signed_in(p, identity, "token")
 
@@ -117,8 +116,9 @@ async def provider_answered(p: AnyPage, request: Request) -> Response:
 
 async def _signed_in(p: Page, identity: Identity, via: str) -> Response:
     p.session = signed_in(identity.subject, identity.role, via, now())
-    audit = AuditTrail(AuditLog(p.database), actor=identity.subject, role=identity.role.value)
-    await audit.record("console.sign_in", detail=f"via={via}")
+    service = signing_in.sign_in_to_console
+    allowed = await service.permit(p.helpline, Actor(identity.subject, identity.role))
+    await service(p.helpline, allowed, via)
     return p.redirect(home_of(p))
 
 
@@ -130,7 +130,8 @@ async def sign_out(p: AnyPage, request: Request) -> Response:
     if p.session.signed_in:
         form = await posted(request, p)
         reason = "idle" if first(form, "reason") == "idle" else "signed_out"
-        await p.audit.record("console.sign_out", detail=f"reason={reason}")
+        service = signing_in.sign_out_of_console
+        await service(p.helpline, await service.permit(p.helpline, p.actor), reason)
     else:
         reason = "idle" if p.session.idle_out else "signed_out"
     p.session = anonymous(now())

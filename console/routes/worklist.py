@@ -6,20 +6,20 @@ from typing import Any
 from fastapi import APIRouter
 from fastapi.responses import Response
 
-from api.services.worklist import Worklists
+from application.worklist import my_worklist as worklist_of
 from console.i18n import N_
 from console.labels import DONE
 from console.web import Page, SignedIn
+from console.web_rules import permit
 from relais.clock import utc_now
-from relais.db.repositories.worklist import WorklistBook
 
 router = APIRouter(prefix="/console/worklist")
 PAGE_SIZE = 50
 
 
 async def _worklist(p: Page) -> dict[str, Any]:
-    lists = Worklists(WorklistBook(p.database), p.commands, p.audit, p.timezone)
-    return {"worklist": await lists.of(p.actor.subject, PAGE_SIZE, 0, utc_now())}
+    allowed = await permit(p, worklist_of)
+    return {"worklist": await worklist_of(p.helpline, allowed, PAGE_SIZE, 0, utc_now())}
 
 
 @router.get("")

@@ -1,6 +1,7 @@
 """Data keys in the app database (``case_keys``), shared by the API and the workers."""
 
 from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from relais.clock import utc_now
 from relais.crypto.key_store import KeyRecord, KeyStore
@@ -21,12 +22,38 @@ def _record(row: CaseKeyRow) -> KeyRecord:
     )
 
 
+def _values(record: KeyRecord) -> dict[str, object]:
+    return {
+        "key_id": record.key_id,
+        "case_id": record.case_id,
+        "wrapped_key": record.wrapped_key,
+        "master_key_id": record.master_key_id,
+        "created_at": record.created_at,
+        "destroyed_at": record.destroyed_at,
+    }
+
+
 class DatabaseKeyStore(KeyStore):
     def __init__(
         self, database: Database, keyring: MasterKeyring, *, cache_seconds: float = 60.0
     ) -> None:
         super().__init__(keyring, cache_seconds=cache_seconds)
         self._sessions = database.session_factory
+
+    def stores_in(self, database: Database) -> bool:
+        """Whether the keys are rows of ``database`` (so a caller's transaction there
+        may create one)."""
+        return self._sessions is database.session_factory
+
+    async def new_case_key_in(self, session: AsyncSession, case_id: str) -> KeyRecord | None:
+        """Create the case's data key inside the caller's transaction (opening a case
+        writes it with the case's other first rows); the record to :meth:`remember`
+        once that transaction committed, None when the case had a key already."""
+        record = self._new_record(case_id)
+        inserted = await session.execute(
+            insert_unless_present(session, CaseKeyRow, "case_id", _values(record))
+        )
+        return record if inserted.first() is not None else None
 
     async def _find_by_case(self, case_id: str) -> KeyRecord | None:
         async with self._sessions() as session:
@@ -39,17 +66,9 @@ class DatabaseKeyStore(KeyStore):
             return None if row is None else _record(row)
 
     async def _insert_if_absent(self, record: KeyRecord) -> bool:
-        values = {
-            "key_id": record.key_id,
-            "case_id": record.case_id,
-            "wrapped_key": record.wrapped_key,
-            "master_key_id": record.master_key_id,
-            "created_at": record.created_at,
-            "destroyed_at": record.destroyed_at,
-        }
         async with self._sessions.begin() as session:
             inserted = await session.execute(
-                insert_unless_present(session, CaseKeyRow, "case_id", values)
+                insert_unless_present(session, CaseKeyRow, "case_id", _values(record))
             )
             return inserted.first() is not None
 

@@ -209,6 +209,10 @@ class KeyStore(ABC):
         self._case_keys.clear()
         self._destroyed.clear()
 
+    def remember(self, record: KeyRecord) -> None:
+        """Cache a key the caller stored itself (and committed)."""
+        self._remember(record)
+
     # ---- helpers -----------------------------------------------------------------------
 
     def _new_record(self, case_id: str) -> KeyRecord:

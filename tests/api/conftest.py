@@ -30,7 +30,7 @@ from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 
 from api.app import create_app
-from api.services.webhook_signatures import sign
+from api.webhook_signatures import sign
 from domain import contract
 from domain.case import CaseStatus, CaseView
 from domain.intake import CaseOpening as CaseInput

@@ -15,11 +15,11 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from fastapi import FastAPI
 
 from api.app import create_app
-from api.services.tokens import TokenRejected, TokenVerifier
 from relais.clock import utc_now
 from relais.db import Database
 from relais.serving import serve_app
 from relais.settings import Role, Settings
+from relais.tokens import TokenRejected, TokenVerifier
 from tests.api.conftest import ApiHarness
 
 ISSUER = "https://idp.helpline.test/realms/relais"

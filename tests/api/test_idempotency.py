@@ -80,9 +80,10 @@ async def test_a_retried_intake_opens_one_case_and_another_intake_is_refused(
     assert "POST /cases" not in message  # same route: it says "other parameters or body"
     assert "another body" in message
     # Nothing recorded changed: the case holds the first intake, the refusal is not
-    # an opening, and the first request may still be retried.
+    # an opening, the retry opened nothing (audited once), and the first request may
+    # still be retried.
     assert (await case_input(on.harness, case_id)).intake.summary == intake()["summary"]
-    assert await audit_actions(on, case_id) == ["case.open", "case.open.retry"]
+    assert await audit_actions(on, case_id) == ["case.open"]
     again = await on.api.post("/cases", json=intake(), headers=keyed(key))
     assert (again.status_code, again.json()["case_id"]) == (200, case_id)
 
@@ -107,6 +108,27 @@ async def test_a_retried_action_runs_once_and_another_under_its_key_is_refused(
     assert [[str(i.location.url) for i in a.items] for a in accepted] == [
         [item()["location"]["url"]]
     ]
+
+
+async def test_a_retried_action_is_audited_once_as_it_was_done_once(
+    api_on_each_database: DatabaseApi,
+) -> None:
+    """The one rule of the application layer: a retry under the same key does nothing
+    new, so the audit trail says it once (a note retried wrote two ``case.note.add``
+    lines before); the same note sent again under a new key is a note of its own."""
+    on = api_on_each_database
+    case_id = (await on.api.post("/cases", json=intake(), headers=COUNSELLOR)).json()["case_id"]
+    key = a_key()
+    note = {"text": "Called back the school"}
+
+    first = await on.api.post(f"/cases/{case_id}/notes", json=note, headers=keyed(key))
+    retry = await on.api.post(f"/cases/{case_id}/notes", json=note, headers=keyed(key))
+    again = await on.api.post(f"/cases/{case_id}/notes", json=note, headers=keyed(a_key()))
+
+    assert (first.status_code, retry.status_code, again.status_code) == (201, 201, 201)
+    assert retry.json() == first.json() != again.json()
+    notes = [a for a in await audit_actions(on, case_id) if a == "case.note.add"]
+    assert len(notes) == 2
 
 
 async def test_a_key_names_one_request_whatever_the_route(

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from html import unescape
 from urllib.parse import parse_qs, urlsplit
 
+from console.web import CSP
 from domain.case import CaseStatus
 from domain.intake import Urgency
 from relais.db import AuditLog
@@ -145,11 +146,42 @@ async def test_an_auditor_signs_in_to_the_report_and_reads_only_the_figures(stac
 
     year = datetime.now(UTC).year
     assert report.status_code == 200, report.text[:500]
-    assert f"Notices submitted from {year}-01-01 00:00 to {year + 1}-01-01 00:00" in report.text
-    assert scorecard.status_code == 200 and "Platform scorecard" in scorecard.text
+    assert f"Signalements envoyés du {year}-01-01 00:00 au {year + 1}-01-01 00:00" in report.text
+    assert scorecard.status_code == 200 and "Bilan par plateforme" in scorecard.text
     assert worklist.status_code == 403
     # The refusal page offers the auditor their own pages, not a worklist.
     assert 'href="/console/figures/report"' in worklist.text
     assert 'href="/console/worklist"' not in worklist.text
     reads = await AuditLog(stack.database).list(action="report.trusted_flagger.read")
     assert ("local-auditor", "auditor") in [(e.actor, e.role) for e in reads]
+
+
+async def test_the_figures_pages_are_console_pages_french_first(stack: Stack) -> None:
+    """The report and the scorecard an auditor lands on are pages of the console: its
+    strict headers (no inline style, no framing), its header (sign-out, the language
+    switch), in French, then in English on request."""
+    auditor = console_user(str(stack.api.base_url))
+    await auditor.sign_in("local-auditor-token")
+
+    pages = [
+        ("/figures/report?year=2026", "Rapport du signaleur", "Trusted-flagger report"),
+        ("/figures/scorecard?year=2026", "Bilan par plateforme", "Platform scorecard"),
+    ]
+    for path, french, english in pages:
+        page = await auditor.page(path)
+        assert page.status_code == 200, page.text[:500]
+        assert page.headers["content-security-policy"] == CSP
+        assert page.headers["x-frame-options"] == "DENY"
+        assert "style=" not in page.text and "<style" not in page.text
+        assert '<html lang="fr">' in page.text and f"<h1>{french}" in page.text
+        assert 'action="/console/sign-out"' in page.text
+        assert '<button name="language" value="en" lang="en">English</button>' in page.text
+        switched = await auditor.send(path, "/language", {"language": "en"})
+        assert switched.status_code == 303
+        assert switched.headers["location"] == f"/console{path}"  # back to the same period
+        page = await auditor.page(path)
+        assert '<html lang="en">' in page.text and f"<h1>{english}" in page.text
+        assert "Notices submitted from 2026-01-01 00:00 to 2027-01-01 00:00" in page.text
+        await auditor.send(path, "/language", {"language": "fr"})
+    pdf = await auditor.page("/figures/report?year=2026&format=pdf")
+    assert pdf.headers["content-security-policy"] == CSP and pdf.content.startswith(b"%PDF")

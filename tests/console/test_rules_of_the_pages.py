@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from fastapi import Response
 
-from api.schemas.cases import CaseCreate
-from api.services.errors import Problem
+from application.errors import Problem
+from application.requests.opening import CaseCreate
 from console import labels
 from console.catalogues import missing
 from console.forms import Kind, body, from_problems, parse, validated

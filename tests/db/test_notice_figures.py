@@ -5,10 +5,10 @@ counted in SQL on SQLite and on PostgreSQL alike."""
 
 from datetime import datetime
 
-from api.services.periods import year_period
-from api.services.platform_scorecard import build_scorecard
-from api.services.removal_times import removal_times
-from api.services.trusted_flagger_report import build_report
+from application.figures.periods import year_period
+from application.figures.platform_scorecard import build_scorecard
+from application.figures.removal_times import removal_times
+from application.figures.trusted_flagger_report import build_report
 from domain.notice import Decision, NoticeStatus
 from relais.db import Database, NoticeLedger
 from relais.db.repositories.notice_figures import NoticeFigures

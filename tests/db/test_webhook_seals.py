@@ -5,8 +5,8 @@ our side may be sent again."""
 
 import pytest
 
-from api.services.errors import SignatureReplayed
-from api.services.webhook_signatures import SignatureVerifier, sign
+from api.webhook_signatures import SignatureVerifier, sign
+from application.errors import SignatureReplayed
 from relais.db import Database
 from relais.db.repositories.webhook_seals import WebhookSeals
 

@@ -12,7 +12,17 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent.parent
-PACKAGES = ("domain", "relais", "partners", "workflows", "activities", "api", "simulator")
+PACKAGES = (
+    "domain",
+    "relais",
+    "partners",
+    "workflows",
+    "activities",
+    "application",
+    "api",
+    "console",
+    "simulator",
+)
 LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
 
 
@@ -62,3 +72,29 @@ def test_an_import_cycle_inside_a_package_fails(tree: Path) -> None:
     result = lint(tree)
     assert result.returncode != 0
     assert "No import cycles between the modules of a package BROKEN" in result.stdout
+
+
+def test_the_console_importing_the_api_fails(tree: Path) -> None:
+    """The API and the console are two doors onto the application layer."""
+    append(tree / "console" / "forms.py", "import api.errors  # noqa")
+    result = lint(tree)
+    assert result.returncode != 0
+    assert "The console is a door of its own: it imports nothing of the API BROKEN" in (
+        result.stdout
+    )
+
+
+def test_the_api_importing_the_console_outside_its_mount_fails(tree: Path) -> None:
+    append(tree / "api" / "errors.py", "import console.forms  # noqa")
+    result = lint(tree)
+    assert result.returncode != 0
+    assert "The API imports nothing of the console but the mount in api.app BROKEN" in (
+        result.stdout
+    )
+
+
+def test_the_application_layer_reaching_into_a_workflow_fails(tree: Path) -> None:
+    append(tree / "application" / "case_actions.py", "import workflows.case.checks  # noqa")
+    result = lint(tree)
+    assert result.returncode != 0
+    assert "Doors and services never import a workflow or an activity BROKEN" in result.stdout

@@ -12,7 +12,7 @@ from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 
 from api.app import create_app
-from api.services.catalog import StaticCatalog
+from application.catalog import StaticCatalog
 from domain.catalog import PartnerCatalog
 from relais.crypto.keyring import MasterKeyring
 from relais.db import Database

@@ -13,8 +13,7 @@ import pytest
 from temporalio.api.common.v1 import Payload
 from temporalio.converter import WorkflowSerializationContext
 
-from api.services.codec_sessions import COOKIE, CodecSessions
-from api.services.tokens import Identity
+from api.codec_sessions import COOKIE, CodecSessions
 from relais.clock import utc_now
 from relais.converter import key_store_of
 from relais.crypto.codec import ENCODING, CaseCodec
@@ -22,6 +21,7 @@ from relais.crypto.codec_server import PURGED, REDACTED
 from relais.db import AuditLog
 from relais.db.repositories.access import AccessReason, CaseAccessBook
 from relais.settings import Role
+from relais.tokens import Identity
 from tests.privacy.conftest import PERSONAL, SECOND, PrivacyApi, bearer
 
 UI = "http://127.0.0.1:8233"

@@ -17,7 +17,7 @@ from playwright.async_api import BrowserContext, FrameLocator, Locator, Page, ex
 from temporalio.testing import WorkflowEnvironment
 
 from api.app import create_app
-from api.services.codec_sessions import COOKIE
+from api.codec_sessions import COOKIE
 from domain import search_attributes as sa
 from relais.converter import data_converter
 from relais.crypto.key_store import InMemoryKeyStore

@@ -5,7 +5,7 @@ import json
 import time
 from typing import Any
 
-from api.services.webhook_signatures import sign
+from api.webhook_signatures import sign
 from domain.tasks import TaskKind
 from relais.db import TaskBoard
 from tests.support import cases

@@ -12,7 +12,7 @@ import pytest
 from temporalio.testing import WorkflowEnvironment
 
 from api.app import create_app
-from api.services.catalog import StaticCatalog
+from application.catalog import StaticCatalog
 from domain.catalog import PartnerCatalog
 from relais.db import Database, NoticeLedger
 from relais.serving import serve_app

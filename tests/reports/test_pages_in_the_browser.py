@@ -4,15 +4,17 @@ against the figures the JSON route counted: its value, and its length on screen
 against the axis. Nothing is fetched from anywhere but the API, no script runs.
 Skipped without chromium (CI installs it: see .ci/run)."""
 
+import re
 import shutil
 from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-from playwright.async_api import Browser, Page, async_playwright
+from playwright.async_api import Browser, Page, async_playwright, expect
 
 from tests.db.builders import YEAR
 from tests.reports.conftest import ReportsApi, bearer
+from tests.support.console_browser import check_screen
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 FLAGS = [
@@ -167,3 +169,59 @@ async def test_the_report_page_draws_the_monthly_volume_and_actions_counted(
     assert f"/stats/platforms?year={YEAR}&format=html" in hrefs
     assert f"/reports/trusted-flagger?year={YEAR}&format=pdf" in hrefs
     assert all(url.startswith(reports_api.base_url) for url in requested), requested
+
+
+async def test_an_auditor_reads_them_in_the_console_in_french_then_english(
+    browser: Browser, reports_api: ReportsApi
+) -> None:
+    """The pages an auditor lands on after signing in to the console: the console's
+    own (its header, sign-out and the language switch, its strict CSP: Chromium
+    reports no refused style or script), French first then English, each bar as
+    counted, no serious accessibility violation (screenshots kept, see
+    ``tests.support.console_browser``)."""
+    report = (
+        await reports_api.http.get(
+            "/reports/trusted-flagger", params={"year": YEAR}, headers=bearer("auditor")
+        )
+    ).json()
+    scores = (
+        await reports_api.http.get(
+            "/stats/platforms", params={"year": YEAR}, headers=bearer("auditor")
+        )
+    ).json()["platforms"]
+    context = await browser.new_context(viewport={"width": 1280, "height": 900})
+    page = await context.new_page()
+    refused: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            refused.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    await page.goto(f"{reports_api.base_url}/console/")
+    await page.get_by_label("Votre jeton").fill("reports-auditor")
+    await page.get_by_role("button", name="Se connecter").click()
+    await expect(page).to_have_url(re.compile(r"/console/figures/report$"))
+
+    await page.goto(f"{reports_api.base_url}/console/figures/report?year={YEAR}")
+    await expect(page.locator("h1")).to_have_text(
+        "Rapport du signaleur de confiance (DSA art. 22(3))"
+    )
+    await expect(page.get_by_role("button", name="Se déconnecter")).to_be_visible()
+    series = ("removed", "restricted", "refused", "no_decision", "withdrawn")
+    months = {(m["month"], k): m["notices"][k] for m in report["by_month"] for k in series}
+    assert await drawn(page, "monthly-volume") == nonzero(months)
+    total = page.locator('#total tr[data-line="total"] [data-figure="submitted"]')
+    assert await total.inner_text() == str(report["total"]["submitted"])
+    await check_screen(page, "figures-report")
+
+    await page.get_by_role("link", name="Bilan par plateforme (page)").click()
+    await expect(page.locator("h1")).to_have_text("Bilan par plateforme")
+    actions = {
+        (s["platform"], k): s[{"no_decision": "no_answer"}.get(k, k)]
+        for s in scores
+        for k in series
+    }
+    assert await drawn(page, "platform-actions") == nonzero(actions)
+    await check_screen(page, "figures-scorecard")
+    assert refused == []

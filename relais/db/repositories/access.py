@@ -5,6 +5,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import ColumnElement, and_, delete, exists, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.records import AuditEntry
 from relais.db.repositories._sql import SessionSource, sessions_of, table_of
@@ -36,22 +37,8 @@ class CaseAccessBook:
         """Idempotent: True when the subject had no access before. ``audited``: the
         audit line stored in the same transaction (the access and what the audit
         trail says of it are stored together or not at all)."""
-        values = {
-            "case_id": case_id,
-            "subject": subject,
-            "reason": reason.value,
-            "granted_by": granted_by,
-            "granted_at": at,
-        }
         async with self._sessions.begin() as session:
-            table = table_of(CaseAccessRow)
-            statement = (
-                dialect_insert(session, table)
-                .values(values)
-                .on_conflict_do_nothing(index_elements=[table.c.case_id, table.c.subject])
-                .returning(table.c.case_id)
-            )
-            granted = (await session.execute(statement)).first() is not None
+            granted = await grant_in(session, case_id, subject, reason, granted_by, at)
             if audited is not None:
                 await append(session, audited)
             return granted
@@ -97,6 +84,32 @@ class CaseAccessBook:
         was recorded); None when the directory does not know the case (yet)."""
         async with self._sessions() as session:
             return await session.scalar(select(CaseRow.opened_by).where(CaseRow.case_id == case_id))
+
+
+async def grant_in(
+    session: AsyncSession,
+    case_id: str,
+    subject: str,
+    reason: AccessReason,
+    granted_by: str,
+    at: datetime,
+) -> bool:
+    """:meth:`CaseAccessBook.grant` inside the caller's transaction (True: new access)."""
+    table = table_of(CaseAccessRow)
+    values = {
+        "case_id": case_id,
+        "subject": subject,
+        "reason": reason.value,
+        "granted_by": granted_by,
+        "granted_at": at,
+    }
+    statement = (
+        dialect_insert(session, table)
+        .values(values)
+        .on_conflict_do_nothing(index_elements=[table.c.case_id, table.c.subject])
+        .returning(table.c.case_id)
+    )
+    return (await session.execute(statement)).first() is not None
 
 
 def readable_by(subject: str) -> ColumnElement[bool]:

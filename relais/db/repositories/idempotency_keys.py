@@ -59,6 +59,18 @@ class IdempotencyKeys:
                 return claim
         raise RuntimeError(f"idempotency key {key_digest[:12]}... kept changing hands")
 
+    async def claim_in(
+        self, session: AsyncSession, key_digest: str, fingerprint: str, route: str, now: datetime
+    ) -> KeyClaim:
+        """:meth:`claim` inside the caller's transaction, so the key is taken with the
+        first writes of the request or not at all (opening a case: one transaction)."""
+        for _ in range(_ATTEMPTS):
+            await self._prune(session, now)
+            claim = await self._claim(session, key_digest, fingerprint, route, now)
+            if claim is not None:
+                return claim
+        raise RuntimeError(f"idempotency key {key_digest[:12]}... kept changing hands")
+
     async def release(self, key_digest: str, fingerprint: str) -> None:
         """Forget a key whose first request was refused (nothing was done): the
         corrected request may use it. A key now carrying another request stays."""

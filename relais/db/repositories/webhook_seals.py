@@ -1,5 +1,5 @@
 """Seals of signed webhook deliveries already accepted, until they expire: the
-replay check of every API replica (see ``api.services.webhook_signatures``)."""
+replay check of every API replica (see ``api.webhook_signatures``)."""
 
 from datetime import UTC, datetime
 

@@ -1,0 +1,74 @@
+"""What a service answers when it cannot do what was asked. Each door says it its own
+way (``api.errors`` maps each to an HTTP status, the console to a page or a message
+beside the field); the services themselves know nothing of HTTP."""
+
+from dataclasses import dataclass
+
+from temporalio.service import RPCError, RPCStatusCode
+
+# How an RPC that ran out of time shows up: the server's deadline, or the client's
+# own rpc_timeout (which the core client reports as CANCELLED).
+_UNAVAILABLE = (
+    RPCStatusCode.UNAVAILABLE,
+    RPCStatusCode.DEADLINE_EXCEEDED,
+    RPCStatusCode.CANCELLED,
+)
+
+
+def temporal_unavailable(err: RPCError) -> bool:
+    """True when Temporal (or the case's worker) did not answer in time."""
+    return err.status in _UNAVAILABLE
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a request, naming the offending field."""
+
+    loc: tuple[str | int, ...]
+    msg: str
+    type: str = "rejected"
+    code: str = "rejected"  # stable, for screens that translate the message
+
+
+class DomainError(Exception):
+    """Base class: ``detail`` is what the caller is told (never personal data)."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+class NotFound(DomainError):
+    """No case, notice, referral, task or adapter by that id."""
+
+
+class Forbidden(DomainError):
+    """The caller's role may not act on this particular object."""
+
+
+class Conflict(DomainError):
+    """The request clashes with the current state (a closed case, a claimed task)."""
+
+
+class Gone(DomainError):
+    """The case's personal data was purged at the end of retention."""
+
+
+class Unavailable(DomainError):
+    """Temporal did not answer in time; the request may be retried."""
+
+
+class RequestRejected(DomainError):
+    """The case workflow (or a service rule) refused the request; ``problems`` say why."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("; ".join(p.msg for p in problems))
+        self.problems = problems
+
+
+class SignatureInvalid(DomainError):
+    """A webhook is unsigned, badly signed or outside the time tolerance."""
+
+
+class SignatureReplayed(DomainError):
+    """A webhook signature already seen within the tolerance window."""

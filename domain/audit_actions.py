@@ -1,0 +1,65 @@
+"""Every action the audit trail names, in one place: the application layer's services
+write them, the retention purge writes ``case.purge``, auditors filter on them
+(``GET /audit?action=``). The values are stored: renaming one splits the trail in two.
+
+A read a screen repeats is recorded once per caller and window; an action sent again
+under the same idempotency key (the same request retried, the same form sent twice)
+is recorded once (``application.audit_trail``).
+"""
+
+from enum import StrEnum
+
+
+class AuditAction(StrEnum):
+    # Opening a case
+    CASE_OPEN = "case.open"
+    CASE_OPEN_INBOUND = "case.open.inbound"  # a partner referred a young person to us
+    # The case's own actions (workflows/case/workflow.py)
+    CASE_ITEMS_ADD = "case.items.add"
+    CASE_REFERRAL_REQUEST = "case.referral.request"
+    CASE_NOTICE_REVIEW = "case.notice.review"
+    CASE_CONSENT_WITHDRAW = "case.consent.withdraw"
+    CASE_CLOSE = "case.close"
+    CASE_REOPEN = "case.reopen"
+    # The callback (workflows/case/callback_handlers.py)
+    CASE_CALLBACK_CLAIM = "case.callback.claim"
+    CASE_CALLBACK_RESCHEDULE = "case.callback.reschedule"
+    CASE_CALLBACK_RECORD = "case.callback.record"
+    # A counsellor's day on the case (workflows/case/casework_handlers.py)
+    CASE_CONTACT_READ = "case.contact.read"
+    CASE_NOTE_ADD = "case.note.add"
+    CASE_CONTACT_ADD = "case.contact.add"
+    CASE_RISK_RECORD = "case.risk.record"
+    CASE_URGENCY_CHANGE = "case.urgency.change"
+    CASE_INTAKE_CORRECT = "case.intake.correct"
+    CASE_ASSIGN = "case.assign"
+    CASE_HANDOVER = "case.handover"
+    # One referral (its ReferralWorkflow)
+    REFERRAL_MANUAL_HANDOFF = "referral.manual_handoff"
+    # Reading cases, who may read them, the tasks
+    CASE_READ = "case.read"
+    CASE_LIST = "case.list"
+    CASE_SHARE = "case.share"
+    CASE_SHARES_READ = "case.shares.read"
+    TASK_LIST = "task.list"
+    TASK_CLAIM = "task.claim"
+    # Platforms and partners (signed webhooks)
+    NOTICE_DECISION = "notice.decision"
+    REFERRAL_STATUS = "referral.status"
+    # Figures and the trail itself
+    AUDIT_READ = "audit.read"
+    REPORT_TRUSTED_FLAGGER_READ = "report.trusted_flagger.read"
+    STATS_PLATFORMS_READ = "stats.platforms.read"
+    STATS_REMOVAL_TIMES_READ = "stats.removal_times.read"
+    CONSOLE_DASHBOARD_READ = "console.dashboard.read"
+    # Adapters (integrators)
+    ADAPTER_TEST_NOTICE = "adapter.test_notice"
+    ADAPTER_TEST_HANDOFF = "adapter.test_handoff"
+    # Signing in, the Temporal UI's codec
+    CONSOLE_SIGN_IN = "console.sign_in"
+    CONSOLE_SIGN_OUT = "console.sign_out"
+    CODEC_LOGIN = "codec.login"
+    CODEC_DECODE = "codec.decode"
+    CODEC_ENCODE = "codec.encode"
+    # The end of retention (activities/retention.py)
+    CASE_PURGE = "case.purge"
