@@ -13,15 +13,12 @@ from collections.abc import Coroutine
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import httpx
 from pydantic import BaseModel, Field
 
 from simulator.config import SimulatorConfig, TargetConfig
-
-if TYPE_CHECKING:
-    from simulator.journal import Journal
 
 log = logging.getLogger("simulator")
 
@@ -120,6 +117,23 @@ class TargetState:
         return cls(slug=slug, config=config, rng=random.Random(f"{config.seed}:{slug}"))
 
 
+class ChangeLog(Protocol):
+    """Where the simulator writes each change it must not forget across a restart
+    (``simulator.journal.Journal``, with ``--state-file``), each written before the
+    answer that follows from it goes out."""
+
+    def submission(self, submission: Submission) -> None: ...
+    def posted(self, submission: Submission) -> None: ...
+    def planned(
+        self, submission: Submission, status: str, detail: str | None, at: datetime
+    ) -> None: ...
+    def decided(self, submission: Submission) -> None: ...
+    def delivered(self, submission: Submission) -> None: ...
+    def config(self, slug: str, config: TargetConfig) -> None: ...
+    def reset(self, reset_config: bool) -> None: ...
+    def close(self) -> None: ...
+
+
 class SimulatorState:
     def __init__(self, config: SimulatorConfig) -> None:
         self.config = config
@@ -132,7 +146,7 @@ class SimulatorState:
         # References never restart, not even on reset: a reference a running Relais
         # still holds from before a reset must not name someone else's notice.
         self._next_reference: dict[str, int] = {}
-        self.journal: Journal | None = None  # --state-file: what survives a restart
+        self.journal: ChangeLog | None = None  # --state-file: what survives a restart
         for slug in config.targets:
             self.target(slug)
 

@@ -21,12 +21,12 @@ from temporalio.exceptions import WorkflowAlreadyStartedError
 from api.services.audit_trail import AuditTrail
 from api.services.case_summary import static_details, static_summary
 from domain import contract
-from domain import search_attributes as sa
 from domain.case import CaseStatus
 from domain.catalog import PartnerCatalog
 from domain.intake import CaseOpening, Intake, Urgency
 from domain.personal import ContactDetails
 from domain.rules.triage import triage
+from relais import search_attributes as sa
 from relais.clock import utc_now
 from relais.db.repositories.access import AccessReason, CaseAccessBook
 from relais.settings import Settings

@@ -24,6 +24,7 @@ from domain.referral import (
     ReferralProgress,
     ReferralStatus,
 )
+from workflows.search_attributes import key
 
 
 class ReferralState(BaseModel):
@@ -83,9 +84,9 @@ def search_attributes(
     state: ReferralState, input: ReferralInput
 ) -> list[SearchAttributeUpdate[Any]]:
     return [
-        sa.CASE_ID.value_set(input.case_id),
-        sa.REFERRAL_STATUS.value_set(state.status.value),
-        sa.CASE_PARTNERS.value_set([input.partner.slug]),
+        key(sa.CASE_ID).value_set(input.case_id),
+        key(sa.REFERRAL_STATUS).value_set(state.status.value),
+        key(sa.CASE_PARTNERS).value_set([input.partner.slug]),
     ]
 
 
