@@ -143,6 +143,12 @@ RECORD_MANUAL_HANDOFF = Update("record_manual_handoff", ManualHandoffRequest, Re
 # ---- RetentionPurgeWorkflow: daily, by schedule ----------------------------------------
 RETENTION_PURGE = WorkflowType("RetentionPurgeWorkflow")
 
+# ---- Failures an activity raises and its workflow tells apart ----------------------------
+# A platform or partner refused for good (a 4xx, a request it will never take): not
+# retried; a person's task follows. Transient ones (5xx, timeouts) are retried.
+PERMANENT_PARTNER_ERROR = "PermanentPartnerError"
+TRANSIENT_PARTNER_ERROR = "TransientPartnerError"
+
 # ---- Activities ------------------------------------------------------------------------
 # The app database (idempotent writes: upserts by id and version)
 RECORD_CASE = Activity("record_case", CaseRecord, type(None))

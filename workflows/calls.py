@@ -10,10 +10,8 @@ from temporalio.common import RetryPolicy
 from temporalio.workflow import ActivityHandle
 
 from domain.catalog import RetryProfile
-from domain.contract import Activity
+from domain.contract import PERMANENT_PARTNER_ERROR, Activity
 from domain.policy import CasePolicy
-
-PERMANENT_PARTNER_ERROR = "PermanentPartnerError"
 
 
 def partner_call(profile: RetryProfile, give_up_after: timedelta | None = None) -> dict[str, Any]:

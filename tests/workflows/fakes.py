@@ -161,7 +161,7 @@ class FakeActivities:
     @activity.defn(name=contract.HAND_OVER.name)
     async def hand_over(self, request: HandoffRequest) -> HandoffReceipt:
         if self.partner_down:
-            raise ApplicationError("partner unreachable", type="TransientPartnerError")
+            raise ApplicationError("partner unreachable", type=contract.TRANSIENT_PARTNER_ERROR)
         self.handoffs.append(request)
         return HandoffReceipt(partner_reference=f"ref-{request.idempotency_key}")
 

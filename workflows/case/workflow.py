@@ -54,7 +54,7 @@ with workflow.unsafe.imports_passed_through():
         ReferralProgress,
         ReferralRequest,
     )
-    from domain.tasks import TaskKind
+    from domain.tasks import TaskKind, task_id
     from workflows.case.callback_handlers import CallbackHandlers
     from workflows.case.casework_handlers import CaseworkHandlers
     from workflows.case.children import CaseChildren
@@ -78,6 +78,7 @@ class SupportCaseWorkflow(CallbackHandlers, CaseworkHandlers):
         self._children = CaseChildren(input, self.state, self._settle)
         self._effects = CaseEffects(input, self.state)
         self._lock = asyncio.Lock()
+        self._owed = []
 
     @workflow.query(name=contract.CASE_VIEW.name)
     def view(self) -> CaseView:
@@ -93,10 +94,13 @@ class SupportCaseWorkflow(CallbackHandlers, CaseworkHandlers):
             await self._sleep_until_needed()
             async with self._lock:
                 await self._act_on_deadline()
+                await self._carry_out_owed()
                 await self._effects.publish()
             if self._history_too_long():
                 await self._continue_as_new()
         await workflow.wait_condition(workflow.all_handlers_finished)
+        async with self._lock:
+            await self._carry_out_owed()
         return project.result(self.state, input)
 
     async def _start_emergency_referrals(self) -> None:
@@ -118,6 +122,7 @@ class SupportCaseWorkflow(CallbackHandlers, CaseworkHandlers):
             await workflow.wait_condition(
                 lambda: (
                     self._next_deadline() != deadline
+                    or bool(self._owed)
                     or self._effects.unpublished()
                     or self._history_too_long()
                 ),
@@ -152,9 +157,14 @@ class SupportCaseWorkflow(CallbackHandlers, CaseworkHandlers):
     async def _continue_as_new(self) -> None:
         """Carry the whole state into a fresh history; open children report to the
         case's workflow id, so they reach the next run."""
-        await workflow.wait_condition(
-            lambda: workflow.all_handlers_finished() and not self._lock.locked()
-        )
+        while True:
+            await workflow.wait_condition(
+                lambda: workflow.all_handlers_finished() and not self._lock.locked()
+            )
+            if not self._owed:
+                break
+            async with self._lock:
+                await self._carry_out_owed()
         workflow.continue_as_new(self._input.model_copy(update={"carried": self.state}))
 
     # ---- counsellors' requests -------------------------------------------------------------
@@ -211,7 +221,7 @@ class SupportCaseWorkflow(CallbackHandlers, CaseworkHandlers):
             notice.review = request.choice
             result = NoticeReviewResult(notice_id=request.notice_id, choice=request.choice)
             await self._effects.close_tasks(
-                TaskKind.NOTICE_REVIEW, f"{request.notice_id}:{TaskKind.NOTICE_REVIEW.value}"
+                TaskKind.NOTICE_REVIEW, task_id(request.notice_id, TaskKind.NOTICE_REVIEW)
             )
             item = state.items[request.notice_id]
             if request.choice is ReviewChoice.APPEAL:

@@ -32,7 +32,7 @@ with workflow.unsafe.imports_passed_through():
         ReferralStatus,
     )
     from domain.rules.referral_rules import further, handoff_deadline, moves_on
-    from domain.tasks import CloseTasksRequest, CounsellorTask, TaskKind
+    from domain.tasks import CloseTasksRequest, CounsellorTask, TaskKind, task_id
     from workflows.calls import call, partner_call, record_call, start
     from workflows.cancellation import raise_if_cancel_swallowed
     from workflows.referral.state import ReferralInput, ReferralState
@@ -292,7 +292,7 @@ class ReferralWorkflow:
             state.resolved_at = workflow.now()
 
     def _manual_task_id(self) -> str:
-        return f"{self._input.referral_id}:{TaskKind.MANUAL_HANDOFF.value}"
+        return task_id(self._input.referral_id, TaskKind.MANUAL_HANDOFF)
 
     async def _open_manual_handoff_task(self, why: str) -> None:
         self.state.phone_task_opened = True

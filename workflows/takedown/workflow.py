@@ -27,7 +27,7 @@ with workflow.unsafe.imports_passed_through():
         NoticeStatus,
         SubmitNoticeRequest,
     )
-    from domain.tasks import CounsellorTask, TaskKind
+    from domain.tasks import CounsellorTask, TaskKind, task_id
     from workflows.calls import call, partner_call, record_call
     from workflows.cancellation import raise_if_cancel_swallowed
     from workflows.takedown.state import NoticeInput, NoticeState
@@ -265,7 +265,7 @@ class TakedownWorkflow:
         await call(
             contract.OPEN_TASK,
             CounsellorTask(
-                task_id=f"{self._input.notice_id}:{kind.value}",
+                task_id=task_id(self._input.notice_id, kind),
                 case_id=self._input.case_id,
                 kind=kind,
                 for_role=for_role,
