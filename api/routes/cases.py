@@ -19,7 +19,6 @@ from api.idempotency import MAX_KEY_LENGTH
 from api.schemas.cases import CaseCreate, CaseLinks, CasePage, CaseQuery, CaseRead
 from api.schemas.errors import CASE_READ_ERRORS
 from api.services.case_opening import open_case_as
-from api.services.referral_delivery import with_deliveries
 from domain.case import CaseView
 from domain.records import CaseFilter
 from relais.db.repositories.access import CaseAccessBook
@@ -110,8 +109,6 @@ async def read_case(
     actor: CaseWorker,
     commands: CaseCommandsDep,
     audit: AuditTrailDep,
-    client: TemporalClientDep,
-    settings: SettingsDep,
     response: Response,
 ) -> CaseView:
     """The case as its workflow sees it now: notices, referrals (a handoff that has
@@ -119,7 +116,5 @@ async def read_case(
     contacts, notes, timeline (times in UTC and in the helpline's time zone)."""
     response.headers["Cache-Control"] = "no-store"  # notes are personal data
     view = await commands.view(case_id)
-    timezone = settings.case_policy().opening_hours.timezone
-    view.referrals = await with_deliveries(client, view.referrals, timezone)
     await audit.record_read("case.read", case_id)
     return view

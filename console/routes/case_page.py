@@ -10,7 +10,6 @@ from fastapi import APIRouter, Path
 from fastapi.responses import Response
 
 from api.services.errors import DomainError, Gone, NotFound
-from api.services.referral_delivery import with_deliveries
 from console.finding import case_numbered
 from console.forms import Drawn, first
 from console.i18n import N_
@@ -64,7 +63,6 @@ def removal_seconds(notice: NoticeOutcome) -> float | None:
 
 async def case_view(p: Page, case_id: str) -> CaseView:
     view = await p.commands.view(case_id)
-    view.referrals = await with_deliveries(p.client, view.referrals, p.timezone)
     await p.audit.record_read("case.read", case_id)
     return view
 

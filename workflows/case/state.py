@@ -223,7 +223,7 @@ class CaseState(BaseModel):
         referral.status = progress.status
         referral.partner_reference = progress.partner_reference or referral.partner_reference
         referral.manual = progress.manual
-        if not progress.final:
+        if progress.timeline and not progress.final:
             detail = f"{progress.referral_id} ({progress.partner}): {progress.detail}"
             self.note(progress.at, "referral", detail)
         return True

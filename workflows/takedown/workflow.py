@@ -28,14 +28,9 @@ with workflow.unsafe.imports_passed_through():
         SubmitNoticeRequest,
     )
     from domain.tasks import CounsellorTask, TaskKind, task_id
-    from workflows.calls import call, partner_call, record_call
+    from workflows.calls import call, partner_call, permanent, record_call
     from workflows.cancellation import raise_if_cancel_swallowed
     from workflows.takedown.state import NoticeInput, NoticeState
-
-
-def _is_permanent(error: ActivityError) -> bool:
-    """The adapter said retrying cannot help (a 4xx, a URL we must not fetch)."""
-    return isinstance(error.cause, ApplicationError) and error.cause.non_retryable
 
 
 def _failure_reason(error: ActivityError) -> str:
@@ -219,7 +214,7 @@ class TakedownWorkflow:
                 )
                 self.state.checked_at = workflow.now()
             except ActivityError as error:
-                if _is_permanent(error):
+                if permanent(error):
                     # Not proof that it is online: a counsellor looks by hand.
                     await self._removal_unverified(_failure_reason(error))
                     return
