@@ -52,6 +52,7 @@ from domain.referral import (
     HandoffReceipt,
     HandoffRequest,
     HandoffStatus,
+    LateAnswer,
     ManualHandoffRequest,
     ReferralOutcome,
     ReferralProgress,
@@ -128,6 +129,8 @@ CASE_VIEW = Query("view", CaseView)
 CASE_CONTACT = Query("contact", ContactCard)  # personal data: every read is audited
 NOTICE_PROGRESS = Signal("notice_progress", NoticeProgress)  # from its TakedownWorkflow
 REFERRAL_PROGRESS = Signal("referral_progress", ReferralProgress)  # from its ReferralWorkflow
+# A partner's answer about a referral that had ended (from the webhook, or the referral)
+ANSWER_AFTER_END = Signal("partner_answer_after_end", LateAnswer)
 
 # ---- TakedownWorkflow: one per notice --------------------------------------------------
 TAKEDOWN = WorkflowType("TakedownWorkflow", "notice-")

@@ -135,6 +135,16 @@ class ReferralProgress(BaseModel):
     )
 
 
+class LateAnswer(BaseModel):
+    """A partner's news about a referral that had already ended on our side (cancelled
+    when its case closed or a consent was withdrawn, given up, settled): what it says
+    about a child is recorded on the case all the same."""
+
+    referral_id: str
+    partner: str = Field(description="The partner's slug, as its signed webhook names it")
+    news: HandoffStatus
+
+
 class ManualHandoffRequest(BaseModel):
     """A counsellor handed the referral over by phone: the partner's reference."""
 

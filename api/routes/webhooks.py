@@ -10,7 +10,13 @@ from typing import Annotated, Any, TypeVar
 from fastapi import APIRouter, Header, Path, Request, status
 from pydantic import BaseModel, ValidationError
 
-from api.deps import AuditLogDep, CatalogDep, SignatureVerifierDep, TemporalClientDep
+from api.deps import (
+    AuditLogDep,
+    CatalogDep,
+    DatabaseDep,
+    SignatureVerifierDep,
+    TemporalClientDep,
+)
 from api.errors import body_validation_error
 from api.schemas.errors import SIGNED_ERRORS
 from api.schemas.webhooks import PartnerStatusWebhook, PlatformDecisionWebhook, WebhookAccepted
@@ -111,16 +117,18 @@ async def partner_status(
     verifier: SignatureVerifierDep,
     catalog: CatalogDep,
     log: AuditLogDep,
+    db: DatabaseDep,
     timestamp: Timestamp = None,
     signature: Signature = None,
 ) -> WebhookAccepted:
-    """A partner's news on one of our handoffs (acknowledged, accepted, closed...)."""
+    """A partner's news on one of our handoffs (acknowledged, accepted, closed...); on
+    one that has ended too (it is recorded on the case)."""
     raw = await request.body()
     async with verifier.accepting(timestamp, signature, raw):
         body = _parse(PartnerStatusWebhook, raw)
         if catalog.catalog().partner(slug) is None:
             raise NotFound(f"no partner '{slug}' is registered")
-        await deliver_partner_status(client, body.referral_id, body.handoff_status())
+        await deliver_partner_status(client, db, slug, body.referral_id, body.handoff_status())
         await AuditTrail(log, actor=f"partner:{slug}", role="partner").record(
             "referral.status",
             case_of_referral(body.referral_id),

@@ -20,10 +20,12 @@ counsellor's later work (notes, contacts, risk, corrections, handovers) in
 :mod:`workflows.case.casework_handlers`. Every handler that awaits holds the one
 lock, validates against the state as it is then, changes the state through a
 named transition (:mod:`workflows.case.state`) and carries out what that
-transition asks (tasks, children). Signals from children
-change the state without awaiting. The main loop only sleeps until the next
-deadline, acts on it, publishes what the outside sees when it changed, and continues
-as new when the history grows long.
+transition asks (tasks, children). Signals (children's news, a partner's answer
+about a referral that had ended) change the state without awaiting; the tasks such a
+change asks for are owed, and carried out under the lock before the case next answers
+or by the main loop. The main loop only sleeps until the next deadline, acts on it,
+carries out what is owed, publishes what the outside sees when it changed, and
+continues as new when the history grows long.
 """
 
 import asyncio
@@ -49,6 +51,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.items import AddItemsRequest, AddItemsResult
     from domain.notice import NoticeProgress, ReviewChoice
     from domain.referral import (
+        LateAnswer,
         LegalBasis,
         ReferralOutcome,
         ReferralProgress,
@@ -309,6 +312,12 @@ class SupportCaseWorkflow(CallbackHandlers, CaseworkHandlers):
     def referral_progress(self, progress: ReferralProgress) -> None:
         if self.state.referral_progressed(progress) and progress.final:
             self._settle(progress.referral_id)
+
+    @workflow.signal(name=contract.ANSWER_AFTER_END.name)
+    def answer_after_end(self, answer: LateAnswer) -> None:
+        """A partner answered about a referral that had ended: recorded, never lost
+        (open or closed case); a supervisor's task when it took over a closed case."""
+        self._owe(self.state.answered_after_end(answer, workflow.now(), self._input.case_id))
 
 
 def _until(deadline: datetime | None) -> timedelta | None:

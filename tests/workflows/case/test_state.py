@@ -76,6 +76,7 @@ def full_case_state() -> CaseState:
             )
         ],
         notes=[CaseNote(note_id="c-note1", at=AT, author="counsellor-1", text="called twice")],
+        answers_after_end=["c-r1:accepted"],
         last_outcome_at=AT,
         timeline=[TimelineEntry(at=AT, kind="opened", detail="case opened (phone)")],
         closed_at=AT + timedelta(days=3),
