@@ -115,6 +115,10 @@ class FakeActivities:
     hold_closing: TaskKind | None = None
     closing_held: asyncio.Event = field(default_factory=asyncio.Event)
     let_close: asyncio.Event = field(default_factory=asyncio.Event)
+    # Set to hold ``record_referral`` of a referral reaching that status likewise.
+    hold_referral: ReferralStatus | None = None
+    referral_held: asyncio.Event = field(default_factory=asyncio.Event)
+    let_record: asyncio.Event = field(default_factory=asyncio.Event)
 
     def open_tasks(self, kind: TaskKind) -> list[CounsellorTask]:
         closed = {c.task_id for c in self.closed if c.task_id}
@@ -137,6 +141,10 @@ class FakeActivities:
 
     @activity.defn(name=contract.RECORD_REFERRAL.name)
     async def record_referral(self, record: ReferralRecord) -> None:
+        if record.status is self.hold_referral:
+            self.hold_referral = None
+            self.referral_held.set()
+            await self.let_record.wait()
         known = self.referrals.get(record.referral_id)
         if known is None or known.version < record.version:
             self.referrals[record.referral_id] = record

@@ -4,6 +4,7 @@ all the same, and a supervisor is told when the partner took over a case we had
 closed. The case workflow on a bare worker, the answer signalled as the API's webhook
 service does (``contract.ANSWER_AFTER_END``)."""
 
+import asyncio
 from typing import Any
 
 from temporalio.client import WorkflowHandle
@@ -147,3 +148,44 @@ async def test_an_answer_on_an_open_case_is_recorded_without_alerting_anyone(
     ]
     assert recorded.status is not CaseStatus.CLOSED
     assert fakes.open_tasks(TaskKind.SUPERVISOR_ESCALATION) == []
+
+
+async def test_an_answer_crossing_the_cancellation_is_passed_on_to_the_case(
+    time_skipping_env: WorkflowEnvironment, task_queue: str, fakes: FakeActivities
+) -> None:
+    """The police accept while their referral is being cancelled (its last words to the
+    ledger held by the fake): the referral no longer acts on it, but hands it to the
+    case as an answer after the end, so it is recorded and a supervisor told."""
+    env = time_skipping_env
+    case = await open_case(env, task_queue, risk_flags=["suicidal_risk"])
+    opened = await until(
+        case,
+        "the police acknowledged",
+        lambda v: v.referrals and v.referrals[0].status is ReferralStatus.ACKNOWLEDGED,
+    )
+    referral_id = opened.referrals[0].referral_id
+    fakes.hold_referral = ReferralStatus.CANCELLED
+    closing = asyncio.create_task(
+        case.execute_update(
+            contract.CLOSE.name,
+            CloseRequest(actor="counsellor-1", reason="young person safe", force=True),
+            result_type=CaseView,
+        )
+    )
+    await fakes.referral_held.wait()
+    referral = env.client.get_workflow_handle(contract.REFERRAL.workflow_id(referral_id))
+    await referral.signal(
+        contract.PARTNER_STATUS.name,
+        HandoffStatus(status=ReferralStatus.ACCEPTED, partner_reference="BN-8"),
+    )
+    fakes.let_record.set()
+    closed = await closing
+    assert closed.referrals[0].status is ReferralStatus.CANCELLED
+    await seen(
+        lambda: fakes.open_tasks(TaskKind.SUPERVISOR_ESCALATION), bool, "the supervisor's task"
+    )
+    recorded = await view(case)
+    assert lines(recorded, referral_id)[-1] == (
+        f"{referral_id} (police): the partner answered 'accepted' (reference 'BN-8') after "
+        "the referral had ended (cancelled)"
+    )
