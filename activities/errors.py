@@ -5,10 +5,8 @@ from contextlib import asynccontextmanager
 
 from temporalio.exceptions import ApplicationError
 
+from domain.contract import PERMANENT_PARTNER_ERROR, TRANSIENT_PARTNER_ERROR
 from partners.errors import PermanentAdapterError, TransientAdapterError
-
-PERMANENT_PARTNER_ERROR = "PermanentPartnerError"
-TRANSIENT_PARTNER_ERROR = "TransientPartnerError"
 
 
 @asynccontextmanager

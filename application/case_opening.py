@@ -27,13 +27,13 @@ from application.errors import NotFound
 from application.helpline import Helpline
 from application.requests.opening import CaseCreate, InboundReferral
 from domain import contract
-from domain import search_attributes as sa
 from domain.audit_actions import AuditAction
 from domain.case import CaseStatus
 from domain.catalog import PartnerCatalog
 from domain.intake import CaseOpening, Intake, Urgency
 from domain.personal import ContactDetails
 from domain.rules.triage import triage
+from relais import search_attributes as sa
 from relais.clock import utc_now
 from relais.converter import key_store_of
 from relais.crypto.db_key_store import DatabaseKeyStore

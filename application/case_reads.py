@@ -1,10 +1,9 @@
-"""Reading cases: one case as its workflow sees it now (with where each pending
-handoff stands), and the list of the cases a person may read. Reads a screen
-repeats are audited once per caller, subject and window."""
+"""Reading cases: one case as its workflow sees it now (a handoff that has not
+reached its partner says so in its own words), and the list of the cases a person
+may read. Reads a screen repeats are audited once per caller, subject and window."""
 
 from application.acting import CASE_WORKERS, Permit, service
 from application.helpline import Helpline
-from application.referral_delivery import with_deliveries
 from domain.audit_actions import AuditAction
 from domain.case import CaseView
 from domain.records import CaseFilter, CaseRecord
@@ -17,7 +16,6 @@ async def read_case(helpline: Helpline, permit: Permit) -> CaseView:
     not reached its partner says since when and how often it tried), callback,
     contacts, notes, timeline."""
     view = await helpline.commands.view(permit.case)
-    view.referrals = await with_deliveries(helpline.client, view.referrals, helpline.timezone)
     await helpline.audit(permit).record_read(AuditAction.CASE_READ, permit.case)
     return view
 

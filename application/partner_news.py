@@ -41,7 +41,7 @@ async def partner_said(
     """A partner's news on one of our handoffs; the id of the workflow told."""
     if helpline.catalog.partner(partner) is None:
         raise NotFound(f"no partner '{partner}' is registered")
-    await deliver_partner_status(helpline.client, referral_id, status)
+    await deliver_partner_status(helpline.client, helpline.database, partner, referral_id, status)
     await AuditTrail(helpline.audit_log, actor=f"partner:{partner}", role="partner").record(
         AuditAction.REFERRAL_STATUS,
         case_of_referral(referral_id),

@@ -24,9 +24,9 @@ from bench.cli import parse_args
 from bench.common import Bench, bench_stack, intake, print_table
 from bench.parked import parked
 from domain import contract
-from domain import search_attributes as sa
 from domain.callback_window import ALWAYS_OPEN
 from domain.policy import CasePolicy
+from relais import search_attributes as sa
 from tests.support.waiting import eventually
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from devtools.monitoring import find_prometheus, prometheus_command, prometheus_config
 from devtools.probes import accepts_connections, all_of, answers_200
 from devtools.stack import Part, PortClaim
-from domain.search_attributes import dev_server_flags
+from relais.search_attributes import dev_server_flags
 from relais.settings import Role
 
 HOST = "127.0.0.1"

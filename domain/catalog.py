@@ -49,6 +49,16 @@ class RetryProfile(BaseModel):
     )
     attempt_timeout: timedelta = timedelta(seconds=30)
 
+    def wait_after(self, failed_attempts: int) -> timedelta:
+        """How long to wait after the ``failed_attempts``-th failed attempt before the
+        next one: capped exponential backoff, as a Temporal retry policy computes it."""
+        interval = self.initial_interval
+        for _ in range(failed_attempts - 1):
+            if interval >= self.maximum_interval:
+                break
+            interval *= self.backoff_coefficient
+        return min(interval, self.maximum_interval)
+
 
 class AdapterInfo(BaseModel):
     slug: str

@@ -97,6 +97,7 @@ from domain.referral import (
     HandoffReceipt,
     HandoffRequest,
     HandoffStatus,
+    LateAnswer,
     ManualHandoffRequest,
     ReferralOutcome,
     ReferralProgress,
@@ -181,6 +182,8 @@ CASE_VIEW = Query("view", CaseView)
 CASE_CONTACT = Query("contact", ContactCard)  # personal data: every read is audited
 NOTICE_PROGRESS = Signal("notice_progress", NoticeProgress)  # from its TakedownWorkflow
 REFERRAL_PROGRESS = Signal("referral_progress", ReferralProgress)  # from its ReferralWorkflow
+# A partner's answer about a referral that had ended (from the webhook, or the referral)
+ANSWER_AFTER_END = Signal("partner_answer_after_end", LateAnswer)
 
 # ---- TakedownWorkflow: one per notice --------------------------------------------------
 TAKEDOWN = WorkflowType("TakedownWorkflow", "notice-")
@@ -226,6 +229,12 @@ CONVERSATION_STANDING = Signal("conversation_standing", ConversationStanding)  #
 QUEUE_SNAPSHOT = Query("queue_snapshot", QueueSnapshot)
 COUNSELLOR_DESK = QueryWith("counsellor_desk", request=DeskRequest, result=CounsellorDesk)
 WAITING_PLACE = QueryWith("waiting_place", request=PlaceRequest, result=WaitingPlace)
+
+# ---- Failures an activity raises and its workflow tells apart ----------------------------
+# A platform or partner refused for good (a 4xx, a request it will never take): not
+# retried; a person's task follows. Transient ones (5xx, timeouts) are retried.
+PERMANENT_PARTNER_ERROR = "PermanentPartnerError"
+TRANSIENT_PARTNER_ERROR = "TransientPartnerError"
 
 # ---- Activities ------------------------------------------------------------------------
 # The app database (idempotent writes: upserts by id and version)

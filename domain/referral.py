@@ -125,9 +125,24 @@ class ReferralProgress(BaseModel):
     detail: str | None = None
     manual: bool = False
     outcome: ReferralOutcome | None = Field(
-        default=None, description="The referral as it ended (final progress only)"
+        default=None, description="The referral as it stands (as it ended, on the final one)"
     )
     final: bool = Field(default=False, description="The referral's last word: it is settled")
+    timeline: bool = Field(
+        default=True,
+        description="A line for the case's timeline (``detail``); False: the referral's "
+        "state only (another failed attempt between the ones the timeline counts)",
+    )
+
+
+class LateAnswer(BaseModel):
+    """A partner's news about a referral that had already ended on our side (cancelled
+    when its case closed or a consent was withdrawn, given up, settled): what it says
+    about a child is recorded on the case all the same."""
+
+    referral_id: str
+    partner: str = Field(description="The partner's slug, as its signed webhook names it")
+    news: HandoffStatus
 
 
 class ManualHandoffRequest(BaseModel):

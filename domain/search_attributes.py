@@ -1,29 +1,72 @@
 """Custom search attributes: what a supervisor filters on in the Temporal Web UI.
 
 Stored and shown in clear text, so only ids, enums, slugs, dates and flags go
-here, never personal data. The dev server and the tests register exactly this list.
+here, never personal data. Declared here by name and index type only, without the
+SDK: the workflows turn them into the keys they set (``workflows.search_attributes``),
+the API, the worker and the dev server into the keys they read and register
+(``relais.search_attributes``), the console into the queries it links to.
 """
 
-from temporalio.common import SearchAttributeKey
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Generic, TypeVar
 
-CASE_ID = SearchAttributeKey.for_keyword("CaseId")
-CASE_STATUS = SearchAttributeKey.for_keyword("CaseStatus")
-CASE_URGENCY = SearchAttributeKey.for_keyword("CaseUrgency")
-CASE_CATEGORIES = SearchAttributeKey.for_keyword_list("CaseCategories")
-CASE_PLATFORMS = SearchAttributeKey.for_keyword_list("CasePlatforms")
-CASE_PARTNERS = SearchAttributeKey.for_keyword_list("CasePartners")
-NEXT_ACTION_AT = SearchAttributeKey.for_datetime("NextActionAt")
-SLA_BREACHED = SearchAttributeKey.for_bool("SlaBreached")
-CALLBACK_OVERDUE = SearchAttributeKey.for_bool("CallbackOverdue")
-NOTICE_STATUS = SearchAttributeKey.for_keyword("NoticeStatus")
-REFERRAL_STATUS = SearchAttributeKey.for_keyword("ReferralStatus")
+T_co = TypeVar("T_co", covariant=True)
+
+
+class IndexType(StrEnum):
+    """How Temporal indexes an attribute, by the names its CLI and UI use."""
+
+    KEYWORD = "Keyword"
+    KEYWORD_LIST = "KeywordList"
+    DATETIME = "Datetime"
+    BOOL = "Bool"
+
+
+@dataclass(frozen=True)
+class SearchAttribute(Generic[T_co]):
+    """One attribute: its name in queries, and how it is indexed (``T_co``: its value)."""
+
+    name: str
+    index: IndexType
+
+
+def keyword(name: str) -> SearchAttribute[str]:
+    return SearchAttribute(name, IndexType.KEYWORD)
+
+
+def keyword_list(name: str) -> SearchAttribute[Sequence[str]]:
+    return SearchAttribute(name, IndexType.KEYWORD_LIST)
+
+
+def moment(name: str) -> SearchAttribute[datetime]:
+    return SearchAttribute(name, IndexType.DATETIME)
+
+
+def flag(name: str) -> SearchAttribute[bool]:
+    return SearchAttribute(name, IndexType.BOOL)
+
+
+CASE_ID = keyword("CaseId")
+CASE_STATUS = keyword("CaseStatus")
+CASE_URGENCY = keyword("CaseUrgency")
+CASE_CATEGORIES = keyword_list("CaseCategories")
+CASE_PLATFORMS = keyword_list("CasePlatforms")
+CASE_PARTNERS = keyword_list("CasePartners")
+NEXT_ACTION_AT = moment("NextActionAt")
+SLA_BREACHED = flag("SlaBreached")
+CALLBACK_OVERDUE = flag("CallbackOverdue")
+NOTICE_STATUS = keyword("NoticeStatus")
+REFERRAL_STATUS = keyword("ReferralStatus")
 # Conversations (a linked conversation also sets CaseId, so "CaseId = 'X'" finds them too)
-CONVERSATION_STATUS = SearchAttributeKey.for_keyword("ConversationStatus")
-CONVERSATION_CHANNEL = SearchAttributeKey.for_keyword("ConversationChannel")
-WAITING_SINCE = SearchAttributeKey.for_datetime("WaitingSince")
-COUNSELLOR_ID = SearchAttributeKey.for_keyword("CounsellorId")
+CONVERSATION_STATUS = keyword("ConversationStatus")
+CONVERSATION_CHANNEL = keyword("ConversationChannel")
+WAITING_SINCE = moment("WaitingSince")
+COUNSELLOR_ID = keyword("CounsellorId")
 
-ALL: tuple[SearchAttributeKey, ...] = (  # type: ignore[type-arg]
+ALL: tuple[SearchAttribute[object], ...] = (
     CASE_ID,
     CASE_STATUS,
     CASE_URGENCY,
@@ -40,11 +83,3 @@ ALL: tuple[SearchAttributeKey, ...] = (  # type: ignore[type-arg]
     WAITING_SINCE,
     COUNSELLOR_ID,
 )
-
-
-def dev_server_flags() -> list[str]:
-    """``--search-attribute Name=Type`` arguments for ``temporal server start-dev``."""
-    flags: list[str] = []
-    for key in ALL:
-        flags += ["--search-attribute", f"{key.name}={key._metadata_type}"]
-    return flags

@@ -14,6 +14,14 @@ class TaskKind(StrEnum):
     MANUAL_HANDOFF = "manual_handoff"
 
 
+def task_id(subject_id: str, kind: TaskKind, occasion: str | None = None) -> str:
+    """The one way a task's id is written: the case, notice or referral it is about,
+    its kind, and which occasion of that kind when the subject can have several (a
+    case's second callback: ``callback-2``). Deterministic, so opening the same task
+    twice is a no-op and whoever closes it names it the same way."""
+    return f"{subject_id}:{kind.value}" + (f":{occasion}" if occasion else "")
+
+
 class CounsellorTask(BaseModel):
     task_id: str = Field(description="Deterministic id: creating the same task twice is a no-op")
     case_id: str

@@ -13,7 +13,7 @@ from temporalio.api.operatorservice.v1 import (
 )
 from temporalio.client import Client
 
-from domain import search_attributes
+from relais import search_attributes
 
 
 async def ensure_search_attributes(client: Client) -> list[str]:

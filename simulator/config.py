@@ -26,6 +26,7 @@ from pydantic import (
     model_validator,
 )
 
+from simulator.basics import deep_merge, field_errors
 from simulator.meta.config import MetaConfig
 
 
@@ -131,22 +132,6 @@ class TargetConfig(_Strict):
     seed: int = 0
 
 
-def deep_merge(base: dict[str, Any], overlay: dict[str, Any]) -> dict[str, Any]:
-    """Overlay ``overlay`` on ``base`` as a JSON merge patch (RFC 7396): nested objects
-    merge, ``null`` clears the key (the knob falls back to its built-in default),
-    anything else replaces."""
-    merged = dict(base)
-    for key, value in overlay.items():
-        current = merged.get(key)
-        if value is None:
-            merged.pop(key, None)
-        elif isinstance(value, dict):
-            merged[key] = deep_merge(current if isinstance(current, dict) else {}, value)
-        else:
-            merged[key] = value
-    return merged
-
-
 class SimulatorConfig(BaseModel):
     """What the app is built from: file content plus command-line/env settings."""
 
@@ -193,14 +178,6 @@ class SimulatorConfig(BaseModel):
         return TargetConfig.model_validate(layered)
 
 
-def field_errors(exc: ValidationError) -> list[dict[str, str]]:
-    """Pydantic errors as ``{"field": "a.b", "message": ...}``: what a 422 names."""
-    return [
-        {"field": ".".join(str(part) for part in error["loc"]), "message": error["msg"]}
-        for error in exc.errors()
-    ]
-
-
 def load_config_file(path: Path) -> dict[str, Any]:
     """Read a JSON or TOML config file (chosen by its suffix) into a dict."""
     text = path.read_text(encoding="utf-8")
@@ -208,7 +185,3 @@ def load_config_file(path: Path) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise ValueError(f"{path}: the config must be an object")
     return data
-
-
-def now_utc() -> datetime:
-    return datetime.now(UTC)

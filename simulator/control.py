@@ -13,7 +13,8 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from simulator import decisions
-from simulator.config import TargetConfig, deep_merge, field_errors
+from simulator.basics import deep_merge, field_errors
+from simulator.config import TargetConfig
 from simulator.intake import Slug, StateDep
 from simulator.state import SubmissionKind
 

@@ -7,7 +7,8 @@ config at that moment); ``POST /_control/decide`` can override it at any time.
 import asyncio
 from datetime import datetime, timedelta
 
-from simulator.config import Delivery, PartnerOutcome, PlatformDecision, now_utc
+from simulator.basics import now_utc
+from simulator.config import Delivery, PartnerOutcome, PlatformDecision
 from simulator.state import SimulatorState, Submission, SubmissionKind
 from simulator.webhooks import send_decision
 

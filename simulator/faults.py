@@ -11,7 +11,8 @@ import asyncio
 import math
 from dataclasses import dataclass
 
-from simulator.config import FaultScope, now_utc
+from simulator.basics import now_utc
+from simulator.config import FaultScope
 from simulator.state import Fault, TargetState
 
 

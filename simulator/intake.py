@@ -11,7 +11,7 @@ from fastapi import Depends, Path, Request
 from fastapi.responses import JSONResponse
 
 from simulator import decisions, faults
-from simulator.config import now_utc
+from simulator.basics import now_utc
 from simulator.faults import FaultAnswer
 from simulator.state import (
     Fault,

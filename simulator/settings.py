@@ -6,7 +6,8 @@ from typing import Any
 from pydantic import SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from simulator.config import SimulatorConfig, deep_merge, load_config_file
+from simulator.basics import deep_merge
+from simulator.config import SimulatorConfig, load_config_file
 
 
 class SimulatorSettings(BaseSettings):

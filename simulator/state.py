@@ -13,16 +13,13 @@ from collections.abc import Coroutine
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import httpx
 from pydantic import BaseModel, Field
 
 from simulator.config import SimulatorConfig, TargetConfig
 from simulator.meta.state import MetaState
-
-if TYPE_CHECKING:
-    from simulator.journal import Journal
 
 log = logging.getLogger("simulator")
 
@@ -121,6 +118,25 @@ class TargetState:
         return cls(slug=slug, config=config, rng=random.Random(f"{config.seed}:{slug}"))
 
 
+class ChangeLog(Protocol):
+    """Where the simulator writes each change it must not forget across a restart
+    (``simulator.journal.Journal``, with ``--state-file``), each written before the
+    answer that follows from it goes out."""
+
+    def write(self, event: dict[str, Any]) -> None: ...  # a line of another part (Meta)
+
+    def submission(self, submission: Submission) -> None: ...
+    def posted(self, submission: Submission) -> None: ...
+    def planned(
+        self, submission: Submission, status: str, detail: str | None, at: datetime
+    ) -> None: ...
+    def decided(self, submission: Submission) -> None: ...
+    def delivered(self, submission: Submission) -> None: ...
+    def config(self, slug: str, config: TargetConfig) -> None: ...
+    def reset(self, reset_config: bool) -> None: ...
+    def close(self) -> None: ...
+
+
 class SimulatorState:
     def __init__(self, config: SimulatorConfig) -> None:
         self.config = config
@@ -133,7 +149,7 @@ class SimulatorState:
         # References never restart, not even on reset: a reference a running Relais
         # still holds from before a reset must not name someone else's notice.
         self._next_reference: dict[str, int] = {}
-        self.journal: Journal | None = None  # --state-file: what survives a restart
+        self.journal: ChangeLog | None = None  # --state-file: what survives a restart
         self.meta = MetaState(config.meta)  # the simulated WhatsApp and Messenger
         for slug in config.targets:
             self.target(slug)

@@ -13,7 +13,7 @@ from typing import Any
 
 import httpx
 
-from simulator.config import now_utc
+from simulator.basics import now_utc
 from simulator.signing import signed_headers
 from simulator.state import SimulatorState, Submission, SubmissionKind, WebhookAttempt
 

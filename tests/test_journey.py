@@ -14,10 +14,10 @@ from temporalio.client import WorkflowExecutionStatus
 from temporalio.testing import WorkflowEnvironment
 
 from domain import contract
-from domain import search_attributes as sa
 from domain.callback_window import ALWAYS_OPEN
 from domain.case import CaseResult
 from domain.policy import CasePolicy
+from relais import search_attributes as sa
 from relais.db import Database
 from tests.support.cases import INTAKE, ITEM, case_view
 from tests.support.databases import BACKENDS, drop_database, empty_database

@@ -7,13 +7,12 @@ from typing import Any, TypeVar
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
+from temporalio.exceptions import ActivityError, ApplicationError
 from temporalio.workflow import ActivityHandle
 
 from domain.catalog import RetryProfile
-from domain.contract import Activity
+from domain.contract import PERMANENT_PARTNER_ERROR, Activity
 from domain.policy import CasePolicy
-
-PERMANENT_PARTNER_ERROR = "PermanentPartnerError"
 
 
 def partner_call(profile: RetryProfile, give_up_after: timedelta | None = None) -> dict[str, Any]:
@@ -30,6 +29,23 @@ def partner_call(profile: RetryProfile, give_up_after: timedelta | None = None) 
             non_retryable_error_types=[PERMANENT_PARTNER_ERROR],
         ),
     }
+
+
+def partner_attempt(profile: RetryProfile) -> dict[str, Any]:
+    """Options for one attempt at a partner, no retry: for a workflow that retries
+    itself, so it knows (and says) how many attempts failed and when the next one is."""
+    return {
+        "start_to_close_timeout": profile.attempt_timeout,
+        "retry_policy": RetryPolicy(maximum_attempts=1),
+    }
+
+
+def permanent(error: ActivityError) -> bool:
+    """The adapter said retrying cannot help (a 4xx, a URL we must not fetch)."""
+    cause = error.cause
+    return isinstance(cause, ApplicationError) and (
+        cause.non_retryable or cause.type == PERMANENT_PARTNER_ERROR
+    )
 
 
 def record_call(policy: CasePolicy) -> dict[str, Any]:

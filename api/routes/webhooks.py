@@ -105,7 +105,8 @@ async def partner_status(
     timestamp: Timestamp = None,
     signature: Signature = None,
 ) -> WebhookAccepted:
-    """A partner's news on one of our handoffs (acknowledged, accepted, closed...)."""
+    """A partner's news on one of our handoffs (acknowledged, accepted, closed...); on
+    one that has ended too (it is recorded on the case)."""
     raw = await request.body()
     async with verifier.accepting(timestamp, signature, raw):
         body = _parse(PartnerStatusWebhook, raw)

@@ -14,7 +14,7 @@ from domain.catalog import AdapterInfo, PartnerCatalog, PartnerKind
 from domain.intake import Consents
 from domain.policy import CasePolicy
 from domain.problems import Problem, problem
-from domain.referral import LegalBasis, ReferralStatus
+from domain.referral import LateAnswer, LegalBasis, ReferralStatus
 
 # Legal basis -> the kinds of partner it allows a referral to without consent.
 LEGAL_EXCEPTIONS: dict[LegalBasis, frozenset[PartnerKind]] = {
@@ -25,6 +25,11 @@ LEGAL_EXCEPTIONS: dict[LegalBasis, frozenset[PartnerKind]] = {
 
 # Partners a counsellor phones within hours when the automatic handoff is stuck.
 URGENT_KINDS = frozenset({PartnerKind.POLICE, PartnerKind.CHILD_PROTECTION})
+
+# What a partner says when it has taken a referral on.
+TAKEN_OVER = frozenset(
+    {ReferralStatus.ACKNOWLEDGED, ReferralStatus.IN_PROGRESS, ReferralStatus.ACCEPTED}
+)
 
 # How far along a referral is: news that would move it backwards is stale.
 _RANK: dict[ReferralStatus, int] = {
@@ -94,3 +99,27 @@ def moves_on(current: ReferralStatus, news: ReferralStatus) -> bool:
 def further(a: ReferralStatus, b: ReferralStatus) -> ReferralStatus:
     """The more advanced of two statuses (``b`` on a tie: the later news)."""
     return a if _RANK[a] > _RANK[b] else b
+
+
+def answer_after_end(answer: LateAnswer, ended: ReferralStatus) -> str:
+    """The case's words for a partner's answer about a referral that had ended."""
+    news = answer.news
+    reference = f" (reference '{news.partner_reference}')" if news.partner_reference else ""
+    return (
+        f"the partner answered '{news.status.value}'{reference} after the referral had "
+        f"ended ({ended.value})"
+    )
+
+
+def answer_after_closing_task(answer: LateAnswer, case_id: str) -> tuple[str, str]:
+    """A supervisor's task about a partner's answer on a referral of a closed case:
+    which occasion it is (with the case and the kind, the task's id: the same answer
+    twice is one task) and what to do."""
+    status = answer.news.status
+    said = "took over" if status in TAKEN_OVER else f"answered '{status.value}' about"
+    summary = (
+        f"{answer.partner} {said} referral {answer.referral_id} after case {case_id} was "
+        "closed: read the case's timeline and audit trail, then reopen the case or tell "
+        "the partner"
+    )
+    return f"{answer.referral_id}-{status.value}-after-closing", summary

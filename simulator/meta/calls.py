@@ -17,13 +17,13 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import JSONResponse, Response
 
-from simulator.config import now_utc
+from simulator.basics import now_utc
 from simulator.meta import errors
 from simulator.meta.config import Channel, FaultScope, OutageAnswer
 from simulator.meta.connections import cut
 from simulator.meta.errors import GraphError
+from simulator.meta.host import SimulatorState
 from simulator.meta.state import GraphRequest, SentMessage
-from simulator.state import SimulatorState
 
 log = logging.getLogger("simulator.meta")
 

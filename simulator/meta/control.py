@@ -15,10 +15,10 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
-from simulator.config import deep_merge, field_errors, now_utc
-from simulator.intake import StateDep
+from simulator.basics import deep_merge, field_errors, now_utc
 from simulator.meta import journal
 from simulator.meta.config import CHANNEL_MODELS, Channel, plain
+from simulator.meta.host import StateDep
 from simulator.meta.media import new_media
 
 router = APIRouter(prefix="/_control/meta", tags=["control: meta"])

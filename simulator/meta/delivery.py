@@ -21,12 +21,12 @@ from typing import Any
 
 import httpx
 
-from simulator.config import now_utc
+from simulator.basics import now_utc
 from simulator.meta import journal
 from simulator.meta.config import Channel
+from simulator.meta.host import SimulatorState
 from simulator.meta.signing import signed_headers
 from simulator.meta.state import PendingWebhook, WebhookAttempt
-from simulator.state import SimulatorState
 
 log = logging.getLogger("simulator.meta")
 

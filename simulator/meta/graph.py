@@ -12,11 +12,10 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import Response
 
-from simulator.intake import StateDep
 from simulator.meta import errors, graph_messenger, graph_whatsapp, media
 from simulator.meta.calls import GraphCall
 from simulator.meta.config import Channel
-from simulator.state import SimulatorState
+from simulator.meta.host import SimulatorState, StateDep
 
 router = APIRouter(tags=["meta graph api"])
 

@@ -19,7 +19,7 @@ from typing import Any
 
 from fastapi.responses import JSONResponse
 
-from simulator.config import now_utc
+from simulator.basics import now_utc
 from simulator.meta import errors, outbox
 from simulator.meta.calls import GraphCall
 from simulator.meta.config import Channel, MessengerConfig, Page

@@ -20,13 +20,12 @@ from datetime import timedelta
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
-from simulator.config import now_utc
-from simulator.intake import StateDep
+from simulator.basics import now_utc
 from simulator.meta import errors, journal
 from simulator.meta.calls import GraphCall
 from simulator.meta.config import Channel
+from simulator.meta.host import SimulatorState, StateDep
 from simulator.meta.state import MediaItem, generate_bytes, sha256_hex
-from simulator.state import SimulatorState
 
 router = APIRouter(tags=["meta"])
 

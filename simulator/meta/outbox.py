@@ -11,13 +11,13 @@ from __future__ import annotations
 import secrets
 from datetime import datetime, timedelta
 
-from simulator.config import now_utc
+from simulator.basics import now_utc
 from simulator.meta import journal, messenger_payloads, whatsapp_payloads
 from simulator.meta.config import Channel, WhatsAppConfig
 from simulator.meta.delivery import encode, queue
 from simulator.meta.errors import GraphError
+from simulator.meta.host import SimulatorState
 from simulator.meta.state import SentMessage
-from simulator.state import SimulatorState
 
 
 def wamid() -> str:

@@ -14,8 +14,8 @@ from typing import Any
 from fastapi import APIRouter
 from pydantic import BaseModel
 
-from simulator.intake import StateDep
 from simulator.meta.config import Channel
+from simulator.meta.host import StateDep
 from simulator.meta.state import GraphRequest, SentMessage, WebhookAttempt
 
 router = APIRouter(prefix="/_control/meta", tags=["control: meta"])

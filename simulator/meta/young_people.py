@@ -19,15 +19,14 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from simulator.config import now_utc
-from simulator.intake import StateDep
+from simulator.basics import now_utc
 from simulator.meta import journal, messenger_payloads, outbox, whatsapp_payloads
 from simulator.meta.config import Channel
 from simulator.meta.delivery import client, encode, queue, webhook_url
+from simulator.meta.host import SimulatorState, StateDep
 from simulator.meta.media import messenger_url, new_media, public_base
 from simulator.meta.signing import signature_256
 from simulator.meta.state import InboundMessage, MediaItem, WebhookAttempt
-from simulator.state import SimulatorState
 
 router = APIRouter(prefix="/_control/meta", tags=["control: meta"])
 

@@ -5,7 +5,7 @@ from datetime import datetime
 from httpx import AsyncClient
 
 from domain import contract
-from domain import search_attributes as sa
+from relais import search_attributes as sa
 from relais.settings import Role
 from tests.api.conftest import (
     SECOND_COUNSELLOR,

@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 
 from domain import contract
-from domain import search_attributes as sa
+from relais import search_attributes as sa
 from relais.db.repositories.retention import RetentionBook
 from relais.settings import Role
 from tests.api.conftest import (

@@ -19,6 +19,7 @@ from tests.api.conftest import (
     ApiHarness,
     DatabaseApi,
     auth,
+    case_state,
     decision,
     intake,
     item,
@@ -245,3 +246,98 @@ async def test_the_platform_decision_and_partner_status_are_in_the_case_audit(
             f"referral={referral_id} status=accepted",
         ),
     ]
+
+
+def partner_says(referral_id: str, status: str, reference: str = "FV-9") -> dict[str, Any]:
+    return {
+        "referral_id": referral_id,
+        "idempotency_key": f"{referral_id}-{status}",
+        "reference": reference,
+        "status": status,
+        "at": "2024-06-01T10:20:00Z",
+    }
+
+
+async def test_a_partner_answering_about_a_referral_cancelled_at_closing_is_heard(
+    api_harness: ApiHarness,
+) -> None:
+    """Closing a case cancels the referrals under way; the partner then answers all the
+    same. Its answer is recorded on the case (timeline, audit), a supervisor is given
+    a task when it took the young person on, and the partner gets its 202 (no retries).
+    Once the case itself has ended, the answer still becomes a supervisor's task."""
+    harness = api_harness
+    referral_id = await start_referral(harness, "france-victimes")
+    case_id = referral_id.rsplit("-r", 1)[0]
+    closed = await harness.api.post(
+        f"/cases/{case_id}/close",
+        json={"reason": "young person safe", "force": True},
+        headers=auth(Role.COUNSELLOR),
+    )
+    assert closed.status_code == 200, closed.text
+    assert [r["status"] for r in closed.json()["referrals"]] == ["cancelled"]
+
+    raw, headers = signed(partner_says(referral_id, "accepted"))
+    answered = await harness.api.post(
+        "/webhooks/partners/france-victimes", content=raw, headers=headers
+    )
+    assert answered.status_code == 202, answered.text
+
+    words = (
+        f"{referral_id} (france-victimes): the partner answered 'accepted' (reference 'FV-9') "
+        "after the referral had ended (cancelled)"
+    )
+    view = await eventually(
+        lambda: case_state(harness, case_id),
+        lambda v: any(e.detail == words for e in v.timeline),
+        what="the answer on the case's timeline",
+    )
+    assert view.referrals[0].status == "cancelled"
+
+    async def supervisor_tasks() -> list[dict[str, Any]]:
+        listed = await harness.api.get(
+            "/tasks", params={"case_id": case_id}, headers=auth(Role.SUPERVISOR)
+        )
+        return [t for t in listed.json() if t["kind"] == "supervisor_escalation"]
+
+    [taken_over] = await eventually(supervisor_tasks, bool, what="the supervisor's task")
+    assert taken_over["for_role"] == "supervisor"
+    assert taken_over["summary"].startswith(f"france-victimes took over referral {referral_id}")
+
+    # Past its reopen window the case's workflow has ended (here: ended by an operator).
+    await harness.client.get_workflow_handle(contract.SUPPORT_CASE.workflow_id(case_id)).terminate()
+    for attempt in range(2):  # the partner's retry (signed anew): one task
+        raw, headers = signed(partner_says(referral_id, "closed"), at=time.time() - attempt)
+        later = await harness.api.post(
+            "/webhooks/partners/france-victimes", content=raw, headers=headers
+        )
+        assert later.status_code == 202, later.text
+    tasks = await supervisor_tasks()
+    assert [t["summary"].split(" after ")[0] for t in tasks] == [
+        f"france-victimes took over referral {referral_id}",
+        f"france-victimes answered 'closed' about referral {referral_id}",
+    ]
+
+    audit = await harness.api.get("/audit", params={"case_id": case_id}, headers=auth(Role.AUDITOR))
+    said = [e["detail"] for e in audit.json() if e["role"] == "partner"]
+    assert said == [
+        f"referral={referral_id} status=accepted",
+        f"referral={referral_id} status=closed",
+        f"referral={referral_id} status=closed",
+    ]
+
+
+async def test_another_partner_answering_about_an_ended_referral_is_404(
+    api_harness: ApiHarness,
+) -> None:
+    referral_id = await start_referral(api_harness, "france-victimes")
+    case_id = referral_id.rsplit("-r", 1)[0]
+    closed = await api_harness.api.post(
+        f"/cases/{case_id}/close",
+        json={"reason": "young person safe", "force": True},
+        headers=auth(Role.COUNSELLOR),
+    )
+    assert closed.status_code == 200, closed.text
+    raw, headers = signed(partner_says(referral_id, "accepted"))
+    answered = await api_harness.api.post("/webhooks/partners/police", content=raw, headers=headers)
+    assert answered.status_code == 404
+    assert answered.json() == {"detail": f"no referral {referral_id} to partner 'police'"}

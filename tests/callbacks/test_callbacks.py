@@ -10,10 +10,10 @@ import pytest
 from temporalio.testing import WorkflowEnvironment
 
 from domain import contract
-from domain import search_attributes as sa
 from domain.callback_window import ALWAYS_OPEN
 from domain.policy import CasePolicy
 from domain.retention import PurgeReport, PurgeRunInput
+from relais import search_attributes as sa
 from relais.converter import key_store_of
 from relais.db import AuditLog, CaseDirectory, TaskBoard
 from relais.db.repositories.retention import RetentionBook

@@ -26,7 +26,7 @@ from temporalio.api.workflowservice.v1 import DescribeNamespaceRequest
 from temporalio.client import Client
 
 from domain.policy import CasePolicy
-from domain.search_attributes import dev_server_flags
+from relais.search_attributes import dev_server_flags
 from relais.serving import free_port
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -22,9 +22,9 @@ import pytest
 from temporalio.client import Client
 
 from domain import contract
-from domain import search_attributes as sa
 from domain.callback_window import ALWAYS_OPEN
 from domain.policy import CasePolicy
+from relais import search_attributes as sa
 from tests.chaos.processes import ProcessStack, process_stack
 from tests.support.waiting import eventually
 

@@ -22,9 +22,9 @@ import pytest
 from playwright.async_api import Browser, Page, expect
 from temporalio.testing import WorkflowEnvironment
 
-from domain import search_attributes as sa
 from domain.callback_window import ALWAYS_OPEN
 from domain.policy import CasePolicy
+from relais import search_attributes as sa
 from relais.converter import data_converter
 from relais.crypto.key_store import InMemoryKeyStore
 from relais.crypto.keyring import MasterKeyring

@@ -247,3 +247,39 @@ async def test_a_case_is_found_by_its_number_and_a_name_typed_there_goes_nowhere
     colleague = await signed_in(stack, "local-colleague-token")
     theirs = await colleague.send("/worklist", "/cases/find", {"case": case_id[:6]})
     assert theirs.headers["location"] == "/console/worklist?done=not_found"
+
+
+def referrals_table(html: str) -> str:
+    start = html.index('<table id="referrals">')
+    return html[start : html.index("</table>", start)]
+
+
+async def test_a_partner_that_cannot_be_reached_is_said_on_the_case_page(stack: Stack) -> None:
+    """The police are down: the case page says since when and how many attempts failed,
+    and when the next one is, in the counsellor's language."""
+    stack.compress_retries("police")
+    await stack.configure_target("police", outage={"active": True})
+    try:
+        user = await signed_in(stack)
+        case_id = await open_case(user)  # immediate danger: the police are alerted at once
+        view = await eventually(
+            lambda: case_view(stack.api, case_id),
+            lambda v: any((r["delivery"] or {}).get("attempts", 0) >= 2 for r in v["referrals"]),
+            what="the police handoff failing twice",
+        )
+        [police] = [r for r in view["referrals"] if r["partner"] == "police"]
+        assert police["status"] == "pending"
+        assert police["detail"].startswith("the partner is unreachable: ")
+        live = f"/cases/{case_id}/live"
+        french = referrals_table((await user.page(live)).text)
+        assert "Le partenaire est injoignable depuis" in french
+        assert "tentatives échouées" in french and "Prochaine tentative" in french
+        user.http.cookies.set("relais_console_lang", "en")
+        english = referrals_table((await user.page(live)).text)
+        assert "The partner is unreachable since" in english
+        assert "failed attempts:" in english and "Next attempt" in english
+        # Said once, in the page's language, not again in the workflow's English words
+        # (those are the timeline's).
+        assert "the partner is unreachable: " not in english
+    finally:
+        await stack.configure_target("police", outage={"active": False})

@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 from temporalio.testing import WorkflowEnvironment
 
-from domain import search_attributes as sa
 from domain.callback_window import ALWAYS_OPEN
 from domain.policy import CasePolicy
+from relais import search_attributes as sa
 from relais.db import Database
 from tests.support.builders import intake_body
 from tests.support.cases import case_view

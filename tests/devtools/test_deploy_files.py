@@ -75,7 +75,7 @@ def test_compose_registers_exactly_the_search_attributes_of_the_code(
 ) -> None:
     script = "\n".join(compose["services"]["temporal-search-attributes"]["command"])
     registered = dict(re.findall(r"^\s*sa (\w+) (\w+)\s*$", script, flags=re.MULTILINE))
-    assert registered == {key.name: key._metadata_type for key in ALL}
+    assert registered == {attribute.name: attribute.index.value for attribute in ALL}
 
 
 def test_relais_containers_set_only_variables_the_settings_read(compose: dict[str, Any]) -> None:

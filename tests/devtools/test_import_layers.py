@@ -1,7 +1,6 @@
 """``./dev lint`` keeps the dependencies pointing one way: on a copy of the source
-tree, an import from a lower layer into a higher one, or an import cycle inside a
-package, makes ``lint-imports`` (the import-linter contracts of pyproject.toml) fail
-and name the contract; the tree as it is passes."""
+tree, breaking any of the import-linter contracts of pyproject.toml (one test each)
+makes ``lint-imports`` fail and name the contract; the tree as it is passes."""
 
 import os
 import shutil
@@ -22,6 +21,7 @@ PACKAGES = (
     "api",
     "console",
     "simulator",
+    "devtools",  # the "imports_only" contract type
 )
 LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
 
@@ -84,6 +84,29 @@ def test_the_console_importing_the_api_fails(tree: Path) -> None:
     )
 
 
+def test_the_console_calling_a_workflow_directly_fails(tree: Path) -> None:
+    append(tree / "console" / "labels.py", "import workflows.calls  # noqa")
+    result = lint(tree)
+    assert result.returncode != 0
+    assert "console.labels -> workflows.calls" in result.stdout
+
+
+def test_the_simulator_importing_relais_code_fails(tree: Path) -> None:
+    append(tree / "simulator" / "signing.py", "import domain.catalog  # noqa")
+    result = lint(tree)
+    assert result.returncode != 0
+    assert "it imports no Relais code BROKEN" in result.stdout
+
+
+def test_relais_depending_on_the_simulator_fails(tree: Path) -> None:
+    append(tree / "partners" / "errors.py", "import simulator.signing  # noqa")
+    result = lint(tree)
+    assert result.returncode != 0
+    assert "Relais never depends on the simulator that stands in for its partners BROKEN" in (
+        result.stdout
+    )
+
+
 def test_the_api_importing_the_console_outside_its_mount_fails(tree: Path) -> None:
     append(tree / "api" / "errors.py", "import console.forms  # noqa")
     result = lint(tree)
@@ -98,3 +121,37 @@ def test_the_application_layer_reaching_into_a_workflow_fails(tree: Path) -> Non
     result = lint(tree)
     assert result.returncode != 0
     assert "Doors and services never import a workflow or an activity BROKEN" in result.stdout
+
+
+def test_the_domain_importing_temporal_fails(tree: Path) -> None:
+    """Only the standard library and pydantic: no SDK, no database, no HTTP."""
+    append(tree / "domain" / "search_attributes.py", "import temporalio.common  # noqa")
+    result = lint(tree)
+    assert result.returncode != 0
+    assert "The domain imports nothing but the standard library and pydantic BROKEN" in (
+        result.stdout
+    )
+    assert "domain.search_attributes imports temporalio" in result.stdout
+
+
+def test_workflows_importing_relais_fail_though_relais_is_a_lower_layer(tree: Path) -> None:
+    append(tree / "workflows" / "calls.py", "import relais.clock  # noqa")
+    result = lint(tree)
+    assert result.returncode != 0
+    assert "Layers: each depends only on the layers below it KEPT" in result.stdout
+    assert "Workflows import nothing of ours but the domain" in result.stdout
+    assert "workflows.calls imports relais.clock" in result.stdout
+
+
+def test_workflows_doing_their_own_io_fail(tree: Path) -> None:
+    append(tree / "workflows" / "rejection.py", "import httpx  # noqa")
+    result = lint(tree)
+    assert result.returncode != 0
+    assert "workflows.rejection imports httpx" in result.stdout
+
+
+def test_an_import_cycle_in_the_simulator_fails(tree: Path) -> None:
+    append(tree / "simulator" / "state.py", "import simulator.journal  # noqa")
+    result = lint(tree)
+    assert result.returncode != 0
+    assert "No import cycles between the simulator's modules BROKEN" in result.stdout

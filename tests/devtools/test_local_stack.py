@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from devtools.local import ConfigError, LocalStack
-from domain.search_attributes import dev_server_flags
+from relais.search_attributes import dev_server_flags
 from relais.settings import Settings
 from tests.ops.tools import binary
 

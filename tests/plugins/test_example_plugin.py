@@ -14,7 +14,7 @@ from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 
 from domain import contract
-from domain import search_attributes as sa
+from relais import search_attributes as sa
 from tests.support.builders import intake_body
 from tests.support.stack import Stack, auth, running_stack
 from tests.support.waiting import eventually

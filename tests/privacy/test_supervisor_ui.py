@@ -18,7 +18,7 @@ from temporalio.testing import WorkflowEnvironment
 
 from api.app import create_app
 from api.codec_sessions import COOKIE
-from domain import search_attributes as sa
+from relais import search_attributes as sa
 from relais.converter import data_converter
 from relais.crypto.key_store import InMemoryKeyStore
 from relais.crypto.keyring import MasterKeyring

@@ -11,8 +11,8 @@ from temporalio.api.sdk.v1 import WorkflowMetadata
 from temporalio.testing import WorkflowEnvironment
 
 from domain import contract
-from domain import search_attributes as sa
 from domain.policy import CasePolicy
+from relais import search_attributes as sa
 from relais.db import ReferralLedger
 from tests.referrals.support import (
     case_view,

@@ -169,6 +169,33 @@ async def referral_failed_then_phone_handoff(stack: Stack) -> str:
     return case_id
 
 
+async def referral_answered_after_closing(stack: Stack) -> str:
+    """The police are down, the case is closed with their referral under way (it is
+    cancelled); the police then take the young person on: the answer is recorded on
+    the closed case and a supervisor told; the case ends when its reopen window passes."""
+    await stack.configure_target("police", outage={"active": True})
+    case_id = await _open(stack, consents={"referral_partners": ["police"]})
+    referral = await _post(stack, f"/cases/{case_id}/referrals", {"partner": "police"})
+    referral_id = referral["referral_id"]
+    await _until(
+        stack,
+        case_id,
+        "unreachable",
+        lambda v: (v["referrals"][0]["delivery"] or {}).get("attempts", 0) >= 2,
+    )
+    await _post(stack, f"/cases/{case_id}/close", {"reason": "resolved", "force": True})
+    await stack.configure_target("police", outage={"active": False})
+    await post_partner_status(stack, "police", referral_id, "accepted", "BN-2024-0077")
+    await _until(
+        stack,
+        case_id,
+        "the answer on the closed case",
+        lambda v: any("after the referral had ended" in e["detail"] for e in v["timeline"]),
+    )
+    await _ended(stack.client, contract.SUPPORT_CASE.workflow_id(case_id))
+    return case_id
+
+
 async def retention_purge(stack: Stack) -> str:
     """A closed case at the end of its retention is purged by the daily workflow."""
     case_id = await _open(stack)
@@ -216,6 +243,7 @@ SCENARIOS: dict[str, tuple[Callable[[Stack], Awaitable[str]], StackFactory]] = {
     "notice_removal_unverified": (notice_removal_unverified, unverifiable_stack),
     "referral_phone_handoff": (referral_phone_handoff, usual_stack),
     "referral_failed_then_phone_handoff": (referral_failed_then_phone_handoff, usual_stack),
+    "referral_answered_after_closing": (referral_answered_after_closing, usual_stack),
     "retention_purge": (retention_purge, usual_stack),
 }
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from temporalio.testing import WorkflowEnvironment
 from temporalio.testing._timeskipping import TimeSkippingConfig
 
-from domain import search_attributes
+from relais import search_attributes
 from relais.converter import data_converter
 
 TIME_SKIPPING_FLAGS = ["--dynamic-config-value", "frontend.WorkflowTimeSkippingEnabled=true"]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from temporalio.testing import WorkflowEnvironment
 
-from domain import search_attributes as sa
+from relais import search_attributes as sa
 from relais.db import TaskBoard
 from tests.support.cases import case_view, open_case
 from tests.support.stack import auth, running_stack

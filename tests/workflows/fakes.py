@@ -51,25 +51,40 @@ from domain.retention import (
     SchedulePurgeRequest,
 )
 from domain.tasks import CloseTasksRequest, CounsellorTask, TaskKind
+from partners.builtin import EMERGENCY_RETRY, PARTNER_RETRY, PLATFORM_RETRY
 from worker import WORKFLOWS
 
+# The built-in adapters' retry profiles (production: police and 119 every 5 minutes at
+# most for 2 days, the others every 2 hours at most for 5 days; platforms every hour
+# at most for 3 days).
 CATALOG = PartnerCatalog(
     platforms={
-        "tiktok": AdapterInfo(slug="tiktok", display_name="TikTok", kind=PartnerKind.PLATFORM),
+        "tiktok": AdapterInfo(
+            slug="tiktok", display_name="TikTok", kind=PartnerKind.PLATFORM, retry=PLATFORM_RETRY
+        ),
     },
     partners={
-        POLICE: AdapterInfo(slug=POLICE, display_name="Police", kind=PartnerKind.POLICE),
+        POLICE: AdapterInfo(
+            slug=POLICE, display_name="Police", kind=PartnerKind.POLICE, retry=EMERGENCY_RETRY
+        ),
         CHILD_PROTECTION_119: AdapterInfo(
-            slug=CHILD_PROTECTION_119, display_name="119", kind=PartnerKind.CHILD_PROTECTION
+            slug=CHILD_PROTECTION_119,
+            display_name="119",
+            kind=PartnerKind.CHILD_PROTECTION,
+            retry=EMERGENCY_RETRY,
         ),
         FRANCE_VICTIMES: AdapterInfo(
-            slug=FRANCE_VICTIMES, display_name="France Victimes", kind=PartnerKind.VICTIM_SUPPORT
+            slug=FRANCE_VICTIMES,
+            display_name="France Victimes",
+            kind=PartnerKind.VICTIM_SUPPORT,
+            retry=PARTNER_RETRY,
         ),
         PHAROS: AdapterInfo(
             slug=PHAROS,
             display_name="Pharos",
             kind=PartnerKind.AUTHORITY,
             delivery=DeliveryMode.POLL,
+            retry=PARTNER_RETRY,
         ),
     },
 )
@@ -81,14 +96,29 @@ class FakeActivities:
     closed: list[CloseTasksRequest] = field(default_factory=list)
     cases: dict[str, CaseRecord] = field(default_factory=dict)
     notices: dict[str, NoticeRecord] = field(default_factory=dict)
+    referrals: dict[str, ReferralRecord] = field(default_factory=dict)
     submitted: list[SubmitNoticeRequest] = field(default_factory=list)
+    submit_attempts: int = 0
+    platform_down: bool = False
+    # The wait a platform that is down asks for (its Retry-After), if any.
+    platform_retry_after: timedelta | None = None
     handoffs: list[HandoffRequest] = field(default_factory=list)
+    handoff_attempts: int = 0
     partner_down: bool = False
+    # The wait a partner that is down asks for (its Retry-After), if any.
+    partner_retry_after: timedelta | None = None
+    partner_status: HandoffStatus = field(
+        default_factory=lambda: HandoffStatus(status=ReferralStatus.ACKNOWLEDGED)
+    )
     content_online: bool = False
     # Set to hold ``close_tasks`` of that kind until the test lets it through.
     hold_closing: TaskKind | None = None
     closing_held: asyncio.Event = field(default_factory=asyncio.Event)
     let_close: asyncio.Event = field(default_factory=asyncio.Event)
+    # Set to hold ``record_referral`` of a referral reaching that status likewise.
+    hold_referral: ReferralStatus | None = None
+    referral_held: asyncio.Event = field(default_factory=asyncio.Event)
+    let_record: asyncio.Event = field(default_factory=asyncio.Event)
 
     def open_tasks(self, kind: TaskKind) -> list[CounsellorTask]:
         closed = {c.task_id for c in self.closed if c.task_id}
@@ -111,7 +141,13 @@ class FakeActivities:
 
     @activity.defn(name=contract.RECORD_REFERRAL.name)
     async def record_referral(self, record: ReferralRecord) -> None:
-        pass
+        if record.status is self.hold_referral:
+            self.hold_referral = None
+            self.referral_held.set()
+            await self.let_record.wait()
+        known = self.referrals.get(record.referral_id)
+        if known is None or known.version < record.version:
+            self.referrals[record.referral_id] = record
 
     @activity.defn(name=contract.OPEN_TASK.name)
     async def open_task(self, task: CounsellorTask) -> bool:
@@ -147,6 +183,13 @@ class FakeActivities:
 
     @activity.defn(name=contract.SUBMIT_NOTICE.name)
     async def submit_notice(self, request: SubmitNoticeRequest) -> NoticeReceipt:
+        self.submit_attempts += 1
+        if self.platform_down:
+            raise ApplicationError(
+                "platform unreachable",
+                type=contract.TRANSIENT_PARTNER_ERROR,
+                next_retry_delay=self.platform_retry_after,
+            )
         self.submitted.append(request)
         return NoticeReceipt(platform_reference=f"ref-{request.notice_id}")
 
@@ -160,14 +203,19 @@ class FakeActivities:
 
     @activity.defn(name=contract.HAND_OVER.name)
     async def hand_over(self, request: HandoffRequest) -> HandoffReceipt:
+        self.handoff_attempts += 1
         if self.partner_down:
-            raise ApplicationError("partner unreachable", type="TransientPartnerError")
+            raise ApplicationError(
+                "partner unreachable",
+                type=contract.TRANSIENT_PARTNER_ERROR,
+                next_retry_delay=self.partner_retry_after,
+            )
         self.handoffs.append(request)
         return HandoffReceipt(partner_reference=f"ref-{request.idempotency_key}")
 
     @activity.defn(name=contract.FETCH_HANDOFF_STATUS.name)
     async def fetch_handoff_status(self, request: FetchHandoffStatusRequest) -> HandoffStatus:
-        return HandoffStatus(status=ReferralStatus.ACKNOWLEDGED)
+        return self.partner_status
 
     def all(self) -> list[object]:
         return [

@@ -30,6 +30,10 @@ class CaseHandlers:
     _lock: asyncio.Lock
     _children: CaseChildren
     _effects: CaseEffects
+    # What a change made without the lock asks (a child settling, news from a signal):
+    # tasks to open or close, carried out under the lock before the case next answers
+    # or publishes (the timeline notes were written at once).
+    _owed: list[Effect]
 
     @asynccontextmanager
     async def _acting(self) -> AsyncIterator[None]:
@@ -39,10 +43,23 @@ class CaseHandlers:
         their worklist. A refused request publishes nothing (it changed nothing)."""
         async with self._lock:
             yield
+            await self._carry_out_owed()
             await self._effects.publish()
 
     async def _do(self, effects: list[Effect]) -> None:
         await self._effects.carry_out(effects)
+
+    def _owe(self, effects: list[Effect]) -> None:
+        """Effects of a change made where the case cannot await (a signal handler, a
+        child's end): carried out by :meth:`_carry_out_owed`."""
+        self._owed += effects
+
+    async def _carry_out_owed(self) -> None:
+        """Carry out what earlier changes owe, under the lock (in order, including what
+        changes made meanwhile add)."""
+        while self._owed:
+            effects, self._owed = self._owed, []
+            await self._do(effects)
 
     def _rules(self) -> CallbackRules:
         return self.state.rules(self._input)
@@ -59,8 +76,9 @@ class CaseHandlers:
             raise rejection(problems)
 
     def _settle(self, child_id: str) -> None:
-        """A child's end is in (by its result or its final progress signal)."""
-        self.state.child_settled(child_id, workflow.now(), self._rules())
+        """A child's end is in (by its result or its final progress signal): what
+        settling asks is carried out once the lock is free."""
+        self._owe(self.state.child_settled(child_id, workflow.now(), self._rules()))
 
     async def _start_referral(
         self,

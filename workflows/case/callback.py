@@ -12,6 +12,7 @@ left unanswered, is escalated to a supervisor.
                                    attempt recorded: not reached -> planned (next attempt)
                                                      reached, declined, or the last -> done
     any --withdraw--> withdrawn
+    claimed by the case's owner --hand over--> claimed by its new owner
 
 Every write of a callback field is one of the named transitions below. Each returns
 what the case must do about it (``Effect``: a timeline note, a task to open or
@@ -163,6 +164,13 @@ class Callback(BaseModel):
     def claim(self, actor: str) -> list[Effect]:
         self.claimed_by = actor
         return [Note("callback", "callback claimed", actor)]
+
+    def hand_over(self, previous: str, to: str) -> list[Effect]:
+        """The case passes from ``previous`` to ``to``: a callback ``previous`` had
+        claimed is now ``to``'s (the case's handover line says so)."""
+        if self.claimed_by == previous:
+            self.claimed_by = to
+        return []
 
     def reschedule(self, at: datetime, actor: str, rules: CallbackRules) -> list[Effect]:
         """The young person asked for another time (kept inside opening hours and

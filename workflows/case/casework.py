@@ -20,6 +20,7 @@ from domain.casework import (
 )
 from domain.intake import RiskFlag, Urgency
 from domain.rules.triage import triage
+from workflows.case.callback import Effect
 from workflows.case.state import CaseState
 
 URGENCY_RANK = {Urgency.LOW: 0, Urgency.NORMAL: 1, Urgency.HIGH: 2, Urgency.CRITICAL: 3}
@@ -147,13 +148,14 @@ def correct_intake(
     return IntakeCorrected(changes=changes)
 
 
-def assign(state: CaseState, request: AssignRequest, now: datetime, case_id: str) -> Assigned:
-    """The case passes to another counsellor, with its claimed callback; a handover
-    note is kept as a case note."""
+def assign(
+    state: CaseState, request: AssignRequest, now: datetime, case_id: str
+) -> tuple[Assigned, list[Effect]]:
+    """The case passes to another counsellor, with its claimed callback (and what
+    that asks); a handover note is kept as a case note."""
     previous = state.owner
     state.owner = request.to
-    if state.callback.claimed_by == previous:
-        state.callback.claimed_by = request.to
+    effects = state.apply(state.callback.hand_over(previous, request.to), now)
     if request.kind is Handover.HANDED_OVER:
         detail = f"case handed over by {previous} to {request.to}"
     else:
@@ -161,4 +163,4 @@ def assign(state: CaseState, request: AssignRequest, now: datetime, case_id: str
     state.note(now, "handover", detail, request.actor)
     if request.note:
         add_note(state, AddNoteRequest(text=request.note, actor=request.actor), now, case_id)
-    return Assigned(previous_owner=previous, owner=request.to)
+    return Assigned(previous_owner=previous, owner=request.to), effects

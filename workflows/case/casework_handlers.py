@@ -95,7 +95,11 @@ class CaseworkHandlers(CaseHandlers):
     async def assign(self, request: AssignRequest) -> Assigned:
         async with self._acting():
             self._validate_assign(request)
-            return casework.assign(self.state, request, workflow.now(), self._input.case_id)
+            assigned, effects = casework.assign(
+                self.state, request, workflow.now(), self._input.case_id
+            )
+            await self._do(effects)
+            return assigned
 
     @assign.validator
     def _validate_assign(self, request: AssignRequest) -> None:

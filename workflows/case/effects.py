@@ -13,7 +13,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.contract import Activity
     from domain.intake import CaseOpening
     from domain.retention import SchedulePurgeRequest
-    from domain.tasks import CloseTasksRequest, CounsellorTask, TaskKind
+    from domain.tasks import CloseTasksRequest, CounsellorTask, TaskKind, task_id
     from workflows.calls import call, record_call
     from workflows.case import projections as project
     from workflows.case.callback import CloseTasks, Effect, OpenTask
@@ -57,7 +57,7 @@ class CaseEffects:
         await self._record(
             contract.OPEN_TASK,
             CounsellorTask(
-                task_id=f"{case_id}:{task.kind.value}:{task.suffix}",
+                task_id=task_id(case_id, task.kind, task.suffix),
                 case_id=case_id,
                 kind=task.kind,
                 for_role=task.for_role,
@@ -66,10 +66,11 @@ class CaseEffects:
             ),
         )
 
-    async def close_tasks(self, kind: TaskKind, task_id: str | None = None) -> None:
+    async def close_tasks(self, kind: TaskKind, one: str | None = None) -> None:
+        """Close every open task of ``kind`` on the case, or the ``one`` named."""
         await self._record(
             contract.CLOSE_TASKS,
-            CloseTasksRequest(case_id=self._opening.case_id, kind=kind, task_id=task_id),
+            CloseTasksRequest(case_id=self._opening.case_id, kind=kind, task_id=one),
         )
 
     async def schedule_purge(self, purge_after: datetime | None) -> None:

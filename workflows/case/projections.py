@@ -19,6 +19,7 @@ from domain.notice import NoticeStatus
 from domain.records import CaseRecord
 from domain.rules.hash_routes import hash_routes
 from workflows.case.state import CaseState
+from workflows.search_attributes import key
 
 
 def status(state: CaseState) -> CaseStatus:
@@ -59,15 +60,17 @@ def partners(state: CaseState) -> list[str]:
 def search_attributes(state: CaseState, opening: CaseOpening) -> list[SearchAttributeUpdate[Any]]:
     next_at = next_action_at(state, opening)
     return [
-        sa.CASE_ID.value_set(opening.case_id),
-        sa.CASE_STATUS.value_set(status(state).value),
-        sa.CASE_URGENCY.value_set(state.urgency.value),
-        sa.CASE_CATEGORIES.value_set([c.value for c in state.intake.categories]),
-        sa.CASE_PLATFORMS.value_set(platforms(state)),
-        sa.CASE_PARTNERS.value_set(partners(state)),
-        sa.SLA_BREACHED.value_set(sla_breached(state)),
-        sa.CALLBACK_OVERDUE.value_set(state.callback.escalated()),
-        sa.NEXT_ACTION_AT.value_set(next_at) if next_at else sa.NEXT_ACTION_AT.value_unset(),
+        key(sa.CASE_ID).value_set(opening.case_id),
+        key(sa.CASE_STATUS).value_set(status(state).value),
+        key(sa.CASE_URGENCY).value_set(state.urgency.value),
+        key(sa.CASE_CATEGORIES).value_set([c.value for c in state.intake.categories]),
+        key(sa.CASE_PLATFORMS).value_set(platforms(state)),
+        key(sa.CASE_PARTNERS).value_set(partners(state)),
+        key(sa.SLA_BREACHED).value_set(sla_breached(state)),
+        key(sa.CALLBACK_OVERDUE).value_set(state.callback.escalated()),
+        key(sa.NEXT_ACTION_AT).value_set(next_at)
+        if next_at
+        else key(sa.NEXT_ACTION_AT).value_unset(),
     ]
 
 

@@ -20,9 +20,17 @@ from domain.intake import CaseOpening, Consents, Intake, Urgency
 from domain.items import QualifiedItem
 from domain.notice import NoticeOutcome, NoticeProgress, NoticeStatus
 from domain.personal import ContactDetails
-from domain.referral import LegalBasis, ReferralOutcome, ReferralProgress, ReferralStatus
+from domain.referral import (
+    LateAnswer,
+    LegalBasis,
+    ReferralOutcome,
+    ReferralProgress,
+    ReferralStatus,
+)
+from domain.rules.referral_rules import TAKEN_OVER, answer_after_closing_task, answer_after_end
 from domain.rules.triage import triage
-from workflows.case.callback import Callback, CallbackRules, Effect, Note
+from domain.tasks import TaskKind
+from workflows.case.callback import Callback, CallbackRules, Effect, Note, OpenTask
 
 MAX_TIMELINE = 500
 
@@ -46,6 +54,11 @@ class CaseState(BaseModel):
     callback: Callback = Field(default_factory=Callback)
     contacts: list[CaseContact] = Field(default_factory=list, description="The first one too")
     notes: list[CaseNote] = Field(default_factory=list)
+    answers_after_end: list[str] = Field(
+        default_factory=list,
+        description="Partners' answers recorded after their referral ended "
+        "(referral id and status: the same answer again is not recorded twice)",
+    )
     last_outcome_at: datetime | None = None
     timeline: list[TimelineEntry] = Field(default_factory=list)
     closed_at: datetime | None = None
@@ -223,10 +236,43 @@ class CaseState(BaseModel):
         referral.status = progress.status
         referral.partner_reference = progress.partner_reference or referral.partner_reference
         referral.manual = progress.manual
-        if not progress.final:
+        if progress.timeline and not progress.final:
             detail = f"{progress.referral_id} ({progress.partner}): {progress.detail}"
             self.note(progress.at, "referral", detail)
         return True
+
+    def answered_after_end(self, answer: LateAnswer, now: datetime, case_id: str) -> list[Effect]:
+        """A partner's answer about a referral that had ended (cancelled at closing, given
+        up, settled): the case records it (its timeline, the referral's detail and
+        reference), and a supervisor is told when the partner took over a referral of
+        a closed case. An answer from another partner than the referral's is ignored."""
+        referral = self.referrals.get(answer.referral_id)
+        if referral is None or referral.partner != answer.partner:
+            return []
+        seen = f"{answer.referral_id}:{answer.news.status.value}"
+        if seen in self.answers_after_end:
+            return []
+        self.answers_after_end.append(seen)
+        words = answer_after_end(answer, referral.status)
+        referral.detail = words
+        referral.partner_reference = referral.partner_reference or answer.news.partner_reference
+        self.note(now, "referral", f"{answer.referral_id} ({answer.partner}): {words}")
+        if self.closed_at is None or answer.news.status not in TAKEN_OVER:
+            return []
+        occasion, summary = answer_after_closing_task(answer, case_id)
+        return self.apply(
+            [
+                OpenTask(
+                    TaskKind.SUPERVISOR_ESCALATION, summary, suffix=occasion, for_role="supervisor"
+                ),
+                Note(
+                    "escalation",
+                    f"{answer.referral_id}: the partner took over a referral of the closed "
+                    "case: supervisor alerted",
+                ),
+            ],
+            now,
+        )
 
     def notice_finished(self, notice_id: str, outcome: NoticeOutcome) -> None:
         """The notice's child workflow returned its outcome."""

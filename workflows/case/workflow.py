@@ -20,10 +20,12 @@ counsellor's later work (notes, contacts, risk, corrections, handovers) in
 :mod:`workflows.case.casework_handlers`. Every handler that awaits holds the one
 lock, validates against the state as it is then, changes the state through a
 named transition (:mod:`workflows.case.state`) and carries out what that
-transition asks (tasks, children). Signals from children
-change the state without awaiting. The main loop only sleeps until the next
-deadline, acts on it, publishes what the outside sees when it changed, and continues
-as new when the history grows long.
+transition asks (tasks, children). Signals (children's news, a partner's answer
+about a referral that had ended) change the state without awaiting; the tasks such a
+change asks for are owed, and carried out under the lock before the case next answers
+or by the main loop. The main loop only sleeps until the next deadline, acts on it,
+carries out what is owed, publishes what the outside sees when it changed, and
+continues as new when the history grows long.
 """
 
 import asyncio
@@ -49,12 +51,13 @@ with workflow.unsafe.imports_passed_through():
     from domain.items import AddItemsRequest, AddItemsResult
     from domain.notice import NoticeProgress, ReviewChoice
     from domain.referral import (
+        LateAnswer,
         LegalBasis,
         ReferralOutcome,
         ReferralProgress,
         ReferralRequest,
     )
-    from domain.tasks import TaskKind
+    from domain.tasks import TaskKind, task_id
     from workflows.case.callback_handlers import CallbackHandlers
     from workflows.case.casework_handlers import CaseworkHandlers
     from workflows.case.children import CaseChildren
@@ -78,6 +81,7 @@ class SupportCaseWorkflow(CallbackHandlers, CaseworkHandlers):
         self._children = CaseChildren(input, self.state, self._settle)
         self._effects = CaseEffects(input, self.state)
         self._lock = asyncio.Lock()
+        self._owed = []
 
     @workflow.query(name=contract.CASE_VIEW.name)
     def view(self) -> CaseView:
@@ -93,10 +97,13 @@ class SupportCaseWorkflow(CallbackHandlers, CaseworkHandlers):
             await self._sleep_until_needed()
             async with self._lock:
                 await self._act_on_deadline()
+                await self._carry_out_owed()
                 await self._effects.publish()
             if self._history_too_long():
                 await self._continue_as_new()
         await workflow.wait_condition(workflow.all_handlers_finished)
+        async with self._lock:
+            await self._carry_out_owed()
         return project.result(self.state, input)
 
     async def _start_emergency_referrals(self) -> None:
@@ -118,6 +125,7 @@ class SupportCaseWorkflow(CallbackHandlers, CaseworkHandlers):
             await workflow.wait_condition(
                 lambda: (
                     self._next_deadline() != deadline
+                    or bool(self._owed)
                     or self._effects.unpublished()
                     or self._history_too_long()
                 ),
@@ -152,9 +160,14 @@ class SupportCaseWorkflow(CallbackHandlers, CaseworkHandlers):
     async def _continue_as_new(self) -> None:
         """Carry the whole state into a fresh history; open children report to the
         case's workflow id, so they reach the next run."""
-        await workflow.wait_condition(
-            lambda: workflow.all_handlers_finished() and not self._lock.locked()
-        )
+        while True:
+            await workflow.wait_condition(
+                lambda: workflow.all_handlers_finished() and not self._lock.locked()
+            )
+            if not self._owed:
+                break
+            async with self._lock:
+                await self._carry_out_owed()
         workflow.continue_as_new(self._input.model_copy(update={"carried": self.state}))
 
     # ---- counsellors' requests -------------------------------------------------------------
@@ -211,7 +224,7 @@ class SupportCaseWorkflow(CallbackHandlers, CaseworkHandlers):
             notice.review = request.choice
             result = NoticeReviewResult(notice_id=request.notice_id, choice=request.choice)
             await self._effects.close_tasks(
-                TaskKind.NOTICE_REVIEW, f"{request.notice_id}:{TaskKind.NOTICE_REVIEW.value}"
+                TaskKind.NOTICE_REVIEW, task_id(request.notice_id, TaskKind.NOTICE_REVIEW)
             )
             item = state.items[request.notice_id]
             if request.choice is ReviewChoice.APPEAL:
@@ -299,6 +312,12 @@ class SupportCaseWorkflow(CallbackHandlers, CaseworkHandlers):
     def referral_progress(self, progress: ReferralProgress) -> None:
         if self.state.referral_progressed(progress) and progress.final:
             self._settle(progress.referral_id)
+
+    @workflow.signal(name=contract.ANSWER_AFTER_END.name)
+    def answer_after_end(self, answer: LateAnswer) -> None:
+        """A partner answered about a referral that had ended: recorded, never lost
+        (open or closed case); a supervisor's task when it took over a closed case."""
+        self._owe(self.state.answered_after_end(answer, workflow.now(), self._input.case_id))
 
 
 def _until(deadline: datetime | None) -> timedelta | None:

@@ -14,6 +14,7 @@ from domain.conversation_desk import CounsellorView, OfferKind, OfferView
 from domain.conversation_queue import ConversationStanding, QueueStage
 from domain.conversation_records import ConversationRecord, ConversationResult
 from workflows.conversation.state import ConversationState
+from workflows.search_attributes import key
 
 
 def young_person_view(
@@ -155,22 +156,22 @@ def search_attributes(
     state: ConversationState, opening: ConversationOpening
 ) -> list[SearchAttributeUpdate[Any]]:
     return [
-        sa.CONVERSATION_STATUS.value_set(state.status.value),
-        sa.CONVERSATION_CHANNEL.value_set(opening.channel.value),
+        key(sa.CONVERSATION_STATUS).value_set(state.status.value),
+        key(sa.CONVERSATION_CHANNEL).value_set(opening.channel.value),
         (
-            sa.WAITING_SINCE.value_set(state.waiting_since)
+            key(sa.WAITING_SINCE).value_set(state.waiting_since)
             if state.waiting_since
-            else sa.WAITING_SINCE.value_unset()
+            else key(sa.WAITING_SINCE).value_unset()
         ),
         (
-            sa.COUNSELLOR_ID.value_set(state.counsellor_id)
+            key(sa.COUNSELLOR_ID).value_set(state.counsellor_id)
             if state.counsellor_id
-            else sa.COUNSELLOR_ID.value_unset()
+            else key(sa.COUNSELLOR_ID).value_unset()
         ),
         (
-            sa.CASE_ID.value_set(state.linked_case_id)
+            key(sa.CASE_ID).value_set(state.linked_case_id)
             if state.linked_case_id
-            else sa.CASE_ID.value_unset()
+            else key(sa.CASE_ID).value_unset()
         ),
     ]
 

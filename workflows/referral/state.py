@@ -14,9 +14,11 @@ from temporalio.common import SearchAttributeUpdate
 
 from domain import search_attributes as sa
 from domain.catalog import AdapterInfo
+from domain.local_time import local_label
 from domain.policy import CasePolicy
 from domain.records import ReferralRecord
 from domain.referral import (
+    HandoffDelivery,
     HandoffPackage,
     HandoffStatus,
     ManualHandoffRequest,
@@ -24,6 +26,7 @@ from domain.referral import (
     ReferralProgress,
     ReferralStatus,
 )
+from workflows.search_attributes import key
 
 
 class ReferralState(BaseModel):
@@ -45,6 +48,13 @@ class ReferralState(BaseModel):
     )
     phone_handoff_recorded: bool = False
     phone_task_opened: bool = False
+    failed_attempts: int = Field(default=0, description="Of the automatic handoff, in a row")
+    unreachable_since: datetime | None = Field(
+        default=None, description="When the first of those attempts failed"
+    )
+    next_attempt_at: datetime | None = Field(
+        default=None, description="When the automatic handoff tries again"
+    )
     news: list[HandoffStatus] = Field(
         default_factory=list, description="The partner's news not acted on yet"
     )
@@ -76,6 +86,32 @@ def outcome(state: ReferralState, input: ReferralInput) -> ReferralOutcome:
         sent_at=state.sent_at,
         resolved_at=state.resolved_at,
         manual=state.manual,
+        delivery=delivery(state, input),
+    )
+
+
+def unreachable(state: ReferralState, input: ReferralInput) -> str:
+    """Where a handoff that keeps failing stands, in words: since when, how many
+    attempts, when the next one is (times in the helpline's zone)."""
+    zone = input.policy.opening_hours.timezone
+    count = state.failed_attempts
+    words = f"the partner is unreachable: {count} failed attempt{'s' if count != 1 else ''}"
+    if state.unreachable_since is not None:
+        words += f" since {local_label(state.unreachable_since, zone)}"
+    if state.next_attempt_at is not None:
+        words += f"; next attempt {local_label(state.next_attempt_at, zone)}"
+    return words
+
+
+def delivery(state: ReferralState, input: ReferralInput) -> HandoffDelivery | None:
+    """While the automatic handoff has not reached the partner and has failed."""
+    if state.status is not ReferralStatus.PENDING or not state.failed_attempts:
+        return None
+    return HandoffDelivery(
+        unreachable_since=state.unreachable_since,
+        attempts=state.failed_attempts,
+        next_attempt_at=state.next_attempt_at,
+        detail=unreachable(state, input),
     )
 
 
@@ -83,9 +119,9 @@ def search_attributes(
     state: ReferralState, input: ReferralInput
 ) -> list[SearchAttributeUpdate[Any]]:
     return [
-        sa.CASE_ID.value_set(input.case_id),
-        sa.REFERRAL_STATUS.value_set(state.status.value),
-        sa.CASE_PARTNERS.value_set([input.partner.slug]),
+        key(sa.CASE_ID).value_set(input.case_id),
+        key(sa.REFERRAL_STATUS).value_set(state.status.value),
+        key(sa.CASE_PARTNERS).value_set([input.partner.slug]),
     ]
 
 
@@ -101,11 +137,12 @@ def details_markdown(state: ReferralState, input: ReferralInput, news: str) -> s
     ]
     if state.manual:
         lines.append(f"- Handed over **by phone** (recorded by {state.manual_by})")
-    elif state.phone_handoff_due is not None and state.status is ReferralStatus.PENDING:
-        lines.append(
-            f"- Automatic handoff still retrying; a counsellor was asked to phone "
-            f"at {state.phone_handoff_due:%Y-%m-%d %H:%M} UTC"
-        )
+    elif state.status is ReferralStatus.PENDING and state.failed_attempts:
+        lines.append(f"- Automatic handoff still retrying: {unreachable(state, input)}")
+        if state.phone_handoff_due is not None:
+            lines.append(
+                f"- A counsellor was asked to phone at {state.phone_handoff_due:%Y-%m-%d %H:%M} UTC"
+            )
     return "\n".join(lines)
 
 
@@ -131,7 +168,12 @@ def record(state: ReferralState, input: ReferralInput, news: str, now: datetime)
 
 
 def progress(
-    state: ReferralState, input: ReferralInput, news: str, now: datetime, final: bool = False
+    state: ReferralState,
+    input: ReferralInput,
+    news: str,
+    now: datetime,
+    final: bool = False,
+    timeline: bool = True,
 ) -> ReferralProgress:
     return ReferralProgress(
         referral_id=input.referral_id,
@@ -141,6 +183,7 @@ def progress(
         partner_reference=state.reference,
         detail=news,
         manual=state.manual,
-        outcome=outcome(state, input) if final else None,
+        outcome=outcome(state, input),
         final=final,
+        timeline=timeline and not final,
     )

@@ -1,16 +1,25 @@
 """ReferralWorkflow: one handoff to one partner, followed until its outcome.
 
-Hand over (idempotency key = referral id), retried with capped backoff while the
-partner's profile allows. Past the handoff deadline (hours for 119 and the police,
-days for the others) a counsellor is asked to hand over by phone while the automatic
-handoff keeps trying. When the counsellor records the phone handoff (an update
-carrying the partner's reference), the automatic handoff is cancelled, so a partner
-coming back later never gets the referral twice. Then wait for the partner's
+Hand over (idempotency key = referral id), one attempt at a time: the workflow
+retries itself with the partner's profile (capped backoff, or the wait the partner
+asked for) for as long as the profile allows, so the referral says in words that the
+partner is unreachable, since when, after how many attempts and when the next one is
+(the case hears of every failed attempt; its timeline of the 1st, 2nd, 4th, 8th...).
+A failed attempt costs about 19 events of this history and 4 of the case's (measured):
+the police down through their whole 2-day profile (every 5 minutes) is some 580
+attempts, 11,000 events, within Temporal's limit of 51,200.
+Past the handoff deadline (hours for 119 and the police, days for the others) a
+counsellor is asked to hand over by phone while the automatic handoff keeps trying.
+When the counsellor records the phone handoff (an update carrying the partner's
+reference), the automatic handoff is cancelled, so a partner coming back later never
+gets the referral twice. Then wait for the partner's
 outcome, by webhook signal or by polling.
 """
 
 import asyncio
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from functools import partial
 
 from temporalio import workflow
 from temporalio.exceptions import ActivityError, ApplicationError
@@ -26,14 +35,15 @@ with workflow.unsafe.imports_passed_through():
         HandoffReceipt,
         HandoffRequest,
         HandoffStatus,
+        LateAnswer,
         ManualHandoffRequest,
         ReferralOutcome,
         ReferralProgress,
         ReferralStatus,
     )
     from domain.rules.referral_rules import further, handoff_deadline, moves_on
-    from domain.tasks import CloseTasksRequest, CounsellorTask, TaskKind
-    from workflows.calls import call, partner_call, record_call, start
+    from domain.tasks import CloseTasksRequest, CounsellorTask, TaskKind, task_id
+    from workflows.calls import call, partner_attempt, partner_call, permanent, record_call, start
     from workflows.cancellation import raise_if_cancel_swallowed
     from workflows.referral.state import ReferralInput, ReferralState
     from workflows.rejection import rejection
@@ -43,6 +53,10 @@ SETTLED = frozenset({ReferralStatus.ACCEPTED, ReferralStatus.CLOSED, ReferralSta
 
 # How often a running handoff attempt heartbeats, so a cancellation reaches it.
 HANDOFF_HEARTBEAT_TIMEOUT = timedelta(seconds=10)
+
+# How an automatic handoff ended: the partner's receipt; the attempt a phone handoff
+# cancelled (None: it came between attempts); or why it failed, in words.
+Handed = HandoffReceipt | ActivityHandle[HandoffReceipt] | None | str
 
 
 @workflow.defn(name=contract.REFERRAL.name)
@@ -94,6 +108,7 @@ class ReferralWorkflow:
                 self.state, self._input, "referral settled", workflow.now(), final=True
             )
         )
+        await self._pass_on_late_news()
         return referral_state.outcome(self.state, self._input)
 
     async def _follow(self) -> None:
@@ -101,24 +116,23 @@ class ReferralWorkflow:
         state.sent_at = workflow.now()
         # The handoff starts first: an emergency does not wait for our own
         # bookkeeping (ledger, case timeline) to reach the partner.
-        handoff = self._start_handoff()
+        attempt = self._attempt_handoff()
         await self._report(f"handing over to {self._input.partner.display_name}")
-        deadline = handoff_deadline(self._input.policy, self._input.partner, self._input.emergency)
-        receipt: HandoffReceipt | None = None
-        cancelled: ActivityHandle[HandoffReceipt] | None = None
-        try:
-            receipt, cancelled = await self._until_handed_over(handoff, deadline)
-        except ActivityError as error:
-            await self._handoff_failed(error)
+        handed = await self._until_handed_over(attempt)
+        if isinstance(handed, str):
+            await self._handoff_failed(handed)
             if not await self._wait_for_phone_handoff():
                 return
-        if receipt is not None:
-            await self._acknowledged(receipt)
+            handed = None
+        if isinstance(handed, HandoffReceipt):
+            await self._acknowledged(handed)
         else:
-            await self._record_phone_handoff(cancelled)
+            await self._record_phone_handoff(handed)
         await self._wait_for_outcome()
 
-    def _start_handoff(self) -> ActivityHandle[HandoffReceipt]:
+    def _attempt_handoff(self) -> ActivityHandle[HandoffReceipt]:
+        """One attempt at the partner: the workflow retries itself (``_until_handed_over``),
+        so it knows how many attempts failed, since when, and when the next one is."""
         return start(
             contract.HAND_OVER,
             HandoffRequest(
@@ -126,43 +140,120 @@ class ReferralWorkflow:
                 idempotency_key=self._input.referral_id,
                 package=self._input.package,
             ),
-            summary=f"hand over to {self._input.partner.slug}",
+            summary=f"hand over to {self._input.partner.slug} "
+            f"(attempt {self.state.failed_attempts + 1})",
             heartbeat_timeout=HANDOFF_HEARTBEAT_TIMEOUT,
             # A cancelled handoff is over only when its worker says so: nothing is
             # sent after the phone handoff is recorded, or we learn that it was.
             cancellation_type=ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
-            **partner_call(self._input.partner.retry),
+            **partner_attempt(self._input.partner.retry),
         )
 
-    async def _until_handed_over(
-        self, handoff: ActivityHandle[HandoffReceipt], deadline: timedelta
-    ) -> tuple[HandoffReceipt | None, ActivityHandle[HandoffReceipt] | None]:
-        """Keeps the automatic handoff going; opens a phone-handoff task if it is
-        still not through when the deadline passes. Returns the partner's receipt,
-        or the cancelled handoff when a counsellor recorded a phone handoff first."""
+    async def _until_handed_over(self, attempt: ActivityHandle[HandoffReceipt]) -> Handed:
+        """Attempts the handoff with the partner's retry profile (capped exponential
+        backoff, or the wait the partner asked for) until it reaches the partner, a
+        counsellor records a phone handoff, or the profile gives up; past the handoff
+        deadline a counsellor is asked to phone while the attempts go on.
 
-        def through_or_phoned() -> bool:
-            return handoff.done() or self.state.phone_handoff is not None
+        Returns the partner's receipt; the attempt a phone handoff cancelled (None when
+        it came between attempts); or, as words, why the automatic handoff failed."""
+        state, partner = self.state, self._input.partner
+        assert state.sent_at is not None
+        deadline = state.sent_at + handoff_deadline(
+            self._input.policy, partner, self._input.emergency
+        )
+        give_up_at = state.sent_at + partner.retry.give_up_after
+        while True:
+            await self._wait(partial(self._through_or_phoned, attempt), deadline)
+            if not attempt.done():
+                attempt.cancel()
+                return attempt
+            try:
+                return await attempt
+            except ActivityError as error:
+                if self._phoned():
+                    return None
+                if permanent(error):
+                    cause = error.cause
+                    return cause.message if isinstance(cause, ApplicationError) else str(error)
+                self._attempt_failed(error)
+            assert state.next_attempt_at is not None
+            if state.next_attempt_at >= give_up_at:
+                state.next_attempt_at = None
+                return referral_state.unreachable(state, self._input)
+            await self._report_attempt()
+            if await self._wait(self._phoned, deadline, at=state.next_attempt_at):
+                return None
+            attempt = self._attempt_handoff()
 
-        try:
-            await workflow.wait_condition(through_or_phoned, timeout=deadline)
-        except TimeoutError:
-            self.state.phone_handoff_due = workflow.now()
-            await self._open_manual_handoff_task("the partner has not received the handoff")
-            await self._report("handoff deadline passed: counsellor asked to hand over by phone")
-            await workflow.wait_condition(through_or_phoned)
-        if handoff.done() or self.state.phone_handoff is None:
-            return await handoff, None
-        handoff.cancel()
-        return None, handoff
+    def _phoned(self) -> bool:
+        return self.state.phone_handoff is not None
 
-    async def _handoff_failed(self, error: ActivityError) -> None:
-        state = self.state
+    def _through_or_phoned(self, attempt: ActivityHandle[HandoffReceipt]) -> bool:
+        return attempt.done() or self._phoned()
+
+    async def _wait(
+        self, condition: Callable[[], bool], deadline: datetime, at: datetime | None = None
+    ) -> bool:
+        """Wait for ``condition`` until ``at`` (None: as long as it takes); at the
+        handoff ``deadline`` ask a counsellor to phone, once, and wait on. False when
+        ``at`` came first."""
+        while not condition():
+            asked = self.state.phone_handoff_due is not None
+            until = min((t for t in (at, None if asked else deadline) if t), default=None)
+            if until is not None and until > workflow.now():
+                try:
+                    await workflow.wait_condition(condition, timeout=until - workflow.now())
+                    continue
+                except TimeoutError:
+                    pass
+            elif until is None:
+                await workflow.wait_condition(condition)
+                continue
+            if not asked and workflow.now() >= deadline:
+                await self._deadline_passed()
+                continue
+            return False
+        return True
+
+    def _attempt_failed(self, error: ActivityError) -> None:
+        """Count a failed attempt and plan the next one: the wait the partner asked
+        for (``Retry-After``), else the profile's backoff."""
+        state, now = self.state, workflow.now()
+        state.failed_attempts += 1
+        state.unreachable_since = state.unreachable_since or now
         cause = error.cause
-        reason = cause.message if isinstance(cause, ApplicationError) else "partner unreachable"
+        asked = cause.next_retry_delay if isinstance(cause, ApplicationError) else None
+        state.next_attempt_at = now + (
+            asked or self._input.partner.retry.wait_after(state.failed_attempts)
+        )
+        state.detail = referral_state.unreachable(state, self._input)
+
+    async def _report_attempt(self) -> None:
+        """The case always learns of a failed attempt (its referral says it in words);
+        the timeline and the ledger on the 1st, 2nd, 4th, 8th... (a partner down for
+        two days is some 600 attempts for the police)."""
+        failed = self.state.failed_attempts
+        if failed & (failed - 1) == 0:
+            await self._report(self.state.detail or "")
+            return
+        news = self.state.detail or ""
+        workflow.set_current_details(referral_state.details_markdown(self.state, self._input, news))
+        await self._tell_case(
+            referral_state.progress(self.state, self._input, news, workflow.now(), timeline=False)
+        )
+
+    async def _deadline_passed(self) -> None:
+        self.state.phone_handoff_due = workflow.now()
+        await self._open_manual_handoff_task("the partner has not received the handoff")
+        await self._report("handoff deadline passed: counsellor asked to hand over by phone")
+
+    async def _handoff_failed(self, reason: str) -> None:
+        state = self.state
         state.detail = reason[:300]
         state.status = ReferralStatus.FAILED
         state.resolved_at = workflow.now()
+        state.next_attempt_at = None
         await self._open_manual_handoff_task("automatic handoff failed")
         await self._report(
             f"automatic handoff failed ({reason[:150]}): counsellor asked to hand over by phone"
@@ -185,7 +276,11 @@ class ReferralWorkflow:
         state.reference = receipt.partner_reference
         state.acknowledged_at = workflow.now()
         state.status = ReferralStatus.ACKNOWLEDGED
+        state.next_attempt_at, state.detail = None, None
         news = f"acknowledged by {self._input.partner.display_name}"
+        if state.failed_attempts:
+            s = "s" if state.failed_attempts != 1 else ""
+            news += f" after {state.failed_attempts} failed attempt{s}"
         if self.state.phone_handoff is not None:  # the phone call and the partner crossed
             news += (
                 f"; the phone handoff recorded meanwhile (reference "
@@ -203,7 +298,7 @@ class ReferralWorkflow:
         state.resolved_at = None
         state.status = ReferralStatus.ACKNOWLEDGED
         state.manual, state.manual_by = True, request.actor
-        state.detail = "handed over by phone"
+        state.detail, state.next_attempt_at = "handed over by phone", None
         await self._close_manual_handoff_task()
         await self._report(f"handed over by phone (reference '{request.partner_reference}')")
         self.state.phone_handoff_recorded = True
@@ -292,7 +387,7 @@ class ReferralWorkflow:
             state.resolved_at = workflow.now()
 
     def _manual_task_id(self) -> str:
-        return f"{self._input.referral_id}:{TaskKind.MANUAL_HANDOFF.value}"
+        return task_id(self._input.referral_id, TaskKind.MANUAL_HANDOFF)
 
     async def _open_manual_handoff_task(self, why: str) -> None:
         self.state.phone_task_opened = True
@@ -338,6 +433,25 @@ class ReferralWorkflow:
             **record_call(self._input.policy),
         )
         await self._tell_case(referral_state.progress(state, self._input, news, now))
+
+    async def _pass_on_late_news(self) -> None:
+        """The partner's news that came while the referral was ending, after its last
+        look at them (a cancellation crossing an answer): handed to the case as answers
+        after the end, so none is lost. Stale news about a settled referral is not."""
+        late, self.state.news = self.state.news, []
+        parent = self._input.parent_workflow_id
+        for news in late:
+            if not parent or (self.state.status in SETTLED and not self._moves_on(news)):
+                continue
+            answer = LateAnswer(
+                referral_id=self._input.referral_id, partner=self._input.partner.slug, news=news
+            )
+            try:
+                await workflow.get_external_workflow_handle(parent).signal(
+                    contract.ANSWER_AFTER_END.name, answer
+                )
+            except Exception:  # the case has ended too: the webhook audited the answer
+                workflow.logger.info("case workflow no longer accepts answers")
 
     async def _tell_case(self, progress: ReferralProgress) -> None:
         """Progress to the case, by workflow id: whichever run of it is current."""

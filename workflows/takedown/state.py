@@ -19,6 +19,7 @@ from domain.items import QualifiedItem
 from domain.notice import NoticeDecision, NoticeOutcome, NoticeProgress, NoticeStatus
 from domain.policy import CasePolicy
 from domain.records import NoticeRecord
+from workflows.search_attributes import key
 
 
 class NoticeState(BaseModel):
@@ -120,14 +121,14 @@ def progress(
 
 def search_attributes(state: NoticeState, input: NoticeInput) -> list[SearchAttributeUpdate[Any]]:
     return [
-        sa.CASE_ID.value_set(input.case_id),
-        sa.NOTICE_STATUS.value_set(state.status.value),
-        sa.CASE_PLATFORMS.value_set([input.platform.slug]),
-        sa.SLA_BREACHED.value_set(state.sla_breached),
+        key(sa.CASE_ID).value_set(input.case_id),
+        key(sa.NOTICE_STATUS).value_set(state.status.value),
+        key(sa.CASE_PLATFORMS).value_set([input.platform.slug]),
+        key(sa.SLA_BREACHED).value_set(state.sla_breached),
         (
-            sa.NEXT_ACTION_AT.value_set(state.next_action_at)
+            key(sa.NEXT_ACTION_AT).value_set(state.next_action_at)
             if state.next_action_at
-            else sa.NEXT_ACTION_AT.value_unset()
+            else key(sa.NEXT_ACTION_AT).value_unset()
         ),
     ]
 

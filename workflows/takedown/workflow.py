@@ -27,15 +27,10 @@ with workflow.unsafe.imports_passed_through():
         NoticeStatus,
         SubmitNoticeRequest,
     )
-    from domain.tasks import CounsellorTask, TaskKind
-    from workflows.calls import call, partner_call, record_call
+    from domain.tasks import CounsellorTask, TaskKind, task_id
+    from workflows.calls import call, partner_call, permanent, record_call
     from workflows.cancellation import raise_if_cancel_swallowed
     from workflows.takedown.state import NoticeInput, NoticeState
-
-
-def _is_permanent(error: ActivityError) -> bool:
-    """The adapter said retrying cannot help (a 4xx, a URL we must not fetch)."""
-    return isinstance(error.cause, ApplicationError) and error.cause.non_retryable
 
 
 def _failure_reason(error: ActivityError) -> str:
@@ -219,7 +214,7 @@ class TakedownWorkflow:
                 )
                 self.state.checked_at = workflow.now()
             except ActivityError as error:
-                if _is_permanent(error):
+                if permanent(error):
                     # Not proof that it is online: a counsellor looks by hand.
                     await self._removal_unverified(_failure_reason(error))
                     return
@@ -265,7 +260,7 @@ class TakedownWorkflow:
         await call(
             contract.OPEN_TASK,
             CounsellorTask(
-                task_id=f"{self._input.notice_id}:{kind.value}",
+                task_id=task_id(self._input.notice_id, kind),
                 case_id=self._input.case_id,
                 kind=kind,
                 for_role=for_role,

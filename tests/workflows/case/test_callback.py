@@ -196,3 +196,13 @@ def test_closing_the_case_drops_the_plan_and_keeps_the_escalation_on_record() ->
     assert callback.escalated()
     callback.owe(consented=True)  # reopened
     assert callback.phase is CallbackPhase.OWED
+
+
+def test_a_claimed_callback_goes_with_the_case_to_its_new_owner() -> None:
+    callback = due()
+    callback.claim("counsellor-1")
+    assert callback.hand_over("counsellor-1", "counsellor-2") == []
+    assert callback.claimed_by == "counsellor-2"
+    # Claimed by someone else than the case's owner: it stays theirs.
+    assert callback.hand_over("counsellor-1", "counsellor-3") == []
+    assert callback.claimed_by == "counsellor-2"

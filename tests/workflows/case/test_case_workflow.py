@@ -3,12 +3,10 @@ time-skipping dev server, with the production durations (48 h to the callback,
 24 h between attempts and re-notices, the platform's SLA, 2 h to a phone handoff),
 so days pass in seconds and every deadline is checked to the minute."""
 
-from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 from typing import Any
 
-import pytest
-from temporalio.client import WorkflowHandle, WorkflowUpdateStage
+from temporalio.client import WorkflowUpdateStage
 from temporalio.testing import WorkflowEnvironment
 
 from domain import contract
@@ -26,58 +24,13 @@ from domain.casework import RecordRiskRequest
 from domain.intake import RiskFlag, Urgency
 from domain.items import AddItemsRequest, AddItemsResult
 from domain.notice import Decision, NoticeDecision, NoticeStatus
-from domain.policy import CasePolicy
 from domain.tasks import TaskKind
 from tests.support import builders
 from tests.support.waiting import eventually
-from tests.workflows.fakes import CATALOG, FakeActivities, bare_worker
+from tests.workflows.fakes import FakeActivities
+from tests.workflows.support import PRODUCTION, move_to, open_case, task_ids, until, view
 
-PRODUCTION = CasePolicy()
 ANY_HOUR = SafeWindow(earliest=datetime.min.time(), latest=datetime.max.time())
-
-
-@pytest.fixture
-def fakes() -> FakeActivities:
-    return FakeActivities()
-
-
-@pytest.fixture
-async def task_queue(
-    time_skipping_env: WorkflowEnvironment, fakes: FakeActivities
-) -> AsyncIterator[str]:
-    async with bare_worker(time_skipping_env.client, fakes) as queue:
-        yield queue
-
-
-async def open_case(
-    env: WorkflowEnvironment, task_queue: str, policy: CasePolicy = PRODUCTION, **intake: Any
-) -> WorkflowHandle[Any, Any]:
-    opening = builders.opening(intake=builders.intake(**intake), catalog=CATALOG, policy=policy)
-    return await env.client.start_workflow(
-        contract.SUPPORT_CASE.name,
-        opening,
-        id=contract.SUPPORT_CASE.workflow_id(opening.case_id),
-        task_queue=task_queue,
-    )
-
-
-async def view(handle: WorkflowHandle[Any, Any]) -> CaseView:
-    result: CaseView = await handle.query(contract.CASE_VIEW.name, result_type=CaseView)
-    return result
-
-
-async def until(handle: WorkflowHandle[Any, Any], what: str, test: Any) -> CaseView:
-    return await eventually(lambda: view(handle), test, what=what)
-
-
-async def move_to(env: WorkflowEnvironment, handle: WorkflowHandle[Any, Any], at: datetime) -> None:
-    """Move the workflow's virtual clock to ``at`` (and a second past it)."""
-    now = await env.get_current_time(handle)
-    await env.fast_forward(handle, at - now + timedelta(seconds=1))
-
-
-def task_ids(fakes: FakeActivities, kind: TaskKind) -> list[str]:
-    return sorted(t.task_id for t in fakes.tasks.values() if t.kind is kind)
 
 
 async def test_the_callback_falls_due_48_hours_on_and_escalates_unclaimed_then_overdue(
@@ -196,7 +149,9 @@ async def test_an_emergency_handoff_stuck_for_two_hours_asks_for_a_phone_handoff
     time_skipping_env: WorkflowEnvironment, task_queue: str, fakes: FakeActivities
 ) -> None:
     env = time_skipping_env
-    fakes.partner_down = True
+    # Down, asking to come back in half an hour (every attempt of the police's 5-minute
+    # profile is counted in tests/workflows/test_referral.py).
+    fakes.partner_down, fakes.partner_retry_after = True, timedelta(minutes=30)
     case = await open_case(env, task_queue, risk_flags=["suicidal_risk"])
     opened = await until(
         case, "police referral started", lambda v: any("started" in e.detail for e in v.timeline)

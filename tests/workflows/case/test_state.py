@@ -76,6 +76,7 @@ def full_case_state() -> CaseState:
             )
         ],
         notes=[CaseNote(note_id="c-note1", at=AT, author="counsellor-1", text="called twice")],
+        answers_after_end=["c-r1:accepted"],
         last_outcome_at=AT,
         timeline=[TimelineEntry(at=AT, kind="opened", detail="case opened (phone)")],
         closed_at=AT + timedelta(days=3),
@@ -120,6 +121,9 @@ def full_referral_state() -> ReferralState:
         phone_handoff=ManualHandoffRequest(case_id="c", partner_reference="FV-1", actor="c1"),
         phone_handoff_recorded=True,
         phone_task_opened=True,
+        failed_attempts=3,
+        unreachable_since=AT,
+        next_attempt_at=AT,
         news=[HandoffStatus(status=ReferralStatus.ACCEPTED)],
         stop_polling=True,
         finished=True,

@@ -10,7 +10,6 @@ from temporalio.client import WorkflowUpdateFailedError
 from temporalio.service import RPCError
 
 from domain import contract
-from domain import search_attributes as sa
 from domain.callback_window import OpeningHours
 from domain.conversation import (
     CallbackRequest,
@@ -32,6 +31,7 @@ from domain.conversation_queue import Presence
 from domain.conversation_records import ConversationRecord
 from domain.intake import Channel
 from domain.policy import ConversationPolicy
+from relais import search_attributes as sa
 from tests.support import builders
 from tests.support.waiting import eventually
 from tests.workflows.conversation.support import POLICY, ConversationFakes, Helpline
