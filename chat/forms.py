@@ -40,6 +40,7 @@ GENERAL = {
     "not_offered": N_("A callback is offered after a long wait; until then you keep your place."),
     "unavailable": N_("The helpline did not answer in time. Try again in a moment."),
     "key_reused": N_("This message was already sent with other words. Send it again."),
+    "invalid": N_("Something in this form is not right: check it and send it again."),
 }
 
 
@@ -63,7 +64,7 @@ class Refusal:
     def add(self, loc: Iterable[str | int], kind: str) -> None:
         name = next((str(part) for part in loc if str(part) in SENTENCES), None)
         if name is None:
-            self.general.append(GENERAL["unavailable"])
+            self.general.append(GENERAL["invalid"])
             return
         sentences = SENTENCES[name]
         self.by_field.setdefault(name, sentences.get(kind, sentences[""]))

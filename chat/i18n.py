@@ -15,7 +15,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from babel import Locale
-from babel.dates import format_skeleton, format_time
+from babel.dates import format_date, format_time
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
@@ -58,11 +58,11 @@ class Times:
         self.zone = ZoneInfo(timezone)
 
     def day_and_time(self, at: datetime | None) -> str:
-        """e.g. "mardi 1 décembre à 09:00" / "Tuesday, December 1 at 09:00"."""
+        """e.g. "dimanche 6 décembre, 09:00" / "Sunday 6 December, 09:00"."""
         if at is None:
             return ""
         local = at.astimezone(self.zone)
-        day = format_skeleton("MMMMEEEEd", local, locale=self.locale)
+        day = format_date(local, "EEEE d MMMM", locale=self.locale)
         return f"{day}, {format_time(local, 'HH:mm', locale=self.locale)}"
 
     def time(self, at: datetime | None) -> str:

@@ -74,6 +74,7 @@ async def young_person_writes(
         if over(rejected):
             raise ConversationOver(f"conversation {cid} is over: {rejected.detail}") from None
         raise
+    await helpline.typing.stopped(cid, AuthorKind.YOUNG_PERSON)
     await who.audit(helpline.audit_log).record(
         AuditAction.CONVERSATION_WRITE, None, f"seq={accepted.seq}", key=key
     )

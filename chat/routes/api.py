@@ -153,11 +153,13 @@ async def leave(
 ) -> Left:
     """They leave (the leave button; the quick exit sends it as a beacon): out of the
     queue (counted as abandoned) or, with a counsellor, the chat closes. The session
-    ends: the cookie is cleared."""
-    reason = (body or LeaveCreate()).reason
+    ends: a quick exit clears the cookie at once; otherwise the page, drawn once more
+    to say they left, clears it."""
+    reason = LeaveReason((body or LeaveCreate()).reason)
     helpline = helpline_of(request)
-    left = await acts.young_person_leaves(helpline, who, LeaveReason(reason), now())
-    sessions_of(request).clear(response)
+    left = await acts.young_person_leaves(helpline, who, reason, now())
+    if reason is LeaveReason.QUICK_EXIT:
+        sessions_of(request).clear(response)
     return Left(status=left)
 
 
@@ -184,7 +186,7 @@ async def callback(
     body: CallbackCreate, who: YoungPersonDep, request: Request, response: Response
 ) -> CallbackArrangedView:
     """Rather than wait on: a number and a safe time to be called back. A case opens
-    with the callback owed; the conversation ends and the session with it."""
+    with the callback owed; the conversation ends (the page, drawn once more to say
+    they will be called back, ends the session)."""
     await ask_for_callback(helpline_of(request), who, body, now())
-    sessions_of(request).clear(response)
     return CallbackArrangedView()

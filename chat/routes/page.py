@@ -154,10 +154,8 @@ async def leave(request: Request, p: AnyPage) -> Response:
     who = p.young_person
     response = back_to_the_chat(p)
     if who is not None:
-        reason = LeaveReason.QUICK_EXIT if p.request.query_params.get("quick") else LeaveReason.LEFT
-        await acts.young_person_leaves(p.helpline, who, reason, p.at)
-        p.sessions.clear(response)
-    return response
+        await acts.young_person_leaves(p.helpline, who, LeaveReason.LEFT, p.at)
+    return response  # the page then says they left, and ends the session
 
 
 @router.post("/callback", include_in_schema=False)

@@ -156,7 +156,6 @@
   const transcript = document.getElementById("transcript");
   const statusBox = document.getElementById("status");
   const typingBox = document.getElementById("typing");
-  const typingWords = document.getElementById("typing-words").textContent;
   const callbackBox = document.getElementById("callback");
   const composer = document.getElementById("composer");
   const textarea = document.getElementById("body");
@@ -217,7 +216,7 @@
     const sentence = statusSentence(update);
     const p = statusBox.querySelector("p") || statusBox.appendChild(document.createElement("p"));
     setText(p, sentence);
-    setText(typingBox, update.counsellor_writing ? typingWords : "");
+    setText(typingBox, update.counsellor_writing ? words.writing : "");
     callbackBox.hidden = !(update.callback_offered && !update.over);
     setText(leaveForm.querySelector("button"), update.counsellor_joined ? words.end : words.leaveQueue);
     if (update.over && !over) {

@@ -235,13 +235,21 @@ async def test_an_ended_conversation_takes_no_more_and_shows_nothing_of_it(
         session = client.cookies["relais_chat"]
         left = await client.post("/chat/api/leave", json={"reason": "left"})
         assert left.status_code == 200 and left.json() == {"status": "abandoned"}
-        assert "relais_chat" not in client.cookies  # the session ended with it
-        client.cookies.set("relais_chat", session, path="/chat")  # kept by someone else
         refused = await message(client, "encore")
         assert refused.status_code == 409
-        page = await client.get("/chat")
+        page = await client.get("/chat")  # the page says so, and ends the session
+        assert "relais_chat" not in client.cookies
+        client.cookies.set("relais_chat", session, path="/chat")  # kept by someone else
+        again = await client.get("/chat")
+        client.cookies.clear()
+        quick = await started(client)
+        assert quick.status_code == 201
+        exited = await client.post("/chat/api/leave", json={"reason": "quick_exit"})
+        assert exited.status_code == 200
+        assert "relais_chat" not in client.cookies  # a quick exit ends the session at once
     assert "Vous avez quitté la file d'attente" in page.text
-    assert "mon secret" not in page.text
+    for shown in (page, again):
+        assert "mon secret" not in shown.text
 
 
 async def test_a_form_from_another_site_is_refused(stack: Stack) -> None:

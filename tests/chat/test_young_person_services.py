@@ -143,6 +143,8 @@ async def test_their_own_writing_shows_on_the_counsellors_side(stack: Stack) -> 
     await young_person_is_writing(helpline, who, utc_now())
     writers = await helpline.typing.who_is_writing(who.conversation_id, utc_now())
     assert [w.value for w in writers] == ["young_person"]
+    await write(helpline, who, "voilà")  # sent: no longer writing it
+    assert await helpline.typing.who_is_writing(who.conversation_id, utc_now()) == []
 
 
 async def test_leaving_the_queue_is_counted_and_nothing_more_is_taken(stack: Stack) -> None:
