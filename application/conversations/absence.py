@@ -30,9 +30,10 @@ from datetime import datetime, timedelta
 
 from application.conversations.acting import YoungPerson
 from application.conversations.commands import ConversationOver
-from application.conversations.young_person import young_person_leaves
+from application.conversations.young_person import NO_MESSAGES, commands, young_person_leaves
 from application.errors import DomainError
 from application.helpline import Helpline
+from domain import contract
 from domain.conversation import LeaveReason
 from relais.clock import utc_now
 from relais.db.repositories.conversation_pages import ConversationPages
@@ -62,13 +63,21 @@ async def count_the_gone(helpline: Helpline, now: datetime) -> list[str]:
         closed_before=now - timedelta(seconds=chat.away_grace_seconds),
         silent_before=now - timedelta(seconds=chat.silent_after_seconds),
     )
+    calls = commands(helpline)
     left = []
     for page in gone:
         who = YoungPerson(page.conversation_id)
         try:
+            # The directory row follows the workflow by a moment: ask the workflow itself
+            # whether the conversation is still waiting (a counsellor may have just
+            # taken it: then the counsellor decides).
+            view = await calls.query(who.conversation_id, contract.YOUNG_PERSON_VIEW, NO_MESSAGES)
+            if not view.status.queued:
+                continue
             await young_person_leaves(helpline, who, LeaveReason.CHANNEL_CLOSED, now)
         except ConversationOver:
             await pages.forget([page.conversation_id])
+            continue
         except DomainError as error:  # Temporal late: the next round tries again
             log.warning("absence check: %s", type(error).__name__)
             continue
