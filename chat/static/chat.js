@@ -22,6 +22,10 @@
     }
     document.title = "";
     body.replaceChildren();
+    if (window.top !== window.self) {
+      // Embedded by the helpline's own site: the whole tab goes, not only the frame.
+      try { window.top.location.replace(exitUrl); return; } catch (refused) { /* below */ }
+    }
     window.location.replace(exitUrl);
   }
 
