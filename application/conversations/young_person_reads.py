@@ -9,6 +9,7 @@ reads often). A web chat page that fetched a counsellor's line tells the workflo
 (``young_person_read``): that is when a message to the web chat counts as delivered.
 """
 
+import asyncio
 from datetime import datetime
 
 from pydantic import BaseModel, Field
@@ -78,12 +79,15 @@ async def young_person_reads(
     cid = who.conversation_id
     calls = ConversationCommands(helpline.client, helpline.settings.task_queue)
     view = await calls.query(cid, contract.YOUNG_PERSON_VIEW, ViewRequest(since_seq=after_seq))
-    lines = await _lines(helpline, who, view.messages)
-    queue = await _place(helpline, calls, cid) if view.status.queued else None
-    writing = await helpline.typing.who_is_writing(cid, now)
+    # What the view names is read side by side: a live page waits on the slowest only.
+    lines, queue, writing, _ = await asyncio.gather(
+        _lines(helpline, who, view.messages),
+        _place(helpline, calls, cid) if view.status.queued else _nothing(),
+        helpline.typing.who_is_writing(cid, now),
+        _delivered(calls, who, view),
+    )
     if lines:
         await who.audit(helpline.audit_log).record_read(AuditAction.CONVERSATION_READ)
-    await _delivered(calls, who, view)
     return YoungPersonUpdate(
         status=view.status,
         over=is_over(view.status),
@@ -95,6 +99,10 @@ async def young_person_reads(
         messages=lines,
         last_seq=view.last_seq,
     )
+
+
+async def _nothing() -> None:
+    return None
 
 
 async def _lines(helpline: Helpline, who: YoungPerson, lines: list[MessageView]) -> list[ChatLine]:
