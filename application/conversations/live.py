@@ -24,8 +24,10 @@ from application.conversations.absence import page_in_touch
 from application.conversations.acting import YoungPerson
 from application.conversations.young_person_reads import YoungPersonUpdate, young_person_reads
 from application.helpline import Helpline
+from domain.conversation import AuthorKind
 from relais.clock import utc_now
 from relais.db.pulse_watch import Watcher
+from relais.db.repositories.conversation_pulses import Pulse
 
 SETTLE_STEPS = (0.05, 0.1, 0.2, 0.4, 0.8)  # a stored line's workflow update, in flight
 IN_TOUCH_EVERY = 30.0  # seconds between "the page is here" while it streams
@@ -80,6 +82,11 @@ async def changes(
         known_stored = stored
 
 
+def _young_person_sees(pulse: Pulse) -> object:
+    """A message stored, the conversation moved, the counsellor writing or not."""
+    return (pulse.stored, pulse.version, AuthorKind.COUNSELLOR in pulse.writing)
+
+
 async def young_person_feed(
     helpline: Helpline,
     who: YoungPerson,
@@ -105,7 +112,7 @@ async def young_person_feed(
         waiting = update.status.queued
         return chat.place_refresh_seconds if waiting else QUIET_REFRESH
 
-    async with helpline.pulses.watching(who.conversation_id) as watcher:
+    async with helpline.pulses.watching(who.conversation_id, _young_person_sees) as watcher:
         async for update in changes(
             watcher,
             read,

@@ -25,18 +25,27 @@ from relais.db.repositories.conversation_pulses import ConversationPulses, Pulse
 log = logging.getLogger(__name__)
 
 
-class Watcher:
-    """One page's watch on one conversation."""
+Sees = Callable[[Pulse], object]
 
-    def __init__(self, conversation_id: str) -> None:
+
+def everything(pulse: Pulse) -> object:
+    return pulse
+
+
+class Watcher:
+    """One page's watch on one conversation; ``sees``: what of the pulse matters to it
+    (a young person's page does not wait on their own "is writing")."""
+
+    def __init__(self, conversation_id: str, sees: Sees = everything) -> None:
         self.conversation_id = conversation_id
         self.pulse: Pulse | None = None
+        self._sees = sees
         self._moved = asyncio.Event()
 
     def _see(self, pulse: Pulse) -> None:
-        if pulse != self.pulse or self.pulse is None:
-            self.pulse = pulse
+        if self.pulse is None or self._sees(pulse) != self._sees(self.pulse):
             self._moved.set()
+        self.pulse = pulse
 
     async def next_change(self, within: float) -> bool:
         """Wait until the pulse moves (True) or ``within`` seconds pass (False)."""
@@ -64,8 +73,10 @@ class PulseWatch:
         return len(self._watchers)
 
     @asynccontextmanager
-    async def watching(self, conversation_id: str) -> AsyncIterator[Watcher]:
-        watcher = Watcher(conversation_id)
+    async def watching(
+        self, conversation_id: str, sees: Sees = everything
+    ) -> AsyncIterator[Watcher]:
+        watcher = Watcher(conversation_id, sees)
         self._watchers.setdefault(conversation_id, set()).add(watcher)
         if self._task is None or self._task.done():
             self._task = asyncio.create_task(self._run(), name="relais-pulse-watch")
