@@ -129,7 +129,7 @@ class ChatSettings(BaseModel):
         default=60.0,
         gt=0,
         description="A live stream (server-sent events) ends after this; the page "
-        "reconnects at once (so a server stopping never waits on open streams)",
+        "reconnects at once (a server stopping waits at most this long on open streams)",
     )
     place_refresh_seconds: float = Field(
         default=5.0, gt=0, description="While waiting: the place and expected wait re-read"

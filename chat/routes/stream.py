@@ -2,7 +2,7 @@
 (its ``id`` the last line's ``seq``, so a reconnecting page resumes after it with
 ``Last-Event-ID``), a comment every 15 s while nothing changes (proxies keep the line
 open), and an end after ``RELAIS_CHAT__STREAM_SECONDS``: the browser's EventSource
-reconnects at once (``retry``), so a server stopping never waits on open streams and
+reconnects at once (``retry``), so a server stopping waits on open streams that long at most and
 a page that is gone stops being read. A page whose stream cannot stay open polls
 ``/chat/api/updates`` instead."""
 
