@@ -119,6 +119,7 @@ class Counsellor:
             CounsellorReplies(actor=self.name, message=stored.ref),
             result_type=MessageAccepted,
         )
+        await self.helpline.typing.stopped(conversation_id, AuthorKind.COUNSELLOR)  # sent
         return accepted
 
     async def writes(self, conversation_id: str, seconds: float = 6.0) -> None:

@@ -132,6 +132,7 @@ async def test_a_young_person_writes_and_reads_the_answer_live_then_leaves_quick
         await expect(page.get_by_role("button", name="Terminer la conversation")).to_be_visible()
         await counsellor.writes(who.conversation_id)
         await expect(page.get_by_text("L'écoutant écrit…")).to_be_visible()
+        await shot(page, "writing-fr")
         sent = time.monotonic()
         await counsellor.replies(
             who.conversation_id, "Je suis là. Tu as bien fait d'écrire. Où est publiée la photo ?"
@@ -139,6 +140,7 @@ async def test_a_young_person_writes_and_reads_the_answer_live_then_leaves_quick
         reply = page.locator(".line.theirs .body")
         await expect(reply).to_have_text(re.compile("Tu as bien fait d'écrire"), timeout=5_000)
         took = time.monotonic() - sent
+        await expect(page.get_by_text("L'écoutant écrit…")).to_be_hidden()
         await shot(page, "chat-fr")
         assert took < 3.0, f"the reply took {took:.2f}s to show"
 
