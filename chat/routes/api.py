@@ -44,8 +44,11 @@ def _message(description: str) -> dict[str, Any]:
     return {"description": description}
 
 
-SESSION: dict[int | str, dict[str, Any]] = {
+NO_SESSION: dict[int | str, dict[str, Any]] = {
     401: _message("No chat session, or a forged or expired one (the cookie is named)"),
+}
+SESSION: dict[int | str, dict[str, Any]] = {
+    **NO_SESSION,
     404: _message("The session names a conversation that is not there (any more)"),
 }
 LATE: dict[int | str, dict[str, Any]] = {
@@ -137,7 +140,7 @@ async def write(
     return await acts.young_person_writes(helpline_of(request), who, message, key, now())
 
 
-@router.post("/typing", status_code=status.HTTP_204_NO_CONTENT, responses={**SESSION})
+@router.post("/typing", status_code=status.HTTP_204_NO_CONTENT, responses={**NO_SESSION})
 async def typing(who: YoungPersonDep, request: Request) -> Response:
     """A keystroke: "is writing" on the counsellor's screen for a few seconds."""
     await acts.young_person_is_writing(helpline_of(request), who, now())
@@ -163,7 +166,7 @@ async def leave(
     return Left(status=left)
 
 
-@router.post("/away", status_code=status.HTTP_204_NO_CONTENT, responses={**SESSION})
+@router.post("/away", status_code=status.HTTP_204_NO_CONTENT, responses={**NO_SESSION})
 async def away(who: YoungPersonDep, request: Request) -> Response:
     """The page's ``pagehide`` beacon: closed, or reloading. Not back within
     ``RELAIS_CHAT__AWAY_GRACE_SECONDS`` while waiting, it has left the queue."""
