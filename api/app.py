@@ -37,7 +37,9 @@ from api.routes import (
 )
 from api.webhook_signatures import SignatureVerifier
 from application.catalog import CatalogSource
+from application.conversations.absence import watching_for_absence
 from application.helpline import Helpline
+from chat.app import install_chat
 from console.app import install_console
 from partners.http_support import PARTNER_CLIENTS
 from relais.crypto.db_key_store import DatabaseKeyStore
@@ -47,7 +49,7 @@ from relais.db.repositories.figures import OperationsFigures
 from relais.db.repositories.idempotency_keys import IdempotencyKeys
 from relais.db.repositories.webhook_seals import WebhookSeals
 from relais.metrics.domain import DomainMetrics
-from relais.settings import Settings, get_settings
+from relais.settings import BuiltInChannel, Settings, get_settings
 from relais.temporal_client import connect_client
 from relais.tokens import TokenVerifier
 
@@ -106,6 +108,9 @@ def create_app(
             app.state.helpline = Helpline(
                 app.state.temporal_client, db, app.state.registry, settings
             )
+            if BuiltInChannel.WEBCHAT in settings.channels_enabled:
+                # pages of the web chat closed or silent while waiting: counted as left
+                await stack.enter_async_context(watching_for_absence(app.state.helpline))
             if api_metrics is not None:
                 api_metrics.attach(_domain_metrics(settings, db, app.state.registry))
                 stack.callback(api_metrics.detach)
@@ -154,6 +159,7 @@ def create_app(
     if api_metrics is not None:
         app.include_router(metrics.router)
     install_console(app, settings)  # the counsellor console, under /console
+    install_chat(app, settings)  # the young person's web chat, under /chat
     install_openapi(app, idempotent=lambda method, path: (method, path) in keyed)
     app.add_middleware(CodecCors, ui_origins=settings.ui_origins)
     # Outermost: the request's span and metrics include everything below.

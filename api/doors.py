@@ -11,7 +11,6 @@ every route with every role against this table.
 """
 
 from collections.abc import Awaitable, Callable, Iterator
-from enum import StrEnum
 from typing import Annotated, Any, cast
 
 from fastapi import Depends, FastAPI, Path, Request
@@ -21,17 +20,11 @@ from fastapi.routing import APIRoute, iter_route_contexts
 from api.auth import current_actor
 from application.acting import Actor, Permit, Rule, Service
 from application.helpline import Helpline
+from application.permits import Callers as Callers  # re-exported: the routes name it here
 
 CASE_ID = Path(pattern=r"^[A-Za-z0-9_-]{1,64}$", description="The case id")
 CaseId = Annotated[str, CASE_ID]
 ActorSource = Callable[..., Awaitable[Actor]]
-
-
-class Callers(StrEnum):
-    """Routes without a service's rule, by design."""
-
-    SIGNED = "signed"  # platforms and partners: an HMAC signature, never a bearer token
-    PUBLIC = "public"  # no credentials at all (probes, the codec's sign-in form)
 
 
 def get_helpline(request: Request) -> Helpline:

@@ -22,6 +22,7 @@ from application.errors import (
     Gone,
     NotFound,
     Problem,
+    RateLimited,
     RequestRejected,
     SignatureInvalid,
     SignatureReplayed,
@@ -38,6 +39,7 @@ _STATUS: dict[type[Exception], int] = {
     Conflict: status.HTTP_409_CONFLICT,
     Gone: status.HTTP_410_GONE,
     Unavailable: status.HTTP_503_SERVICE_UNAVAILABLE,
+    RateLimited: status.HTTP_429_TOO_MANY_REQUESTS,
     SignatureInvalid: status.HTTP_401_UNAUTHORIZED,
     SignatureReplayed: status.HTTP_409_CONFLICT,
     db_errors.NotFound: status.HTTP_404_NOT_FOUND,
@@ -99,6 +101,8 @@ async def _on_domain(request: Request, exc: Exception) -> JSONResponse:
     code = _status_of(exc)
     detail = exc.detail if isinstance(exc, DomainError) else str(exc)
     headers = {"WWW-Authenticate": 'Signature realm="webhooks"'} if code == 401 else None
+    if isinstance(exc, RateLimited):
+        headers = {"Retry-After": str(exc.retry_after_seconds)}
     return JSONResponse({"detail": detail}, code, headers=headers)
 
 

@@ -32,6 +32,7 @@ from domain.case import CaseStatus
 from domain.catalog import PartnerCatalog
 from domain.intake import CaseOpening, Intake, Urgency
 from domain.personal import ContactDetails
+from domain.policy import CasePolicy
 from domain.rules.triage import triage
 from relais import search_attributes as sa
 from relais.clock import utc_now
@@ -89,9 +90,11 @@ async def start_case(
     now: datetime,
     referred_by: str | None = None,
     case_id: str | None = None,
+    policy: CasePolicy | None = None,
 ) -> OpenedCase:
     """``referred_by``: the partner slug, when a partner handed the case over;
-    ``case_id``: derived from the caller and the key when not given."""
+    ``case_id``: derived from the caller and the key when not given; ``policy``: the
+    settings' unless given (a callback a young person asked for is owed at once)."""
     case_id = case_id or derive_case_id(opened_by, idempotency_key)
     workflow_id = contract.SUPPORT_CASE.workflow_id(case_id)
     urgency = triage(intake, referred_by=referred_by).urgency
@@ -101,7 +104,7 @@ async def start_case(
         intake=intake,
         referred_by=referred_by,
         contact=contact,
-        policy=settings.case_policy(),
+        policy=policy or settings.case_policy(),
         catalog=catalog,
     )
     try:

@@ -2,7 +2,9 @@
 way (``api.errors`` maps each to an HTTP status, the console to a page or a message
 beside the field); the services themselves know nothing of HTTP."""
 
+import math
 from dataclasses import dataclass
+from datetime import timedelta
 
 from temporalio.service import RPCError, RPCStatusCode
 
@@ -56,6 +58,20 @@ class Gone(DomainError):
 
 class Unavailable(DomainError):
     """Temporal did not answer in time; the request may be retried."""
+
+
+class RateLimited(DomainError):
+    """Too many requests of one kind in a short time; ``retry_after``: when one may
+    go again. Nothing was done (what was recorded before stays)."""
+
+    def __init__(self, detail: str, retry_after: timedelta) -> None:
+        super().__init__(detail)
+        self.retry_after = retry_after
+
+    @property
+    def retry_after_seconds(self) -> int:
+        """Whole seconds, rounded up (``Retry-After``), at least 1."""
+        return max(1, math.ceil(self.retry_after.total_seconds()))
 
 
 class RequestRejected(DomainError):

@@ -13,8 +13,12 @@ from application.case_commands import CaseCommands
 from application.catalog import CatalogSource
 from application.permits import Actor, Permit
 from domain.catalog import PartnerCatalog
+from relais.converter import key_store_of
+from relais.crypto.transcripts import TranscriptVault
 from relais.db import AuditLog, CaseDirectory, Database, TaskBoard
+from relais.db.pulse_watch import PulseWatch
 from relais.db.repositories.access import CaseAccessBook
+from relais.db.repositories.conversations import ConversationDirectory, TypingHints
 from relais.settings import Settings
 
 
@@ -44,6 +48,26 @@ class Helpline:
     @cached_property
     def audit_log(self) -> AuditLog:
         return AuditLog(self.database)
+
+    # ---- conversations (application.conversations) -----------------------------------------
+
+    @cached_property
+    def transcripts(self) -> TranscriptVault:
+        """Message bodies, sealed with the same key store as the payload codec."""
+        return TranscriptVault(self.database, key_store_of(self.client.data_converter))
+
+    @cached_property
+    def conversation_directory(self) -> ConversationDirectory:
+        return ConversationDirectory(self.database)
+
+    @cached_property
+    def typing(self) -> TypingHints:
+        return TypingHints(self.database)
+
+    @cached_property
+    def pulses(self) -> PulseWatch:
+        """This process's one watcher over the conversations its live pages follow."""
+        return PulseWatch(self.database, every=self.settings.chat.live_poll_seconds)
 
     @property
     def catalog(self) -> PartnerCatalog:

@@ -4,6 +4,7 @@ service's :class:`Rule` (its roles; on a case, the counsellor's read rule), the
 services with them."""
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 from application.errors import Forbidden
 from relais.settings import Role
@@ -16,6 +17,14 @@ class Actor:
 
     subject: str
     role: Role
+
+
+class Callers(StrEnum):
+    """Doors whose callers are not people with a role, by design."""
+
+    SIGNED = "signed"  # platforms and partners: an HMAC signature, never a bearer token
+    PUBLIC = "public"  # no credentials at all (probes, the codec's sign-in form, a new chat)
+    YOUNG_PERSON = "young_person"  # the chat's signed session cookie, never a bearer token
 
 
 @dataclass(frozen=True)

@@ -290,6 +290,7 @@ class LocalStack:
         rows.append(("Temporal gRPC", f"{HOST}:{self.ports.temporal}"))
         if "api" in names:
             rows.append(("Console", f"{self.api_url}/console/ (sign in with a token below)"))
+            rows.append(("Web chat", f"{self.api_url}/chat (a young person writes in)"))
             rows.append(("API (OpenAPI)", f"{self.api_url}/docs"))
         if "api" in names and self.ui_codec:
             rows.append(("UI codec login", f"{self.api_url}/codec/login (then as it says)"))

@@ -36,6 +36,13 @@ class AuditAction(StrEnum):
     CASE_HANDOVER = "case.handover"
     # One referral (its ReferralWorkflow)
     REFERRAL_MANUAL_HANDOFF = "referral.manual_handoff"
+    # A young person's conversation, their own actions (actor ``conversation:<id>``,
+    # role ``young_person``; application/conversations)
+    CONVERSATION_START = "conversation.start"
+    CONVERSATION_WRITE = "conversation.write"
+    CONVERSATION_READ = "conversation.read"  # their page read their side of the transcript
+    CONVERSATION_LEAVE = "conversation.leave"
+    CONVERSATION_CALLBACK_REQUEST = "conversation.callback.request"
     # Reading cases, who may read them, the tasks
     CASE_READ = "case.read"
     CASE_LIST = "case.list"

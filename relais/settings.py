@@ -7,7 +7,8 @@ from pathlib import Path
 from pydantic import BaseModel, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from domain.policy import CasePolicy, EvidencePolicy
+from domain.conversation import HELPLINE_PATTERN
+from domain.policy import CasePolicy, ConversationPolicy, EvidencePolicy
 
 
 class Role(StrEnum):
@@ -72,6 +73,76 @@ def _local_tokens() -> dict[str, TokenGrant]:
     }
     tokens[LOCAL_COLLEAGUE_TOKEN] = TokenGrant(subject="local-colleague", role=Role.COUNSELLOR)
     return tokens
+
+
+class ChatSettings(BaseModel):
+    """The web chat at ``/chat`` (docs/chat.md): its session, its page, the young
+    person's write limit, how long a closed page keeps its place in the queue, and
+    how its live feed polls (``RELAIS_CHAT__<FIELD>``)."""
+
+    session_secret: SecretStr = Field(
+        default=SecretStr("local-chat-session-secret-not-for-production"),
+        min_length=32,
+        description="Signs the chat's session cookie (HS256): at least 32 characters",
+    )
+    session_hours: float = Field(
+        default=4.0, gt=0, description="A chat session ends this long after the last page load"
+    )
+    secure_cookies: bool | None = Field(
+        default=None,
+        description="Secure session cookie; by default on unless the public URL is plain "
+        "http on this machine (local run)",
+    )
+    quick_exit_url: str = Field(
+        default="https://meteofrance.com/",
+        pattern=r"^https?://",
+        description="The neutral site the quick exit (button, Esc) replaces the page with",
+    )
+    frame_ancestors: list[str] = Field(
+        default_factory=list,
+        description="Origins allowed to embed the chat in an iframe (CSP frame-ancestors); "
+        "none by default. The session cookie is SameSite=Strict: only a page of the same "
+        "site (e.g. www.3018.fr embedding chat.3018.fr) keeps the session in a frame",
+    )
+    message_burst: int = Field(
+        default=10, ge=1, description="Messages a young person may send at once"
+    )
+    message_interval_seconds: float = Field(
+        default=2.0, gt=0, description="Then one message per this long (429 beyond it)"
+    )
+    away_grace_seconds: float = Field(
+        default=30.0,
+        gt=0,
+        description="A page closed while waiting (its beacon) and not back within this is "
+        "counted as having left the queue (a reload comes back in time)",
+    )
+    silent_after_seconds: float = Field(
+        default=900.0,
+        gt=0,
+        description="A waiting young person whose page has not been in touch for this long "
+        "(no beacon: a phone asleep, a lost network) is counted as having left",
+    )
+    absence_check_seconds: float = Field(
+        default=10.0, gt=0, description="How often each API replica looks for pages gone"
+    )
+    stream_seconds: float = Field(
+        default=60.0,
+        gt=0,
+        description="A live stream (server-sent events) ends after this; the page "
+        "reconnects at once (a server stopping waits at most this long on open streams)",
+    )
+    place_refresh_seconds: float = Field(
+        default=5.0, gt=0, description="While waiting: the place and expected wait re-read"
+    )
+    live_poll_seconds: float = Field(
+        default=0.2,
+        gt=0,
+        description="Each API replica looks for changes of the conversations its pages "
+        "watch this often (one query for all of them)",
+    )
+    typing_seconds: float = Field(
+        default=6.0, gt=0, description="How long an 'is writing' hint lasts after a keystroke"
+    )
 
 
 class Settings(BaseSettings):
@@ -239,6 +310,19 @@ class Settings(BaseSettings):
         default=True, description="A counsellor's Messenger reply may go for 7 days (HUMAN_AGENT)"
     )
 
+    # Conversations (web chat, WhatsApp, Messenger): the helpline's queue and its rules.
+    helpline: str = Field(
+        default="3018",
+        pattern=HELPLINE_PATTERN,
+        description="The helpline's name: its conversations wait in queue-<helpline>",
+    )
+    conversations: ConversationPolicy = Field(
+        default_factory=ConversationPolicy,
+        description="Conversation and queue durations; their opening hours are the "
+        "helpline's (RELAIS_POLICY__OPENING_HOURS__*)",
+    )
+    chat: ChatSettings = Field(default_factory=ChatSettings)
+
     policy: CasePolicy = Field(default_factory=CasePolicy)
     policy_scale: float = Field(
         default=1.0, gt=0, description="Multiply every policy duration (local demos, tests)"
@@ -252,6 +336,12 @@ class Settings(BaseSettings):
 
     def case_policy(self) -> CasePolicy:
         return self.policy if self.policy_scale == 1.0 else self.policy.scaled(self.policy_scale)
+
+    def conversation_policy(self) -> ConversationPolicy:
+        """The conversations' rules, open when the helpline is (its opening hours are
+        the cases'). Not scaled by ``policy_scale``: its waits are minutes already."""
+        hours = self.case_policy().opening_hours
+        return self.conversations.model_copy(update={"opening_hours": hours})
 
 
 @lru_cache

@@ -428,3 +428,32 @@ class ConversationTypingRow(Base):
     until: Mapped[datetime]
 
     __table_args__ = (Index("ix_conversation_typing_until", "until"),)
+
+
+class ConversationPageRow(Base):
+    """A web chat page's last sign of life while its conversation lasts: when it was
+    last in touch (``seen_at``) and, when its page was closed (a beacon), since when
+    and why. Each API replica reads them to count a young person who left the queue
+    as having left (``application.conversations.absence``). Ids and times only."""
+
+    __tablename__ = "conversation_pages"
+
+    conversation_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    seen_at: Mapped[datetime]
+    away_at: Mapped[datetime | None]
+    away_reason: Mapped[str | None] = mapped_column(ENUM)
+
+    __table_args__ = (
+        Index("ix_conversation_pages_seen_at", "seen_at"),
+        Index("ix_conversation_pages_away_at", "away_at"),
+    )
+
+
+class ConversationWriteLimitRow(Base):
+    """A young person's write allowance (GCRA): the theoretical arrival time of their
+    next message, in microseconds since the epoch, shared by every API replica."""
+
+    __tablename__ = "conversation_write_limits"
+
+    conversation_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    tat_us: Mapped[int] = mapped_column(BigInteger)

@@ -59,6 +59,11 @@ def test_the_box_gives_the_consoles_address() -> None:
     assert "http://127.0.0.1:9000/console/" in stack.banner(stack.parts()[0])
 
 
+def test_the_box_gives_the_web_chats_address() -> None:
+    stack = LocalStack.from_env(ROOT, {"RELAIS_API_PORT": "9000"})
+    assert "http://127.0.0.1:9000/chat " in stack.banner(stack.parts()[0])
+
+
 def test_simulator_gets_the_local_config_and_the_secret_outside_argv() -> None:
     stack = LocalStack.from_env(ROOT, {"RELAIS_WEBHOOK_SECRET": "s3cret"})
     parts = {part.name: part for part in stack.parts()[0]}

@@ -26,6 +26,7 @@ PACKAGES = (
     "application",
     "api",
     "console",
+    "chat",
 )
 ALLOWED = {
     "relais/clock.py": {"datetime.now"},

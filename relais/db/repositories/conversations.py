@@ -128,6 +128,16 @@ class TypingHints:
                 upsert(session, ConversationTypingRow, ["conversation_id", "author_kind"], values)
             )
 
+    async def stopped(self, conversation_id: str, author_kind: AuthorKind) -> None:
+        """Their message is sent: they are no longer writing it."""
+        async with self._sessions.begin() as session:
+            await session.execute(
+                delete(ConversationTypingRow).where(
+                    ConversationTypingRow.conversation_id == conversation_id,
+                    ConversationTypingRow.author_kind == author_kind.value,
+                )
+            )
+
     async def who_is_writing(self, conversation_id: str, now: datetime) -> list[AuthorKind]:
         statement = select(ConversationTypingRow.author_kind).where(
             ConversationTypingRow.conversation_id == conversation_id,
