@@ -1,6 +1,11 @@
 """Map domain errors to HTTP. Every error body is JSON ``{"detail": ...}``: a string,
 or a list of ``{"loc": [...], "msg": ..., "type": ...}`` naming the offending field.
 
+A body that cannot be read as JSON at all (not UTF-8, nested deeper than a parser
+follows) is a 422 naming ``body``, like any other JSON that does not parse (FastAPI's
+own ``json_invalid``), never FastAPI's bare ``400 "There was an error parsing the
+body"``, which no route declares.
+
 Validation errors never echo the submitted values back (they may be personal data),
 and nothing here logs a request body.
 """
@@ -10,9 +15,11 @@ from collections.abc import Iterable
 from typing import Any
 
 from fastapi import FastAPI, HTTPException, Request, status
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import ValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from temporalio.service import RPCError
 
 from application.errors import (
@@ -81,6 +88,31 @@ def body_validation_error(exc: ValidationError) -> RequestValidationError:
     )
 
 
+# FastAPI's answer when reading a JSON body fails other than as a JSON syntax error
+# (``fastapi.routing``): the cause says what failed.
+_FASTAPI_UNREADABLE_BODY = "There was an error parsing the body"
+
+
+def unreadable_body(cause: BaseException) -> RequestRejected:
+    """What to answer for a body no JSON parser could read (the cause: a
+    :class:`UnicodeDecodeError`, a :class:`RecursionError`, another ``ValueError``)."""
+    if isinstance(cause, UnicodeDecodeError):
+        msg, code = "body: not valid UTF-8; send JSON encoded in UTF-8", "invalid_utf8"
+    elif isinstance(cause, RecursionError):
+        msg, code = "body: JSON nested too deeply to be read", "json_too_deep"
+    else:
+        msg, code = "body: not valid JSON", "json_invalid"
+    return RequestRejected([Problem(("body",), msg, "json_invalid", code)])
+
+
+def read_json_as_utf8(raw: bytes) -> None:
+    """For a body parsed by hand: refuse one that is not UTF-8 as every route does."""
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise unreadable_body(exc) from exc
+
+
 def _problems(problems: list[Problem]) -> list[dict[str, Any]]:
     return [{"loc": list(p.loc), "msg": p.msg, "type": p.type, "code": p.code} for p in problems]
 
@@ -95,6 +127,14 @@ async def _on_request_validation(request: Request, exc: Exception) -> JSONRespon
 async def _on_rejected(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestRejected)
     return JSONResponse({"detail": _problems(exc.problems)}, status.HTTP_422_UNPROCESSABLE_CONTENT)
+
+
+async def _on_http(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, StarletteHTTPException)
+    cause = exc.__cause__
+    if exc.status_code == 400 and exc.detail == _FASTAPI_UNREADABLE_BODY and cause is not None:
+        return await _on_rejected(request, unreadable_body(cause))
+    return await http_exception_handler(request, exc)
 
 
 async def _on_domain(request: Request, exc: Exception) -> JSONResponse:
@@ -119,6 +159,7 @@ async def _on_rpc(request: Request, exc: Exception) -> JSONResponse:
 
 
 def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(StarletteHTTPException, _on_http)
     app.add_exception_handler(RequestValidationError, _on_request_validation)
     app.add_exception_handler(RequestRejected, _on_rejected)
     app.add_exception_handler(DomainError, _on_domain)

@@ -23,7 +23,7 @@ def canonical_body(body: bytes) -> bytes:
         return b""
     try:
         parsed: Any = json.loads(body)
-    except ValueError:  # not JSON (or not UTF-8): the bytes themselves
+    except (ValueError, RecursionError):  # not JSON, not UTF-8, too deep: the bytes
         return body
     return json.dumps(parsed, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 

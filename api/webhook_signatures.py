@@ -20,6 +20,8 @@ from typing import Protocol
 from application.errors import SignatureInvalid, SignatureReplayed
 
 SCHEME = "sha256="
+TIMESTAMP_HEADER = "X-Relais-Timestamp"
+SIGNATURE_HEADER = "X-Relais-Signature"
 
 
 def sign(secret: bytes, timestamp: str, body: bytes) -> str:

@@ -144,6 +144,9 @@ def _translate(err: RPCError, case_id: str) -> Exception:
         if "completed" in err.message:
             return Conflict(f"case {case_id} is closed")
         return NotFound(f"no case {case_id}")
+    if err.status == RPCStatusCode.FAILED_PRECONDITION:
+        # A query of a workflow stopped (terminated by hand) before its first task ran.
+        return Conflict(f"case {case_id} was closed before it could answer")
     if temporal_unavailable(err):
         return Unavailable(f"case {case_id} did not answer in time; retry later")
     return err

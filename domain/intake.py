@@ -2,6 +2,7 @@
 
 from datetime import time
 from enum import StrEnum
+from typing import Annotated
 
 from pydantic import BaseModel, Field
 
@@ -89,14 +90,20 @@ class Consents(BaseModel):
     callback: CallbackConsent = Field(default_factory=CallbackConsent)
 
 
+# The lists of an intake, bounded once for every way a case opens (a counsellor's
+# intake, a partner's referral): at least one category, never more than there are.
+Categories = Annotated[list[Category], Field(min_length=1, max_length=len(Category))]
+RiskFlags = Annotated[list[RiskFlag], Field(max_length=len(RiskFlag))]
+
+
 class Intake(BaseModel):
     """Non-personal facts of first contact: safe for statistics and search attributes."""
 
     channel: Channel
     caller_role: CallerRole
     age_band: AgeBand
-    categories: list[Category] = Field(min_length=1, max_length=len(Category))
-    risk_flags: list[RiskFlag] = Field(default_factory=list, max_length=len(RiskFlag))
+    categories: Categories
+    risk_flags: RiskFlags = Field(default_factory=list)
     consents: Consents = Field(default_factory=Consents)
     summary: str | None = Field(
         default=None,

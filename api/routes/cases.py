@@ -33,7 +33,7 @@ IdempotencyKey = Annotated[
     status_code=status.HTTP_201_CREATED,
     responses={
         200: {"model": CaseRead, "description": "A retry: the case already exists"},
-        **CASE_READ_ERRORS,
+        503: CASE_READ_ERRORS[503],
     },
 )
 async def create_case(

@@ -4,12 +4,13 @@ contact, record new risk, correct the intake, hand the case over. Each action is
 workflow update (a refusal is a 422 naming the field); an ``Idempotency-Key`` makes a
 retry safe."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Response, status
 
 from api.doors import CaseId, HelplineDep, permitted
 from api.idempotency import ActionKey
+from api.schemas.errors import CASE_READ_ERRORS, CASE_UPDATE_ERRORS, ErrorMessage
 from application import case_handover, casework
 from application.acting import Permit
 from application.requests.casework import (
@@ -26,9 +27,16 @@ from domain.casework import Assigned, CaseContact, CaseNote, ContactCard, Intake
 router = APIRouter(prefix="/cases/{case_id}", tags=["counsellor's day"])
 
 NO_STORE = {"Cache-Control": "no-store"}
+CONTACT_ERRORS: dict[int | str, dict[str, Any]] = {
+    **CASE_READ_ERRORS,
+    410: {
+        "model": ErrorMessage,
+        "description": "The case's personal data was purged at the end of its retention",
+    },
+}
 
 
-@router.get("/contact")
+@router.get("/contact", responses=CONTACT_ERRORS)
 async def read_contact(
     case_id: CaseId,
     permit: Annotated[Permit, permitted(casework.read_contact)],
@@ -41,7 +49,7 @@ async def read_contact(
     return await casework.read_contact(helpline, permit)
 
 
-@router.post("/notes", status_code=status.HTTP_201_CREATED)
+@router.post("/notes", status_code=status.HTTP_201_CREATED, responses=CASE_UPDATE_ERRORS)
 async def add_note(
     case_id: CaseId,
     permit: Annotated[Permit, permitted(casework.add_note)],
@@ -56,7 +64,7 @@ async def add_note(
     return await casework.add_note(helpline, permit, body, idempotency_key)
 
 
-@router.post("/contacts", status_code=status.HTTP_201_CREATED)
+@router.post("/contacts", status_code=status.HTTP_201_CREATED, responses=CASE_UPDATE_ERRORS)
 async def add_contact(
     case_id: CaseId,
     permit: Annotated[Permit, permitted(casework.add_contact)],
@@ -69,7 +77,7 @@ async def add_contact(
     return await casework.add_contact(helpline, permit, body, idempotency_key)
 
 
-@router.post("/risk")
+@router.post("/risk", responses=CASE_UPDATE_ERRORS)
 async def record_risk(
     case_id: CaseId,
     permit: Annotated[Permit, permitted(casework.record_risk)],
@@ -82,7 +90,7 @@ async def record_risk(
     return await casework.record_risk(helpline, permit, body, idempotency_key)
 
 
-@router.post("/urgency")
+@router.post("/urgency", responses=CASE_UPDATE_ERRORS)
 async def change_urgency(
     case_id: CaseId,
     permit: Annotated[Permit, permitted(casework.change_urgency)],
@@ -94,7 +102,7 @@ async def change_urgency(
     return await casework.change_urgency(helpline, permit, body, idempotency_key)
 
 
-@router.patch("/intake")
+@router.patch("/intake", responses=CASE_UPDATE_ERRORS)
 async def correct_intake(
     case_id: CaseId,
     permit: Annotated[Permit, permitted(casework.correct_intake)],
@@ -107,7 +115,7 @@ async def correct_intake(
     return await casework.correct_intake(helpline, permit, body, idempotency_key)
 
 
-@router.post("/assignment")
+@router.post("/assignment", responses=CASE_UPDATE_ERRORS)
 async def assign_case(
     case_id: CaseId,
     permit: Annotated[Permit, permitted(case_handover.assign_case)],
@@ -119,7 +127,7 @@ async def assign_case(
     return await case_handover.assign_case(helpline, permit, body, idempotency_key)
 
 
-@router.post("/handover")
+@router.post("/handover", responses=CASE_UPDATE_ERRORS)
 async def hand_over_case(
     case_id: CaseId,
     permit: Annotated[Permit, permitted(case_handover.hand_over_case)],

@@ -12,17 +12,16 @@ from html import escape
 from typing import Annotated, Any
 from urllib.parse import parse_qs
 
-from fastapi import APIRouter, Depends, Header, HTTPException, Request, Response, status
+from fastapi import APIRouter, Depends, Header, Request, Response, status
 from fastapi.responses import HTMLResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from google.protobuf import json_format
-from google.protobuf.message import DecodeError
-from temporalio.api.common.v1 import Payloads
 
 from api.auth import TokenVerifierDep, identify, unauthorized
 from api.codec_sessions import COOKIE, CodecSessions
 from api.deps import SettingsDep
 from api.doors import Callers, HelplineDep, callers, permitted
+from api.schemas.codec import CodecPayloads, wire
+from api.schemas.errors import ErrorMessage
 from application import sealed_payloads, signing_in
 from application.acting import Actor, Permit
 from application.errors import Problem, RequestRejected
@@ -33,7 +32,6 @@ router = APIRouter(prefix="/codec", tags=["codec"])
 # The sign-in form and its post: open to anyone (the token is in the form, checked there).
 signing = APIRouter(prefix="/codec", tags=["codec"], dependencies=[callers(Callers.PUBLIC)])
 _bearer = HTTPBearer(auto_error=False)
-MAX_PAYLOADS = 2000
 Namespace = Annotated[str | None, Header(alias="X-Namespace")]
 
 
@@ -61,61 +59,51 @@ async def codec_actor(
     return Actor(found.subject, found.role)
 
 
-async def _payloads(request: Request, namespace: str | None, settings: Settings) -> Payloads:
+def _serves(namespace: str | None, settings: Settings) -> None:
     if namespace is not None and namespace != settings.temporal_namespace:
-        raise HTTPException(
-            status.HTTP_400_BAD_REQUEST,
-            f"X-Namespace: this codec serves namespace '{settings.temporal_namespace}'",
+        raise RequestRejected(
+            [
+                Problem(
+                    ("header", "X-Namespace"),
+                    f"X-Namespace: this codec serves namespace '{settings.temporal_namespace}'",
+                    "value_error",
+                    "namespace_not_served",
+                )
+            ]
         )
-    try:
-        body: Any = await request.json()
-        payloads = json_format.ParseDict(body, Payloads(), ignore_unknown_fields=True)
-    except (ValueError, json_format.ParseError, DecodeError):
-        raise _invalid(
-            "payloads", 'expected JSON {"payloads": [{"metadata": {...}, "data": "..."}]}'
-        ) from None
-    if len(payloads.payloads) > MAX_PAYLOADS:
-        raise _invalid("payloads", f"at most {MAX_PAYLOADS} per request")
-    return payloads
 
 
 def _invalid(field: str, message: str) -> RequestRejected:
-    """A 422 shaped like every other one of the API (the body is parsed by hand)."""
+    """A 422 shaped like every other one of the API (the form is parsed by hand)."""
     return RequestRejected([Problem(("body", field), f"{field}: {message}", "value_error")])
 
 
-def _json(payloads: Payloads) -> dict[str, Any]:
-    return {
-        "payloads": json_format.MessageToDict(payloads)["payloads"] if payloads.payloads else []
-    }
-
-
-@router.post("/decode")
+@router.post("/decode", response_model=CodecPayloads)
 async def decode(
-    request: Request,
     permit: Annotated[Permit, permitted(sealed_payloads.open_payloads, codec_actor)],
+    body: CodecPayloads,
     settings: SettingsDep,
     helpline: HelplineDep,
     namespace: Namespace = None,
 ) -> dict[str, Any]:
     """Open sealed payloads the caller may read; placeholders for the rest."""
-    payloads = await _payloads(request, namespace, settings)
-    opened = await sealed_payloads.open_payloads(helpline, permit, payloads.payloads)
-    return _json(Payloads(payloads=opened))
+    _serves(namespace, settings)
+    opened = await sealed_payloads.open_payloads(helpline, permit, body.read())
+    return wire(opened)
 
 
-@router.post("/encode")
+@router.post("/encode", response_model=CodecPayloads)
 async def encode(
-    request: Request,
     permit: Annotated[Permit, permitted(sealed_payloads.seal_payloads, codec_actor)],
+    body: CodecPayloads,
     settings: SettingsDep,
     helpline: HelplineDep,
     namespace: Namespace = None,
 ) -> dict[str, Any]:
     """Seal what a supervisor types in the UI (supervisors only)."""
-    payloads = await _payloads(request, namespace, settings)
-    sealed = await sealed_payloads.seal_payloads(helpline, permit, payloads.payloads)
-    return _json(Payloads(payloads=sealed))
+    _serves(namespace, settings)
+    sealed = await sealed_payloads.seal_payloads(helpline, permit, body.read())
+    return wire(sealed)
 
 
 _FORM = """<!doctype html><title>Relais: codec sign-in</title>
@@ -137,7 +125,31 @@ async def login_form() -> str:
     return _FORM
 
 
-@signing.post("/login", response_class=HTMLResponse)
+_SIGN_IN_FORM = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/x-www-form-urlencoded": {
+                "schema": {
+                    "type": "object",
+                    "properties": {"token": {"type": "string", "description": "Your token"}},
+                    "required": ["token"],
+                }
+            }
+        },
+    }
+}
+
+
+@signing.post(
+    "/login",
+    response_class=HTMLResponse,
+    openapi_extra=_SIGN_IN_FORM,
+    responses={
+        401: {"model": ErrorMessage, "description": "Not a valid token"},
+        403: {"model": ErrorMessage, "description": "A valid token that names no Relais role"},
+    },
+)
 async def login(
     request: Request, settings: SettingsDep, verifier: TokenVerifierDep, helpline: HelplineDep
 ) -> HTMLResponse:

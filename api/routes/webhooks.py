@@ -12,9 +12,10 @@ from pydantic import BaseModel, ValidationError
 
 from api.deps import SignatureVerifierDep
 from api.doors import Callers, HelplineDep, callers
-from api.errors import body_validation_error
+from api.errors import body_validation_error, read_json_as_utf8
 from api.schemas.errors import SIGNED_ERRORS
 from api.schemas.webhooks import PartnerStatusWebhook, PlatformDecisionWebhook, WebhookAccepted
+from api.webhook_signatures import SIGNATURE_HEADER, TIMESTAMP_HEADER
 from application.partner_news import partner_said, platform_decided
 
 router = APIRouter(
@@ -27,13 +28,15 @@ router = APIRouter(
 BodyT = TypeVar("BodyT", bound=BaseModel)
 
 Slug = Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")]
+# Required (the OpenAPI description says so: ``api.openapi``), but read as optional:
+# a delivery without them is refused as unsigned (401), not as a malformed request.
 Timestamp = Annotated[
-    str | None, Header(alias="X-Relais-Timestamp", description="Unix seconds when signed")
+    str | None, Header(alias=TIMESTAMP_HEADER, description="Unix seconds when signed")
 ]
 Signature = Annotated[
     str | None,
     Header(
-        alias="X-Relais-Signature",
+        alias=SIGNATURE_HEADER,
         description='sha256=<hex HMAC-SHA256(secret, f"{timestamp}.{raw body}")>',
     ),
 ]
@@ -65,6 +68,7 @@ def _body_doc(model: type[BaseModel]) -> dict[str, Any]:
 
 
 def _parse(model: type[BodyT], raw: bytes) -> BodyT:
+    read_json_as_utf8(raw)
     try:
         return model.model_validate_json(raw)
     except ValidationError as exc:

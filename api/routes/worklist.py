@@ -5,6 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 
 from api.doors import HelplineDep, permitted
+from api.schemas.errors import CASE_READ_ERRORS
 from application import worklist
 from application.acting import Permit
 from application.worklist_lines import Worklist
@@ -13,7 +14,7 @@ from relais.clock import utc_now
 router = APIRouter(prefix="/me", tags=["counsellor's day"])
 
 
-@router.get("/worklist")
+@router.get("/worklist", responses=CASE_READ_ERRORS)
 async def my_worklist(
     permit: Annotated[Permit, permitted(worklist.my_worklist)],
     helpline: HelplineDep,

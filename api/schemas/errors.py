@@ -47,6 +47,7 @@ CASE_UPDATE_ERRORS: dict[int | str, dict[str, Any]] = {
     ),
 }
 CASE_READ_ERRORS: dict[int | str, dict[str, Any]] = {
+    409: _message("The case's workflow was stopped before it could answer"),
     503: _message("Temporal or the case did not answer in time; retry later"),
 }
 SIGNED_ERRORS: dict[int | str, dict[str, Any]] = {

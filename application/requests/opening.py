@@ -4,7 +4,7 @@ of a young person to the helpline (``POST /inbound/partners/{slug}/referrals``).
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from domain.intake import AgeBand, CallerRole, Category, Channel, Consents, Intake, RiskFlag
+from domain.intake import AgeBand, CallerRole, Categories, Channel, Consents, Intake, RiskFlags
 from domain.personal import ContactDetails
 
 
@@ -35,8 +35,8 @@ class InboundReferral(BaseModel):
         default=CallerRole.VICTIM, description="Who the helpline will be talking to"
     )
     age_band: AgeBand
-    categories: list[Category] = Field(min_length=1)
-    risk_flags: list[RiskFlag] = Field(default_factory=list)
+    categories: Categories
+    risk_flags: RiskFlags = Field(default_factory=list)
     consents: Consents = Field(
         default_factory=Consents, description="What the young person agreed to with the partner"
     )

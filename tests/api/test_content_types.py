@@ -1,9 +1,12 @@
 """A JSON body sent as something else is a 415 naming ``Content-Type`` on every
 route that takes a JSON body (read from the API's own OpenAPI description, so a
-route added later is checked too); forms and other documented types are left alone."""
+route added later is checked too); forms and other documented types are left alone.
+A body that is no JSON a parser can read (not UTF-8, nested past any parser's depth)
+is a 422 naming ``body`` on every one of them, never an undeclared 400."""
 
 import json
 import re
+import time
 import uuid
 from typing import Any
 
@@ -11,8 +14,9 @@ import pytest
 from httpx import AsyncClient
 
 from api.app import create_app
+from api.webhook_signatures import sign
 from relais.settings import Role, Settings
-from tests.api.conftest import ApiHarness, auth, intake, open_case
+from tests.api.conftest import WEBHOOK_SECRET, ApiHarness, auth, intake, open_case
 
 
 def json_routes() -> list[tuple[str, str]]:
@@ -37,6 +41,27 @@ def caller_of(path: str) -> dict[str, str]:
     return auth(Role.COUNSELLOR)
 
 
+def signed_by_a_machine(path: str) -> bool:
+    return path.startswith(("/webhooks/", "/inbound/"))
+
+
+def headers_for(path: str, raw: bytes) -> dict[str, str]:
+    """A caller the route lets in, for a JSON body ``raw`` (signed on signed routes,
+    so the body is read)."""
+    if not signed_by_a_machine(path):
+        return {**caller_of(path), "Content-Type": "application/json"}
+    timestamp = str(int(time.time()))
+    return {
+        "Content-Type": "application/json",
+        "X-Relais-Timestamp": timestamp,
+        "X-Relais-Signature": sign(WEBHOOK_SECRET.encode(), timestamp, raw),
+    }
+
+
+def concrete(path: str, case_id: str) -> str:
+    return re.sub(r"\{[a-z_]+\}", "x-1", path.replace("{case_id}", case_id))
+
+
 @pytest.fixture(scope="module")
 async def own_case(api_harness: ApiHarness) -> str:
     return await open_case(api_harness.api)
@@ -46,16 +71,16 @@ def test_the_json_routes_are_found() -> None:
     assert {("POST", "/cases"), ("POST", "/webhooks/platforms/{slug}")} <= set(JSON_ROUTES)
     assert ("POST", "/adapters/validate") not in JSON_ROUTES  # TOML or YAML
     assert ("POST", "/codec/login") not in JSON_ROUTES  # a form
+    assert ("POST", "/codec/decode") in JSON_ROUTES  # Temporal's payloads, in JSON
 
 
 @pytest.mark.parametrize(("method", "path"), JSON_ROUTES, ids=[f"{m} {p}" for m, p in JSON_ROUTES])
 async def test_a_json_body_sent_as_text_is_415_naming_the_header(
     api: AsyncClient, own_case: str, method: str, path: str
 ) -> None:
-    concrete = re.sub(r"\{[a-z_]+\}", "x-1", path.replace("{case_id}", own_case))
     response = await api.request(
         method,
-        concrete,
+        concrete(path, own_case),
         content=b'{"reason": "done"}',
         headers={**caller_of(path), "Content-Type": "text/plain"},
     )
@@ -72,6 +97,59 @@ async def test_a_json_body_sent_as_text_is_415_naming_the_header(
             }
         ]
     }
+
+
+@pytest.mark.parametrize(("method", "path"), JSON_ROUTES, ids=[f"{m} {p}" for m, p in JSON_ROUTES])
+async def test_a_body_that_is_not_utf8_is_422_naming_the_body(
+    api: AsyncClient, own_case: str, method: str, path: str
+) -> None:
+    """Found by schemathesis: FastAPI's own ``400 "There was an error parsing the
+    body"``, a status no route declared and not the problem list of every refusal."""
+    raw = b'{"reason": "d\xe9j\xe0 vu"}'  # Latin-1, not UTF-8
+    response = await api.request(
+        method, concrete(path, own_case), content=raw, headers=headers_for(path, raw)
+    )
+
+    assert response.status_code == 422, response.text
+    assert response.json() == {
+        "detail": [
+            {
+                "loc": ["body"],
+                "msg": "body: not valid UTF-8; send JSON encoded in UTF-8",
+                "type": "json_invalid",
+                "code": "invalid_utf8",
+            }
+        ]
+    }
+
+
+@pytest.mark.parametrize(("method", "path"), JSON_ROUTES, ids=[f"{m} {p}" for m, p in JSON_ROUTES])
+async def test_json_nested_past_any_parser_is_422_naming_the_body(
+    api: AsyncClient, own_case: str, method: str, path: str
+) -> None:
+    """Found by schemathesis: deeply nested arrays were a 400 (a 500 on the codec)."""
+    raw = b"[" * 100_000 + b"]" * 100_000
+    response = await api.request(
+        method, concrete(path, own_case), content=raw, headers=headers_for(path, raw)
+    )
+
+    assert response.status_code == 422, response.text
+    [problem] = response.json()["detail"]
+    assert (problem["loc"], problem["type"]) == (["body"], "json_invalid"), problem
+
+
+async def test_a_route_without_a_body_reads_any_body_sent_with_a_key(
+    api: AsyncClient, own_case: str
+) -> None:
+    """The key's fingerprint reads the body as JSON if it can: one too deep for the
+    parser is compared as bytes (it was a 500)."""
+    response = await api.post(
+        "/tasks/no-such-task/claim",
+        content=b"[" * 100_000 + b"]" * 100_000,
+        headers={**auth(Role.COUNSELLOR), "Idempotency-Key": uuid.uuid4().hex},
+    )
+
+    assert response.status_code == 404, response.text
 
 
 @pytest.mark.parametrize(

@@ -2,6 +2,8 @@
 injection-like strings. The API refuses what it must with a 4xx naming the field,
 stores what is legitimate unchanged, and never answers 5xx."""
 
+import json
+import time
 import uuid
 from typing import Any
 from urllib.parse import quote
@@ -9,6 +11,7 @@ from urllib.parse import quote
 import httpx
 import pytest
 
+from api.webhook_signatures import sign
 from tests.chaos.processes import ProcessStack
 from tests.fuzz.conftest import TOKENS
 from tests.support.builders import intake_body
@@ -55,6 +58,29 @@ def test_an_oversized_list_is_refused(api: httpx.Client) -> None:
     huge_list = {**intake(), "categories": ["cyberharassment"] * 100_000}
     response = open_case(api, huge_list)
     assert 400 <= response.status_code < 500, response.status_code
+
+
+@pytest.mark.parametrize("field", ["categories", "risk_flags"])
+def test_an_oversized_list_in_a_partners_referral_is_refused_naming_it(
+    api: httpx.Client, field: str
+) -> None:
+    """Found by schemathesis: 24 categories from a partner reached the intake (500)."""
+    body = {
+        "inbound_reference": f"FV-{uuid.uuid4().hex[:8]}",
+        "age_band": "15_17",
+        "categories": ["cyberharassment"],
+        field: ["grooming"] * 24 if field == "categories" else ["suicidal_risk"] * 24,
+    }
+    raw = json.dumps(body).encode()
+    timestamp = str(int(time.time()))
+    headers = {
+        "Content-Type": "application/json",
+        "X-Relais-Timestamp": timestamp,
+        "X-Relais-Signature": sign(b"local-webhook-secret", timestamp, raw),
+    }
+    response = api.post("/inbound/partners/france-victimes/referrals", content=raw, headers=headers)
+    assert response.status_code == 422, (response.status_code, response.text)
+    assert [p["loc"] for p in response.json()["detail"]] == [["body", field]]
 
 
 @pytest.mark.parametrize(

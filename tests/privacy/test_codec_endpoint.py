@@ -135,14 +135,58 @@ async def test_bad_requests_name_the_field(privacy_api: PrivacyApi) -> None:
         json={"payloads": []},
         headers={**bearer("supervisor"), "X-Namespace": "elsewhere"},
     )
-    assert wrong_ns.status_code == 400
-    assert "X-Namespace" in wrong_ns.json()["detail"]
+    assert wrong_ns.status_code == 422
+    [problem] = wrong_ns.json()["detail"]
+    assert problem["loc"] == ["header", "X-Namespace"]
+    assert problem["code"] == "namespace_not_served"
     garbage = await privacy_api.http.post(
         "/codec/decode", json={"payloads": "nope"}, headers=bearer("supervisor")
     )
     assert garbage.status_code == 422
     [problem] = garbage.json()["detail"]
-    assert problem["loc"] == ["body", "payloads"] and problem["msg"].startswith("payloads:")
+    assert problem["loc"] == ["body", "payloads"] and problem["type"] == "list_type"
+
+
+NOT_PAYLOADS = {
+    "null": (b"null", ["body"]),
+    "an array": (b"[]", ["body"]),
+    "deep arrays": (b"[" * 100_000 + b"]" * 100_000, ["body"]),
+    "deep arrays inside": (
+        b'{"payloads": [{"data": "", "x": ' + b"[" * 100_000 + b"]" * 100_000 + b"}]}",
+        ["body"],
+    ),
+    "no payloads": (b"{}", ["body", "payloads"]),
+    "a payload that is not an object": (b'{"payloads": [null]}', ["body", "payloads", 0]),
+    "data not base64": (
+        b'{"payloads": [{"data": "not base64!"}]}',
+        ["body", "payloads", 0, "data"],
+    ),
+    "data not decodable": (b'{"payloads": [{"data": "abcde"}]}', ["body", "payloads", 0]),
+    "metadata not base64": (
+        b'{"payloads": [{"metadata": {"encoding": "?"}}]}',
+        ["body", "payloads", 0, "metadata", "encoding"],
+    ),
+    "too many": (
+        json.dumps({"payloads": [{"data": ""}] * 2001}).encode(),
+        ["body", "payloads"],
+    ),
+}
+
+
+@pytest.mark.parametrize("path", ["/codec/decode", "/codec/encode"])
+@pytest.mark.parametrize(("raw", "loc"), NOT_PAYLOADS.values(), ids=NOT_PAYLOADS.keys())
+async def test_a_body_that_is_not_payloads_is_422_naming_where(
+    privacy_api: PrivacyApi, path: str, raw: bytes, loc: list[str | int]
+) -> None:
+    """Found by schemathesis: ``null`` and deeply nested arrays were a 500."""
+    response = await privacy_api.http.post(
+        path,
+        content=raw,
+        headers={**bearer("supervisor"), "Content-Type": "application/json"},
+    )
+
+    assert response.status_code == 422, response.text
+    assert loc in [problem["loc"] for problem in response.json()["detail"]], response.text
 
 
 async def test_encode_is_for_supervisors(privacy_api: PrivacyApi) -> None:
