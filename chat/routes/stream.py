@@ -28,6 +28,23 @@ RECONNECT_MS = 500
 EVENT_STREAM = "text/event-stream"
 
 
+# One event of the stream (OpenAPI 3.1: the schema of a text/event-stream is an event's).
+UPDATE_EVENT = {
+    "type": "object",
+    "properties": {
+        "event": {"type": "string", "enum": ["update"]},
+        "id": {"type": "string", "description": "The last line's seq (Last-Event-ID)"},
+        "retry": {"type": "integer"},
+        "data": {
+            "type": "string",
+            "contentMediaType": "application/json",
+            "contentSchema": {"$ref": "#/components/schemas/YoungPersonUpdate"},
+        },
+    },
+    "required": ["event", "id", "data"],
+}
+
+
 def event(update: YoungPersonUpdate) -> str:
     return f"id: {update.last_seq}\nevent: update\ndata: {update.model_dump_json()}\n\n"
 
@@ -73,7 +90,7 @@ async def _events(
     responses={
         200: {
             "description": "Server-sent events: `update` (a YoungPersonUpdate as JSON)",
-            "content": {EVENT_STREAM: {"schema": {"type": "string"}}},
+            "content": {EVENT_STREAM: {"schema": UPDATE_EVENT}},
         },
         **SESSION,
         **LATE,

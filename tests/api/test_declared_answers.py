@@ -17,11 +17,12 @@ from temporalio.service import RetryConfig
 from api.app import create_app
 from api.doors import Callers
 from application.acting import Rule
+from chat.session import COOKIE, ChatSessions
 from domain import contract
 from relais.clock import utc_now
 from relais.db.repositories.access import AccessReason, CaseAccessBook
 from relais.serving import serve_app
-from relais.settings import Role
+from relais.settings import Role, Settings
 from tests.api.conftest import ApiHarness, auth, intake, open_case, signed, subject
 from tests.api.test_authorisation import BODIES, RULES, concrete
 
@@ -49,6 +50,11 @@ OTHER_BODIES: dict[tuple[str, str], Any] = {
     },
 }
 SLUGS = {"/webhooks/platforms/{slug}": "tiktok"}
+CHAT_BODIES: dict[tuple[str, str], Any] = {
+    ("POST", "/chat/api/messages"): {"body": "bonjour"},
+    ("POST", "/chat/api/leave"): {"reason": "left"},
+    ("POST", "/chat/api/callback"): {"phone": "+33612345678"},
+}
 
 
 def path_of(template: str, case_id: str) -> str:
@@ -57,7 +63,9 @@ def path_of(template: str, case_id: str) -> str:
     return concrete(template.replace("{slug}", "france-victimes"), case_id)
 
 
-async def call(api: httpx.AsyncClient, route: tuple[str, str], case_id: str) -> list[int]:
+async def call(
+    api: httpx.AsyncClient, route: tuple[str, str], case_id: str, chat_session: str
+) -> list[int]:
     """The statuses ``route`` answers to each caller it lets in."""
     method, template = route
     rule = RULES[route]
@@ -68,6 +76,10 @@ async def call(api: httpx.AsyncClient, route: tuple[str, str], case_id: str) -> 
         return [(await api.request(method, path, content=raw, headers=headers)).status_code]
     if rule == Callers.PUBLIC:
         return [(await api.request(method, path)).status_code]
+    if rule == Callers.YOUNG_PERSON:  # the chat's session cookie, for a conversation
+        chat_body = CHAT_BODIES.get(route)
+        headers = {"Cookie": f"{COOKIE}={chat_session}", "Idempotency-Key": uuid.uuid4().hex}
+        return [(await api.request(method, path, json=chat_body, headers=headers)).status_code]
     assert isinstance(rule, Rule)
     answers = []
     for role in rule.roles:
@@ -76,9 +88,13 @@ async def call(api: httpx.AsyncClient, route: tuple[str, str], case_id: str) -> 
     return answers
 
 
-async def answers(api: httpx.AsyncClient, case_id: str) -> dict[str, list[int]]:
-    """``"METHOD /template"`` -> what the route answered to each caller."""
-    return {f"{m} {t}": await call(api, (m, t), case_id) for m, t in sorted(RULES)}
+async def answers(
+    api: httpx.AsyncClient, case_id: str, settings: Settings
+) -> dict[str, list[int]]:
+    """``"METHOD /template"`` -> what the route answered to each caller (on the chat's
+    routes, a young person whose session names a conversation that is not there)."""
+    chat_session = ChatSessions(settings).token(uuid.uuid4().hex, utc_now())
+    return {f"{m} {t}": await call(api, (m, t), case_id, chat_session) for m, t in sorted(RULES)}
 
 
 async def undeclared(api: httpx.AsyncClient, answered: dict[str, list[int]]) -> dict[str, Any]:
@@ -161,13 +177,13 @@ async def cut_off_api(api_harness: ApiHarness) -> AsyncIterator[tuple[httpx.Asyn
 
 
 async def test_with_temporal_gone_every_route_answers_what_it_declares(
-    cut_off_api: tuple[httpx.AsyncClient, Outage],
+    api_harness: ApiHarness, cut_off_api: tuple[httpx.AsyncClient, Outage]
 ) -> None:
     api, outage = cut_off_api
     case_id = await open_case(api)  # the counsellor's own: the read rule needs no Temporal
     await outage.cut()
 
-    answered = await answers(api, case_id)
+    answered = await answers(api, case_id, api_harness.settings)
 
     assert await undeclared(api, answered) == {}
     for route in ("GET /cases/{case_id}", "POST /cases/{case_id}/items", "POST /cases"):
@@ -198,7 +214,7 @@ async def test_on_a_case_whose_workflow_is_over_every_route_answers_what_it_decl
     handle = client.get_workflow_handle(contract.SUPPORT_CASE.workflow_id(case_id))
     await handle.terminate("the case's workflow is over")
 
-    answered = await answers(api, case_id)
+    answered = await answers(api, case_id, api_harness.settings)
 
     assert await undeclared(api, answered) == {}
     assert 409 in answered["POST /cases/{case_id}/items"], answered

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from domain.callback_window import ALWAYS_OPEN
+from domain.policy import CasePolicy
 from tests.chaos.processes import ProcessStack, build_process_stack
 
 TOKENS = {
@@ -22,7 +24,13 @@ async def _start(stack: ProcessStack) -> None:
 
 @pytest.fixture(scope="module")
 def fuzz_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ProcessStack]:
-    stack = build_process_stack(Path(tmp_path_factory.mktemp("fuzz")))
+    # Open round the clock: the chat's routes reach a waiting conversation at any hour;
+    # the chat's live stream ends after a second (a page would reconnect), not minutes.
+    stack = build_process_stack(
+        Path(tmp_path_factory.mktemp("fuzz")),
+        policy=CasePolicy(opening_hours=ALWAYS_OPEN),
+        env={"RELAIS_CHAT__STREAM_SECONDS": "1"},
+    )
     try:
         asyncio.run(_start(stack))
         yield stack

@@ -6,7 +6,8 @@ the schema declared for its status (body and content type).
 Every route is tried by each kind of caller: a token per role (``counsellor`` owns the
 cases the test opens, ``colleague`` is a counsellor they are not shared with), signed
 machine callers on the webhook routes (a delivery signed with the stack's secret, or
-as generated: unsigned, badly signed), and nobody at all. A role the route refuses
+as generated: unsigned, badly signed), on the chat's routes a young person (the session
+cookie of a conversation the test starts) and a forged cookie, and nobody at all. A role the route refuses
 gets a few examples (the refusal comes before the body is read); a role it lets in
 gets the full count. Some examples aim at real things (the test's case, a closed
 case, a registered adapter) so the fuzzing reaches the workflows, not only 404s.
@@ -30,6 +31,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
+import jwt
 import pytest
 import requests
 import schemathesis
@@ -49,6 +51,7 @@ from api.app import create_app
 from api.doors import Callers, route_rules
 from api.webhook_signatures import SIGNATURE_HEADER, TIMESTAMP_HEADER, sign
 from application.acting import Rule
+from chat.session import AUDIENCE, COOKIE
 from relais.settings import LOCAL_COLLEAGUE_TOKEN, Role, Settings
 from tests.chaos.processes import ProcessStack
 from tests.fuzz.conftest import TOKENS
@@ -61,6 +64,12 @@ REFUSED_EXAMPLES = max(2, EXAMPLES // 6)
 # Unset: derandomised (the same examples on every run). Set: that seed, to explore.
 SEED = os.environ.get("RELAIS_FUZZ_SEED")
 WEBHOOK_SECRET = b"local-webhook-secret"  # the stack's default setting
+PRE_CHAT = {"writer": "young_person", "age_band": "15_17", "privacy_notice_accepted": True}
+FORGED_SESSION = jwt.encode(
+    {"cid": "forged-1", "aud": AUDIENCE, "exp": 4102444800},
+    "a secret as long as the stack's, but not the stack's",
+    algorithm="HS256",
+)
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
@@ -89,13 +98,18 @@ ROLE_OF = {
 
 
 def callers_of(rule: Rule | Callers | None) -> Iterator[tuple[str, int]]:
-    """(caller, examples) for a route: every role, nobody, or a signed machine."""
+    """(caller, examples) for a route: every role, nobody, a signed machine, or a
+    young person in the chat."""
     if rule == Callers.PUBLIC:
         yield "nobody", EXAMPLES
         return
     yield "nobody", REFUSED_EXAMPLES
     if rule == Callers.SIGNED:
         yield "signed", EXAMPLES * 2
+        return
+    if rule == Callers.YOUNG_PERSON:
+        yield "forged", REFUSED_EXAMPLES
+        yield "young_person", EXAMPLES
         return
     assert isinstance(rule, Rule), rule
     for caller, role in ROLE_OF.items():
@@ -118,6 +132,7 @@ class Signed(requests.auth.AuthBase):
 class Targets:
     """Real things for some examples to aim at."""
 
+    chat_session: str  # the session cookie of a conversation waiting in the queue
     open_case: str
     closed_case: str
     platforms: tuple[str, ...]
@@ -167,8 +182,11 @@ def targets(fuzz_stack: ProcessStack) -> Targets:
         assert shut.status_code == 200, shut.text
         adapters = api.get("/adapters", headers={"Authorization": f"Bearer {TOKENS['integrator']}"})
         assert adapters.status_code == 200, adapters.text
+        started = api.post("/chat/api/conversations", json=PRE_CHAT)
+        assert started.status_code == 201, started.text
     listed = adapters.json()["adapters"]
     return Targets(
+        chat_session=started.cookies[COOKIE],
         open_case=case.case_id,
         closed_case=closed,
         platforms=tuple(a["slug"] for a in listed if a["kind"] == "platform"),
@@ -210,16 +228,27 @@ def fuzz_settings(examples: int) -> settings:
     )
 
 
+def credentials(caller: str, targets: Targets) -> dict[str, str]:
+    """The headers ``caller`` sends: a bearer token, a chat session cookie, or none."""
+    if caller in BEARERS:
+        return {"Authorization": f"Bearer {BEARERS[caller]}"}
+    if caller == "young_person":
+        return {"Cookie": f"{COOKIE}={targets.chat_session}"}
+    if caller == "forged":  # the right shape, signed with another secret
+        return {"Cookie": f"{COOKIE}={FORGED_SESSION}"}
+    return {}
+
+
 def fuzz_as(
     caller: str,
     examples: int,
     cases: st.SearchStrategy[Any],
     real: st.SearchStrategy[dict[str, str]],
     base_url: str,
+    headers: dict[str, str],
 ) -> None:
-    """``examples`` generated requests from ``caller``, each checked (raises the
-    failures schemathesis found)."""
-    headers = {"Authorization": f"Bearer {BEARERS[caller]}"} if caller in BEARERS else {}
+    """``examples`` generated requests from ``caller`` (with ``headers``), each
+    checked (raises the failures schemathesis found)."""
 
     @given(case=cases, aimed_at=real, aim=st.booleans(), signs=st.booleans())
     @fuzz_settings(examples)
@@ -256,7 +285,14 @@ def test_every_route_answers_what_it_declares_to_every_caller(
     failures: list[str] = []
     for caller, examples in callers_of(RULES[(method, path)]):
         try:
-            fuzz_as(caller, examples, cases, aimed(path, targets), fuzz_stack.api_url)
+            fuzz_as(
+                caller,
+                examples,
+                cases,
+                aimed(path, targets),
+                fuzz_stack.api_url,
+                credentials(caller, targets),
+            )
         except (Exception, BaseExceptionGroup) as error:  # every caller, reported together
             failures.append(f"as {caller}: {error}")
     assert not failures, "\n\n".join(failures)
