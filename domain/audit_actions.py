@@ -43,6 +43,15 @@ class AuditAction(StrEnum):
     CONVERSATION_READ = "conversation.read"  # their page read their side of the transcript
     CONVERSATION_LEAVE = "conversation.leave"
     CONVERSATION_CALLBACK_REQUEST = "conversation.callback.request"
+    # A counsellor (or supervisor) at their desk and in a conversation
+    # (application/conversations/counsellor.py)
+    COUNSELLOR_PRESENCE = "counsellor.presence"
+    CONVERSATION_ACCEPT = "conversation.accept"
+    CONVERSATION_PASS = "conversation.pass"
+    CONVERSATION_TRANSCRIPT_READ = "conversation.transcript.read"  # personal data
+    CONVERSATION_REPLY = "conversation.reply"
+    CONVERSATION_END = "conversation.end"
+    CONVERSATION_WRAP_UP = "conversation.wrap_up"
     # Reading cases, who may read them, the tasks
     CASE_READ = "case.read"
     CASE_LIST = "case.list"

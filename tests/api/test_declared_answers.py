@@ -88,9 +88,7 @@ async def call(
     return answers
 
 
-async def answers(
-    api: httpx.AsyncClient, case_id: str, settings: Settings
-) -> dict[str, list[int]]:
+async def answers(api: httpx.AsyncClient, case_id: str, settings: Settings) -> dict[str, list[int]]:
     """``"METHOD /template"`` -> what the route answered to each caller (on the chat's
     routes, a young person whose session names a conversation that is not there)."""
     chat_session = ChatSessions(settings).token(uuid.uuid4().hex, utc_now())

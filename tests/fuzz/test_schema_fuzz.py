@@ -7,10 +7,11 @@ Every route is tried by each kind of caller: a token per role (``counsellor`` ow
 cases the test opens, ``colleague`` is a counsellor they are not shared with), signed
 machine callers on the webhook routes (a delivery signed with the stack's secret, or
 as generated: unsigned, badly signed), on the chat's routes a young person (the session
-cookie of a conversation the test starts) and a forged cookie, and nobody at all. A role the route refuses
-gets a few examples (the refusal comes before the body is read); a role it lets in
-gets the full count. Some examples aim at real things (the test's case, a closed
-case, a registered adapter) so the fuzzing reaches the workflows, not only 404s.
+cookie of a conversation the test starts) and a forged cookie, and nobody at all. A
+role the route refuses gets a few examples (the refusal comes before the body is
+read); a role it lets in gets the full count. Some examples aim at real things (the
+test's case, a closed case, a registered adapter) so the fuzzing reaches the
+workflows, not only 404s.
 
 Bounded and derandomised, so CI runs the same examples every time: 30 examples per
 route and role let in, about 3,700 requests over 47 routes and 235 (route, caller)
