@@ -142,6 +142,15 @@ class ConversationCommands:
         except RPCError as err:
             raise _translate(err, conversation_id) from err
 
+    async def signal_queue(
+        self, helpline: str, signal: Signal[RequestT], message: RequestT
+    ) -> None:
+        """Tell the helpline's queue (``NotFound`` while nobody has started it)."""
+        try:
+            await self.queue(helpline).signal(signal.name, message, rpc_timeout=self._query_timeout)
+        except RPCError as err:
+            raise _translate(err, f"queue {helpline}") from err
+
 
 def over(rejected: RequestRejected) -> bool:
     """The workflow refused because the conversation (or its chat) is over."""

@@ -13,10 +13,10 @@ Still to come on top of these (issue 21): the console's screen, opening a case f
 conversation or attaching it to one, and transfers.
 """
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from pydantic import BaseModel, Field
 from temporalio.client import WithStartWorkflowOperation, WorkflowUpdateFailedError
 from temporalio.common import WorkflowIDConflictPolicy
 from temporalio.service import RPCError
@@ -56,15 +56,21 @@ ANSWERING = (Role.COUNSELLOR, Role.SUPERVISOR)  # supervisors answer too, and ta
 KEY_FIELD = ("header", "Idempotency-Key")
 
 
-@dataclass(frozen=True)
-class TranscriptLine:
+class TranscriptLine(BaseModel):
     """One line of a transcript as the counsellor's screen shows it."""
 
     seq: int
     author: AuthorKind
     at: datetime
-    body: str | None  # None: no longer readable (purged, or moved with its case)
-    internal: bool
+    body: str | None = Field(description="None: no longer readable (purged, or moved away)")
+    internal: bool = Field(description="A note between counsellors: never sent")
+
+
+class ConversationRead(BaseModel):
+    """Where a conversation stands, and its lines after ``since_seq``."""
+
+    conversation: CounsellorView
+    lines: list[TranscriptLine]
 
 
 def _commands(helpline: Helpline) -> ConversationCommands:
@@ -114,10 +120,10 @@ async def set_presence(
 @service(*ANSWERING)
 async def still_here(helpline: Helpline, permit: Permit) -> None:
     """The console's heartbeat: their presence holds (not audited: it is no act)."""
-    await (
-        _commands(helpline)
-        .queue(helpline.settings.helpline)
-        .signal(contract.PRESENCE_HEARTBEAT.name, PresenceHeartbeat(actor=permit.actor.subject))
+    await _commands(helpline).signal_queue(
+        helpline.settings.helpline,
+        contract.PRESENCE_HEARTBEAT,
+        PresenceHeartbeat(actor=permit.actor.subject),
     )
 
 
@@ -170,7 +176,7 @@ async def pass_offer(
 @service(*ANSWERING)
 async def read_conversation(
     helpline: Helpline, permit: Permit, conversation_id: str, since_seq: int = 0
-) -> tuple[CounsellorView, list[TranscriptLine]]:
+) -> ConversationRead:
     """Where it stands and its lines after ``since_seq`` (an audited read: only the
     counsellor it is with, or offered to, or a supervisor, reads its lines)."""
     view = await _commands(helpline).query(
@@ -209,7 +215,7 @@ async def read_conversation(
             view.linked_case_id,
             f"conversation={conversation_id} lines={len(lines)}",
         )
-    return view, lines
+    return ConversationRead(conversation=view, lines=lines)
 
 
 def _may_read(permit: Permit, view: CounsellorView) -> bool:

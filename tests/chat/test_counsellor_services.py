@@ -105,8 +105,8 @@ async def test_a_counsellor_takes_the_conversation_reads_answers_and_wraps_up(
         (AuthorKind.COUNSELLOR, "Je suis là, tu as bien fait d'écrire."),
     ]
 
-    _, lines = await acts(helpline, me, read_conversation, cid)
-    assert [line.body for line in lines] == [
+    read = await acts(helpline, me, read_conversation, cid)
+    assert [line.body for line in read.lines] == [
         "on publie mes photos",
         "Je suis là, tu as bien fait d'écrire.",
     ]

@@ -1,0 +1,180 @@
+"""The counsellor's side of conversations (``application.conversations.counsellor``):
+their desk (presence, capacity, offers), an offer accepted or passed, a conversation
+read (audited), answered, closed and wrapped up. Thin doors: the rules, the audit
+line and the contract call are the services'."""
+
+import uuid
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query, Response, status
+from pydantic import BaseModel, ConfigDict, Field
+
+from api.doors import HelplineDep, permitted
+from api.idempotency import ActionKey
+from application.acting import Permit
+from application.conversations import counsellor as desk
+from application.conversations.counsellor import ConversationRead
+from domain.conversation import CONVERSATION_ID_PATTERN, MAX_MESSAGE_CHARS, MessageAccepted
+from domain.conversation_desk import ConversationOutcome, CounsellorView, OfferPassed
+from domain.conversation_queue import CounsellorDesk, Presence
+from relais.clock import utc_now
+
+router = APIRouter(prefix="/conversations", tags=["conversations"])
+
+ConversationId = Annotated[
+    str, Path(pattern=CONVERSATION_ID_PATTERN, description="The conversation's id")
+]
+
+
+def _message(description: str) -> dict[str, Any]:
+    return {"description": description}
+
+
+Answers = dict[int | str, dict[str, Any]]
+LATE: Answers = {503: _message("Temporal did not answer in time; send it again (it is done once)")}
+OVER: Answers = {409: _message("The conversation is over, or the offer was taken or has lapsed")}
+NO_QUEUE: Answers = {
+    404: _message("Nobody of the helpline has set a presence yet: set yours first")
+}
+NOT_YOURS: Answers = {422: _message("The conversation is with another counsellor (`not_with_you`)")}
+
+
+class PresenceUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    presence: Presence
+    capacity: int | None = Field(
+        default=None, ge=1, le=20, description="Conversations at once; none: keep (default 2)"
+    )
+    languages: list[Annotated[str, Field(pattern=r"^[a-z]{2}$")]] | None = Field(
+        default=None, max_length=10, description="ISO 639-1 codes; none: keep; []: any"
+    )
+
+
+class OfferAnswer(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    offer_id: str = Field(min_length=1, max_length=128)
+
+
+class ReplyCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    body: str = Field(min_length=1, max_length=MAX_MESSAGE_CHARS, pattern=r"\S")
+
+
+class WrapUpCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    outcome: ConversationOutcome
+
+
+@router.get("/desk", responses={**NO_QUEUE, **LATE})
+async def my_desk(
+    permit: Annotated[Permit, permitted(desk.my_desk)], helpline: HelplineDep
+) -> CounsellorDesk:
+    """Their presence, the conversations with them and the offers made to them (404
+    until someone of the helpline has set a presence today)."""
+    return await desk.my_desk(helpline, permit)
+
+
+@router.post("/desk/presence", responses={**LATE})
+async def set_presence(
+    permit: Annotated[Permit, permitted(desk.set_presence)],
+    body: PresenceUpdate,
+    helpline: HelplineDep,
+    idempotency_key: ActionKey = None,
+) -> CounsellorDesk:
+    """Available, busy or away, and how many conversations at once."""
+    return await desk.set_presence(
+        helpline, permit, body.presence, capacity=body.capacity, languages=body.languages
+    )
+
+
+@router.post(
+    "/desk/heartbeat", status_code=status.HTTP_204_NO_CONTENT, responses={**NO_QUEUE, **LATE}
+)
+async def still_here(
+    permit: Annotated[Permit, permitted(desk.still_here)],
+    helpline: HelplineDep,
+    idempotency_key: ActionKey = None,
+) -> Response:
+    """The console is still open: their presence holds (sent every few seconds)."""
+    await desk.still_here(helpline, permit)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.post("/{conversation_id}/accept", responses={**OVER, **LATE})
+async def accept_offer(
+    conversation_id: ConversationId,
+    permit: Annotated[Permit, permitted(desk.accept_offer)],
+    body: OfferAnswer,
+    helpline: HelplineDep,
+    idempotency_key: ActionKey = None,
+) -> CounsellorView:
+    """Take the conversation offered to them."""
+    return await desk.accept_offer(helpline, permit, conversation_id, body.offer_id)
+
+
+@router.post("/{conversation_id}/pass", responses={**OVER, **LATE})
+async def pass_offer(
+    conversation_id: ConversationId,
+    permit: Annotated[Permit, permitted(desk.pass_offer)],
+    body: OfferAnswer,
+    helpline: HelplineDep,
+    idempotency_key: ActionKey = None,
+) -> OfferPassed:
+    """Not now: the offer goes to the next counsellor at once."""
+    return await desk.pass_offer(helpline, permit, conversation_id, body.offer_id)
+
+
+@router.get("/{conversation_id}", responses={**NOT_YOURS, **OVER, **LATE})
+async def read_conversation(
+    conversation_id: ConversationId,
+    permit: Annotated[Permit, permitted(desk.read_conversation)],
+    helpline: HelplineDep,
+    since_seq: Annotated[int, Query(ge=0, le=1_000_000, description="Lines after this")] = 0,
+) -> ConversationRead:
+    """Where it stands and its lines (personal data: an audited read)."""
+    return await desk.read_conversation(helpline, permit, conversation_id, since_seq)
+
+
+@router.post(
+    "/{conversation_id}/replies",
+    status_code=status.HTTP_201_CREATED,
+    responses={**OVER, **LATE},
+)
+async def reply(
+    conversation_id: ConversationId,
+    permit: Annotated[Permit, permitted(desk.reply)],
+    body: ReplyCreate,
+    helpline: HelplineDep,
+    idempotency_key: ActionKey = None,
+) -> MessageAccepted:
+    """Answer the young person (sent on their channel). Send an Idempotency-Key: a
+    retry under it is the same reply."""
+    key = idempotency_key or uuid.uuid4().hex
+    return await desk.reply(helpline, permit, conversation_id, body.body, key, utc_now())
+
+
+@router.post("/{conversation_id}/end", responses={**NOT_YOURS, **OVER, **LATE})
+async def end_chat(
+    conversation_id: ConversationId,
+    permit: Annotated[Permit, permitted(desk.end_chat)],
+    helpline: HelplineDep,
+    idempotency_key: ActionKey = None,
+) -> CounsellorView:
+    """Close the chat (the young person is told); the wrap-up follows."""
+    return await desk.end_chat(helpline, permit, conversation_id)
+
+
+@router.post("/{conversation_id}/wrap-up", responses={**OVER, **LATE})
+async def wrap_up(
+    conversation_id: ConversationId,
+    permit: Annotated[Permit, permitted(desk.wrap_up)],
+    body: WrapUpCreate,
+    helpline: HelplineDep,
+    idempotency_key: ActionKey = None,
+) -> CounsellorView:
+    """The wrap-up's category; the conversation ends."""
+    return await desk.wrap_up(helpline, permit, conversation_id, body.outcome)
