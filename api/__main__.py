@@ -22,8 +22,14 @@ def main(argv: list[str] | None = None) -> None:
     app = create_app(settings, create_schema=args.create_schema)
     # No access log: a request line can carry a case id next to a query string.
     # log_config=None: uvicorn's own lines go through our handler (text or JSON).
+    # A stop waits for the pages' live streams to end (each lasts stream_seconds), no more.
     uvicorn.run(
-        app, host=settings.api_host, port=settings.api_port, access_log=False, log_config=None
+        app,
+        host=settings.api_host,
+        port=settings.api_port,
+        access_log=False,
+        log_config=None,
+        timeout_graceful_shutdown=int(settings.chat.stream_seconds) + 5,
     )
 
 

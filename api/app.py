@@ -143,6 +143,7 @@ def create_app(
         callbacks.router,
         callbacks.queue,
         conversations.router,
+        conversations.on_case,
         referrals.router,
         case_shares.router,
         worklist.router,

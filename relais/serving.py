@@ -12,6 +12,8 @@ from typing import Any
 
 import uvicorn
 
+GRACEFUL_STOP_SECONDS = 5
+
 
 def free_port(host: str = "127.0.0.1") -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
@@ -24,7 +26,16 @@ def free_port(host: str = "127.0.0.1") -> int:
 async def serve_app(app: Any, host: str = "127.0.0.1", port: int = 0) -> AsyncIterator[str]:
     """Run ``app`` until the block exits; yields its base URL (``http://host:port``)."""
     port = port or free_port(host)
-    config = uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="on")
+    # A stream still open at the end (a page's live events) is cut after a few seconds
+    # rather than holding the stop for ever.
+    config = uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        log_level="warning",
+        lifespan="on",
+        timeout_graceful_shutdown=GRACEFUL_STOP_SECONDS,
+    )
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
     try:

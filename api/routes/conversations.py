@@ -9,17 +9,21 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.doors import HelplineDep, permitted
+from api.doors import CaseId, HelplineDep, permitted
 from api.idempotency import ActionKey
+from api.schemas.cases import CaseLinks, CaseRead
 from application.acting import Permit
+from application.conversations import case_link
 from application.conversations import counsellor as desk
 from application.conversations.counsellor import ConversationRead
+from application.requests.opening import CaseCreate
 from domain.conversation import CONVERSATION_ID_PATTERN, MAX_MESSAGE_CHARS, MessageAccepted
 from domain.conversation_desk import ConversationOutcome, CounsellorView, OfferPassed
 from domain.conversation_queue import CounsellorDesk, Presence
 from relais.clock import utc_now
 
 router = APIRouter(prefix="/conversations", tags=["conversations"])
+on_case = APIRouter(prefix="/cases/{case_id}", tags=["conversations"])
 
 ConversationId = Annotated[
     str, Path(pattern=CONVERSATION_ID_PATTERN, description="The conversation's id")
@@ -178,3 +182,49 @@ async def wrap_up(
 ) -> CounsellorView:
     """The wrap-up's category; the conversation ends."""
     return await desk.wrap_up(helpline, permit, conversation_id, body.outcome)
+
+
+@router.post(
+    "/{conversation_id}/case",
+    status_code=status.HTTP_201_CREATED,
+    responses={**NOT_YOURS, **OVER, **LATE},
+)
+async def open_case_from_conversation(
+    conversation_id: ConversationId,
+    permit: Annotated[Permit, permitted(case_link.open_case_from_conversation)],
+    body: CaseCreate,
+    helpline: HelplineDep,
+    idempotency_key: ActionKey = None,
+) -> CaseRead:
+    """Open a case for the young person in the conversation (the case's channel is the
+    conversation's) and link the conversation to it: its transcript moves under the
+    case's key. A retry under the same Idempotency-Key is the same case."""
+    opened = await case_link.open_case_from_conversation(
+        helpline, permit, conversation_id, body, idempotency_key
+    )
+    return CaseRead(
+        case_id=opened.case_id,
+        workflow_id=opened.workflow_id,
+        status=opened.status,
+        urgency=opened.urgency,
+        opened_at=opened.opened_at,
+        links=CaseLinks.for_case(opened.case_id),
+    )
+
+
+class AttachCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    conversation_id: str = Field(pattern=CONVERSATION_ID_PATTERN)
+
+
+@on_case.post("/conversations", responses={**NOT_YOURS, **OVER, **LATE})
+async def attach_conversation(
+    case_id: CaseId,
+    permit: Annotated[Permit, permitted(case_link.attach_conversation)],
+    body: AttachCreate,
+    helpline: HelplineDep,
+    idempotency_key: ActionKey = None,
+) -> CounsellorView:
+    """The conversation (with you) joins this case as one more contact of it."""
+    return await case_link.attach_conversation(helpline, permit, body.conversation_id)

@@ -9,8 +9,8 @@ workflow is told its reference (nothing of its text in a history, a log or an au
 line); the same idempotency key with the same text is the same reply, with another
 text it is refused. Reading a transcript is audited (personal data), once per read.
 
-Still to come on top of these (issue 21): the console's screen, opening a case from a
-conversation or attaching it to one, and transfers.
+Linking a conversation to a case is :mod:`application.conversations.case_link`. Still
+to come (issue 21): the console's screen and transfers.
 """
 
 from datetime import datetime
@@ -183,16 +183,7 @@ async def read_conversation(
         conversation_id, contract.COUNSELLOR_VIEW, ViewRequest(since_seq=since_seq)
     )
     if not _may_read(permit, view):
-        raise RequestRejected(
-            [
-                Problem(
-                    loc=("path", "conversation_id"),
-                    msg="conversation_id: this conversation is with another counsellor",
-                    type="not_with_you",
-                    code="not_with_you",
-                )
-            ]
-        )
+        raise not_with_you()
     try:
         bodies = await helpline.transcripts.read_messages(
             conversation_id, [line.message_id for line in view.messages]
@@ -216,6 +207,19 @@ async def read_conversation(
             f"conversation={conversation_id} lines={len(lines)}",
         )
     return ConversationRead(conversation=view, lines=lines)
+
+
+def not_with_you() -> RequestRejected:
+    return RequestRejected(
+        [
+            Problem(
+                loc=("path", "conversation_id"),
+                msg="conversation_id: this conversation is with another counsellor",
+                type="not_with_you",
+                code="not_with_you",
+            )
+        ]
+    )
 
 
 def _may_read(permit: Permit, view: CounsellorView) -> bool:

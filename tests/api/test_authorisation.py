@@ -164,6 +164,7 @@ BODIES: dict[tuple[str, str], dict[str, Any] | None] = {
     ("POST", "/cases/{case_id}/handover"): {"to": "test-second-counsellor"},
     ("GET", "/cases/{case_id}/shares"): None,
     ("POST", "/cases/{case_id}/shares"): {"counsellor": "test-second-counsellor"},
+    ("POST", "/cases/{case_id}/conversations"): {"conversation_id": "c" * 32},
 }
 
 

@@ -109,7 +109,9 @@ async def running_stack(
         )
         sim_url = await exit_stack.enter_async_context(serve_app(create_simulator(sim_config)))
         settings = Settings(
-            **(extra_settings or {}),
+            # Each stack its own helpline queue: the dev server outlives a stack, and a
+            # queue left running on a stopped stack's task queue would answer nobody.
+            **{"helpline": f"test-{uuid.uuid4().hex[:12]}", **(extra_settings or {})},
             task_queue=f"test-{uuid.uuid4().hex[:12]}",
             database_url=(
                 database.url.render_as_string(hide_password=False)
