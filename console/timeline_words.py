@@ -12,6 +12,7 @@ from enum import StrEnum
 
 from console.i18n import N_, Formats
 from domain.case import CallbackResult, ConsentScope, TimelineEntry
+from domain.conversation import ConversationStatus
 from domain.intake import AgeBand, CallerRole, Category, Channel, RiskFlag, Urgency
 from domain.notice import NoticeStatus, ReviewChoice
 from domain.referral import LegalBasis, ReferralStatus
@@ -88,6 +89,20 @@ ENUMS: dict[str, type[StrEnum]] = {
 STATUS_OF: dict[str, type[StrEnum]] = {"notice": NoticeStatus, "referral": ReferralStatus}
 
 
+# Where a conversation listed on the case page stands (the case page's own words:
+# the conversation screen has its own).
+CONVERSATION_STATES: dict[ConversationStatus, str] = {
+    ConversationStatus.WAITING: N_("waiting"),
+    ConversationStatus.OFFERED: N_("offered"),
+    ConversationStatus.ACTIVE: N_("under way"),
+    ConversationStatus.WRAPPING_UP: N_("being wrapped up"),
+    ConversationStatus.ENDED: N_("ended"),
+    ConversationStatus.ABANDONED: N_("abandoned"),
+    ConversationStatus.MISSED: N_("missed (out of hours)"),
+    ConversationStatus.CALLBACK_REQUESTED: N_("callback asked for"),
+}
+
+
 @dataclass(frozen=True)
 class Wording:
     """What the page words a line with: its catalogue, its labels, the partners'
@@ -146,6 +161,9 @@ class Wording:
             urgency = self.enum(Urgency, params["urgency"])
             words.append(self.gettext(URGENCY_NOW) % {"urgency": urgency})
         return "; ".join(words)
+
+    def conversation_state(self, status: ConversationStatus) -> str:
+        return self.gettext(CONVERSATION_STATES.get(status, status.value))
 
     def line(self, entry: TimelineEntry) -> str:
         code = entry.code
