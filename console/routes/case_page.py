@@ -146,7 +146,7 @@ async def draw_case(
     }
     names: dict[str, str] = context["partner_names"]
     context["handoff_options"] = [
-        (r.referral_id, f"{names.get(r.partner, r.partner)} ({r.referral_id})")
+        (r.referral_id, f"{names.get(r.partner, r.partner)} ({r.referral_id.rsplit('-', 1)[-1]})")
         for r in view.referrals
         if r.status in OPEN_REFERRAL
     ]
