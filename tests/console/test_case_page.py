@@ -262,6 +262,7 @@ async def test_nothing_is_wider_than_the_window_at_1280_and_640_pixels(stack: St
             )
             # the status, what is due and the next action come first
             assert await page.locator("#case-status").is_visible()
+            await page.screenshot(path=SHOTS / f"case-at-{width}px-fr.png")  # as first seen
             # every group opened from the keyboard, then measured
             for group in ("callback", "contact", "items", "referrals", "case"):
                 await page.locator(f"#group-{group} summary").focus()
@@ -270,5 +271,5 @@ async def test_nothing_is_wider_than_the_window_at_1280_and_640_pixels(stack: St
             measured = await page.evaluate(OVERFLOW)
             assert measured["scroll"] <= width and not measured["wide"], (width, measured)
             assert await page.evaluate(BROKEN_WORDS) == [], width
-            await page.screenshot(path=SHOTS / f"case-{width}-fr.png", full_page=True)
+            await page.screenshot(path=SHOTS / f"case-open-{width}px-fr.png", full_page=True)
             await context.close()
