@@ -72,6 +72,7 @@ CORRECTED_FIELDS: dict[str, str] = {
 }
 CHANGE = N_("%(field)s %(old)s → %(new)s")
 URGENCY_NOW = N_("urgency %(urgency)s")
+AND_THEN = N_("; ")
 
 # Which enum a parameter's value belongs to, by parameter name (and line kind).
 ENUMS: dict[str, type[StrEnum]] = {
@@ -160,7 +161,7 @@ class Wording:
         if "urgency" in params:
             urgency = self.enum(Urgency, params["urgency"])
             words.append(self.gettext(URGENCY_NOW) % {"urgency": urgency})
-        return "; ".join(words)
+        return self.gettext(AND_THEN).join(words)
 
     def conversation_state(self, status: ConversationStatus) -> str:
         return self.gettext(CONVERSATION_STATES.get(status, status.value))
