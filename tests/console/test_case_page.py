@@ -26,7 +26,7 @@ from tests.support.console_browser import SHOTS
 from tests.support.stack import Stack, auth, running_stack
 from tests.support.waiting import eventually
 
-INTAKE = {
+INTAKE: dict[str, str | list[str]] = {
     "channel": "phone",
     "caller_role": "parent",
     "age_band": "15_17",
@@ -239,7 +239,7 @@ async def test_nothing_is_wider_than_the_window_at_1280_and_640_pixels(stack: St
     await stack.configure_target("tiktok", decision="removed", decision_delay_seconds=0)
     lea = await signed_in(stack)
     case_id = await open_case(lea)
-    item = {
+    item: dict[str, str | list[str]] = {
         "items.0.platform": "tiktok",
         "items.0.content_type": "video",
         "items.0.legal_qualification": "cyberharassment",
