@@ -9,8 +9,10 @@ import html
 import re
 import uuid
 from collections.abc import AsyncIterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -87,6 +89,26 @@ async def test_the_forms_show_what_is_recorded(stack: Stack) -> None:
     boss = await signed_in(stack, "local-supervisor-token")
     seen = (await boss.page(f"/cases/{case_id}")).text
     assert selected(seen, "urgency", "urgency") == "critical"
+
+
+async def test_moving_the_callback_starts_from_its_planned_time(stack: Stack) -> None:
+    lea = await signed_in(stack)
+    wants_a_call: dict[str, str | list[str]] = {
+        **INTAKE,
+        "consents.callback.consented": "on",
+        "consents.callback.earliest_hour": "0",
+        "consents.callback.latest_hour": "24",
+    }
+    opened = await lea.send("/cases/new", "/cases", wants_a_call, form_id="new-case")
+    case_id = str(opened.headers["location"]).split("/")[3].split("?")[0]
+
+    async def planned() -> Any:
+        return (await stack.api.get(f"/cases/{case_id}", headers=auth("counsellor"))).json()
+
+    view = await eventually(planned, lambda v: v["callback"]["due_at"], what="the callback")
+    due = datetime.fromisoformat(view["callback"]["due_at"]).astimezone(ZoneInfo("Europe/Paris"))
+    page = (await lea.page(f"/cases/{case_id}")).text
+    assert f'value="{due:%Y-%m-%dT%H:%M}"' in form(page, "reschedule")
 
 
 async def test_a_refused_forms_summary_names_the_field(stack: Stack) -> None:
