@@ -24,7 +24,7 @@ from domain.policy import CasePolicy
 from relais.db import AuditLog
 from tests.support.browser import chromium, needs_chromium
 from tests.support.console import ConsoleUser, console_user
-from tests.support.console_browser import SHOTS
+from tests.support.console_browser import SHOTS, accessible
 from tests.support.stack import Stack, auth, running_stack
 from tests.support.waiting import eventually
 
@@ -293,5 +293,6 @@ async def test_nothing_is_wider_than_the_window_at_1280_and_640_pixels(stack: St
             measured = await page.evaluate(OVERFLOW)
             assert measured["scroll"] <= width and not measured["wide"], (width, measured)
             assert await page.evaluate(BROKEN_WORDS) == [], width
+            await accessible(page, f"case page at {width} px, every group open")
             await page.screenshot(path=SHOTS / f"case-open-{width}px-fr.png", full_page=True)
             await context.close()
