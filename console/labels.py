@@ -228,6 +228,69 @@ FIELD_ERRORS: dict[str, str] = {
 }
 INVALID = N_("This value is not valid.")
 
+# What a refused form's summary calls each field ("Age: required"), by the field's
+# name in the form (a list's index left out: "items.0.platform" is "platform").
+FIELD_NAMES: dict[str, str] = {
+    "age_band": N_("Age"),
+    "caller_role": N_("Caller"),
+    "channel": N_("Channel"),
+    "categories": N_("What happened"),
+    "risk_flags": N_("Signs of danger"),
+    "summary": N_("Summary"),
+    "text": N_("Note"),
+    "note": N_("Note"),
+    "reason": N_("Why"),
+    "to": N_("To"),
+    "at": N_("New time"),
+    "result": N_("How it went"),
+    "notes_code": N_("Outcome code"),
+    "close_case": N_("Close the case"),
+    "partner": N_("Partner"),
+    "legal_basis": N_("Basis"),
+    "victim_consented": N_("Agreement"),
+    "referral_id": N_("Referral"),
+    "partner_reference": N_("The partner's reference"),
+    "scope": N_("Consent"),
+    "urgency": N_("Urgency"),
+    "force": N_("Close anyway"),
+    "platform": N_("Platform"),
+    "content_type": N_("What it is"),
+    "legal_qualification": N_("Legal qualification"),
+    "location.url": N_("Link to the content"),
+    "location.account": N_("Account"),
+    "location.message_id": N_("Message id"),
+    "location": N_("Where it is"),
+    "items": N_("Content"),
+    "first_name": N_("First name"),
+    "phone": N_("Phone"),
+    "email": N_("E-mail"),
+    "handles": N_("Accounts and handles"),
+    "callback_instructions": N_("How to call back"),
+    "earliest_hour": N_("Not before"),
+    "latest_hour": N_("Not after"),
+    "consented": N_("Callback"),
+    "weekdays_only": N_("Weekdays only"),
+    "report_to_platforms": N_("Reporting to platforms"),
+    "referral_partners": N_("Referral partners"),
+    "choice": N_("Review"),
+    "token": N_("Token"),
+}
+
+
+def field_name(name: str) -> str | None:
+    """The summary's name for a form field (English source string), if it has one."""
+    parts = [part for part in name.split(".") if not part.isdigit()]
+    while parts:
+        found = FIELD_NAMES.get(".".join(parts))
+        if found:
+            return found
+        if parts[0] in ("items", "contact", "consents", "callback"):
+            parts = parts[1:]
+        else:
+            return FIELD_NAMES.get(parts[-1])
+    return None
+
+
 # Refusals that name no field, by kind (the API's other 4xx and 503).
 REFUSALS: dict[str, str] = {
     "not_found": N_("This case or item does not exist (any more)."),

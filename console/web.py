@@ -50,7 +50,15 @@ def _environment(language: str) -> Environment:
         lstrip_blocks=True,
     )
     env.install_gettext_translations(translations(language), newstyle=True)  # type: ignore[attr-defined]
+    env.globals["field_name"] = labels.field_name
+    env.filters["as_part"] = as_part
     return env
+
+
+def as_part(message: str) -> str:
+    """A sentence made the second half of "Age: required" (no capital, no full stop)."""
+    message = message.strip().rstrip(".")
+    return message[:1].lower() + message[1:]
 
 
 _ENVIRONMENTS: dict[str, Environment] = {}

@@ -89,7 +89,16 @@ class ReopenRequest(BaseModel):
 class TimelineEntry(BaseModel):
     at: datetime
     kind: str
-    detail: str
+    detail: str = Field(description="The line in English words (what the API shows)")
+    code: str | None = Field(
+        default=None,
+        description='What happened, stable (e.g. "callback.planned"): a screen words it in its '
+        "reader's language from ``code`` and ``params``; absent on lines older than codes",
+    )
+    params: dict[str, str] = Field(
+        default_factory=dict,
+        description="The line's values: enum values, partner slugs, ids, ISO times",
+    )
     actor: str | None = None
     local_time: str | None = Field(
         default=None,

@@ -5,16 +5,21 @@ shown only when "show" is pressed (``application.casework.read_contact``, as
 
 import re
 from typing import Annotated, Any
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Path
 from fastapi.responses import Response
 
 from application import case_reads, casework
+from application.conversations import case_transcripts
+from application.conversations.counsellor import ConversationRead
 from application.errors import DomainError, Gone, NotFound
 from application.finding import find_case as find_numbered
+from application.worklist_lines import NEXT_ACTION, NextAction
 from console.forms import Drawn, first
 from console.i18n import N_
 from console.labels import DONE, HASH_ROUTES, LABELS, REFUSALS, TIMELINE
+from console.timeline_words import Wording
 from console.web import Page, Posted, SignedIn
 from console.web_rules import CaseRefused, permit
 from domain.case import CallbackResult, CaseStatus, ConsentScope
@@ -29,6 +34,7 @@ from domain.rules.legal import OFFENCES
 router = APIRouter(prefix="/console/cases")
 
 CaseId = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
+ConversationId = Annotated[str, Path(pattern=r"^[A-Za-z0-9_.:-]{1,128}$")]
 # Notices a counsellor answers: refused, still online after a removal, or unverifiable.
 REVIEWABLE = {NoticeStatus.REFUSED, NoticeStatus.STILL_ONLINE, NoticeStatus.REMOVAL_UNVERIFIED}
 OPEN_REFERRAL = {ReferralStatus.PENDING, ReferralStatus.SENT}
@@ -76,6 +82,17 @@ def _articles(p: Page) -> list[tuple[str, str, str]]:
     return rows
 
 
+# The action groups of the case page, and the forms each holds: a group opens by
+# itself when the page comes back with one of its forms refused (or its answer).
+GROUPS: dict[str, tuple[str, ...]] = {
+    "callback": ("callback-outcome", "reschedule"),
+    "contact": ("contact-add",),
+    "items": ("items",),
+    "referrals": ("referral", "manual-handoff", "withdraw"),
+    "case": ("note", "risk", "urgency", "intake", "handover", "assignment", "close", "reopen"),
+}
+
+
 def labelled(value: object) -> str:
     return LABELS.get(value, str(value))  # type: ignore[call-overload, no-any-return]
 
@@ -87,6 +104,8 @@ async def draw_case(
     failed: Drawn | None = None,
     card: ContactCard | None = None,
     card_problem: str | None = None,
+    transcript: ConversationRead | None = None,
+    transcript_problem: str | None = None,
     status_code: int = 200,
     live_only: bool = False,
 ) -> Response:
@@ -123,15 +142,33 @@ async def draw_case(
         "closed": view.status is CaseStatus.CLOSED,
         "hash_why": HASH_ROUTES,
         "timeline_kinds": TIMELINE,
+        "next_action": NEXT_ACTION.get(view.status, NextAction.NONE),
     }
     names: dict[str, str] = context["partner_names"]
     context["handoff_options"] = [
-        (r.referral_id, f"{names.get(r.partner, r.partner)} ({r.referral_id})")
+        (r.referral_id, f"{names.get(r.partner, r.partner)} ({r.referral_id.rsplit('-', 1)[-1]})")
         for r in view.referrals
         if r.status in OPEN_REFERRAL
     ]
+    wording = Wording(p.gettext, lambda v: p.gettext(labelled(v)), names, p.formats)
+    context["timeline_line"] = wording.line
+    context["conversation_state"] = wording.conversation_state
     if live_only:
         return p.render("case_live.html", **context)
+    refused = failed.id if failed else None
+
+    def open_group(group: str) -> bool:
+        if group == "contact" and (card is not None or card_problem):
+            return True
+        return refused in GROUPS[group]
+
+    try:
+        listing = await permit(p, case_transcripts.case_conversations, case_id)
+        conversations = await case_transcripts.case_conversations(p.helpline, listing)
+    except (CaseRefused, DomainError):
+        conversations = []
+    due = view.callback.due_at
+    due_input = due.astimezone(ZoneInfo(p.timezone)).strftime("%Y-%m-%dT%H:%M") if due else ""
     return p.render(
         "case.html",
         status_code=status_code,
@@ -152,6 +189,11 @@ async def draw_case(
         scopes=list(ConsentScope),
         bases=list(LegalBasis),
         review_choices=list(ReviewChoice),
+        open_group=open_group,
+        conversations=conversations,
+        transcript=transcript,
+        transcript_problem=transcript_problem,
+        due_input=due_input,
         **context,
     )
 
@@ -187,3 +229,25 @@ async def show_contact(p: SignedIn, case_id: CaseId, form: Posted) -> Response:
     except DomainError:
         return await draw_case(p, case_id, card_problem=REFUSALS["unavailable"], status_code=503)
     return await draw_case(p, case_id, card=card)
+
+
+@router.post("/{case_id}/conversations/{conversation_id}/transcript")
+async def read_transcript(
+    p: SignedIn, case_id: CaseId, conversation_id: ConversationId, form: Posted
+) -> Response:
+    """A conversation of the case, read when asked: every press is an audit entry."""
+    try:
+        allowed = await permit(p, case_transcripts.read_case_conversation, case_id)
+    except CaseRefused:
+        return _refused(p, "forbidden", 403)
+    try:
+        read = await case_transcripts.read_case_conversation(p.helpline, allowed, conversation_id)
+    except NotFound:
+        return await draw_case(
+            p, case_id, transcript_problem=REFUSALS["not_found"], status_code=404
+        )
+    except DomainError:
+        return await draw_case(
+            p, case_id, transcript_problem=REFUSALS["unavailable"], status_code=503
+        )
+    return await draw_case(p, case_id, transcript=read)

@@ -76,6 +76,15 @@ async def sign_in(browser: Browser, base: str, token: str) -> Page:
     return page
 
 
+async def open_group(page: Page, group: str) -> None:
+    """Open one of the case page's action groups from the keyboard (its summary)."""
+    details = page.locator(f"#group-{group}")
+    if await details.get_attribute("open") is None:
+        await details.locator("summary").focus()
+        await page.keyboard.press("Enter")
+    await expect(details).to_have_attribute("open", "")
+
+
 async def type_into(page: Page, selector: str, text: str, *, replace: bool = False) -> None:
     await page.focus(selector)
     if replace:
@@ -171,6 +180,7 @@ async def test_a_counsellors_day_in_the_console_and_the_supervisors_dashboard(
             async def refused_item() -> None:
                 if not page.url.startswith(case_page):
                     await page.goto(case_page)
+                await open_group(page, "items")
                 await page.select_option("#items-items-0-platform", "tiktok")
                 await page.select_option("#items-items-0-content_type", "video")
                 await page.select_option("#items-items-0-legal_qualification", "cyberharassment")
@@ -195,6 +205,7 @@ async def test_a_counsellors_day_in_the_console_and_the_supervisors_dashboard(
                 "Les signalements partent"
             )
             await page.evaluate("window.stillTheSamePage = true")
+            await open_group(page, "case")
             await page.fill("#note-text", NOTE)
             await expect(page.locator("#notices .notice-status")).to_have_text(
                 "retiré (vérifié)", timeout=60_000
@@ -208,6 +219,7 @@ async def test_a_counsellors_day_in_the_console_and_the_supervisors_dashboard(
 
             # Whom to call: hidden until shown, and the reading is audited.
             await expect(page.get_by_text(FIRST_NAME)).to_have_count(0)
+            await open_group(page, "contact")
             await page.get_by_role("button", name="Afficher les coordonnées").click()
             await expect(page.locator("#contact-card")).to_contain_text(FIRST_NAME)
             await expect(page.locator("#contact-card")).to_contain_text(PHONE)
@@ -223,11 +235,13 @@ async def test_a_counsellors_day_in_the_console_and_the_supervisors_dashboard(
             await expect(take).to_be_visible(timeout=60_000)
             await take.click()
             await expect(page.locator("#callback-due")).to_contain_text("local-counsellor")
+            await open_group(page, "callback")
             await page.select_option("#callback-outcome-result", "reached")
             await page.get_by_role("button", name="Enregistrer l'appel").click()
             await expect(page.locator("p.notice[role=status]")).to_contain_text("Rappel enregistré")
 
             # End of shift: she hands the case over.
+            await open_group(page, "case")
             await page.fill("#handover-to", "local-colleague")
             await page.fill("#handover-note", "rappeler après les cours")
             await page.get_by_role("button", name="Transmettre", exact=True).click()
@@ -238,6 +252,7 @@ async def test_a_counsellors_day_in_the_console_and_the_supervisors_dashboard(
             # Her colleague closes it.
             sam = await sign_in(browser, base, "local-colleague-token")
             await sam.get_by_role("link", name=case_id[:6]).first.click()
+            await open_group(sam, "case")
             await sam.fill("#close-reason", "jeune en sécurité")
             await sam.get_by_role("button", name="Clore", exact=True).click()
             await expect(sam.locator("#case-status")).to_contain_text("clos")
@@ -256,6 +271,7 @@ async def test_a_counsellors_day_in_the_console_and_the_supervisors_dashboard(
             await expect(row).to_contain_text("SupportCaseWorkflow")
             # The supervisor's own case page (urgency, assignment) passes the same checks.
             await boss.goto(f"{base}/console/cases/{stuck}")
+            await open_group(boss, "case")
             await expect(boss.locator("#urgency-urgency")).to_be_visible()
             await check_screen(boss, "case-supervisor")
             await boss.context.close()

@@ -20,7 +20,7 @@ close); the workflow applies the notes to its state and carries out the tasks. P
 no I/O, no clock (``now`` is given), unit-tested without a server.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
@@ -49,6 +49,8 @@ class Note:
     kind: str
     detail: str
     actor: str | None = None
+    code: str | None = None
+    params: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -139,7 +141,13 @@ class Callback(BaseModel):
         self.phase = CallbackPhase.OWED
         self.due_at = None
         if postponed:
-            return [Note("callback", "callback postponed: planned again once the new work settles")]
+            return [
+                Note(
+                    "callback",
+                    "callback postponed: planned again once the new work settles",
+                    code="callback.postponed",
+                )
+            ]
         return []
 
     def plan(self, not_before: datetime, rules: CallbackRules) -> list[Effect]:
@@ -148,7 +156,15 @@ class Callback(BaseModel):
             return []
         self.phase = CallbackPhase.PLANNED
         self.due_at, notes = _slot(not_before + rules.policy.callback_delay, rules)
-        return [*notes, Note("callback", f"callback planned for {_local(self.due_at, rules)}")]
+        return [
+            *notes,
+            Note(
+                "callback",
+                f"callback planned for {_local(self.due_at, rules)}",
+                code="callback.planned",
+                params={"at": self.due_at.isoformat()},
+            ),
+        ]
 
     def on_deadline(self, now: datetime, rules: CallbackRules) -> list[Effect]:
         """Time has come: fall due, or escalate a due callback nobody claimed or
@@ -163,7 +179,7 @@ class Callback(BaseModel):
 
     def claim(self, actor: str) -> list[Effect]:
         self.claimed_by = actor
-        return [Note("callback", "callback claimed", actor)]
+        return [Note("callback", "callback claimed", actor, code="callback.claimed")]
 
     def hand_over(self, previous: str, to: str) -> list[Effect]:
         """The case passes from ``previous`` to ``to``: a callback ``previous`` had
@@ -187,6 +203,8 @@ class Callback(BaseModel):
                 f"callback rescheduled to {self.due_at.isoformat(timespec='minutes')}: "
                 f"{_local(self.due_at, rules)}",
                 actor,
+                code="callback.rescheduled",
+                params={"at": self.due_at.isoformat()},
             )
         )
         return effects
@@ -200,7 +218,13 @@ class Callback(BaseModel):
         self._clear_attempt()
         effects: list[Effect] = [
             CloseTasks(TaskKind.CALLBACK_DUE),
-            Note("callback", f"callback attempt {self.attempts}: {result.value}", actor),
+            Note(
+                "callback",
+                f"callback attempt {self.attempts}: {result.value}",
+                actor,
+                code="callback.attempt",
+                params={"attempt": str(self.attempts), "result": result.value},
+            ),
         ]
         if result is not CallbackResult.NOT_REACHED:
             self.phase = CallbackPhase.DONE
@@ -214,14 +238,23 @@ class Callback(BaseModel):
                     suffix=f"callbacks-exhausted-{self.attempts}",
                     for_role="supervisor",
                 ),
-                Note("escalation", "callback attempts exhausted: supervisor alerted"),
+                Note(
+                    "escalation",
+                    "callback attempts exhausted: supervisor alerted",
+                    code="callback.exhausted",
+                ),
             ]
         else:
             self.phase = CallbackPhase.PLANNED
             self.due_at, notes = _slot(now + rules.policy.callback_attempt_spacing, rules)
             effects += [
                 *notes,
-                Note("callback", f"next attempt planned for {_local(self.due_at, rules)}"),
+                Note(
+                    "callback",
+                    f"next attempt planned for {_local(self.due_at, rules)}",
+                    code="callback.next_attempt",
+                    params={"at": self.due_at.isoformat()},
+                ),
             ]
         return effects
 
@@ -250,7 +283,12 @@ class Callback(BaseModel):
                 f"Call back the young person of case {rules.case_id} (attempt {attempt})",
                 suffix=f"callback-{attempt}",
             ),
-            Note("callback", f"callback attempt {attempt} is due"),
+            Note(
+                "callback",
+                f"callback attempt {attempt} is due",
+                code="callback.due",
+                params={"attempt": str(attempt)},
+            ),
         ]
 
     def _escalate(self, now: datetime, rules: CallbackRules) -> list[Effect]:
@@ -263,7 +301,11 @@ class Callback(BaseModel):
         ):
             self.unclaimed_escalated = True
             effects += [
-                Note("escalation", "callback unclaimed: supervisor alerted"),
+                Note(
+                    "escalation",
+                    "callback unclaimed: supervisor alerted",
+                    code="callback.unclaimed",
+                ),
                 OpenTask(
                     TaskKind.SUPERVISOR_ESCALATION,
                     f"Callback of case {rules.case_id} is due and nobody has claimed it",
@@ -274,7 +316,7 @@ class Callback(BaseModel):
         if not self.overdue and now >= self.due_at + policy.callback_overdue_after:
             self.overdue = True
             effects += [
-                Note("escalation", "callback overdue: supervisor alerted"),
+                Note("escalation", "callback overdue: supervisor alerted", code="callback.overdue"),
                 OpenTask(
                     TaskKind.SUPERVISOR_ESCALATION,
                     f"Callback of case {rules.case_id} is overdue",
@@ -298,4 +340,11 @@ def _slot(not_before: datetime, rules: CallbackRules) -> tuple[datetime, list[Ef
     try:
         return next_callback_slot(not_before, rules.policy.opening_hours, rules.window), []
     except NoCallbackSlot as exc:
-        return not_before, [Note("callback", f"no callback slot: {exc}; kept as asked")]
+        return not_before, [
+            Note(
+                "callback",
+                f"no callback slot: {exc}; kept as asked",
+                code="callback.no_slot",
+                params={"at": not_before.isoformat()},
+            )
+        ]

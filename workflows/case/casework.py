@@ -35,7 +35,14 @@ def add_note(state: CaseState, request: AddNoteRequest, now: datetime, case_id: 
         text=request.text,
     )
     state.notes.append(note)
-    state.note(now, "note", f"note added by {request.actor}", request.actor)
+    state.note(
+        now,
+        "note",
+        f"note added by {request.actor}",
+        request.actor,
+        "note.added",
+        {"author": request.actor},
+    )
     return note
 
 
@@ -64,7 +71,13 @@ def add_contact(
     )
     if given:
         detail += "; contact details updated"
-    state.note(now, "contact", detail, request.actor)
+    params = {
+        "number": str(len(state.contacts)),
+        "caller_role": request.caller_role.value,
+        "channel": request.channel.value,
+    }
+    code = "contact.added_with_details" if given else "contact.added"
+    state.note(now, "contact", detail, request.actor, code, params)
     return contact
 
 
@@ -78,12 +91,16 @@ def record_risk(
     if not new:
         return []
     state.intake = state.intake.model_copy(update={"risk_flags": [*state.intake.risk_flags, *new]})
+    flags_given = ",".join(f.value for f in new)
     detail = f"risk recorded: {', '.join(f.value for f in new)}"
+    params = {"flags": flags_given}
+    code = "risk.recorded"
     urgency = triage(state.intake).urgency
     if URGENCY_RANK[urgency] > URGENCY_RANK[state.urgency]:
         state.urgency = urgency
         detail += f"; urgency {urgency.value}"
-    state.note(now, "risk", detail, actor)
+        code, params["urgency"] = "risk.recorded_urgency", urgency.value
+    state.note(now, "risk", detail, actor, code, params)
     to_start: list[str] = []
     for emergency in triage(
         state.intake.model_copy(update={"risk_flags": new})
@@ -93,6 +110,9 @@ def record_risk(
                 now,
                 "triage",
                 f"{emergency.partner} not alerted again: {under_way} is already under way",
+                None,
+                "triage.under_way",
+                {"partner": emergency.partner, "referral": under_way},
             )
             continue
         to_start.append(state.allocate_referral(emergency.partner, emergency.legal_basis, case_id))
@@ -108,6 +128,8 @@ def change_urgency(state: CaseState, request: ChangeUrgencyRequest, now: datetim
         "urgency",
         f"urgency {way} from {old.value} to {request.urgency.value}: {request.reason}",
         request.actor,
+        f"urgency.{way}",
+        {"old": old.value, "new": request.urgency.value, "reason": request.reason},
     )
 
 
@@ -140,11 +162,15 @@ def correct_intake(
         update["caller_role"] = request.caller_role
     state.intake = intake.model_copy(update=update)
     detail = "; ".join(f"{c.field} {c.old} -> {c.new}" for c in changes)
+    params = {f"{c.field}_old": c.old for c in changes} | {c.field: c.new for c in changes}
     urgency = triage(state.intake).urgency
     if URGENCY_RANK[urgency] > URGENCY_RANK[state.urgency]:
         state.urgency = urgency
         detail += f"; urgency {urgency.value}"
-    state.note(now, "correction", f"intake corrected: {detail}", request.actor)
+        params["urgency"] = urgency.value
+    state.note(
+        now, "correction", f"intake corrected: {detail}", request.actor, "intake.corrected", params
+    )
     return IntakeCorrected(changes=changes)
 
 
@@ -158,9 +184,12 @@ def assign(
     effects = state.apply(state.callback.hand_over(previous, request.to), now)
     if request.kind is Handover.HANDED_OVER:
         detail = f"case handed over by {previous} to {request.to}"
+        code = "case.handed_over"
     else:
         detail = f"case assigned to {request.to} (was with {previous})"
-    state.note(now, "handover", detail, request.actor)
+        code = "case.assigned"
+    params = {"from": previous, "to": request.to}
+    state.note(now, "handover", detail, request.actor, code, params)
     if request.note:
         add_note(state, AddNoteRequest(text=request.note, actor=request.actor), now, case_id)
     return Assigned(previous_owner=previous, owner=request.to), effects

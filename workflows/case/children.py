@@ -69,7 +69,14 @@ class CaseChildren:
             f"{platform.display_name} ({item.legal_qualification.value})",
             parent_close_policy=ParentClosePolicy.ABANDON,
         )
-        state.note(asked_at, "notice", f"{notice_id}: notice to {platform.slug} started", actor)
+        state.note(
+            asked_at,
+            "notice",
+            f"{notice_id}: notice to {platform.slug} started",
+            actor,
+            "notice.started",
+            {"notice": notice_id, "platform": platform.slug},
+        )
         self._following[notice_id] = asyncio.create_task(self._follow_notice(notice_id, handle))
 
     async def start_referral(
@@ -119,6 +126,8 @@ class CaseChildren:
             "referral",
             f"{referral_id}: handoff to {partner.slug} started ({basis.value})",
             actor,
+            "referral.started",
+            {"referral": referral_id, "partner": partner.slug, "basis": basis.value},
         )
         self._following[referral_id] = asyncio.create_task(
             self._follow_referral(referral_id, handle)

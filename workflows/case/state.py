@@ -97,11 +97,26 @@ class CaseState(BaseModel):
             )
         )
         channel = opening.intake.channel.value
-        state.note(now, "opened", f"case opened ({channel})", opening.opened_by)
-        state.note(now, "triage", f"urgency {state.urgency.value}")
+        state.note(
+            now,
+            "opened",
+            f"case opened ({channel})",
+            opening.opened_by,
+            "case.opened",
+            {"channel": channel},
+        )
+        urgency = state.urgency.value
+        state.note(
+            now, "triage", f"urgency {urgency}", None, "triage.urgency", {"urgency": urgency}
+        )
         for partner in decision.already_informed:
             state.note(
-                now, "triage", f"{partner} not alerted again: it referred this young person itself"
+                now,
+                "triage",
+                f"{partner} not alerted again: it referred this young person itself",
+                None,
+                "triage.already_informed",
+                {"partner": partner},
             )
         state.emergencies = [
             state.allocate_referral(emergency.partner, emergency.legal_basis, opening.case_id)
@@ -134,13 +149,26 @@ class CaseState(BaseModel):
 
     # ---- transitions -----------------------------------------------------------------------
 
-    def note(self, at: datetime, kind: str, detail: str, actor: str | None = None) -> None:
+    def note(
+        self,
+        at: datetime,
+        kind: str,
+        detail: str,
+        actor: str | None = None,
+        code: str | None = None,
+        params: dict[str, str] | None = None,
+    ) -> None:
         """Add a timeline line in time order: a child's news can arrive after the
-        case's own later lines (its ``at`` is when the child saw it)."""
+        case's own later lines (its ``at`` is when the child saw it). ``code`` and
+        ``params`` let a screen word it in its reader's language; ``detail`` is the
+        English sentence the API keeps."""
         position = len(self.timeline)
         while position and self.timeline[position - 1].at > at:
             position -= 1
-        self.timeline.insert(position, TimelineEntry(at=at, kind=kind, detail=detail, actor=actor))
+        entry = TimelineEntry(
+            at=at, kind=kind, detail=detail, actor=actor, code=code, params=params or {}
+        )
+        self.timeline.insert(position, entry)
         del self.timeline[:-MAX_TIMELINE]
 
     def apply(self, effects: list[Effect], now: datetime) -> list[Effect]:
@@ -148,7 +176,9 @@ class CaseState(BaseModel):
         the workflow."""
         for effect in effects:
             if isinstance(effect, Note):
-                self.note(now, effect.kind, effect.detail, effect.actor)
+                self.note(
+                    now, effect.kind, effect.detail, effect.actor, effect.code, dict(effect.params)
+                )
         return [effect for effect in effects if not isinstance(effect, Note)]
 
     def allocate_notice(
@@ -208,6 +238,12 @@ class CaseState(BaseModel):
             f"consent withdrawn ({request.scope.value}{partner}); "
             f"{len(to_cancel)} outstanding cancelled",
             request.actor,
+            "consent.withdrawn",
+            {
+                "scope": request.scope.value,
+                "partner": request.partner or "",
+                "cancelled": str(len(to_cancel)),
+            },
         )
         return to_cancel, effects
 
@@ -223,7 +259,12 @@ class CaseState(BaseModel):
         notice.sla_breached = progress.sla_breached
         if not progress.final:  # the final word repeats what the timeline has
             detail = f"{progress.notice_id} ({progress.platform}): {progress.detail}"
-            self.note(progress.at, "notice", detail)
+            params = {
+                "notice": progress.notice_id,
+                "platform": progress.platform,
+                "status": progress.status.value,
+            }
+            self.note(progress.at, "notice", detail, None, "notice.progress", params)
         return True
 
     def referral_progressed(self, progress: ReferralProgress) -> bool:
@@ -238,7 +279,12 @@ class CaseState(BaseModel):
         referral.manual = progress.manual
         if progress.timeline and not progress.final:
             detail = f"{progress.referral_id} ({progress.partner}): {progress.detail}"
-            self.note(progress.at, "referral", detail)
+            params = {
+                "referral": progress.referral_id,
+                "partner": progress.partner,
+                "status": progress.status.value,
+            }
+            self.note(progress.at, "referral", detail, None, "referral.progress", params)
         return True
 
     def answered_after_end(self, answer: LateAnswer, now: datetime, case_id: str) -> list[Effect]:
@@ -256,7 +302,18 @@ class CaseState(BaseModel):
         words = answer_after_end(answer, referral.status)
         referral.detail = words
         referral.partner_reference = referral.partner_reference or answer.news.partner_reference
-        self.note(now, "referral", f"{answer.referral_id} ({answer.partner}): {words}")
+        self.note(
+            now,
+            "referral",
+            f"{answer.referral_id} ({answer.partner}): {words}",
+            None,
+            "referral.late_answer",
+            {
+                "referral": answer.referral_id,
+                "partner": answer.partner,
+                "status": answer.news.status.value,
+            },
+        )
         if self.closed_at is None or answer.news.status not in TAKEN_OVER:
             return []
         occasion, summary = answer_after_closing_task(answer, case_id)
@@ -269,6 +326,8 @@ class CaseState(BaseModel):
                     "escalation",
                     f"{answer.referral_id}: the partner took over a referral of the closed "
                     "case: supervisor alerted",
+                    code="escalation.late_takeover",
+                    params={"referral": answer.referral_id, "partner": answer.partner},
                 ),
             ],
             now,
@@ -305,7 +364,7 @@ class CaseState(BaseModel):
     def close(self, now: datetime, reason: str, actor: str) -> list[Effect]:
         self.closed_at = now
         self.close_reason = reason
-        self.note(now, "closed", f"case closed: {reason}", actor)
+        self.note(now, "closed", f"case closed: {reason}", actor, "case.closed", {"reason": reason})
         return self.callback.case_closed()
 
     def reopen(self, now: datetime, reason: str, actor: str, rules: CallbackRules) -> list[Effect]:
@@ -314,7 +373,9 @@ class CaseState(BaseModel):
         self.close_reason = None
         self.reopened += 1
         self.last_outcome_at = now
-        self.note(now, "reopened", f"case reopened: {reason}", actor)
+        self.note(
+            now, "reopened", f"case reopened: {reason}", actor, "case.reopened", {"reason": reason}
+        )
         effects = self.callback.owe(self.consents.callback.consented)
         if not self.open_children:
             effects += self.callback.plan(now, rules)

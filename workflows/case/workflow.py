@@ -250,6 +250,8 @@ class SupportCaseWorkflow(CallbackHandlers, CaseworkHandlers):
                 "review",
                 f"{request.notice_id} reviewed: {request.choice.value}",
                 request.actor,
+                "notice.reviewed",
+                {"notice": request.notice_id, "choice": request.choice.value},
             )
             if request.choice is not ReviewChoice.ACCEPT:
                 await self._do(state.work_added())

@@ -41,6 +41,17 @@ class ConversationDirectory:
         async with self._sessions() as session:
             return await session.scalar(statement)
 
+    async def of_case(self, case_id: str) -> list[ConversationRecord]:
+        """The conversations linked to a case, oldest first."""
+        statement = (
+            select(ConversationRow)
+            .where(ConversationRow.case_id == case_id)
+            .order_by(ConversationRow.opened_at)
+        )
+        async with self._sessions() as session:
+            rows = (await session.scalars(statement)).all()
+            return [ConversationRecord.model_validate(r, from_attributes=True) for r in rows]
+
     async def link(self, conversation_id: str, case_id: str) -> None:
         """From now on the door seals this conversation's new messages with the case's
         key (the workflow's next row says the same; it writes under the same lock)."""
