@@ -41,10 +41,7 @@ DONE = {
     "wrapped": N_("Wrap-up recorded: the conversation has ended."),
     "attached": N_("The conversation joined the case."),
 }
-CONVERSATION_REFUSALS = {
-    "over": N_("This conversation has ended, or the offer was taken or has lapsed."),
-    "no_desk": N_("Set your presence first."),
-}
+OVER = N_("This conversation has ended, or the offer was taken or has lapsed.")
 
 
 async def _desk(p: Page) -> CounsellorDesk | None:
@@ -80,11 +77,27 @@ async def _screen(
         read=open_one,
         state=_state(open_one) if open_one else "",
         done=done,
+        refusals=_not_drawn(failed, open_one),
         presences=list(Presence),
         outcomes=list(ConversationOutcome),
         heartbeat_seconds=int(p.settings.conversation_policy().presence_ttl.total_seconds() // 3),
         max_chars=MAX_MESSAGE_CHARS,
     )
+
+
+def _not_drawn(failed: Drawn | None, read: ConversationRead | None) -> list[str]:
+    """A refusal of a form the screen no longer draws (an offer gone, a conversation
+    over), said at the top of the screen."""
+    if failed is None:
+        return []
+    drawn = {"presence"}
+    if read is not None:
+        view = read.conversation
+        status = view.status.value
+        drawn |= {"active": {"reply", "end"}, "wrapping_up": {"wrap-up"}}.get(status, set())
+        if status in ("active", "wrapping_up") and view.linked_case_id is None:
+            drawn.add("attach")
+    return [] if failed.id in drawn else failed.errors.general
 
 
 @router.get("")
@@ -139,9 +152,7 @@ async def still_here(p: SignedIn, form: Posted) -> Response:
 Run = Callable[[], Awaitable[object]]
 
 
-async def _act(
-    p: Page, chosen: str | None, form_id: str, form: FormData, fields: list[str], run: Run
-) -> tuple[FieldErrors, int] | None:
+async def _act(fields: list[str], run: Run) -> tuple[FieldErrors, int] | None:
     """Run the action; None when done, else what to say beside which field."""
     errors = FieldErrors()
     try:
@@ -152,7 +163,7 @@ async def _act(
     except RequestRejected as rejection:
         return from_problems(rejection.problems, fields), 422
     except Conflict:
-        errors.general.append(CONVERSATION_REFUSALS["over"])
+        errors.general.append(OVER)
         return errors, 409
     except NotFound:
         if "case_id" in fields:
@@ -178,7 +189,7 @@ async def _answer(
     run: Run,
     done: str,
 ) -> Response:
-    refusal = await _act(p, chosen, form_id, form, fields, run)
+    refusal = await _act(fields, run)
     if refusal is None:
         query = {"done": done, **({"c": chosen} if chosen else {})}
         return p.redirect("/conversations", **query)
@@ -213,7 +224,7 @@ async def accept(p: SignedIn, cid: ConversationId, form: Posted) -> Response:
     async def run() -> None:
         await desk.accept_offer(p.helpline, allowed, cid, first(form, "offer_id"))
 
-    refusal = await _act(p, None, f"offer-{cid}", form, [], run)
+    refusal = await _act([], run)
     if refusal is None:
         return p.redirect("/conversations", c=cid, done="accepted")
     return await _screen(p, None, refused(f"offer-{cid}", form, refusal[0]), refusal[1])
@@ -243,7 +254,7 @@ async def reply(p: SignedIn, cid: ConversationId, form: Posted) -> Response:
     async def run() -> None:
         await desk.reply(p.helpline, allowed, cid, text, key, utc_now())
 
-    refusal = await _act(p, cid, "reply", form, ["body"], run)
+    refusal = await _act(["body"], run)
     if refusal is None:
         return p.redirect("/conversations", c=cid)
     return await _screen(p, cid, refused("reply", form, refusal[0]), refusal[1])

@@ -51,6 +51,10 @@
           region.dataset.drawn = html;
           const next = region.querySelector("[data-live-next]");
           if (next) { region.dataset.live = next.dataset.liveNext; }
+          if (next && region.dataset.status && next.dataset.status !== region.dataset.status) {
+            window.location.reload(); // the conversation's forms change with its status
+            return;
+          }
           if (region.dataset.scroll === "end") { region.scrollTop = region.scrollHeight; }
           region.dispatchEvent(new CustomEvent("redrawn", { bubbles: true }));
         }

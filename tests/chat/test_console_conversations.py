@@ -127,7 +127,7 @@ async def test_a_counsellor_answers_from_the_console(stack: Stack) -> None:
 
         # the live transcript: 204 while nothing changed, the new line when it comes
         page = await screen(lea, cid)
-        live_url = re.search(r'id="transcript" data-live="([^"]+)"', page)
+        live_url = re.search(r'id="transcript" data-status="active" data-live="([^"]+)"', page)
         assert live_url is not None
         url = live_url[1].replace("&amp;", "&").removeprefix("/console")
         assert (await lea.page(url)).status_code == 204
@@ -216,3 +216,10 @@ async def test_a_counsellor_answers_from_the_console(stack: Stack) -> None:
             data={"csrf": hidden_fields(page, "presence")["csrf"], "body": "encore là ?"},
         )
         assert late.status_code == 409, late.text[:2000]
+        assert "Cette conversation est terminée" in late.text  # said at the top: no reply box
+        twice = await lea.http.post(  # an offer that is no longer (the same one: the same answer)
+            f"/console/conversations/{cid}/accept",
+            data={"csrf": hidden_fields(page, "presence")["csrf"], "offer_id": "gone"},
+        )
+        assert twice.status_code in (409, 422), twice.text[:2000]
+        assert 'class="error-summary"' in twice.text
