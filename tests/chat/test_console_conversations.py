@@ -137,6 +137,13 @@ async def test_a_counsellor_answers_from_the_console(stack: Stack) -> None:
         )
         assert "depuis lundi" in fresh.text
 
+        # a colleague sees neither the transcript nor its live part
+        colleague = console_user(base)
+        await colleague.sign_in("local-colleague-token")
+        theirs = await screen(colleague, cid)
+        assert "n'est pas avec vous" in theirs and "depuis lundi" not in theirs
+        assert (await colleague.page(url)).status_code == 404
+
         # attach: an unknown case is said beside the field, in French
         unknown = await post(
             lea, f"{SCREEN}?c={cid}", f"/conversations/{cid}/attach", "attach", case_id="nope"
