@@ -31,12 +31,13 @@ async def starts(young_person: httpx.AsyncClient) -> None:
     assert started.status_code == 201, started.text
 
 
-def offer_of(html: str) -> tuple[str, str] | None:
-    found = re.search(r'action="/console/conversations/([^/"]+)/accept"', html)
-    if not found:
-        return None
-    form = html[found.start() :]
-    return found[1], hidden_fields(form)["offer_id"]
+def offer_of(html: str, *besides: str) -> tuple[str, str] | None:
+    """The first offer on the desk for a conversation other than ``besides`` (the queue
+    hears of an accepted offer in its own time)."""
+    for found in re.finditer(r'action="/console/conversations/([^/"]+)/accept"', html):
+        if found[1] not in besides:
+            return found[1], hidden_fields(html[found.start() :])["offer_id"]
+    return None
 
 
 async def screen(user: ConsoleUser, chosen: str | None = None) -> str:
@@ -177,10 +178,10 @@ async def test_a_counsellor_answers_from_the_console(stack: Stack) -> None:
             await starts(again)
             live = await eventually(
                 lambda: lea.page("/conversations/live"),
-                lambda r: offer_of(r.text) is not None,
+                lambda r: offer_of(r.text, cid) is not None,
                 what="a second offer",
             )
-            offered = offer_of(live.text)
+            offered = offer_of(live.text, cid)
             assert offered is not None
             cid2, offer2 = offered
             page = await screen(lea)
@@ -192,8 +193,11 @@ async def test_a_counsellor_answers_from_the_console(stack: Stack) -> None:
                 lambda r: r.status_code == 303,
                 what="the second offer accepted",
             )
-            page = await screen(lea, cid2)
-            assert page.count('href="/console/conversations?c=') == 2
+            page = await eventually(  # the queue hears of the accept in its own time
+                lambda: screen(lea, cid2),
+                lambda html: html.count('href="/console/conversations?c=') == 2,
+                what="two tabs",
+            )
             joined = await post(
                 lea,
                 f"{SCREEN}?c={cid2}",
@@ -230,3 +234,27 @@ async def test_a_counsellor_answers_from_the_console(stack: Stack) -> None:
         )
         assert twice.status_code in (409, 422), twice.text[:2000]
         assert 'class="error-summary"' in twice.text
+
+    # not now: a third conversation's offer passed on
+    async with httpx.AsyncClient(base_url=base, timeout=30) as third:
+        await starts(third)
+        live = await eventually(
+            lambda: lea.page("/conversations/live"),
+            lambda r: offer_of(r.text, cid, cid2) is not None,
+            what="a third offer",
+        )
+        offered = offer_of(live.text, cid, cid2)
+        assert offered is not None
+        cid3, offer3 = offered
+        page = await screen(lea)
+        passed = await eventually(
+            lambda: lea.http.post(
+                f"/console/conversations/{cid3}/pass",
+                data={"csrf": hidden_fields(page, "presence")["csrf"], "offer_id": offer3},
+            ),
+            lambda r: r.status_code == 303,
+            what="the offer passed",
+        )
+        assert "done=passed" in passed.headers["location"]
+        told = await lea.http.get(passed.headers["location"])
+        assert "Proposition passée à un collègue." in told.text
