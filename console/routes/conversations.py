@@ -117,7 +117,7 @@ async def transcript_now(
     p: SignedIn,
     cid: ConversationId,
     seen: Annotated[int, Query(ge=0)] = 0,
-    state: Annotated[str, Query(max_length=64)] = "",
+    state: Annotated[str, Query(max_length=128)] = "",
     active: int = 0,
 ) -> Response:
     """The transcript, when a line came or its state changed since ``seen``; 204 else."""
