@@ -7,6 +7,9 @@ from enum import StrEnum
 from application.worklist_lines import CallbackWhen, NextAction
 from console.i18n import N_
 from domain.case import CallbackResult, CaseStatus, ConsentScope
+from domain.conversation import ConversationStatus, Writer
+from domain.conversation_desk import ConversationOutcome
+from domain.conversation_queue import Presence
 from domain.intake import AgeBand, CallerRole, Category, Channel, RiskFlag, Urgency
 from domain.items import ContentType, LegalQualification
 from domain.notice import Decision, NoticeStatus, ReviewChoice
@@ -123,6 +126,26 @@ LABELS: dict[StrEnum, str] = {
     NextAction.NONE: N_("nothing planned"),
     CallbackWhen.DUE: N_("due now"),
     CallbackWhen.SOON: N_("soon"),
+    Writer.YOUNG_PERSON: N_("a young person"),
+    Presence.AVAILABLE: N_("available"),
+    Presence.BUSY: N_("busy (no new conversation)"),
+    Presence.AWAY: N_("away"),
+    ConversationStatus.WAITING: N_("waiting"),
+    ConversationStatus.OFFERED: N_("offered"),
+    ConversationStatus.ACTIVE: N_("in progress"),
+    ConversationStatus.WRAPPING_UP: N_("chat closed: wrap-up to write"),
+    ConversationStatus.ENDED: N_("ended"),
+    ConversationStatus.ABANDONED: N_("left before an answer"),
+    ConversationStatus.MISSED: N_("outside opening hours"),
+    ConversationStatus.CALLBACK_REQUESTED: N_("callback requested"),
+    ConversationOutcome.ADVICE_GIVEN: N_("advice given"),
+    ConversationOutcome.CASE_OPENED: N_("case opened"),
+    ConversationOutcome.ATTACHED_TO_CASE: N_("attached to a case"),
+    ConversationOutcome.REFERRED_ELSEWHERE: N_("referred elsewhere"),
+    ConversationOutcome.YOUNG_PERSON_SILENT: N_("the young person stopped answering"),
+    ConversationOutcome.OUT_OF_SCOPE: N_("out of scope"),
+    ConversationOutcome.ABUSIVE_OR_HOAX: N_("abusive or hoax"),
+    ConversationOutcome.NOT_RECORDED: N_("not recorded"),
     Role.COUNSELLOR: N_("counsellor"),
     Role.SUPERVISOR: N_("supervisor"),
     Role.INTEGRATOR: N_("integrator"),

@@ -44,11 +44,18 @@
           window.location.assign("/console/sign-in?reason=idle");
           return;
         }
-        if (!response.ok) { return; }
+        if (!response.ok || response.status === 204) { return; }
         const html = await response.text();
         if (html !== region.dataset.drawn && !region.contains(document.activeElement)) {
           region.innerHTML = html;
           region.dataset.drawn = html;
+          const next = region.querySelector("[data-live-next]");
+          if (next) { region.dataset.live = next.dataset.liveNext; }
+          if (next && region.dataset.status && next.dataset.status !== region.dataset.status) {
+            window.location.reload(); // the conversation's forms change with its status
+            return;
+          }
+          if (region.dataset.scroll === "end") { region.scrollTop = region.scrollHeight; }
           region.dispatchEvent(new CustomEvent("redrawn", { bubbles: true }));
         }
       } catch (ignored) {
@@ -59,6 +66,41 @@
     }
     region.dataset.drawn = region.innerHTML;
     window.setInterval(refresh, 1000);
+  });
+
+  // The conversations screen: the presence held while the page is open (a heartbeat
+  // every third of its lifetime), and Enter sends a reply (Shift+Enter: a new line).
+  document.querySelectorAll("[data-heartbeat]").forEach(function (beat) {
+    const seconds = Math.max(5, Number(beat.dataset.seconds || 40));
+    async function send() {
+      try {
+        await fetch(beat.dataset.heartbeat, {
+          method: "POST",
+          credentials: "same-origin",
+          headers: { "Content-Type": "application/x-www-form-urlencoded" },
+          body: "csrf=" + encodeURIComponent(beat.dataset.csrf),
+        });
+      } catch (ignored) {
+        // offline for a moment: the next beat tries again
+      }
+    }
+    send();
+    window.setInterval(send, seconds * 1000);
+  });
+
+  document.querySelectorAll("textarea[data-enter-sends]").forEach(function (box) {
+    box.addEventListener("keydown", function (event) {
+      if (event.key !== "Enter" || event.shiftKey || event.isComposing) { return; }
+      event.preventDefault();
+      if (box.value.trim() === "") { return; }
+      const form = box.form;
+      if (form.dataset.sending) { return; }
+      form.dataset.sending = "1";
+      form.requestSubmit();
+    });
+  });
+  document.querySelectorAll("[data-scroll=end]").forEach(function (region) {
+    region.scrollTop = region.scrollHeight;
   });
 
   // The legal article of the qualification chosen for an item.

@@ -1,0 +1,327 @@
+"""The counsellor's conversations screen, beside the worklist: their presence, the
+offers waiting for them (accept, pass), the conversations with them as tabs, the one
+open with its live transcript and reply box, and from it a case opened or attached,
+the chat closed and wrapped up. Thin doors over ``application.conversations``: the
+rules, the audit lines and the workflow calls are the services'.
+
+The live parts are small fragments the page's script redraws; the transcript's
+fragment answers 204 while nothing changed (a read with no new line is not a read of
+personal data, so polling does not flood the audit trail)."""
+
+import re
+from collections.abc import Awaitable, Callable
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query
+from fastapi.responses import Response
+
+from application.conversations import case_link
+from application.conversations import counsellor as desk
+from application.conversations.counsellor import ConversationRead
+from application.errors import Conflict, DomainError, Forbidden, NotFound, RequestRejected
+from console.forms import Drawn, FieldErrors, FormData, first, from_problems, refused
+from console.i18n import N_
+from console.labels import FIELD_ERRORS, REFUSALS
+from console.web import HEADERS, Page, Posted, SignedIn, idempotency_key
+from console.web_rules import CaseRefused, permit
+from domain.conversation import CONVERSATION_ID_PATTERN, MAX_MESSAGE_CHARS
+from domain.conversation_desk import ConversationOutcome
+from domain.conversation_queue import CounsellorDesk, Presence
+from relais.clock import utc_now
+
+router = APIRouter(prefix="/console/conversations")
+
+ConversationId = Annotated[str, Path(pattern=CONVERSATION_ID_PATTERN)]
+Chosen = Annotated[str | None, Query(alias="c", pattern=CONVERSATION_ID_PATTERN)]
+DONE = {
+    "presence": N_("Presence saved."),
+    "accepted": N_("Conversation taken: the young person is told."),
+    "passed": N_("Offer passed to a colleague."),
+    "ended": N_("Chat closed: write the wrap-up."),
+    "wrapped": N_("Wrap-up recorded: the conversation has ended."),
+    "attached": N_("The conversation joined the case."),
+}
+OVER = N_("This conversation has ended, or the offer was taken or has lapsed.")
+
+
+async def _desk(p: Page) -> CounsellorDesk | None:
+    try:
+        return await desk.my_desk(p.helpline, await permit(p, desk.my_desk))
+    except NotFound:  # nobody of the helpline has set a presence yet today
+        return None
+
+
+async def _read(p: Page, cid: str, since: int = 0) -> ConversationRead | None:
+    try:
+        return await desk.read_conversation(
+            p.helpline, await permit(p, desk.read_conversation), cid, since
+        )
+    except (NotFound, RequestRejected):
+        return None
+
+
+async def _screen(
+    p: Page, chosen: str | None, failed: Drawn | None = None, status_code: int = 200
+) -> Response:
+    mine = await _desk(p)
+    open_one = await _read(p, chosen) if chosen else None
+    done = DONE.get(p.request.query_params.get("done") or "")
+    return p.render(
+        "conversations.html",
+        status_code=status_code,
+        title=N_("Conversations"),
+        back="/console/conversations",
+        failed=failed,
+        desk=mine,
+        chosen=chosen,
+        read=open_one,
+        state=_state(open_one) if open_one else "",
+        done=done,
+        refusals=_not_drawn(failed, open_one),
+        presences=list(Presence),
+        outcomes=list(ConversationOutcome),
+        heartbeat_seconds=int(p.settings.conversation_policy().presence_ttl.total_seconds() // 3),
+        max_chars=MAX_MESSAGE_CHARS,
+    )
+
+
+def _not_drawn(failed: Drawn | None, read: ConversationRead | None) -> list[str]:
+    """A refusal of a form the screen no longer draws (an offer gone, a conversation
+    over), said at the top of the screen."""
+    if failed is None:
+        return []
+    drawn = {"presence"}
+    if read is not None:
+        view = read.conversation
+        status = view.status.value
+        drawn |= {"active": {"reply", "end"}, "wrapping_up": {"wrap-up"}}.get(status, set())
+        if status in ("active", "wrapping_up") and view.linked_case_id is None:
+            drawn.add("attach")
+    return [] if failed.id in drawn else failed.errors.general
+
+
+@router.get("")
+async def conversations(p: SignedIn, c: Chosen = None) -> Response:
+    return await _screen(p, c)
+
+
+@router.get("/live")
+async def desk_now(p: SignedIn, active: int = 0, c: Chosen = None) -> Response:
+    """The offers and the tabs alone (redrawn every second)."""
+    p.refresh_session = active == 1
+    return p.render("conversations_desk.html", desk=await _desk(p), chosen=c)
+
+
+@router.get("/{cid}/live")
+async def transcript_now(
+    p: SignedIn,
+    cid: ConversationId,
+    seen: Annotated[int, Query(ge=0)] = 0,
+    state: Annotated[str, Query(max_length=128)] = "",
+    active: int = 0,
+) -> Response:
+    """The transcript, when a line came or its state changed since ``seen``; 204 else."""
+    p.refresh_session = active == 1
+    probe = await _read(p, cid, case_link.NO_MESSAGES.since_seq)  # no line: no read
+    if probe is None:
+        return Response(status_code=404, headers=HEADERS)
+    if probe.conversation.last_seq == seen and _state(probe) == state:
+        return Response(status_code=204, headers=HEADERS)
+    whole = await _read(p, cid)
+    if whole is None:
+        return Response(status_code=404, headers=HEADERS)
+    return p.render("conversations_transcript.html", read=whole, state=_state(whole))
+
+
+def _state(read: ConversationRead) -> str:
+    view = read.conversation
+    return f"{view.status.value}-{int(view.young_person_left)}-{view.linked_case_id or ''}"
+
+
+@router.post("/heartbeat")
+async def still_here(p: SignedIn, form: Posted) -> Response:
+    """The page is open: the presence holds (the session does not slide for it)."""
+    p.refresh_session = False
+    try:
+        await desk.still_here(p.helpline, await permit(p, desk.still_here))
+    except NotFound:
+        return Response(status_code=404, headers=HEADERS)
+    return Response(status_code=204, headers=HEADERS)
+
+
+Run = Callable[[], Awaitable[object]]
+
+
+async def _act(fields: list[str], run: Run) -> tuple[FieldErrors, int] | None:
+    """Run the action; None when done, else what to say beside which field."""
+    errors = FieldErrors()
+    try:
+        await run()
+    except CaseRefused:
+        errors.by_field["case_id"] = [REFUSALS["forbidden"]]
+        return errors, 403
+    except RequestRejected as rejection:
+        return from_problems(rejection.problems, fields), 422
+    except Conflict:
+        errors.general.append(OVER)
+        return errors, 409
+    except NotFound:
+        if "case_id" in fields:
+            errors.by_field["case_id"] = [REFUSALS["not_found"]]
+        else:
+            errors.general.append(REFUSALS["not_found"])
+        return errors, 404
+    except Forbidden:
+        errors.general.append(REFUSALS["forbidden"])
+        return errors, 403
+    except DomainError:
+        errors.general.append(REFUSALS["unavailable"])
+        return errors, 503
+    return None
+
+
+async def _answer(
+    p: Page,
+    chosen: str | None,
+    form_id: str,
+    form: FormData,
+    fields: list[str],
+    run: Run,
+    done: str,
+) -> Response:
+    refusal = await _act(fields, run)
+    if refusal is None:
+        query = {"done": done, **({"c": chosen} if chosen else {})}
+        return p.redirect("/conversations", **query)
+    errors, status = refusal
+    return await _screen(p, chosen, refused(form_id, form, errors), status)
+
+
+@router.post("/presence")
+async def set_presence(p: SignedIn, form: Posted) -> Response:
+    allowed = await permit(p, desk.set_presence)
+    chosen = first(form, "c") or None
+    errors = FieldErrors()
+    presence = first(form, "presence")
+    capacity = first(form, "capacity").strip() or "2"
+    if presence not in {v.value for v in Presence}:
+        errors.by_field["presence"] = [FIELD_ERRORS["enum"]]
+    if not capacity.isdigit() or not 1 <= int(capacity) <= 20:
+        errors.by_field["capacity"] = [FIELD_ERRORS["int_parsing"]]
+    if errors:
+        return await _screen(p, chosen, refused("presence", form, errors), 422)
+
+    async def run() -> None:
+        await desk.set_presence(p.helpline, allowed, Presence(presence), capacity=int(capacity))
+
+    return await _answer(p, chosen, "presence", form, ["capacity"], run, "presence")
+
+
+@router.post("/{cid}/accept")
+async def accept(p: SignedIn, cid: ConversationId, form: Posted) -> Response:
+    allowed = await permit(p, desk.accept_offer)
+
+    async def run() -> None:
+        await desk.accept_offer(p.helpline, allowed, cid, first(form, "offer_id"))
+
+    refusal = await _act([], run)
+    if refusal is None:
+        return p.redirect("/conversations", c=cid, done="accepted")
+    return await _screen(p, None, refused(f"offer-{cid}", form, refusal[0]), refusal[1])
+
+
+@router.post("/{cid}/pass")
+async def pass_offer(p: SignedIn, cid: ConversationId, form: Posted) -> Response:
+    allowed = await permit(p, desk.pass_offer)
+
+    async def run() -> None:
+        await desk.pass_offer(p.helpline, allowed, cid, first(form, "offer_id"))
+
+    return await _answer(p, None, f"offer-{cid}", form, [], run, "passed")
+
+
+@router.post("/{cid}/replies")
+async def reply(p: SignedIn, cid: ConversationId, form: Posted) -> Response:
+    allowed = await permit(p, desk.reply)
+    text = first(form, "body")
+    if not text.strip() or len(text) > MAX_MESSAGE_CHARS:
+        errors = FieldErrors()
+        kind = "missing" if not text.strip() else "string_too_long"
+        errors.by_field["body"] = [FIELD_ERRORS[kind]]
+        return await _screen(p, cid, refused("reply", form, errors), 422)
+    key = idempotency_key(form) or f"console-{utc_now().timestamp()}"
+
+    async def run() -> None:
+        await desk.reply(p.helpline, allowed, cid, text, key, utc_now())
+
+    refusal = await _act(["body"], run)
+    if refusal is None:
+        return p.redirect("/conversations", c=cid)
+    return await _screen(p, cid, refused("reply", form, refusal[0]), refusal[1])
+
+
+@router.post("/{cid}/end")
+async def end_chat(p: SignedIn, cid: ConversationId, form: Posted) -> Response:
+    allowed = await permit(p, desk.end_chat)
+
+    async def run() -> None:
+        await desk.end_chat(p.helpline, allowed, cid)
+
+    return await _answer(p, cid, "end", form, [], run, "ended")
+
+
+@router.post("/{cid}/wrap-up")
+async def wrap_up(p: SignedIn, cid: ConversationId, form: Posted) -> Response:
+    allowed = await permit(p, desk.wrap_up)
+    outcome = first(form, "outcome")
+    if outcome not in {v.value for v in ConversationOutcome}:
+        errors = FieldErrors()
+        errors.by_field["outcome"] = [FIELD_ERRORS["enum"]]
+        return await _screen(p, cid, refused("wrap-up", form, errors), 422)
+
+    async def run() -> None:
+        await desk.wrap_up(p.helpline, allowed, cid, ConversationOutcome(outcome))
+
+    return await _answer(p, cid, "wrap-up", form, [], run, "wrapped")
+
+
+CASE_ID = r"^[A-Za-z0-9_-]{1,64}$"
+
+
+@router.post("/{cid}/attach")
+async def attach(p: SignedIn, cid: ConversationId, form: Posted) -> Response:
+    case_id = first(form, "case_id").strip()
+    errors = FieldErrors()
+    if not case_id:
+        errors.by_field["case_id"] = [FIELD_ERRORS["missing"]]
+    elif not _case_id_ok(case_id):
+        errors.by_field["case_id"] = [FIELD_ERRORS["string_pattern_mismatch"]]
+    if errors:
+        return await _screen(p, cid, refused("attach", form, errors), 422)
+
+    async def run() -> None:
+        allowed = await permit(p, case_link.attach_conversation, case_id)
+        await case_link.attach_conversation(p.helpline, allowed, cid)
+
+    return await _answer(p, cid, "attach", form, ["case_id"], run, "attached")
+
+
+def _case_id_ok(case_id: str) -> bool:
+    return re.fullmatch(CASE_ID, case_id) is not None
+
+
+def context_of(read: ConversationRead | None) -> dict[str, Any]:
+    """What the new case form takes from the pre-chat form (empty when not readable)."""
+    if read is None:
+        return {}
+    channel, caller_role, age_band = case_link.prefilled(read.conversation)
+    return {
+        "channel": [channel.value],
+        "caller_role": [caller_role.value],
+        "age_band": [age_band.value],
+    }
+
+
+async def prefill(p: Page, cid: str) -> dict[str, Any]:
+    """The new case form's values for a case opened from conversation ``cid``."""
+    return context_of(await _read(p, cid, case_link.NO_MESSAGES.since_seq))
