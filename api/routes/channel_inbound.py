@@ -21,7 +21,7 @@ from partners.channel_webhooks import read_webhook_body
 from relais.clock import utc_now
 
 router = APIRouter(
-    prefix="/inbound/channels", tags=["messaging channels"], dependencies=[callers(Callers.SIGNED)]
+    prefix="/inbound/channels", tags=["messaging channels"], dependencies=[callers(Callers.CHANNEL)]
 )
 
 _NOT_FOUND = {"description": "No messaging channel registered under this slug"}
