@@ -4,6 +4,7 @@ Meta and posting signed webhooks to it: a young person writes on WhatsApp and wa
 the helpline's queue; the same delivery again is one message; a forged signature or an
 oversized body is refused and nothing is stored; their number is never in clear."""
 
+import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -215,3 +216,32 @@ async def test_the_handshake_and_an_unknown_channel(stack: Stack) -> None:
     assert theirs.status_code == 403
     unknown = await stack.api.post("/inbound/channels/telegram", content=b"{}")
     assert unknown.status_code == 404
+
+
+async def test_one_person_writing_twice_at_once_has_one_conversation(stack: Stack) -> None:
+    sender = "33700000005"
+    batch = await stack.simulator.post(
+        "/_control/meta/whatsapp/inbound-batch",
+        json={"messages": [{"from": sender, "text": "un"}, {"from": sender, "text": "deux"}]},
+    )
+    assert batch.status_code == 202, batch.text
+    first_two = batch.json()["message_ids"]
+    # ...and two webhooks racing each other for the same person.
+    racing = await asyncio.gather(
+        write(stack, "whatsapp", "33700000006", text="trois"),
+        write(stack, "whatsapp", "33700000006", text="quatre"),
+    )
+
+    assert await settled(stack, "whatsapp", first_two[0]) == [200]
+    for message_id in racing:
+        assert await settled(stack, "whatsapp", message_id) == [200]
+    batched = await conversation_of(stack, "whatsapp", sender)
+    raced = await conversation_of(stack, "whatsapp", "33700000006")
+    assert batched is not None and raced is not None and batched != raced
+    assert await stored_messages(stack, batched) == 2
+    assert await stored_messages(stack, raced) == 2
+    async with stack.database.session_factory() as session:
+        mine = await session.scalar(
+            select(func.count()).where(ChannelContactRow.conversation_id == raced)
+        )
+    assert mine == 1
