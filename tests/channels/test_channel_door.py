@@ -22,9 +22,10 @@ from domain.policy import CasePolicy
 from relais.converter import key_store_of
 from relais.crypto.identifiers import IdentifierHasher
 from relais.crypto.transcripts import TranscriptVault
+from relais.db.engine import Database
 from relais.db.repositories.channel_contacts import ChannelContacts
 from relais.db.repositories.conversations import ConversationDirectory
-from relais.db.tables import ChannelContactRow, ConversationMessageRow
+from relais.db.tables import Base, ChannelContactRow, ConversationMessageRow
 from tests.support.stack import Stack, running_stack
 from tests.support.waiting import eventually
 
@@ -99,6 +100,14 @@ async def contacts(stack: Stack) -> list[tuple[str, str, str]]:
     return [(r.channel, r.identifier_digest, r.conversation_id) for r in rows]
 
 
+async def database_dump(database: Database) -> str:
+    rows: list[str] = []
+    async with database.engine.connect() as conn:
+        for table in Base.metadata.sorted_tables:
+            rows += [repr(tuple(row)) for row in (await conn.execute(select(table))).all()]
+    return "\n".join(rows)
+
+
 def commands(stack: Stack) -> ConversationCommands:
     return ConversationCommands(stack.client, stack.settings.task_queue)
 
@@ -120,8 +129,13 @@ async def test_a_young_person_writes_on_whatsapp_and_waits_in_the_queue(stack: S
     view = await commands(stack).query(cid, contract.YOUNG_PERSON_VIEW, ViewRequest(since_seq=0))
     assert view.status is ConversationStatus.WAITING
     assert [m.seq for m in view.messages] == [1]
-    # The number is known only as a keyed hash: never in the contacts table.
-    assert all(WA_ID not in str(row) for row in await contacts(stack))
+    # The number is known only as a keyed hash, the text only sealed: neither is in
+    # any table of the app database, nor in the conversation's workflow history.
+    dump = await database_dump(stack.database)
+    assert WA_ID not in dump and "une photo de moi" not in dump
+    history = await stack.client.get_workflow_handle(f"conversation-{cid}").fetch_history()
+    raw = history.to_json()
+    assert WA_ID not in raw and "une photo de moi" not in raw
 
     # They write again: the same conversation, a second message.
     second = await write(stack, "whatsapp", WA_ID, text="elle circule au collège")
