@@ -15,6 +15,7 @@ conversation, or starts one that waits in the helpline's queue like the web chat
   conversation workflow has no update for them (outbound sending is not built yet).
 """
 
+import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -23,7 +24,7 @@ from application.conversations.commands import ConversationOver
 from application.conversations.requests import PreChatForm
 from application.conversations.starting import new_conversation_id, start_conversation
 from application.conversations.young_person import record_message
-from application.errors import Conflict
+from application.errors import Conflict, RequestRejected
 from application.helpline import Helpline
 from domain.audit_actions import AuditAction
 from domain.channel_messages import (
@@ -40,6 +41,8 @@ from partners.registry import AdapterRegistry
 from relais.converter import key_store_of
 from relais.crypto.identifiers import IdentifierHasher
 from relais.db.repositories.channel_contacts import ChannelContacts
+
+log = logging.getLogger(__name__)
 
 # A channel's first message has no pre-chat form: who writes and their age are asked
 # in the conversation, by the counsellor.
@@ -58,10 +61,7 @@ class ChannelIntake:
     conversations_started: list[str] = field(default_factory=list)
     statuses: int = 0
     not_a_conversation_channel: int = 0
-
-
-class UnknownConversationChannel(ValueError):
-    """A channel slug that is not one of the helpline's conversation channels."""
+    refused: int = 0  # the workflow refused it (the id came before with other content)
 
 
 def conversation_channel(slug: str) -> Channel | None:
@@ -80,8 +80,10 @@ def transcript_line(message: InboundChannelMessage) -> str:
     if isinstance(content, TextContent):
         line = content.text if content.text.strip() else "[message vide]"
     elif isinstance(content, MediaContent):
-        size = f", {content.media.size} octets" if content.media.size is not None else ""
-        line = f"[{content.media.kind.value}{size}, non conservé]"
+        media = content.media
+        mime = f" {media.mime_type}" if media.mime_type else ""
+        size = f", {media.size} octets" if media.size is not None else ""  # WhatsApp: unsaid
+        line = f"[{media.kind.value}{mime}{size}, non conservé]"
         if content.caption and content.caption.strip():
             line = f"{line} {content.caption}"
     else:
@@ -105,7 +107,20 @@ async def receive_channel_batch(
     contacts = ChannelContacts(helpline.database)
     for message in batch.messages:
         digest = await hasher.digest(slug, message.sender)
-        await _take(helpline, contacts, channel, digest, message, now, intake)
+        try:
+            await _take(helpline, contacts, channel, digest, message, now, intake)
+        except RequestRejected as rejected:
+            # Acknowledged all the same: the platform would retry it forever.
+            intake.refused += 1
+            log.warning("%s message refused: %s", slug, [p.code for p in rejected.problems])
+    if batch.statuses or batch.ignored or intake.not_a_conversation_channel:
+        log.info(
+            "%s webhook: %d statuses not recorded, ignored %s, %d messages on no conversation",
+            slug,
+            len(batch.statuses),
+            batch.ignored,
+            intake.not_a_conversation_channel,
+        )
     return intake
 
 

@@ -175,6 +175,16 @@ async def test_messenger_and_what_the_helpline_cannot_read(stack: Stack) -> None
     [line] = await _bodies(stack, unsupported)
     assert line == "[non pris en charge : sticker]"
 
+    # A photo: not fetched nor kept here (the evidence issue stores files), its kind,
+    # size and caption are.
+    photo = await write(
+        stack, "whatsapp", "33700000002", type="image", media={"size": 3000}, caption="regardez"
+    )
+    assert await settled(stack, "whatsapp", photo) == [200]
+    assert sorted(await _bodies(stack, unsupported)) == sorted(
+        ["[non pris en charge : sticker]", "[image image/jpeg, non conservé] regardez"]
+    )
+
 
 async def _bodies(stack: Stack, conversation_id: str) -> list[str]:
     async with stack.database.session_factory() as session:
