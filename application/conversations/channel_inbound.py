@@ -39,7 +39,7 @@ from partners.base import ConversationChannel
 from partners.errors import UnknownAdapterError
 from partners.registry import AdapterRegistry
 from relais.converter import key_store_of
-from relais.crypto.identifiers import IdentifierHasher
+from relais.crypto.identifiers import ChannelAddress, IdentifierHasher, seal_address
 from relais.db.repositories.channel_contacts import ChannelContacts
 
 log = logging.getLogger(__name__)
@@ -143,7 +143,12 @@ async def _take(
         except ConversationOver:
             pass  # their last conversation is over: this message starts a new one
     # Claimed before it starts: two deliveries racing for one person agree on one.
-    chosen = await contacts.claim(channel.value, digest, new_conversation_id(), current, now)
+    keys = key_store_of(helpline.client.data_converter)
+    address = ChannelAddress(recipient=message.sender, business_id=message.business_id)
+    sealed = await seal_address(keys, channel.value, address)
+    chosen = await contacts.claim(
+        channel.value, digest, new_conversation_id(), current, sealed, now
+    )
     who = YoungPerson(chosen, channel)
     try:
         await start_conversation(helpline, CHANNEL_PRE_CHAT, now, channel, chosen)

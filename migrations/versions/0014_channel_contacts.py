@@ -1,5 +1,6 @@
 """Messaging channels: who writes (a keyed hash of their WhatsApp number or Messenger
-user id, never the identifier) and the conversation their messages go to.
+user id, never the identifier in clear), the conversation their messages go to, and
+where to answer them, sealed.
 
 Revision ID: 0014
 Revises: 0013
@@ -23,6 +24,8 @@ def upgrade() -> None:
         sa.Column("channel", sa.String(length=64), nullable=False),
         sa.Column("identifier_digest", sa.String(length=64), nullable=False),
         sa.Column("conversation_id", sa.String(length=128), nullable=False),
+        sa.Column("address_key_id", sa.String(length=128), nullable=False),
+        sa.Column("sealed_address", sa.LargeBinary(), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("channel", "identifier_digest", name=op.f("pk_channel_contacts")),
     )

@@ -8,12 +8,20 @@ test a guessed number, without the key.
 The key store hands out AES-256-GCM keys, never their bytes: the HMAC key is derived
 from it by AES itself as a PRF (one fixed block under a fixed nonce, the only
 plaintext this key ever encrypts), so it is the same in every process.
+
+Where to answer them (their identifier and the number or page they wrote to) is kept
+too, for the counsellor's replies, but sealed (AES-256-GCM) under another key.
 """
 
 import hashlib
 import hmac
+import json
+import os
+from dataclasses import dataclass
 
 from relais.crypto.key_store import KeyStore
+from relais.crypto.keyring import NONCE_BYTES
+from relais.db.repositories.channel_contacts import SealedAddress
 
 IDENTIFIER_SCOPE = "identifiers:channels"
 _LABEL = b"relais/channel-identifier-hmac/1"  # 32 bytes: one derived key
@@ -34,3 +42,36 @@ class IdentifierHasher:
             self._secrets[key.key_id] = secret
         message = f"relais/channel-identifier\0{channel}\0{identifier}".encode()
         return hmac.new(secret, message, hashlib.sha256).hexdigest()
+
+
+# ---- where to answer them: sealed, for the counsellor's replies --------------------------
+
+ADDRESS_SCOPE = "identifiers:channel-addresses"  # a key of its own, never the hash's
+
+
+@dataclass(frozen=True)
+class ChannelAddress:
+    """Where a counsellor's reply goes: the person's identifier on the channel and the
+    helpline's number or page they wrote to. Personal data: sealed at rest."""
+
+    recipient: str
+    business_id: str
+
+
+def _address_aad(channel: str) -> bytes:
+    return f"relais/channel-address/{channel}".encode()
+
+
+async def seal_address(keys: KeyStore, channel: str, address: ChannelAddress) -> SealedAddress:
+    key = await keys.key_for_case(ADDRESS_SCOPE)
+    plaintext = json.dumps({"recipient": address.recipient, "business_id": address.business_id})
+    nonce = os.urandom(NONCE_BYTES)
+    sealed = nonce + key.aead.encrypt(nonce, plaintext.encode(), _address_aad(channel))
+    return SealedAddress(key.key_id, sealed)
+
+
+async def open_address(keys: KeyStore, channel: str, sealed: SealedAddress) -> ChannelAddress:
+    key = await keys.key_by_id(sealed.key_id)
+    nonce, body = sealed.sealed[:NONCE_BYTES], sealed.sealed[NONCE_BYTES:]
+    data = json.loads(key.aead.decrypt(nonce, body, _address_aad(channel)))
+    return ChannelAddress(recipient=data["recipient"], business_id=data["business_id"])

@@ -20,7 +20,7 @@ from domain.conversation import ConversationStatus, ViewRequest
 from domain.intake import Channel
 from domain.policy import CasePolicy
 from relais.converter import key_store_of
-from relais.crypto.identifiers import IdentifierHasher
+from relais.crypto.identifiers import ChannelAddress, IdentifierHasher, open_address
 from relais.crypto.transcripts import TranscriptVault
 from relais.db.engine import Database
 from relais.db.repositories.channel_contacts import ChannelContacts
@@ -129,6 +129,12 @@ async def test_a_young_person_writes_on_whatsapp_and_waits_in_the_queue(stack: S
     view = await commands(stack).query(cid, contract.YOUNG_PERSON_VIEW, ViewRequest(since_seq=0))
     assert view.status is ConversationStatus.WAITING
     assert [m.seq for m in view.messages] == [1]
+    # Where to answer them is kept sealed, for the counsellor's replies.
+    found = await ChannelContacts(stack.database).address_of(cid)
+    assert found is not None and found[0] == "whatsapp"
+    keys = key_store_of(stack.client.data_converter)
+    address = await open_address(keys, "whatsapp", found[1])
+    assert address == ChannelAddress(WA_ID, stack.settings.whatsapp_phone_number_ids[0])
     # The number is known only as a keyed hash, the text only sealed: neither is in
     # any table of the app database, nor in the conversation's workflow history.
     dump = await database_dump(stack.database)
