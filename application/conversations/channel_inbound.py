@@ -22,7 +22,11 @@ from datetime import datetime
 from application.conversations.acting import YoungPerson
 from application.conversations.commands import ConversationOver
 from application.conversations.requests import PreChatForm
-from application.conversations.starting import new_conversation_id, start_conversation
+from application.conversations.starting import (
+    helpline_hours,
+    new_conversation_id,
+    start_conversation,
+)
 from application.conversations.young_person import record_message
 from application.errors import Conflict, RequestRejected
 from application.helpline import Helpline
@@ -33,7 +37,7 @@ from domain.channel_messages import (
     MediaContent,
     TextContent,
 )
-from domain.conversation import MAX_MESSAGE_CHARS, Writer
+from domain.conversation import MAX_MESSAGE_CHARS, ConversationStatus, Writer
 from domain.intake import AgeBand, Channel
 from partners.base import ConversationChannel
 from partners.errors import UnknownAdapterError
@@ -62,6 +66,7 @@ class ChannelIntake:
     statuses: int = 0
     not_a_conversation_channel: int = 0
     refused: int = 0  # the workflow refused it (the id came before with other content)
+    missed: int = 0  # written while the helpline is closed: counted as missed, not queued
 
 
 def conversation_channel(slug: str) -> Channel | None:
@@ -140,8 +145,10 @@ async def _take(
         try:
             await _write(helpline, YoungPerson(current, channel), body, key, now, intake)
             return
-        except ConversationOver:
-            pass  # their last conversation is over: this message starts a new one
+        except ConversationOver:  # their last conversation is over
+            if await _still_missed(helpline, current, now):
+                intake.missed += 1  # closed since: one missed conversation, not one a message
+                return
     # Claimed before it starts: two deliveries racing for one person agree on one.
     keys = key_store_of(helpline.client.data_converter)
     address = ChannelAddress(recipient=message.sender, business_id=message.business_id)
@@ -155,7 +162,19 @@ async def _take(
         intake.conversations_started.append(chosen)
     except Conflict:
         pass  # a concurrent delivery for the same person started it first
-    await _write(helpline, who, body, key, now, intake)
+    try:
+        await _write(helpline, who, body, key, now, intake)
+    except ConversationOver:
+        # Written while the helpline is closed: the conversation is missed (never queued,
+        # counted) as the web chat's is; acknowledged, or the platform retries forever.
+        intake.missed += 1
+
+
+async def _still_missed(helpline: Helpline, conversation_id: str, now: datetime) -> bool:
+    if helpline_hours(helpline, now).open_now:
+        return False
+    record = await helpline.conversation_directory.get(conversation_id)
+    return record is not None and record.status is ConversationStatus.MISSED
 
 
 async def _write(

@@ -8,6 +8,7 @@ import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, select
@@ -15,10 +16,11 @@ from temporalio.testing import WorkflowEnvironment
 
 from application.conversations.commands import ConversationCommands
 from domain import contract
-from domain.callback_window import ALWAYS_OPEN
+from domain.callback_window import ALWAYS_OPEN, OpeningHours
 from domain.conversation import ConversationStatus, ViewRequest
 from domain.intake import Channel
 from domain.policy import CasePolicy
+from relais.clock import utc_now
 from relais.converter import key_store_of
 from relais.crypto.identifiers import ChannelAddress, IdentifierHasher, open_address
 from relais.crypto.transcripts import TranscriptVault
@@ -275,3 +277,40 @@ async def test_one_person_writing_twice_at_once_has_one_conversation(stack: Stac
             select(func.count()).where(ChannelContactRow.conversation_id == raced)
         )
     assert mine == 1
+
+
+@pytest.fixture(scope="module")
+async def closed_stack(
+    local_env: WorkflowEnvironment, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[Stack]:
+    """The helpline closed all day today (a holiday), whatever the hour of the test."""
+    today = utc_now().astimezone(ZoneInfo("Europe/Paris")).date()
+    async with running_stack(
+        local_env.client,
+        tmp_path_factory.mktemp("channel-door-closed"),
+        policy=CasePolicy(opening_hours=OpeningHours(holidays=[today])),
+    ) as running:
+        for channel in ("whatsapp", "messenger"):
+            answer = await running.simulator.put(f"/_control/meta/{channel}", json=FAST)
+            assert answer.status_code == 200, answer.text
+        yield running
+
+
+async def test_written_while_closed_is_one_missed_conversation_acknowledged(
+    closed_stack: Stack,
+) -> None:
+    stack = closed_stack
+    first = await write(stack, "whatsapp", WA_ID, text="il y a quelqu'un ?")
+    assert await settled(stack, "whatsapp", first) == [200]  # never retried for ever
+    cid = await conversation_of(stack, "whatsapp", WA_ID)
+    assert cid is not None
+
+    async def row() -> Any:
+        return await ConversationDirectory(stack.database).get(cid)
+
+    await eventually(
+        row, lambda r: r is not None and r.status == "missed", what="the conversation missed"
+    )
+    again = await write(stack, "whatsapp", WA_ID, text="allo ?")
+    assert await settled(stack, "whatsapp", again) == [200]
+    assert await conversation_of(stack, "whatsapp", WA_ID) == cid  # not one a message
