@@ -314,3 +314,12 @@ async def test_written_while_closed_is_one_missed_conversation_acknowledged(
     again = await write(stack, "whatsapp", WA_ID, text="allo ?")
     assert await settled(stack, "whatsapp", again) == [200]
     assert await conversation_of(stack, "whatsapp", WA_ID) == cid  # not one a message
+
+
+async def test_a_message_for_a_number_not_ours_is_403_and_nothing_is_stored(
+    stack: Stack,
+) -> None:
+    before = await contacts(stack)
+    message_id = await write(stack, "whatsapp", "33700000007", text="bonjour", to="119999999999999")
+    assert set(await settled(stack, "whatsapp", message_id)) == {403}
+    assert await contacts(stack) == before
