@@ -24,6 +24,7 @@ from api.routes import (
     case_shares,
     cases,
     casework,
+    channel_inbound,
     codec,
     conversations,
     evidence,
@@ -159,7 +160,14 @@ def create_app(
         keyed |= set(_operations(router))
     # Signed machine callers (with their own replay protection), the probes and the
     # codec: no bearer token, and no Idempotency-Key.
-    for router in (webhooks.router, inbound.router, health.router, codec.router, codec.signing):
+    for router in (
+        webhooks.router,
+        inbound.router,
+        channel_inbound.router,
+        health.router,
+        codec.router,
+        codec.signing,
+    ):
         app.include_router(router)
     if api_metrics is not None:
         app.include_router(metrics.router)

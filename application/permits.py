@@ -25,6 +25,10 @@ class Callers(StrEnum):
     SIGNED = "signed"  # platforms and partners: an HMAC signature, never a bearer token
     PUBLIC = "public"  # no credentials at all (probes, the codec's sign-in form, a new chat)
     YOUNG_PERSON = "young_person"  # the chat's signed session cookie, never a bearer token
+    # A messaging channel's webhook (WhatsApp, Messenger): signed the channel's own way
+    # (Meta's X-Hub-Signature-256), checked by the channel adapter; its GET handshake
+    # answers only the channel's verify token.
+    CHANNEL = "channel"
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,9 @@ The young person's side:
   the transcript, leave, say they are writing;
 - ``callback_request``: rather than wait on, they leave a way and a time to be called
   back: a case opens with the callback owed;
+- ``channel_inbound``: a messaging channel's verified webhook (WhatsApp, Messenger):
+  each message to the sender's open conversation or a new one, queued; the sender
+  known only as a keyed hash; the platform's message id its idempotency key;
 - ``absence``: a page closed (its beacon) or silent for long, while waiting, is
   counted as having left (abandoned), never dropped silently.
 

@@ -21,6 +21,7 @@ from temporalio.client import (
     WorkflowUpdateRPCTimeoutOrCancelledError,
 )
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
+from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
 from application.errors import Conflict, NotFound, RequestRejected, Unavailable
@@ -64,7 +65,8 @@ class ConversationCommands:
         return self._client.get_workflow_handle(contract.HELPLINE_QUEUE.workflow_id(helpline))
 
     async def start(self, opening: ConversationOpening) -> None:
-        """Start ``conversation-<id>`` (the id is new and random: a clash is a bug)."""
+        """Start ``conversation-<id>``: new and random, or a channel's claimed for its
+        sender (two deliveries may race to start it: :class:`Conflict` for the second)."""
         try:
             await self._client.start_workflow(
                 contract.CONVERSATION.name,
@@ -75,6 +77,8 @@ class ConversationCommands:
                 id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
                 rpc_timeout=self._update_timeout,
             )
+        except WorkflowAlreadyStartedError as err:  # a channel's racing deliveries
+            raise Conflict(f"conversation {opening.conversation_id} exists already") from err
         except RPCError as err:
             raise _translate(err, opening.conversation_id) from err
 

@@ -59,13 +59,16 @@ async def start_conversation(
     form: PreChatForm,
     now: datetime,
     channel: Channel = Channel.WEB_CHAT,
+    conversation_id: str | None = None,
 ) -> StartedConversation:
     """Start a conversation from the pre-chat form (already validated: a 422 naming
-    the field otherwise). The answer says where it stands as its workflow will decide
-    it (the same opening hours at the same instant), without waiting on its worker."""
+    the field otherwise); ``conversation_id``: one already chosen (a messaging
+    channel's, claimed for its sender first). The answer says where it stands as its
+    workflow will decide it (the same opening hours at the same instant), without
+    waiting on its worker."""
     settings = helpline.settings
     policy = settings.conversation_policy()
-    who = YoungPerson(new_conversation_id(), channel)
+    who = YoungPerson(conversation_id or new_conversation_id(), channel)
     opening = ConversationOpening(
         conversation_id=who.conversation_id,
         helpline=settings.helpline,

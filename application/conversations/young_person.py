@@ -45,10 +45,24 @@ async def young_person_writes(
     (:class:`RateLimited`), the conversation over (:class:`ConversationOver`), the key
     used for another message (:class:`RequestRejected` naming it)."""
     await take_a_message(helpline, who, now)
+    accepted = await record_message(helpline, who, message.body, key, now)
+    await helpline.typing.stopped(who.conversation_id, AuthorKind.YOUNG_PERSON)
+    await who.audit(helpline.audit_log).record(
+        AuditAction.CONVERSATION_WRITE, None, f"seq={accepted.seq}", key=key
+    )
+    return accepted
+
+
+async def record_message(
+    helpline: Helpline, who: YoungPerson, body: str, key: str, now: datetime
+) -> MessageAccepted:
+    """Their message, sealed in the transcript vault, then told to its workflow under
+    an update id of its key: the same key and body again is the same message (whatever
+    door it came through: the chat, a channel's webhook replayed)."""
     cid = who.conversation_id
     try:
         stored = await helpline.transcripts.store_message(
-            cid, key, message.body, AuthorKind.YOUNG_PERSON, now
+            cid, key, body, AuthorKind.YOUNG_PERSON, now
         )
     except KeyReused:
         raise RequestRejected(
@@ -74,10 +88,6 @@ async def young_person_writes(
         if over(rejected):
             raise ConversationOver(f"conversation {cid} is over: {rejected.detail}") from None
         raise
-    await helpline.typing.stopped(cid, AuthorKind.YOUNG_PERSON)
-    await who.audit(helpline.audit_log).record(
-        AuditAction.CONVERSATION_WRITE, None, f"seq={accepted.seq}", key=key
-    )
     return accepted
 
 

@@ -457,3 +457,23 @@ class ConversationWriteLimitRow(Base):
 
     conversation_id: Mapped[str] = mapped_column(ID, primary_key=True)
     tat_us: Mapped[int] = mapped_column(BigInteger)
+
+
+class ChannelContactRow(Base):
+    """Who writes on a messaging channel, as a keyed hash of their identifier (a
+    WhatsApp number, a Messenger user id; never in clear), and the conversation their
+    messages go to now (their open one, or the last). Replaced when a new one starts.
+    ``sealed_address``: where to answer them (their identifier and the number or page
+    they wrote to), AES-256-GCM under the identifiers' data key ``address_key_id``, for
+    the counsellor's replies only."""
+
+    __tablename__ = "channel_contacts"
+
+    channel: Mapped[str] = mapped_column(SLUG, primary_key=True)
+    identifier_digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    conversation_id: Mapped[str] = mapped_column(ID)
+    address_key_id: Mapped[str] = mapped_column(ID)
+    sealed_address: Mapped[bytes] = mapped_column(LargeBinary)
+    updated_at: Mapped[datetime]
+
+    __table_args__ = (Index("ix_channel_contacts_conversation_id", "conversation_id"),)

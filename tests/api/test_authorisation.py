@@ -22,6 +22,7 @@ from tests.api.conftest import SECOND_COUNSELLOR, ApiHarness, auth, item, open_c
 from tests.evidence.files import png
 
 PUBLIC, SIGNED, YOUNG_PERSON = Callers.PUBLIC, Callers.SIGNED, Callers.YOUNG_PERSON
+CHANNEL = Callers.CHANNEL
 C, S = Role.COUNSELLOR, Role.SUPERVISOR
 APP = create_app(Settings())
 
@@ -77,6 +78,13 @@ async def test_route_by_route(
 ) -> None:
     method, template = route
     path = concrete(template, own_case)
+    if rule == CHANNEL:  # a real channel: unsigned is 401, a wrong verify token 403
+        path = template.replace("{slug}", "whatsapp")
+        refused = 401 if method == "POST" else 403
+        for headers in [{}, *(auth(role) for role in Role)]:
+            answer = await api.request(method, path, content=b"{}", headers=headers)
+            assert answer.status_code == refused, (headers, answer.text)
+        return
     anonymous = await api.request(method, path, json={})
     if rule == PUBLIC:
         assert anonymous.status_code not in (401, 403), anonymous.text

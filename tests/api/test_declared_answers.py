@@ -5,6 +5,9 @@ needs it says 503, "retry later"), and a case whose workflow is over (an update 
 answer is looked up in the API's own ``/openapi.json``."""
 
 import asyncio
+import hashlib
+import hmac
+import json
 import uuid
 from collections.abc import AsyncIterator
 from typing import Any
@@ -23,6 +26,7 @@ from relais.clock import utc_now
 from relais.db.repositories.access import AccessReason, CaseAccessBook
 from relais.serving import serve_app
 from relais.settings import Role, Settings
+from simulator.meta import whatsapp_payloads
 from tests.api.conftest import ApiHarness, auth, intake, open_case, signed, subject
 from tests.api.test_authorisation import BODIES, RULES, concrete
 
@@ -74,6 +78,8 @@ async def call(
     if rule == Callers.SIGNED:
         raw, headers = signed(body)
         return [(await api.request(method, path, content=raw, headers=headers)).status_code]
+    if rule == Callers.CHANNEL:  # WhatsApp: its verify token, a young person's message
+        return [await channel_call(api, method, template.replace("{slug}", "whatsapp"))]
     if rule == Callers.PUBLIC:
         return [(await api.request(method, path)).status_code]
     if rule == Callers.YOUNG_PERSON:  # the chat's session cookie, for a conversation
@@ -86,6 +92,25 @@ async def call(
         response = await api.request(method, path, json=body, headers=auth(role))
         answers.append(response.status_code)
     return answers
+
+
+async def channel_call(api: httpx.AsyncClient, method: str, path: str) -> int:
+    settings = Settings()
+    if method == "GET":
+        token = settings.whatsapp_verify_token.get_secret_value()
+        query = {"hub.mode": "subscribe", "hub.verify_token": token, "hub.challenge": "42"}
+        return (await api.get(path, params=query)).status_code
+    entry = whatsapp_payloads.message(
+        "text", wa_id="33699999999", message_id=f"wamid.{uuid.uuid4().hex}", at=utc_now(), text="?"
+    )
+    payload = whatsapp_payloads.inbound(
+        "1", settings.whatsapp_phone_number_ids[0], "3018", "Lou", entry
+    )
+    raw = json.dumps(payload).encode()
+    secret = settings.whatsapp_app_secret.get_secret_value().encode()
+    signature = "sha256=" + hmac.new(secret, raw, hashlib.sha256).hexdigest()
+    headers = {"Content-Type": "application/json", "X-Hub-Signature-256": signature}
+    return (await api.post(path, content=raw, headers=headers)).status_code
 
 
 async def answers(api: httpx.AsyncClient, case_id: str, settings: Settings) -> dict[str, list[int]]:

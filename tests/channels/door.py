@@ -1,5 +1,7 @@
-"""A webhook door for the channel tests: what ``/inbound/channels/{slug}`` must do,
-in a few lines, served over real HTTP so the simulator's Meta posts to it.
+"""A webhook door for the channel adapters' own tests: what ``/inbound/channels/{slug}``
+does, in a few lines, served over real HTTP so the simulator's Meta posts to it, and
+keeping every parsed event for the tests to look at. The real door is
+``api.routes.channel_inbound`` (tested on a whole stack in ``test_channel_door.py``).
 
 GET answers the channel's handshake; POST reads the body no further than the limit,
 hands it with its headers to ``channel.receive`` (size, signature, then parsing) and

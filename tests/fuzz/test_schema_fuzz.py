@@ -101,7 +101,7 @@ ROLE_OF = {
 def callers_of(rule: Rule | Callers | None) -> Iterator[tuple[str, int]]:
     """(caller, examples) for a route: every role, nobody, a signed machine, or a
     young person in the chat."""
-    if rule == Callers.PUBLIC:
+    if rule in (Callers.PUBLIC, Callers.CHANNEL):  # a channel's webhook: unsigned, fuzzed
         yield "nobody", EXAMPLES
         return
     yield "nobody", REFUSED_EXAMPLES
@@ -211,6 +211,8 @@ def aimed(path: str, targets: Targets) -> st.SearchStrategy[dict[str, str]]:
         "referral_id": targets.referrals,
         "slug": targets.partners if "partner" in path else targets.platforms,
     }
+    if path.startswith("/inbound/channels/"):
+        choices["slug"] = ("whatsapp", "messenger")
     present = {name: values for name, values in choices.items() if f"{{{name}}}" in path}
     if path.startswith("/webhooks/"):  # the notice or referral is named in the body
         present |= {"notice_id": targets.notices, "referral_id": targets.referrals}
