@@ -125,7 +125,6 @@ async def idempotent_posts(
         request.path_params,
         request.query_params.multi_items(),
         await request.body(),
-        request.headers.get("content-type"),
     )
     taken = None
     if route in TAKEN_BY_THE_SERVICE:

@@ -119,7 +119,7 @@ def _declare(
 
 
 def _schema_for(code: str) -> str:
-    return PROBLEMS if code in ("413", "415", "422") else MESSAGE
+    return PROBLEMS if code in ("415", "422") else MESSAGE
 
 
 def _answer(responses: dict[str, Any], code: str, description: str, ref: str) -> None:

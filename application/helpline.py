@@ -19,11 +19,6 @@ from relais.db import AuditLog, CaseDirectory, Database, TaskBoard
 from relais.db.pulse_watch import PulseWatch
 from relais.db.repositories.access import CaseAccessBook
 from relais.db.repositories.conversations import ConversationDirectory, TypingHints
-from relais.db.repositories.evidence import EvidenceBook
-from relais.evidence.intake import EvidenceIntake
-from relais.evidence.matching import EvidenceMatcher
-from relais.evidence.store import EvidenceStore
-from relais.evidence.vault import EvidenceVault
 from relais.settings import Settings
 
 
@@ -73,39 +68,6 @@ class Helpline:
     def pulses(self) -> PulseWatch:
         """This process's one watcher over the conversations its live pages follow."""
         return PulseWatch(self.database, every=self.settings.chat.live_poll_seconds)
-
-    # ---- evidence (application.evidence) -----------------------------------------------------
-
-    @cached_property
-    def evidence_store(self) -> EvidenceStore:
-        """Where the sealed bytes live: the data folder, or the configured bucket."""
-        return EvidenceStore.from_settings(self.settings)
-
-    @cached_property
-    def evidence_book(self) -> EvidenceBook:
-        return EvidenceBook(self.database)
-
-    @cached_property
-    def evidence_intake(self) -> EvidenceIntake:
-        return EvidenceIntake(
-            store=self.evidence_store,
-            keys=key_store_of(self.client.data_converter),
-            book=self.evidence_book,
-            policy=self.settings.evidence_policy,
-        )
-
-    @cached_property
-    def evidence_vault(self) -> EvidenceVault:
-        return EvidenceVault(
-            store=self.evidence_store,
-            keys=key_store_of(self.client.data_converter),
-            book=self.evidence_book,
-        )
-
-    @cached_property
-    def evidence_matcher(self) -> EvidenceMatcher:
-        """This process's index of every image's PDQ, read from the table as it grows."""
-        return EvidenceMatcher(self.evidence_book, self.settings.evidence_policy)
 
     @property
     def catalog(self) -> PartnerCatalog:

@@ -173,16 +173,6 @@ TIMELINE: dict[str, str] = {
 
 # Problems the case workflow (and the API's own rules) name by code.
 PROBLEMS: dict[str, str] = {
-    "evidence_corrupt": N_("This file is damaged: it cannot be read."),
-    "evidence_empty": N_("This file is empty."),
-    "evidence_too_large": N_("This file is larger than the helpline accepts."),
-    "evidence_too_many_pixels": N_("This image is too large to be examined."),
-    "evidence_truncated": N_("The file did not arrive whole: send it again."),
-    "evidence_unsupported_type": N_(
-        "The helpline keeps images, PDF, MP4 videos and plain text only."
-    ),
-    "invalid_choice": N_("Choose one of the values offered."),
-    "multipart_invalid": N_("The form could not be read: send it again."),
     "already_linked": N_("This conversation is already linked to a case."),
     "already_owner": N_("The case is already with this counsellor."),
     "callback_claimed": N_("Someone else has already taken this callback."),

@@ -53,10 +53,6 @@ class AuditAction(StrEnum):
     CONVERSATION_END = "conversation.end"
     CONVERSATION_WRAP_UP = "conversation.wrap_up"
     CONVERSATION_LINK = "conversation.link"  # to a case opened from it, or an existing one
-    # Evidence files of a case (application/evidence.py): never a byte or a file name
-    EVIDENCE_ADD = "evidence.add"
-    EVIDENCE_LIST = "evidence.list"  # the manifest: hashes, who, when
-    EVIDENCE_READ = "evidence.read"  # a file opened or downloaded (personal data)
     # Reading cases, who may read them, the tasks
     CASE_READ = "case.read"
     CASE_LIST = "case.list"

@@ -19,7 +19,6 @@ from api.doors import Callers, route_rules
 from application.acting import Rule
 from relais.settings import Role, Settings
 from tests.api.conftest import SECOND_COUNSELLOR, ApiHarness, auth, item, open_case
-from tests.evidence.files import png
 
 PUBLIC, SIGNED, YOUNG_PERSON = Callers.PUBLIC, Callers.SIGNED, Callers.YOUNG_PERSON
 CHANNEL = Callers.CHANNEL
@@ -174,12 +173,7 @@ BODIES: dict[tuple[str, str], dict[str, Any] | None] = {
     ("GET", "/cases/{case_id}/shares"): None,
     ("POST", "/cases/{case_id}/shares"): {"counsellor": "test-second-counsellor"},
     ("POST", "/cases/{case_id}/conversations"): {"conversation_id": "c" * 32},
-    ("POST", "/cases/{case_id}/evidence"): None,  # multipart: UPLOADS
-    ("GET", "/cases/{case_id}/evidence"): None,
-    ("GET", "/cases/{case_id}/evidence/{evidence_id}"): None,
 }
-# Routes whose body is a file (multipart), sent as such.
-UPLOADS = {("POST", "/cases/{case_id}/evidence"): {"file": ("capture.png", png())}}
 
 
 def test_every_case_route_has_a_body_here() -> None:
@@ -199,10 +193,7 @@ async def test_every_case_route_says_a_case_that_does_not_exist_does_not(
     unknown = "f" * 32
     for role in rule.roles:
         response = await api.request(
-            method,
-            concrete(template, unknown),
-            headers=auth(role),
-            **({"files": UPLOADS[route]} if route in UPLOADS else {"json": BODIES[route]}),
+            method, concrete(template, unknown), json=BODIES[route], headers=auth(role)
         )
         assert response.status_code == 404, (role, response.text)
     if route == ("POST", "/cases/{case_id}/shares"):
