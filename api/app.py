@@ -26,6 +26,7 @@ from api.routes import (
     casework,
     codec,
     conversations,
+    evidence,
     health,
     inbound,
     metrics,
@@ -155,6 +156,9 @@ def create_app(
     ):
         app.include_router(router, dependencies=[IdempotentPosts])
         keyed |= set(_operations(router))
+    # Evidence uploads take their Idempotency-Key in the service (a multipart body is
+    # never the same bytes twice: see api/routes/evidence.py).
+    app.include_router(evidence.router)
     # Signed machine callers (with their own replay protection), the probes and the
     # codec: no bearer token, and no Idempotency-Key.
     for router in (webhooks.router, inbound.router, health.router, codec.router, codec.signing):
