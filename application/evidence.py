@@ -111,17 +111,29 @@ async def add_evidence(
     permit: Permit,
     stream: AsyncIterable[bytes],
     *,
-    intimate: bool,
+    intimate: bool | None,
     channel: EvidenceChannel,
     at: datetime,
     key: str | None = None,
 ) -> EvidenceLine:
     """Take one file into the case, sealed with its key (an intimate image: its hashes
-    only); :class:`~domain.evidence.EvidenceRefused` says why a file is not taken."""
+    only); :class:`~domain.evidence.EvidenceRefused` says why a file is not taken.
+    ``intimate``: the counsellor must answer (None: refused, nothing read)."""
     case_id = permit.case
     assert case_id is not None
     if not await helpline.commands.exists(case_id):
         raise NotFound(f"no case {case_id}")
+    if intimate is None:
+        raise RequestRejected(
+            [
+                Problem(
+                    loc=("query", "intimate"),
+                    msg="intimate: say whether the file is an intimate image (true or false)",
+                    type="intimate_unanswered",
+                    code="intimate_unanswered",
+                )
+            ]
+        )
     parts = helpline.evidence
     me = permit.actor.subject
     evidence_id = evidence_id_for(case_id, me, key) if key else None

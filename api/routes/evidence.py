@@ -24,7 +24,7 @@ from relais.clock import utc_now
 router = APIRouter(prefix="/cases/{case_id}/evidence", tags=["evidence"])
 
 EvidenceId = Annotated[
-    str, Path(pattern=r"^ev-[0-9a-f]{24}$", description="The evidence's id (from the manifest)")
+    str, Path(pattern=r"^[a-z0-9-]{1,64}$", description="The evidence's id (from the manifest)")
 ]
 
 _STATUS = {
@@ -79,7 +79,7 @@ def refused(err: EvidenceRefused) -> HTTPException:
         ),
         422: _answer(
             "No `file` part, an empty, truncated or corrupt file, an image with too many "
-            "pixels, or the Idempotency-Key already used for another file"
+            "pixels, `intimate` unanswered, or the Idempotency-Key already used for another file"
         ),
     },
 )
@@ -89,12 +89,12 @@ async def add_evidence(
     request: Request,
     helpline: HelplineDep,
     intimate: Annotated[
-        bool,
+        bool | None,
         Query(
-            description="Is it an intimate image? If so only its hashes are kept: its bytes "
-            "are never written anywhere"
+            description="Required: is it an intimate image? If so only its hashes are kept, "
+            "its bytes are never written anywhere (unanswered: 422 `intimate_unanswered`)"
         ),
-    ],
+    ] = None,
     idempotency_key: ActionKey = None,
 ) -> EvidenceLine:
     """Add a file to the case: hashed, its type sniffed, sealed with the case's key (its

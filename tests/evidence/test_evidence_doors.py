@@ -28,9 +28,7 @@ async def stack(
     local_env: WorkflowEnvironment, tmp_path_factory: pytest.TempPathFactory
 ) -> AsyncIterator[Stack]:
     folder: Path = tmp_path_factory.mktemp("evidence-doors")
-    async with running_stack(
-        local_env.client, folder, extra_settings={"evidence_dir": folder / "evidence"}
-    ) as running:
+    async with running_stack(local_env.client, folder) as running:
         yield running
 
 
