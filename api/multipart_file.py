@@ -65,9 +65,12 @@ async def file_part(request: Request) -> AsyncIterator[bytes]:
                     break
                 buffer, state = buffer[at + len(delimiter) :], "headers"
             elif state == "headers":
+                if buffer.startswith(b"--"):  # the closing delimiter
+                    state = "epilogue"
+                    continue
                 end = buffer.find(b"\r\n\r\n")
                 if end < 0:
-                    if buffer.startswith(b"--") or len(buffer) > MAX_HEADERS:
+                    if len(buffer) > MAX_HEADERS:
                         state = "epilogue"
                     break
                 headers, buffer = buffer[:end], buffer[end + 4 :]
