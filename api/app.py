@@ -27,6 +27,7 @@ from api.routes import (
     channel_inbound,
     codec,
     conversations,
+    evidence,
     health,
     inbound,
     metrics,
@@ -156,6 +157,9 @@ def create_app(
     ):
         app.include_router(router, dependencies=[IdempotentPosts])
         keyed |= set(_operations(router))
+    # Evidence uploads take their Idempotency-Key in the service (a multipart body is
+    # never the same bytes twice: see api/routes/evidence.py).
+    app.include_router(evidence.router)
     # Signed machine callers (with their own replay protection), the probes and the
     # codec: no bearer token, and no Idempotency-Key.
     for router in (

@@ -11,6 +11,7 @@ from application.audit_trail import AuditTrail
 from application.case_access import CaseAccessPolicy
 from application.case_commands import CaseCommands
 from application.catalog import CatalogSource
+from application.evidence_parts import EvidenceParts
 from application.permits import Actor, Permit
 from domain.catalog import PartnerCatalog
 from relais.converter import key_store_of
@@ -68,6 +69,11 @@ class Helpline:
     def pulses(self) -> PulseWatch:
         """This process's one watcher over the conversations its live pages follow."""
         return PulseWatch(self.database, every=self.settings.chat.live_poll_seconds)
+
+    @cached_property
+    def evidence(self) -> EvidenceParts:
+        """Evidence files (``application.evidence``): sealed with the same key store."""
+        return EvidenceParts(self.settings, self.database, key_store_of(self.client.data_converter))
 
     @property
     def catalog(self) -> PartnerCatalog:

@@ -185,8 +185,17 @@ PROBLEMS: dict[str, str] = {
     "conversation_missed": N_("This conversation came outside opening hours."),
     "conversation_over": N_("This conversation has ended."),
     "conversation_purged": N_("This conversation has been erased."),
+    "evidence_corrupt": N_("This file is damaged: it cannot be read."),
+    "evidence_empty": N_("This file is empty."),
+    "evidence_too_large": N_("This file is larger than the helpline accepts."),
+    "evidence_too_many_pixels": N_("This image is too large to be opened safely."),
+    "evidence_truncated": N_("This file is incomplete: send it again."),
+    "evidence_unsupported_type": N_(
+        "This type of file is not accepted: send an image, a PDF, an MP4 video or a text."
+    ),
     "handoff_received": N_("The partner has already received this handoff."),
     "idempotency_key_reused": N_("This request was already sent with different content."),
+    "intimate_unanswered": N_("Say whether the file is an intimate image."),
     "invalid_language": N_("This language is not offered."),
     "legal_basis_not_allowed": N_("This legal basis does not apply to this partner."),
     "location_missing": N_("Give the exact location: a link, an account or a message id."),

@@ -78,5 +78,9 @@ class AuditAction(StrEnum):
     CODEC_LOGIN = "codec.login"
     CODEC_DECODE = "codec.decode"
     CODEC_ENCODE = "codec.encode"
+    # Evidence files (application/evidence.py): never a byte or a hash of them here
+    EVIDENCE_ADD = "evidence.add"
+    EVIDENCE_LIST = "evidence.list"
+    EVIDENCE_READ = "evidence.read"
     # The end of retention (activities/retention.py)
     CASE_PURGE = "case.purge"

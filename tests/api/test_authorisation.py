@@ -173,6 +173,10 @@ BODIES: dict[tuple[str, str], dict[str, Any] | None] = {
     ("GET", "/cases/{case_id}/shares"): None,
     ("POST", "/cases/{case_id}/shares"): {"counsellor": "test-second-counsellor"},
     ("POST", "/cases/{case_id}/conversations"): {"conversation_id": "c" * 32},
+    # multipart: a JSON body is refused once the case is found (415)
+    ("POST", "/cases/{case_id}/evidence"): None,
+    ("GET", "/cases/{case_id}/evidence"): None,
+    ("GET", "/cases/{case_id}/evidence/{evidence_id}"): None,
 }
 
 

@@ -111,7 +111,12 @@ async def running_stack(
         settings = Settings(
             # Each stack its own helpline queue: the dev server outlives a stack, and a
             # queue left running on a stopped stack's task queue would answer nobody.
-            **{"helpline": f"test-{uuid.uuid4().hex[:12]}", **(extra_settings or {})},
+            # Evidence files in the test's folder, never under the repository's data/.
+            **{
+                "helpline": f"test-{uuid.uuid4().hex[:12]}",
+                "evidence_dir": tmp_path / "evidence",
+                **(extra_settings or {}),
+            },
             task_queue=f"test-{uuid.uuid4().hex[:12]}",
             database_url=(
                 database.url.render_as_string(hide_password=False)

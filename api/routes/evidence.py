@@ -1,0 +1,161 @@
+"""A case's evidence (``application.evidence``): a file added (multipart, streamed,
+never spooled to disk), the manifest, one file read (audited). Thin doors.
+
+This router is outside the app-wide ``Idempotency-Key`` check (``api.idempotency``):
+a multipart body's boundary changes at every send, so a retry would never be the
+same body byte for byte. The service takes the key itself: the same key with the
+same file is the same evidence, with another file a 422 naming the header.
+"""
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, HTTPException, Path, Query, Request, status
+from fastapi.responses import StreamingResponse
+
+from api.doors import CaseId, HelplineDep, permitted
+from api.idempotency import ActionKey
+from api.multipart_file import file_part
+from application import evidence
+from application.acting import Permit
+from application.evidence import EvidenceLine, EvidenceManifest
+from domain.evidence import EvidenceChannel, EvidenceRefused, Refusal
+from relais.clock import utc_now
+
+router = APIRouter(prefix="/cases/{case_id}/evidence", tags=["evidence"])
+
+EvidenceId = Annotated[
+    str, Path(pattern=r"^[a-z0-9-]{1,64}$", description="The evidence's id (from the manifest)")
+]
+
+_STATUS = {
+    Refusal.TOO_LARGE: status.HTTP_413_CONTENT_TOO_LARGE,
+    Refusal.UNSUPPORTED_TYPE: status.HTTP_415_UNSUPPORTED_MEDIA_TYPE,
+}
+
+UPLOAD_BODY: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["file"],
+                    "properties": {
+                        "file": {
+                            "type": "string",
+                            "format": "binary",
+                            "description": "PNG, JPEG, WebP, GIF, HEIC, PDF, MP4 or plain "
+                            "text (sniffed from the content; the name is ignored)",
+                        }
+                    },
+                }
+            }
+        },
+    }
+}
+
+
+def _answer(description: str) -> dict[str, Any]:
+    return {"description": description}
+
+
+def refused(err: EvidenceRefused) -> HTTPException:
+    code = f"evidence_{err.reason.value}"
+    problem = {"loc": ["body", "file"], "msg": f"file: {err.message}", "type": code, "code": code}
+    return HTTPException(_STATUS.get(err.reason, 422), detail=[problem])
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    openapi_extra=UPLOAD_BODY,
+    responses={
+        404: _answer("No such case"),
+        410: _answer("The case was purged: it takes no evidence"),
+        413: _answer("The file is over the policy's limit (`evidence_too_large`, names it)"),
+        415: _answer(
+            "Not multipart (names `Content-Type`), or a file type not taken "
+            "(`evidence_unsupported_type`, names `file`)"
+        ),
+        422: _answer(
+            "No `file` part, an empty, truncated or corrupt file, an image with too many "
+            "pixels, `intimate` unanswered, or the Idempotency-Key already used for another file"
+        ),
+    },
+)
+async def add_evidence(
+    case_id: CaseId,
+    permit: Annotated[Permit, permitted(evidence.add_evidence)],
+    request: Request,
+    helpline: HelplineDep,
+    intimate: Annotated[
+        bool | None,
+        Query(
+            description="Required: is it an intimate image? If so only its hashes are kept, "
+            "its bytes are never written anywhere (unanswered: 422 `intimate_unanswered`)"
+        ),
+    ] = None,
+    idempotency_key: ActionKey = None,
+) -> EvidenceLine:
+    """Add a file to the case: hashed, its type sniffed, sealed with the case's key (its
+    sanitised copy too). A retry under the same Idempotency-Key is the same evidence."""
+    try:
+        return await evidence.add_evidence(
+            helpline,
+            permit,
+            file_part(request),
+            intimate=intimate,
+            channel=EvidenceChannel.API,
+            at=utc_now(),
+            key=idempotency_key,
+        )
+    except EvidenceRefused as err:
+        raise refused(err) from None
+
+
+@router.get("", responses={404: _answer("No such case")})
+async def evidence_manifest(
+    case_id: CaseId,
+    permit: Annotated[Permit, permitted(evidence.evidence_manifest)],
+    helpline: HelplineDep,
+) -> EvidenceManifest:
+    """The case's evidence manifest (audited): each file's hashes, size, type, who
+    added it, when and through which door; how many other cases hold the same image."""
+    return await evidence.evidence_manifest(helpline, permit)
+
+
+@router.get(
+    "/{evidence_id}",
+    response_class=StreamingResponse,
+    responses={
+        200: {
+            "description": "The file's bytes (its media type); never cached",
+            "content": {"application/octet-stream": {"schema": {"type": "string"}}},
+        },
+        404: _answer("No such case, or no such evidence on it"),
+        410: _answer("Its bytes are not kept: an intimate image (hashes only), or purged"),
+    },
+)
+async def read_evidence(
+    case_id: CaseId,
+    evidence_id: EvidenceId,
+    permit: Annotated[Permit, permitted(evidence.open_evidence)],
+    helpline: HelplineDep,
+    original: Annotated[
+        bool,
+        Query(description="The file as it came (chain of custody), its metadata included"),
+    ] = False,
+) -> StreamingResponse:
+    """One file, decrypted as it is sent (audited at every read). By default the copy
+    that may leave the helpline: EXIF, GPS and document info removed."""
+    opened, chunks = await evidence.open_evidence(helpline, permit, evidence_id, original=original)
+    return StreamingResponse(
+        chunks,
+        media_type=opened.media_type,
+        headers={
+            "Cache-Control": "no-store",
+            "Content-Length": str(opened.size),
+            "X-Content-Type-Options": "nosniff",
+            "Content-Disposition": f'attachment; filename="{evidence_id}"',
+        },
+    )
