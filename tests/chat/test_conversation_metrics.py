@@ -1,12 +1,14 @@
 """The queue's metrics on ``GET /metrics`` over real HTTP, as a supervisor's Prometheus
 scrapes them: a young person waiting shows (per channel, never per conversation), one
-who leaves unanswered is counted abandoned, a passed offer is counted not accepted, and
-the wait before a counsellor accepts lands in the histogram."""
+who leaves unanswered is counted abandoned, a passed offer is counted not accepted, the
+wait before a counsellor accepts lands in the histogram, and a conversation written
+while the helpline is closed is counted missed."""
 
 from typing import Any
 
 import httpx
 
+from tests.chat.test_chat_http import another_app, browser_like, closed_today
 from tests.ops.exposition import Sample, assert_no_label_holds, samples, value
 from tests.support.stack import Stack, auth
 from tests.support.waiting import eventually
@@ -106,6 +108,16 @@ async def test_the_queue_shows_in_the_metrics_without_anyone_in_a_label(stack: S
     assert value(found, "relais_conversation_wait_seconds_bucket", le="+Inf", **WEB) == 1
     assert value(found, "relais_conversation_wait_seconds_bucket", le="3600.0", **WEB) == 1
     assert value(found, "relais_conversations_missed_total", **WEB) == 0
+    # written while the helpline is closed (an API replica whose hours say so): missed
+    async with another_app(stack, policy=closed_today()) as url, browser_like(url) as closed:
+        missed = await answer(closed.post("/chat/api/conversations", json=START), 201)
+        assert missed["status"] == "missed"
+    found = await eventually(
+        lambda: scrape(stack),
+        lambda s: value(s, "relais_conversations_missed_total", **WEB) == 1,
+        what="the missed conversation counted",
+    )
+    assert value(found, "relais_conversations_waiting", **WEB) == 0  # never queued
     labels = {k for s in found if s.name.startswith("relais_conversation") for k in s.labels}
     assert labels <= {"channel", "le"}
     assert_no_label_holds(
