@@ -9,8 +9,8 @@ The note is free text about a young person: it is stored sealed in the transcrip
 vault as an internal line (never sent to the young person), like a reply, and the
 workflow is told only its reference. The audit line says to whom and whether there
 was a note, never a word of it. A supervisor handing over a colleague's conversation
-acts in that colleague's name in the workflow (the conversation checks who has it);
-the audit line and the note's author in the vault name the supervisor.
+names them as its ``holder`` (the conversation checks it is with them); the transfer,
+the note, and the audit line are the supervisor's.
 """
 
 import uuid
@@ -43,7 +43,8 @@ async def transfer_conversation(
     """Offer the conversation to ``to`` (a colleague or a supervisor), with a note
     for them; a retry under the same key is the same transfer."""
     view = await with_me(helpline, permit, conversation_id)
-    holder = view.counsellor_id or permit.actor.subject
+    me = permit.actor.subject
+    holder = view.counsellor_id if view.counsellor_id not in (None, me) else None
     key = key or uuid.uuid4().hex
     ref = None
     if note is not None:
@@ -54,7 +55,7 @@ async def transfer_conversation(
                 note,
                 AuthorKind.COUNSELLOR,
                 now,
-                author=permit.actor.subject,
+                author=me,
                 internal=True,
             )
         except KeyReused:
@@ -71,7 +72,7 @@ async def transfer_conversation(
         except ConversationClosed:
             raise ConversationOver(f"conversation {conversation_id} is over") from None
         ref = stored.ref
-    request = TransferRequest(actor=holder, to=to, to_role=to_role, note=ref)
+    request = TransferRequest(actor=me, holder=holder, to=to, to_role=to_role, note=ref)
     calls = ConversationCommands(helpline.client, helpline.settings.task_queue)
     handed = await calls.update(
         conversation_id,

@@ -13,6 +13,7 @@ from tests.support.stack import Stack, auth
 from tests.support.waiting import eventually
 
 START = {"writer": "young_person", "age_band": "15_17", "privacy_notice_accepted": True}
+SUPERVISOR_NOTE = "Reprends-la : elle t'a déjà parlé"
 NOTE = "Elle a peur que les photos circulent au lycée, à rassurer"
 
 
@@ -119,15 +120,20 @@ async def test_a_counsellor_hands_a_conversation_to_a_colleague_with_a_note(
         )
         assert NOTE not in str(seen)
 
-        # a supervisor hands it on (back), without a note
+        # a supervisor hands it on (back), with a note of their own
         back = await answer(
             api.post(
                 path,
-                json={"to": "local-counsellor", "to_role": "colleague"},
+                json={"to": "local-counsellor", "to_role": "colleague", "note": SUPERVISOR_NOTE},
                 headers=auth("supervisor"),
             )
         )
         assert back["offer"]["counsellor_id"] == "local-counsellor"
+        assert back["offer"]["from_counsellor"] == "local-supervisor"
+        assert back["counsellor_id"] == "local-colleague"  # with them until taken
+        read = await answer(api.get(f"/conversations/{cid}", headers=me))  # offered to me
+        notes = [line["body"] for line in read["lines"] if line["internal"]]
+        assert notes == [NOTE, SUPERVISOR_NOTE]
         nobody = await api.post(path, json={"to": "local-counsellor"})
         assert nobody.status_code == 401
 
@@ -136,7 +142,7 @@ async def test_a_counsellor_hands_a_conversation_to_a_colleague_with_a_note(
     )
     assert [(e["actor"], e["detail"]) for e in trail] == [
         ("local-counsellor", f"conversation={cid} to=local-colleague role=colleague note=yes"),
-        ("local-supervisor", f"conversation={cid} to=local-counsellor role=colleague note=no"),
+        ("local-supervisor", f"conversation={cid} to=local-counsellor role=colleague note=yes"),
     ]
     everything = await answer(api.get("/audit", headers=auth("auditor")))
-    assert NOTE not in str(everything)
+    assert NOTE not in str(everything) and SUPERVISOR_NOTE not in str(everything)
