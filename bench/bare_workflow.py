@@ -1,5 +1,6 @@
-"""The bare-Temporal baseline's workflow: two trivial activities, nothing else (its
-own module, so the workflow sandbox imports nothing but temporalio)."""
+"""The bare-Temporal baseline's workflows: two trivial activities, nothing else; and a
+bare queue, signalled and queried, nothing else (their own module, so the workflow
+sandbox imports nothing but temporalio)."""
 
 from datetime import timedelta
 
@@ -30,3 +31,36 @@ class BareWorkflow:
         return await workflow.execute_activity(
             second_step, value, start_to_close_timeout=TIMEOUT, retry_policy=RETRY
         )
+
+
+@workflow.defn
+class BareQueueWorkflow:
+    """The path of an offer without Relais' logic: a signal says a counsellor is
+    available, a query reads the offer made to them (the first waiting entry)."""
+
+    def __init__(self) -> None:
+        self._waiting: list[str] = []
+        self._offered: dict[str, str] = {}
+        self._closed = False
+
+    @workflow.run
+    async def run(self, waiting: list[str]) -> None:
+        self._waiting = list(waiting)
+        await workflow.wait_condition(lambda: self._closed)
+
+    @workflow.signal
+    def available(self, counsellor: str) -> None:
+        if counsellor not in self._offered and self._waiting:
+            self._offered[counsellor] = self._waiting[0]
+
+    @workflow.signal
+    def away(self, counsellor: str) -> None:
+        self._offered.pop(counsellor, None)
+
+    @workflow.signal
+    def close(self) -> None:
+        self._closed = True
+
+    @workflow.query
+    def offer(self, counsellor: str) -> str | None:
+        return self._offered.get(counsellor)

@@ -15,7 +15,7 @@ from pathlib import Path
 from temporalio.client import Client
 from temporalio.worker import Worker
 
-from bench.bare_workflow import BareWorkflow, first_step, second_step
+from bench.bare_workflow import BareQueueWorkflow, BareWorkflow, first_step, second_step
 from tests.chaos.processes import PYTHON, Process, child_env
 
 
@@ -28,7 +28,7 @@ async def serve(address: str, task_queue: str) -> None:
     async with Worker(
         client,
         task_queue=task_queue,
-        workflows=[BareWorkflow],
+        workflows=[BareWorkflow, BareQueueWorkflow],
         activities=[first_step, second_step],
     ):
         print("bare worker started", flush=True)

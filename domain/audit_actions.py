@@ -53,6 +53,7 @@ class AuditAction(StrEnum):
     CONVERSATION_END = "conversation.end"
     CONVERSATION_WRAP_UP = "conversation.wrap_up"
     CONVERSATION_LINK = "conversation.link"  # to a case opened from it, or an existing one
+    CONVERSATION_TRANSFER = "conversation.transfer"  # to a colleague; never the note
     # Reading cases, who may read them, the tasks
     CASE_READ = "case.read"
     CASE_LIST = "case.list"

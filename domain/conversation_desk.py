@@ -80,6 +80,12 @@ class TransferRequest(BaseModel):
     actor: str = actor_field()
     to: str = Field(min_length=1, max_length=128, description="The colleague or supervisor")
     to_role: TransferTo = TransferTo.COLLEAGUE
+    holder: str | None = Field(
+        default=None,
+        max_length=128,
+        description="A supervisor handing over a colleague's conversation: the counsellor it "
+        "is with (the application checked the supervisor's role); none: the actor's own",
+    )
     note: MessageRef | None = Field(
         default=None,
         description="A note for the colleague, stored by the door like a message (free text "

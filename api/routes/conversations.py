@@ -13,12 +13,12 @@ from api.doors import CaseId, HelplineDep, permitted
 from api.idempotency import ActionKey
 from api.schemas.cases import CaseLinks, CaseRead
 from application.acting import Permit
-from application.conversations import case_link
+from application.conversations import case_link, transfer
 from application.conversations import counsellor as desk
 from application.conversations.counsellor import ConversationRead
 from application.requests.opening import CaseCreate
 from domain.conversation import CONVERSATION_ID_PATTERN, MAX_MESSAGE_CHARS, MessageAccepted
-from domain.conversation_desk import ConversationOutcome, CounsellorView, OfferPassed
+from domain.conversation_desk import ConversationOutcome, CounsellorView, OfferPassed, TransferTo
 from domain.conversation_queue import CounsellorDesk, Presence
 from relais.clock import utc_now
 
@@ -182,6 +182,46 @@ async def wrap_up(
 ) -> CounsellorView:
     """The wrap-up's category; the conversation ends."""
     return await desk.wrap_up(helpline, permit, conversation_id, body.outcome)
+
+
+class TransferCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    to: str = Field(
+        min_length=1, max_length=128, pattern=r"^\S+$", description="The colleague's id"
+    )
+    to_role: TransferTo = TransferTo.COLLEAGUE
+    note: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=MAX_MESSAGE_CHARS,
+        pattern=r"\S",
+        description="For the colleague only: an internal line of the transcript, never sent",
+    )
+
+
+@router.post("/{conversation_id}/transfer", responses={**NOT_YOURS, **OVER, **LATE})
+async def transfer_conversation(
+    conversation_id: ConversationId,
+    permit: Annotated[Permit, permitted(transfer.transfer_conversation)],
+    body: TransferCreate,
+    helpline: HelplineDep,
+    idempotency_key: ActionKey = None,
+) -> CounsellorView:
+    """Hand the conversation over to a colleague or a supervisor, with a note for
+    them: it stays with you until they accept it from their desk (the transfer is an
+    offer there), and stays with you if they do not. Only the counsellor it is with,
+    or a supervisor. A retry under the same Idempotency-Key is the same transfer."""
+    return await transfer.transfer_conversation(
+        helpline,
+        permit,
+        conversation_id,
+        body.to,
+        body.to_role,
+        body.note,
+        idempotency_key,
+        utc_now(),
+    )
 
 
 @router.post(

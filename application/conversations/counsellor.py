@@ -9,8 +9,8 @@ workflow is told its reference (nothing of its text in a history, a log or an au
 line); the same idempotency key with the same text is the same reply, with another
 text it is refused. Reading a transcript is audited (personal data), once per read.
 
-Linking a conversation to a case is :mod:`application.conversations.case_link`. Still
-to come (issue 21): the console's screen and transfers.
+Linking a conversation to a case is :mod:`application.conversations.case_link`;
+handing it over to a colleague is :mod:`application.conversations.transfer`.
 """
 
 from datetime import datetime

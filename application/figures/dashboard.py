@@ -7,7 +7,8 @@ lists and counts are made from, a few seconds behind them); overdue callbacks ar
 counted by Temporal itself with the very query the figure links to; callbacks due and
 nobody's yet come from the task board; adapters down from the adapters' health;
 time to removal per platform by ``GET /stats/removal-times``'s service (ranked in the
-database), over the last 30 days.
+database), over the last 30 days. The conversations' queue is
+:mod:`application.figures.conversation_queue`.
 """
 
 import asyncio
@@ -22,6 +23,7 @@ from application.acting import SUPERVISORS, Permit, service
 from application.adapter_lines import HealthStatus
 from application.adapters import adapters_and_health
 from application.catalog import CatalogSource
+from application.figures.conversation_queue import QueueBoard, queue_board
 from application.figures.removal_times import PlatformRemovalTimes, removal_times
 from application.helpline import Helpline
 from domain import search_attributes as sa
@@ -110,6 +112,7 @@ class Dashboard:
     removal: list[PlatformRemovalTimes] = field(default_factory=list)
     escalations: list[Escalation] = field(default_factory=list)
     escalations_open: int = 0
+    queue: QueueBoard = field(default_factory=QueueBoard)
 
     def by_status(self, status: CaseStatus) -> int:
         return sum(n for (s, _), n in self.by_cell.items() if s is status)
@@ -218,5 +221,8 @@ async def read_dashboard(helpline: Helpline, permit: Permit, now: datetime) -> D
     """The supervisor's dashboard (counts only: audited once per window, as it is
     opened again and again)."""
     board = await dashboard(helpline.database, helpline.client, helpline.catalog_source, now)
+    settings = helpline.settings
+    timezone = settings.case_policy().opening_hours.timezone
+    board.queue = await queue_board(helpline.client, settings.helpline, now, timezone)
     await helpline.audit(permit).record_read(AuditAction.CONSOLE_DASHBOARD_READ)
     return board

@@ -1,10 +1,13 @@
 """The supervisor's dashboard: open cases by status and urgency, SLA breaches, overdue
 and unclaimed callbacks, adapters down, time to removal per platform as a chart;
-every figure links to the Temporal Web UI list of the same cases."""
+the conversations' queue (waiting, longest wait, counsellors available, with a
+counsellor, today's waits and abandoned); every figure links to the Temporal Web UI
+list of the same cases or conversations."""
 
 from fastapi import APIRouter
 from fastapi.responses import Response
 
+from application.figures import conversation_queue as queue
 from application.figures import dashboard as figures
 from console.i18n import N_
 from console.web import SignedIn, now
@@ -32,6 +35,8 @@ async def supervisor_dashboard(p: SignedIn) -> Response:
         board=board,
         ui=ui,
         q=figures,
+        cq=queue,
+        helpline=settings.helpline,
         statuses=[s for s in CaseStatus if s is not CaseStatus.CLOSED],
         urgencies=list(Urgency),
         bar=lambda seconds: max(2, round(BAR_WIDTH * seconds / slowest)),

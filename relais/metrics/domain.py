@@ -9,7 +9,7 @@ replicas run: no process counts in memory what another did.
 Counters (``*_total``) are counts of rows that only ever grow (notices sent, SLA
 breaches); gauges are what stands now (open cases, due callbacks). Labels are slugs
 and enums only: platform, partner, adapter, status, urgency, decision, task kind,
-role. Never a case, notice or referral id.
+role, channel. Never a case, notice, referral or conversation id, nor a counsellor's.
 """
 
 import asyncio
@@ -27,6 +27,7 @@ from prometheus_client.registry import Collector
 from prometheus_client.utils import floatToGoString
 
 from domain.catalog import PartnerCatalog
+from domain.intake import Channel
 from domain.policy import CasePolicy
 from domain.tasks import TaskKind
 from relais.clock import utc_now
@@ -107,6 +108,7 @@ class DomainMetrics(Collector):
             yield from _notice_metrics(self._last, set(catalog.platforms))
             yield from _referral_metrics(self._last, set(catalog.partners))
             yield from _task_metrics(self._last)
+            yield from _conversation_metrics(self._last)
 
 
 def _case_metrics(figures: Figures) -> Iterator[Metric]:
@@ -241,6 +243,61 @@ def _task_metrics(figures: Figures) -> Iterator[Metric]:
         "Escalations to a supervisor (SLA missed, callback overdue or unclaimed, ...)",
         value=total(TaskKind.SUPERVISOR_ESCALATION, "created"),
     )
+
+
+def _conversation_metrics(figures: Figures) -> Iterator[Metric]:
+    """The queue as a supervisor watches it, per channel only (web chat at 0 until
+    its first conversation, so a rate over it starts at once)."""
+    waiting = GaugeMetricFamily(
+        "relais_conversations_waiting",
+        "Conversations waiting for a counsellor now (in the queue or offered)",
+        labels=["channel"],
+    )
+    longest = GaugeMetricFamily(
+        "relais_conversations_longest_wait_seconds",
+        "How long the conversation waiting longest has waited (0: none waiting)",
+        labels=["channel"],
+    )
+    waits = HistogramMetricFamily(
+        "relais_conversation_wait_seconds",
+        "From joining the queue to a counsellor accepting the conversation",
+        labels=["channel"],
+    )
+    abandoned = CounterMetricFamily(
+        "relais_conversations_abandoned",
+        "Conversations the young person left before anyone answered",
+        labels=["channel"],
+    )
+    missed = CounterMetricFamily(
+        "relais_conversations_missed",
+        "Conversations written outside opening hours (never queued)",
+        labels=["channel"],
+    )
+    not_accepted = CounterMetricFamily(
+        "relais_conversation_offers_not_accepted",
+        "Offers to a counsellor that lapsed or were passed",
+        labels=["channel"],
+    )
+    by_channel = {c.channel: c for c in figures.conversations}
+    for channel in sorted({Channel.WEB_CHAT.value, *by_channel}):
+        group = by_channel.get(channel)
+        key = [channel]
+        if group is None:
+            for family in (waiting, longest, abandoned, missed, not_accepted):
+                family.add_metric(key, 0)
+            waits.add_metric(key, [("+Inf", 0.0)], 0.0)
+            continue
+        waiting.add_metric(key, group.waiting)
+        since = group.waiting_since
+        waited = (figures.read_at - since).total_seconds() if since is not None else 0.0
+        longest.add_metric(key, max(waited, 0.0))
+        abandoned.add_metric(key, group.abandoned)
+        missed.add_metric(key, group.missed)
+        not_accepted.add_metric(key, group.offers_not_accepted)
+        buckets = [(_le(bound), float(n)) for bound, n in group.wait_buckets]
+        buckets.append(("+Inf", float(group.answered)))
+        waits.add_metric(key, buckets, group.waited_seconds)
+    yield from (waiting, longest, waits, abandoned, missed, not_accepted)
 
 
 def _adapter_metrics(

@@ -128,6 +128,12 @@ CHECKS: dict[str, Callable[[dict[str, Any], dict[str, Any]], bool]] = {
         and 0 < r["upload"]["one_by_one_ms"]["p50"] <= r["upload"]["one_by_one_ms"]["p95"]
         and r["upload"]["at_once_per_second"] > 0
     ),
+    "conversations": lambda r, s: (
+        r["waiting"] == s["waiting"]
+        and r["rounds"] == s["rounds"]
+        and spread_ok(r["relais_offer_ms"])
+        and spread_ok(r["bare_offer_ms"])
+    ),
     "metrics_cost": lambda r, s: (
         all(len(r[mode]) == 1 and spread_ok(r[mode][0]["open_case_ms"]) for mode in ("off", "on"))
         and r["on"][0]["api_scrapes"] > 0

@@ -135,9 +135,10 @@ def wrap_up_problems(state: ConversationState, request: WrapUpRequest) -> list[P
 
 
 def transfer_problems(state: ConversationState, request: TransferRequest) -> list[Problem]:
-    if problems := _chat_open(state, request.actor):
+    holder = request.holder or request.actor
+    if problems := _chat_open(state, holder):
         return problems
-    if request.to == request.actor:
+    if request.to == holder:
         return [problem("transfer_to_self", ("to",), "to: the conversation is already with you")]
     if state.transfer is not None:
         return [

@@ -22,6 +22,10 @@ from domain.case import CaseStatus
 from domain.notice import NoticeStatus
 from domain.tasks import TaskKind
 from relais.db.repositories._sql import SessionSource, sessions_of
+from relais.db.repositories.conversation_figures import (
+    ChannelConversations,
+    conversations_by_channel,
+)
 from relais.db.tables import AdapterHealthRow, CaseRow, NoticeRow, ReferralRow, TaskRow
 
 # Seconds, from "removed within the minute" (priority notices, the 3018's bar is an
@@ -99,6 +103,7 @@ class Figures(BaseModel):
     referrals: list[ReferralGroup]
     tasks: list[TaskGroup]
     adapters: list[AdapterState]
+    conversations: list[ChannelConversations] = []
 
 
 class OperationsFigures:
@@ -123,6 +128,7 @@ class OperationsFigures:
                 referrals=await self._referrals(session),
                 tasks=await self._tasks(session, now - claim_within, now - overdue_after),
                 adapters=await self._adapters(session),
+                conversations=await conversations_by_channel(session),
             )
 
     async def _cases(self, session: AsyncSession) -> list[CaseCount]:

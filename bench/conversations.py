@@ -1,0 +1,161 @@
+"""The helpline's queue: how soon an offer reaches a counsellor who becomes available
+with N young people waiting, next to the same path without Relais' logic (a bare
+workflow signalled and queried on the same dev server) measured in the same run.
+
+Relais runs as separate processes (dev server on a SQLite file, simulator, API,
+worker), open round the clock. N young people open a conversation through the web
+chat's API and wait. Then, round after round, a counsellor sets their presence to
+available (``POST /conversations/desk/presence``) and their desk is read
+(``GET /conversations/desk``) until it shows an offer: that time is the offer latency;
+they set themselves away again (the offer is withdrawn) before the next round. The
+bare path: a signal "available" to a workflow holding N waiting ids, then its query
+read until it names the offer. The two take turns a round at a time.
+
+    ./dev bench conversations                 # 50 waiting, 30 rounds
+    ./dev bench conversations --waiting 200 --rounds 50
+"""
+
+import argparse
+import asyncio
+import json
+import sys
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import httpx
+
+from bench.bare_workflow import BareQueueWorkflow
+from bench.cli import parse_args
+from bench.common import TOKEN, Bench, bench_stack, print_table, spread
+from domain.callback_window import ALWAYS_OPEN
+from domain.policy import CasePolicy
+
+START = {"writer": "young_person", "age_band": "15_17", "privacy_notice_accepted": True}
+POLL_SECONDS = 0.005
+DEADLINE_SECONDS = 30.0
+
+
+async def until(read: Callable[[], Awaitable[bool]]) -> None:
+    give_up = time.perf_counter() + DEADLINE_SECONDS
+    while not await read():
+        if time.perf_counter() > give_up:
+            raise TimeoutError("no offer within 30 s")
+        await asyncio.sleep(POLL_SECONDS)
+
+
+async def young_people_waiting(bench: Bench, n: int) -> list[httpx.AsyncClient]:
+    """N web-chat sessions, each with a conversation in the queue (kept open)."""
+    sessions = [httpx.AsyncClient(base_url=bench.stack.api_url, timeout=60) for _ in range(n)]
+    for batch in range(0, n, 20):
+        started = await asyncio.gather(
+            *(s.post("/chat/api/conversations", json=START) for s in sessions[batch : batch + 20])
+        )
+        for response in started:
+            response.raise_for_status()
+    return sessions
+
+
+async def relais_round(bench: Bench) -> float:
+    async def has_offer() -> bool:
+        desk = await bench.api.get("/conversations/desk", headers=TOKEN)
+        desk.raise_for_status()
+        return bool(desk.json()["offers"])
+
+    began = time.perf_counter()
+    answered = await bench.api.post(
+        "/conversations/desk/presence", json={"presence": "available"}, headers=TOKEN
+    )
+    answered.raise_for_status()
+    await until(has_offer)
+    took = (time.perf_counter() - began) * 1000
+    away = await bench.api.post(
+        "/conversations/desk/presence", json={"presence": "away"}, headers=TOKEN
+    )
+    away.raise_for_status()
+    await until(lambda: _no_offer(bench))
+    return took
+
+
+async def _no_offer(bench: Bench) -> bool:
+    desk = await bench.api.get("/conversations/desk", headers=TOKEN)
+    return not desk.json()["offers"]
+
+
+async def bare_round(bench: Bench, queue: Any) -> float:
+    async def has_offer() -> bool:
+        return await queue.query(BareQueueWorkflow.offer, "me") is not None
+
+    began = time.perf_counter()
+    await queue.signal(BareQueueWorkflow.available, "me")
+    await until(has_offer)
+    took = (time.perf_counter() - began) * 1000
+    await queue.signal(BareQueueWorkflow.away, "me")
+    return took
+
+
+async def measure(bench: Bench, waiting: int, rounds: int) -> dict[str, Any]:
+    sessions = await young_people_waiting(bench, waiting)
+    queue = await bench.client.start_workflow(
+        BareQueueWorkflow.run,
+        [uuid.uuid4().hex for _ in range(waiting)],
+        id=f"bare-queue-{uuid.uuid4().hex}",
+        task_queue=bench.bare_queue,
+    )
+    try:
+        for _ in range(2):  # warm up both paths
+            await relais_round(bench)
+            await bare_round(bench, queue)
+        relais: list[float] = []
+        bare: list[float] = []
+        for _ in range(rounds):
+            relais.append(await relais_round(bench))
+            bare.append(await bare_round(bench, queue))
+    finally:
+        await queue.signal(BareQueueWorkflow.close)
+        await asyncio.gather(*(s.aclose() for s in sessions))
+    return {
+        "waiting": waiting,
+        "rounds": rounds,
+        "relais_offer_ms": spread(relais),
+        "bare_offer_ms": spread(bare),
+    }
+
+
+async def run(waiting: int, rounds: int, keep: str | None) -> dict[str, Any]:
+    policy = CasePolicy(opening_hours=ALWAYS_OPEN)
+    async with bench_stack(policy=policy, keep=keep) as bench:
+        return await measure(bench, waiting, rounds)
+
+
+SMOKE = {"waiting": 3, "rounds": 2}
+
+
+def main(argv: list[str]) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--waiting", type=int, default=50, help="young people waiting (50)")
+    parser.add_argument("--rounds", type=int, default=30, help="offers measured (30)")
+    parser.add_argument("--keep", help="folder to keep logs and databases in")
+    args = parse_args(parser, argv, SMOKE)
+    result = asyncio.run(run(args.waiting, args.rounds, args.keep))
+    r, b = result["relais_offer_ms"], result["bare_offer_ms"]
+    print_table(
+        f"an offer reaches a counsellor who becomes available, {args.waiting} waiting "
+        f"({args.rounds} rounds)",
+        [
+            (
+                "Relais: presence available -> offer on the desk",
+                f"p50 {r['p50']} ms, p99 {r['p99']} ms, max {r['max']} ms",
+            ),
+            (
+                "bare workflow: signal -> query names the offer",
+                f"p50 {b['p50']} ms, p99 {b['p99']} ms, max {b['max']} ms",
+            ),
+        ],
+    )
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
