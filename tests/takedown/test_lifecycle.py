@@ -9,7 +9,8 @@ from temporalio.testing import WorkflowEnvironment
 from relais import search_attributes as sa
 from relais.db import TaskBoard
 from tests.support.cases import case_view, open_case
-from tests.support.stack import auth, running_stack
+from tests.support.client import auth
+from tests.support.stack import running_stack
 from tests.support.waiting import eventually
 from tests.takedown.helpers import (
     SHORT,
