@@ -14,14 +14,14 @@ from temporalio.client import WorkflowExecutionStatus
 from temporalio.testing import WorkflowEnvironment
 
 from domain import contract
-from domain.callback_window import ALWAYS_OPEN
 from domain.case import CaseResult
-from domain.policy import CasePolicy
 from relais import search_attributes as sa
 from relais.db import Database
 from tests.support.cases import INTAKE, ITEM, case_view
+from tests.support.client import auth
 from tests.support.databases import BACKENDS, drop_database, empty_database
-from tests.support.stack import Stack, auth, running_stack
+from tests.support.policies import fast_policy
+from tests.support.stack import Stack, running_stack
 from tests.support.waiting import eventually
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -125,11 +125,7 @@ async def test_journey_with_short_durations(
 ) -> None:
     """On SQLite and on PostgreSQL: the projections the API lists come from the
     activities' writes to the app database."""
-    policy = CasePolicy(
-        callback_delay=timedelta(seconds=2),
-        opening_hours=ALWAYS_OPEN,
-        reopen_window=timedelta(seconds=1),
-    )
+    policy = fast_policy(callback_delay=timedelta(seconds=2), reopen_window=timedelta(seconds=1))
     async with running_stack(
         local_env.client, tmp_path, policy=policy, database=app_database
     ) as stack:

@@ -7,7 +7,8 @@ from pathlib import Path
 from temporalio.testing import WorkflowEnvironment
 
 from tests.adapters.configs import email_partner
-from tests.support.stack import auth, running_stack
+from tests.support.client import auth
+from tests.support.stack import running_stack
 
 
 async def test_test_sends_and_config_validation(

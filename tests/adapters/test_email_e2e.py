@@ -15,7 +15,8 @@ from temporalio.testing import WorkflowEnvironment
 from tests.adapters.configs import email_partner
 from tests.adapters.smtp_server import smtp_server
 from tests.support.builders import intake_body
-from tests.support.stack import auth, running_stack
+from tests.support.client import auth
+from tests.support.stack import running_stack
 from tests.support.waiting import eventually
 
 # The test server is on loopback: login without TLS is fine here (and only here).

@@ -15,7 +15,8 @@ from temporalio.testing import WorkflowEnvironment
 from domain.policy import CasePolicy
 from relais.serving import serve_app
 from tests.support.builders import intake_body
-from tests.support.stack import auth, running_stack
+from tests.support.client import auth
+from tests.support.stack import running_stack
 from tests.support.waiting import eventually
 
 API_KEY = "nord-key-123"

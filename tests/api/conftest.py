@@ -39,23 +39,19 @@ from relais.db import Database
 from relais.serving import serve_app
 from relais.settings import Role, Settings, TokenGrant
 from tests.support.builders import intake_body
+from tests.support.client import (
+    HARNESS_TOKENS,
+    SECOND_COUNSELLOR_TOKEN,
+    harness_auth,
+    harness_subject,
+)
 from tests.support.databases import BACKENDS, drop_database, empty_database
 from tests.support.stack import Stack, running_stack
 from tests.support.waiting import eventually
 
 WEBHOOK_SECRET = "test-webhook-secret"
-TOKENS = {role: f"test-{role.value}-token" for role in Role}
-SECOND_COUNSELLOR = {"Authorization": "Bearer test-second-counsellor-token"}
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
-
-
-def auth(role: Role | str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {TOKENS[Role(role)]}"}
-
-
-def subject(role: Role | str) -> str:
-    return f"test-{Role(role).value}"
 
 
 def signed(body: dict[str, Any], *, at: float | None = None) -> tuple[bytes, dict[str, str]]:
@@ -93,10 +89,10 @@ async def api_harness(
             update={
                 "api_tokens": {
                     **{
-                        token: TokenGrant(subject=subject(role), role=role)
-                        for role, token in TOKENS.items()
+                        token: TokenGrant(subject=harness_subject(role), role=role)
+                        for role, token in HARNESS_TOKENS.items()
                     },
-                    "test-second-counsellor-token": TokenGrant(
+                    SECOND_COUNSELLOR_TOKEN: TokenGrant(
                         subject="test-second-counsellor", role=Role.COUNSELLOR
                     ),
                 },
@@ -176,7 +172,9 @@ def intake(**overrides: Any) -> dict[str, Any]:
 
 
 async def open_case(api: httpx.AsyncClient, **overrides: Any) -> str:
-    response = await api.post("/cases", json=intake(**overrides), headers=auth(Role.COUNSELLOR))
+    response = await api.post(
+        "/cases", json=intake(**overrides), headers=harness_auth(Role.COUNSELLOR)
+    )
     assert response.status_code == 201, response.text
     case_id: str = response.json()["case_id"]
     return case_id
@@ -199,7 +197,7 @@ async def add_items(api: httpx.AsyncClient, case_id: str, *items: dict[str, Any]
     response = await api.post(
         f"/cases/{case_id}/items",
         json={"items": list(items) or [item()]},
-        headers=auth(Role.COUNSELLOR),
+        headers=harness_auth(Role.COUNSELLOR),
     )
     assert response.status_code == 202, response.text
     notice_ids: list[str] = response.json()["notice_ids"]
@@ -221,7 +219,7 @@ async def start_referral(harness: ApiHarness, partner: str = "france-victimes") 
     response = await harness.api.post(
         f"/cases/{case_id}/referrals",
         json={"partner": partner, "victim_consented": True},
-        headers=auth(Role.COUNSELLOR),
+        headers=harness_auth(Role.COUNSELLOR),
     )
     assert response.status_code == 202, response.text
     referral_id: str = response.json()["referral_id"]

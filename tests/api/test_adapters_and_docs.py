@@ -4,11 +4,11 @@ from httpx import AsyncClient
 
 from partners.builtin import PARTNERS, PLATFORMS
 from relais.settings import Role
-from tests.api.conftest import auth
+from tests.support.client import harness_auth
 
 
 async def test_integrator_reads_the_catalog(api: AsyncClient) -> None:
-    response = await api.get("/adapters", headers=auth(Role.INTEGRATOR))
+    response = await api.get("/adapters", headers=harness_auth(Role.INTEGRATOR))
 
     assert response.status_code == 200
     adapters = {a["slug"]: a for a in response.json()["adapters"]}

@@ -4,7 +4,7 @@ import pytest
 from httpx import AsyncClient
 
 from relais.settings import Role
-from tests.api.conftest import auth
+from tests.support.client import harness_auth
 
 CASE = "0" * 32
 # (method, path, a role that may NOT call it, the roles that may)
@@ -48,7 +48,7 @@ async def test_unknown_token_is_401(
 async def test_wrong_role_is_403_naming_allowed_roles(
     api: AsyncClient, method: str, path: str, role: Role, allowed: str
 ) -> None:
-    response = await api.request(method, path, json={}, headers=auth(role))
+    response = await api.request(method, path, json={}, headers=harness_auth(role))
     assert response.status_code == 403
     detail = response.json()["detail"]
     assert f"allowed roles: {allowed}" in detail

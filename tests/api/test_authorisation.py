@@ -18,7 +18,8 @@ from api.app import create_app
 from api.doors import Callers, route_rules
 from application.acting import Rule
 from relais.settings import Role, Settings
-from tests.api.conftest import SECOND_COUNSELLOR, ApiHarness, auth, item, open_case
+from tests.api.conftest import ApiHarness, item, open_case
+from tests.support.client import SECOND_COUNSELLOR, harness_auth
 
 PUBLIC, SIGNED, YOUNG_PERSON = Callers.PUBLIC, Callers.SIGNED, Callers.YOUNG_PERSON
 CHANNEL = Callers.CHANNEL
@@ -80,7 +81,7 @@ async def test_route_by_route(
     if rule == CHANNEL:  # a real channel: unsigned is 401, a wrong verify token 403
         path = template.replace("{slug}", "whatsapp")
         refused = 401 if method == "POST" else 403
-        for headers in [{}, *(auth(role) for role in Role)]:
+        for headers in [{}, *(harness_auth(role) for role in Role)]:
             answer = await api.request(method, path, content=b"{}", headers=headers)
             assert answer.status_code == refused, (headers, answer.text)
         return
@@ -90,7 +91,7 @@ async def test_route_by_route(
         return
     assert anonymous.status_code == 401, anonymous.text
     for role in Role:
-        response = await api.request(method, path, json={}, headers=auth(role))
+        response = await api.request(method, path, json={}, headers=harness_auth(role))
         if rule in (SIGNED, YOUNG_PERSON):  # a bearer token is no signature, no chat session
             assert response.status_code == 401, (role, response.text)
         elif isinstance(rule, Rule) and rule.allows(role):
@@ -125,14 +126,16 @@ async def test_sharing_lets_another_counsellor_in_and_lists_follow_the_rule(
     assert before.status_code == 403
 
     shared = await api.post(
-        f"/cases/{case_id}/shares", json={"counsellor": "test-second-counsellor"}, headers=auth(C)
+        f"/cases/{case_id}/shares",
+        json={"counsellor": "test-second-counsellor"},
+        headers=harness_auth(C),
     )
     assert shared.status_code == 201
     assert shared.json()["reason"] == "shared"
 
     after = await api.get(f"/cases/{case_id}", headers=SECOND_COUNSELLOR)
     assert after.status_code == 200
-    shares = await api.get(f"/cases/{case_id}/shares", headers=auth(S))
+    shares = await api.get(f"/cases/{case_id}/shares", headers=harness_auth(S))
     assert {(s["counsellor"], s["reason"]) for s in shares.json()} == {
         ("test-counsellor", "owner"),
         ("test-second-counsellor", "shared"),
@@ -142,7 +145,7 @@ async def test_sharing_lets_another_counsellor_in_and_lists_follow_the_rule(
 async def test_a_counsellor_on_an_unknown_case_gets_404_not_someone_elses_data(
     api: AsyncClient,
 ) -> None:
-    response = await api.get(f"/cases/{'e' * 32}", headers=auth(C))
+    response = await api.get(f"/cases/{'e' * 32}", headers=harness_auth(C))
     assert response.status_code == 404
 
 
@@ -197,9 +200,9 @@ async def test_every_case_route_says_a_case_that_does_not_exist_does_not(
     unknown = "f" * 32
     for role in rule.roles:
         response = await api.request(
-            method, concrete(template, unknown), json=BODIES[route], headers=auth(role)
+            method, concrete(template, unknown), json=BODIES[route], headers=harness_auth(role)
         )
         assert response.status_code == 404, (role, response.text)
     if route == ("POST", "/cases/{case_id}/shares"):
-        listed = await api.get(f"/cases/{unknown}/shares", headers=auth(S))
+        listed = await api.get(f"/cases/{unknown}/shares", headers=harness_auth(S))
         assert listed.status_code == 404, listed.text

@@ -10,13 +10,8 @@ from domain.case import CallbackOutcomeRequest
 from domain.items import AddItemsRequest
 from domain.referral import ReferralRequest
 from relais.settings import Role
-from tests.api.conftest import (
-    ApiHarness,
-    auth,
-    open_case,
-    subject,
-    updates_accepted,
-)
+from tests.api.conftest import ApiHarness, open_case, updates_accepted
+from tests.support.client import harness_auth, harness_subject
 
 ITEM = {
     "platform": "instagram",
@@ -28,7 +23,7 @@ ITEM = {
 
 
 async def view(api: AsyncClient, case_id: str) -> dict[str, Any]:
-    response = await api.get(f"/cases/{case_id}", headers=auth(Role.SUPERVISOR))
+    response = await api.get(f"/cases/{case_id}", headers=harness_auth(Role.SUPERVISOR))
     assert response.status_code == 200, response.text
     data: dict[str, Any] = response.json()
     return data
@@ -38,7 +33,9 @@ async def test_add_items_returns_notice_ids(api_harness: ApiHarness) -> None:
     case_id = await open_case(api_harness.api)
 
     response = await api_harness.api.post(
-        f"/cases/{case_id}/items", json={"items": [ITEM, ITEM]}, headers=auth(Role.COUNSELLOR)
+        f"/cases/{case_id}/items",
+        json={"items": [ITEM, ITEM]},
+        headers=harness_auth(Role.COUNSELLOR),
     )
 
     assert response.status_code == 202
@@ -47,7 +44,7 @@ async def test_add_items_returns_notice_ids(api_harness: ApiHarness) -> None:
     [request] = await updates_accepted(
         api_harness, case_id, contract.ADD_ITEMS.name, AddItemsRequest
     )
-    assert request.actor == subject(Role.COUNSELLOR)
+    assert request.actor == harness_subject(Role.COUNSELLOR)
     assert request.catalog is not None
     assert set(request.catalog.platforms) == set(api_harness.registry.catalog().platforms)
     case = await view(api_harness.api, case_id)
@@ -59,14 +56,14 @@ async def test_add_items_returns_notice_ids(api_harness: ApiHarness) -> None:
         (e["detail"], e["actor"]) for e in case["timeline"] if e["detail"].endswith("started")
     }
     assert started == {
-        (f"{notice_id}: notice to instagram started", subject(Role.COUNSELLOR))
+        (f"{notice_id}: notice to instagram started", harness_subject(Role.COUNSELLOR))
         for notice_id in notice_ids
     }
 
 
 async def test_retried_action_with_same_key_runs_once(api_harness: ApiHarness) -> None:
     case_id = await open_case(api_harness.api)
-    headers = {**auth(Role.COUNSELLOR), "Idempotency-Key": "items-attempt-1"}
+    headers = {**harness_auth(Role.COUNSELLOR), "Idempotency-Key": "items-attempt-1"}
 
     first = await api_harness.api.post(
         f"/cases/{case_id}/items", json={"items": [ITEM]}, headers=headers
@@ -92,7 +89,7 @@ async def test_request_referral(api_harness: ApiHarness) -> None:
     response = await api_harness.api.post(
         f"/cases/{case_id}/referrals",
         json={"partner": "france-victimes", "reason": "legal support", "victim_consented": True},
-        headers=auth(Role.COUNSELLOR),
+        headers=harness_auth(Role.COUNSELLOR),
     )
 
     assert response.status_code == 202
@@ -102,7 +99,7 @@ async def test_request_referral(api_harness: ApiHarness) -> None:
     [request] = await updates_accepted(
         api_harness, case_id, contract.REQUEST_REFERRAL.name, ReferralRequest
     )
-    assert request.actor == subject(Role.COUNSELLOR)
+    assert request.actor == harness_subject(Role.COUNSELLOR)
     assert request.victim_consented is True
     [referral] = (await view(api_harness.api, case_id))["referrals"]
     assert (referral["referral_id"], referral["partner"]) == (f"{case_id}-r1", "france-victimes")
@@ -114,7 +111,7 @@ async def test_record_callback_outcome(api_harness: ApiHarness) -> None:
     response = await api_harness.api.post(
         f"/cases/{case_id}/callback-outcome",
         json={"result": "not_reached"},
-        headers=auth(Role.COUNSELLOR),
+        headers=harness_auth(Role.COUNSELLOR),
     )
 
     assert response.status_code == 200, response.text
@@ -123,13 +120,13 @@ async def test_record_callback_outcome(api_harness: ApiHarness) -> None:
     [outcome] = await updates_accepted(
         api_harness, case_id, contract.RECORD_CALLBACK_OUTCOME.name, CallbackOutcomeRequest
     )
-    assert outcome.actor == subject(Role.COUNSELLOR)
+    assert outcome.actor == harness_subject(Role.COUNSELLOR)
     assert outcome.result == "not_reached"
     *_, attempt, planned = response.json()["timeline"]
     assert {
         "kind": "callback",
         "detail": "callback attempt 1: not_reached",
-        "actor": subject(Role.COUNSELLOR),
+        "actor": harness_subject(Role.COUNSELLOR),
     }.items() <= attempt.items()
     assert planned["detail"] == f"next attempt planned for {planned_local(response.json())}"
 
@@ -146,7 +143,7 @@ async def test_supervisor_closes_a_case_and_it_stays_closed(api: AsyncClient) ->
     closed = await api.post(
         f"/cases/{case_id}/close",
         json={"reason": "victim safe", "force": True},
-        headers=auth(Role.SUPERVISOR),
+        headers=harness_auth(Role.SUPERVISOR),
     )
     assert closed.status_code == 200
     assert closed.json()["status"] == "closed"
@@ -154,7 +151,7 @@ async def test_supervisor_closes_a_case_and_it_stays_closed(api: AsyncClient) ->
 
     # Closed, its workflow waits out the reopen window: it refuses new work itself.
     again = await api.post(
-        f"/cases/{case_id}/items", json={"items": [ITEM]}, headers=auth(Role.COUNSELLOR)
+        f"/cases/{case_id}/items", json={"items": [ITEM]}, headers=harness_auth(Role.COUNSELLOR)
     )
     assert again.status_code == 422
     assert again.json() == {
@@ -174,7 +171,7 @@ async def test_action_on_unknown_case_is_404(api: AsyncClient) -> None:
     response = await api.post(
         f"/cases/{'e' * 32}/callback-outcome",
         json={"result": "reached"},
-        headers=auth(Role.COUNSELLOR),
+        headers=harness_auth(Role.COUNSELLOR),
     )
     assert response.status_code == 404
     assert response.json() == {"detail": f"no case {'e' * 32}"}

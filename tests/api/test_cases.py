@@ -7,23 +7,15 @@ from httpx import AsyncClient
 from domain import contract
 from relais import search_attributes as sa
 from relais.settings import Role
-from tests.api.conftest import (
-    SECOND_COUNSELLOR,
-    ApiHarness,
-    add_items,
-    auth,
-    case_input,
-    intake,
-    item,
-    open_case,
-    refuse,
-    subject,
-)
+from tests.api.conftest import ApiHarness, add_items, case_input, intake, item, open_case, refuse
+from tests.support.client import SECOND_COUNSELLOR, harness_auth, harness_subject
 from tests.support.waiting import eventually
 
 
 async def test_open_case_starts_its_workflow(api_harness: ApiHarness) -> None:
-    response = await api_harness.api.post("/cases", json=intake(), headers=auth(Role.COUNSELLOR))
+    response = await api_harness.api.post(
+        "/cases", json=intake(), headers=harness_auth(Role.COUNSELLOR)
+    )
 
     assert response.status_code == 201
     body = response.json()
@@ -35,12 +27,12 @@ async def test_open_case_starts_its_workflow(api_harness: ApiHarness) -> None:
     assert response.headers["Location"] == f"/cases/{case_id}"
 
     started = await case_input(api_harness, case_id)
-    assert started.opened_by == subject(Role.COUNSELLOR)
+    assert started.opened_by == harness_subject(Role.COUNSELLOR)
     assert started.contact.first_name == "Camille"
     assert set(started.catalog.platforms) == set(api_harness.registry.catalog().platforms)
     assert started.policy.callback_max_attempts == 3
     # The workflow runs: triaged, a callback planned, visible to the counsellor.
-    view = await api_harness.api.get(f"/cases/{case_id}", headers=auth(Role.COUNSELLOR))
+    view = await api_harness.api.get(f"/cases/{case_id}", headers=harness_auth(Role.COUNSELLOR))
     assert view.json()["status"] == "callback_scheduled"
     assert view.json()["callback"]["max_attempts"] == 3
     due_local = view.json()["callback"]["due_local"]
@@ -81,7 +73,7 @@ async def test_ui_sees_filterable_attributes_and_no_personal_data(
 
 
 async def test_retry_with_same_idempotency_key_returns_same_case(api: AsyncClient) -> None:
-    headers = {**auth(Role.COUNSELLOR), "Idempotency-Key": "call-2024-06-01-0042"}
+    headers = {**harness_auth(Role.COUNSELLOR), "Idempotency-Key": "call-2024-06-01-0042"}
 
     first = await api.post("/cases", json=intake(), headers=headers)
     retry = await api.post("/cases", json=intake(), headers=headers)
@@ -95,11 +87,13 @@ async def test_retry_with_same_idempotency_key_returns_same_case(api: AsyncClien
 
 
 async def test_same_key_after_the_case_closed_still_returns_it(api: AsyncClient) -> None:
-    headers = {**auth(Role.COUNSELLOR), "Idempotency-Key": "closed-then-retried"}
+    headers = {**harness_auth(Role.COUNSELLOR), "Idempotency-Key": "closed-then-retried"}
     first = await api.post("/cases", json=intake(), headers=headers)
     case_id = first.json()["case_id"]
     closed = await api.post(
-        f"/cases/{case_id}/close", json={"reason": "duplicate"}, headers=auth(Role.COUNSELLOR)
+        f"/cases/{case_id}/close",
+        json={"reason": "duplicate"},
+        headers=harness_auth(Role.COUNSELLOR),
     )
     assert closed.status_code == 200
 
@@ -111,7 +105,7 @@ async def test_same_key_after_the_case_closed_still_returns_it(api: AsyncClient)
 
 async def test_same_key_from_another_counsellor_is_another_case(api: AsyncClient) -> None:
     key = {"Idempotency-Key": "same-key-two-counsellors"}
-    mine = await api.post("/cases", json=intake(), headers={**auth(Role.COUNSELLOR), **key})
+    mine = await api.post("/cases", json=intake(), headers={**harness_auth(Role.COUNSELLOR), **key})
     theirs = await api.post("/cases", json=intake(), headers={**SECOND_COUNSELLOR, **key})
 
     assert (mine.status_code, theirs.status_code) == (201, 201)
@@ -120,7 +114,7 @@ async def test_same_key_from_another_counsellor_is_another_case(api: AsyncClient
 
 async def test_critical_risk_gives_critical_urgency(api: AsyncClient) -> None:
     response = await api.post(
-        "/cases", json=intake(risk_flags=["suicidal_risk"]), headers=auth(Role.COUNSELLOR)
+        "/cases", json=intake(risk_flags=["suicidal_risk"]), headers=harness_auth(Role.COUNSELLOR)
     )
     assert response.json()["urgency"] == "critical"
 
@@ -129,16 +123,16 @@ async def test_read_case_returns_the_workflow_view(api: AsyncClient) -> None:
     case_id = await open_case(api)
 
     for role in (Role.COUNSELLOR, Role.SUPERVISOR):
-        response = await api.get(f"/cases/{case_id}", headers=auth(role))
+        response = await api.get(f"/cases/{case_id}", headers=harness_auth(role))
         assert response.status_code == 200
         view = response.json()
         assert view["case_id"] == case_id
         assert view["status"] == "callback_scheduled"  # the workflow's own status
-        assert view["opened_by"] == subject(Role.COUNSELLOR)
+        assert view["opened_by"] == harness_subject(Role.COUNSELLOR)
 
 
 async def test_read_unknown_case_is_404(api: AsyncClient) -> None:
-    response = await api.get(f"/cases/{'f' * 32}", headers=auth(Role.SUPERVISOR))
+    response = await api.get(f"/cases/{'f' * 32}", headers=harness_auth(Role.SUPERVISOR))
     assert response.status_code == 404
     assert response.json() == {"detail": f"no case {'f' * 32}"}
 
@@ -160,7 +154,9 @@ async def test_list_cases_filters_the_directory(api_harness: ApiHarness) -> None
     [refused] = await add_items(api, closed, item(platform="tiktok"))
     await refuse(api_harness, closed, refused)
     closing = await api.post(
-        f"/cases/{closed}/close", json={"reason": "duplicate"}, headers=auth(Role.COUNSELLOR)
+        f"/cases/{closed}/close",
+        json={"reason": "duplicate"},
+        headers=harness_auth(Role.COUNSELLOR),
     )
     assert closing.status_code == 200, closing.text
     expected = {
@@ -171,7 +167,7 @@ async def test_list_cases_filters_the_directory(api_harness: ApiHarness) -> None
 
     async def sextortion_cases() -> dict[str, tuple[str, list[str]]]:
         page = await api.get(
-            "/cases", params={"category": "sextortion"}, headers=auth(Role.SUPERVISOR)
+            "/cases", params={"category": "sextortion"}, headers=harness_auth(Role.SUPERVISOR)
         )
         return {c["case_id"]: (c["status"], c["platforms"]) for c in page.json()["items"]}
 
@@ -182,7 +178,7 @@ async def test_list_cases_filters_the_directory(api_harness: ApiHarness) -> None
     response = await api.get(
         "/cases",
         params={"status": "awaiting_platform", "platform": "tiktok", "category": "sextortion"},
-        headers=auth(Role.SUPERVISOR),
+        headers=harness_auth(Role.SUPERVISOR),
     )
 
     assert response.status_code == 200
@@ -193,14 +189,18 @@ async def test_list_cases_filters_the_directory(api_harness: ApiHarness) -> None
 
 
 async def test_list_cases_rejects_bad_filters(api: AsyncClient) -> None:
-    bad_status = await api.get("/cases", params={"status": "lost"}, headers=auth(Role.SUPERVISOR))
+    bad_status = await api.get(
+        "/cases", params={"status": "lost"}, headers=harness_auth(Role.SUPERVISOR)
+    )
     assert bad_status.status_code == 422
     assert bad_status.json()["detail"][0]["loc"] == ["query", "status"]
 
-    typo = await api.get("/cases", params={"stauts": "open"}, headers=auth(Role.SUPERVISOR))
+    typo = await api.get("/cases", params={"stauts": "open"}, headers=harness_auth(Role.SUPERVISOR))
     assert typo.status_code == 422
     assert typo.json()["detail"][0]["loc"] == ["query", "stauts"]
 
-    too_many = await api.get("/cases", params={"limit": 10_000}, headers=auth(Role.COUNSELLOR))
+    too_many = await api.get(
+        "/cases", params={"limit": 10_000}, headers=harness_auth(Role.COUNSELLOR)
+    )
     assert too_many.status_code == 422
     assert too_many.json()["detail"][0]["loc"] == ["query", "limit"]

@@ -11,14 +11,8 @@ from domain import contract
 from relais import search_attributes as sa
 from relais.db.repositories.retention import RetentionBook
 from relais.settings import Role
-from tests.api.conftest import (
-    SECOND_COUNSELLOR,
-    ApiHarness,
-    auth,
-    case_state,
-    open_case,
-    subject,
-)
+from tests.api.conftest import ApiHarness, case_state, open_case
+from tests.support.client import SECOND_COUNSELLOR, harness_auth, harness_subject
 from tests.support.waiting import eventually
 
 CONTACT = {"first_name": "Camille", "phone": "+33600000000", "handles": ["@cam"]}
@@ -26,7 +20,7 @@ CONTACT = {"first_name": "Camille", "phone": "+33600000000", "handles": ["@cam"]
 
 async def audit_of(api: httpx.AsyncClient, case_id: str, action: str) -> list[dict[str, Any]]:
     response = await api.get(
-        "/audit", params={"case_id": case_id, "action": action}, headers=auth(Role.AUDITOR)
+        "/audit", params={"case_id": case_id, "action": action}, headers=harness_auth(Role.AUDITOR)
     )
     assert response.status_code == 200, response.text
     entries: list[dict[str, Any]] = response.json()
@@ -39,8 +33,8 @@ async def test_contact_details_are_read_on_demand_and_every_read_is_audited(
     api = api_harness.api
     case_id = await open_case(api)
 
-    first = await api.get(f"/cases/{case_id}/contact", headers=auth(Role.COUNSELLOR))
-    second = await api.get(f"/cases/{case_id}/contact", headers=auth(Role.SUPERVISOR))
+    first = await api.get(f"/cases/{case_id}/contact", headers=harness_auth(Role.COUNSELLOR))
+    second = await api.get(f"/cases/{case_id}/contact", headers=harness_auth(Role.SUPERVISOR))
 
     assert first.status_code == 200, first.text
     card = first.json()
@@ -54,8 +48,8 @@ async def test_contact_details_are_read_on_demand_and_every_read_is_audited(
     assert second.json() == card
     reads = await audit_of(api, case_id, "case.contact.read")
     assert [(e["actor"], e["detail"]) for e in reads] == [
-        (subject(Role.COUNSELLOR), "personal data read"),
-        (subject(Role.SUPERVISOR), "personal data read"),
+        (harness_subject(Role.COUNSELLOR), "personal data read"),
+        (harness_subject(Role.SUPERVISOR), "personal data read"),
     ]
     other = await api.get(f"/cases/{case_id}/contact", headers=SECOND_COUNSELLOR)
     assert other.status_code == 403
@@ -69,7 +63,7 @@ async def test_a_purged_case_answers_gone(api_harness: ApiHarness) -> None:
     await book.schedule(case_id, datetime(2027, 11, 30, tzinfo=UTC))
     await book.mark_purged(case_id, datetime(2027, 12, 1, tzinfo=UTC))
 
-    response = await api.get(f"/cases/{case_id}/contact", headers=auth(Role.COUNSELLOR))
+    response = await api.get(f"/cases/{case_id}/contact", headers=harness_auth(Role.COUNSELLOR))
 
     assert response.status_code == 410
     assert response.json()["detail"] == (
@@ -87,21 +81,25 @@ async def test_a_note_is_shown_to_readers_and_kept_out_of_the_timeline_and_ui(
     text = "Camille's brother sent the photo"
 
     created = await api.post(
-        f"/cases/{case_id}/notes", json={"text": text}, headers=auth(Role.COUNSELLOR)
+        f"/cases/{case_id}/notes", json={"text": text}, headers=harness_auth(Role.COUNSELLOR)
     )
 
     assert created.status_code == 201, created.text
-    assert created.json()["author"] == subject(Role.COUNSELLOR)
-    view = (await api.get(f"/cases/{case_id}", headers=auth(Role.SUPERVISOR))).json()
-    assert [(n["text"], n["author"]) for n in view["notes"]] == [(text, subject(Role.COUNSELLOR))]
-    assert view["timeline"][-1]["detail"] == f"note added by {subject(Role.COUNSELLOR)}"
+    assert created.json()["author"] == harness_subject(Role.COUNSELLOR)
+    view = (await api.get(f"/cases/{case_id}", headers=harness_auth(Role.SUPERVISOR))).json()
+    assert [(n["text"], n["author"]) for n in view["notes"]] == [
+        (text, harness_subject(Role.COUNSELLOR))
+    ]
+    assert view["timeline"][-1]["detail"] == f"note added by {harness_subject(Role.COUNSELLOR)}"
     assert text not in str(view["timeline"])
     handle = api_harness.client.get_workflow_handle(contract.SUPPORT_CASE.workflow_id(case_id))
     description = await handle.describe()
     assert text not in str(description.typed_search_attributes)
-    assert text not in (await api.get("/audit", headers=auth(Role.AUDITOR))).text
+    assert text not in (await api.get("/audit", headers=harness_auth(Role.AUDITOR))).text
     assert (
-        await api.post(f"/cases/{case_id}/notes", json={"text": ""}, headers=auth(Role.COUNSELLOR))
+        await api.post(
+            f"/cases/{case_id}/notes", json={"text": ""}, headers=harness_auth(Role.COUNSELLOR)
+        )
     ).status_code == 422
 
 
@@ -119,12 +117,14 @@ async def test_a_later_contact_updates_the_contact_details_and_lists_every_conta
             "summary": "new messages",
             "contact": {"phone": "+33611111111"},
         },
-        headers=auth(Role.COUNSELLOR),
+        headers=harness_auth(Role.COUNSELLOR),
     )
 
     assert added.status_code == 201, added.text
     assert added.json()["contact_details_updated"] is True
-    card = (await api.get(f"/cases/{case_id}/contact", headers=auth(Role.COUNSELLOR))).json()
+    card = (
+        await api.get(f"/cases/{case_id}/contact", headers=harness_auth(Role.COUNSELLOR))
+    ).json()
     assert (card["first_name"], card["phone"]) == ("Camille", "+33611111111")
     view = await case_state(api_harness, case_id)
     assert [(c.channel.value, c.summary) for c in view.contacts] == [
@@ -137,14 +137,16 @@ async def test_a_contact_on_a_closed_case_reopens_it(api_harness: ApiHarness) ->
     api = api_harness.api
     case_id = await open_case(api)
     closed = await api.post(
-        f"/cases/{case_id}/close", json={"reason": "resolved"}, headers=auth(Role.COUNSELLOR)
+        f"/cases/{case_id}/close",
+        json={"reason": "resolved"},
+        headers=harness_auth(Role.COUNSELLOR),
     )
     assert closed.status_code == 200, closed.text
 
     added = await api.post(
         f"/cases/{case_id}/contacts",
         json={"channel": "phone", "caller_role": "parent"},
-        headers=auth(Role.COUNSELLOR),
+        headers=harness_auth(Role.COUNSELLOR),
     )
 
     assert added.status_code == 201, added.text
@@ -166,14 +168,14 @@ async def test_new_risk_raises_urgency_and_starts_the_emergency_referral_once(
         risk = await api.post(
             f"/cases/{case_id}/risk",
             json={"risk_flags": ["suicidal_risk"]},
-            headers=auth(Role.COUNSELLOR),
+            headers=harness_auth(Role.COUNSELLOR),
         )
         assert risk.status_code == 200, risk.text
         assert risk.json()["urgency"] == "critical"
         more = await api.post(
             f"/cases/{case_id}/risk",
             json={"risk_flags": ["ongoing_sexual_exploitation"]},
-            headers=auth(Role.COUNSELLOR),
+            headers=harness_auth(Role.COUNSELLOR),
         )
         assert more.status_code == 200, more.text
         view = await eventually(
@@ -199,11 +201,17 @@ async def test_only_a_supervisor_lowers_urgency_and_says_why(api_harness: ApiHar
     case_id = await open_case(api)  # intimate image: high
     body = {"urgency": "normal", "reason": "image already removed by the school"}
 
-    refused = await api.post(f"/cases/{case_id}/urgency", json=body, headers=auth(Role.COUNSELLOR))
-    no_reason = await api.post(
-        f"/cases/{case_id}/urgency", json={"urgency": "normal"}, headers=auth(Role.SUPERVISOR)
+    refused = await api.post(
+        f"/cases/{case_id}/urgency", json=body, headers=harness_auth(Role.COUNSELLOR)
     )
-    lowered = await api.post(f"/cases/{case_id}/urgency", json=body, headers=auth(Role.SUPERVISOR))
+    no_reason = await api.post(
+        f"/cases/{case_id}/urgency",
+        json={"urgency": "normal"},
+        headers=harness_auth(Role.SUPERVISOR),
+    )
+    lowered = await api.post(
+        f"/cases/{case_id}/urgency", json=body, headers=harness_auth(Role.SUPERVISOR)
+    )
 
     assert refused.status_code == 403
     assert no_reason.status_code == 422
@@ -223,10 +231,12 @@ async def test_an_intake_correction_is_recorded_and_followed_everywhere(
     corrected = await api.patch(
         f"/cases/{case_id}/intake",
         json={"categories": ["sextortion"], "caller_role": "parent"},
-        headers=auth(Role.COUNSELLOR),
+        headers=harness_auth(Role.COUNSELLOR),
     )
     unchanged = await api.patch(
-        f"/cases/{case_id}/intake", json={"caller_role": "parent"}, headers=auth(Role.COUNSELLOR)
+        f"/cases/{case_id}/intake",
+        json={"caller_role": "parent"},
+        headers=harness_auth(Role.COUNSELLOR),
     )
 
     assert corrected.status_code == 200, corrected.text
@@ -250,7 +260,9 @@ async def test_an_intake_correction_is_recorded_and_followed_everywhere(
         what="the categories search attribute",
     )
     listed = await eventually(
-        lambda: api.get("/cases", params={"category": "sextortion"}, headers=auth(Role.SUPERVISOR)),
+        lambda: api.get(
+            "/cases", params={"category": "sextortion"}, headers=harness_auth(Role.SUPERVISOR)
+        ),
         lambda r: case_id in [c["case_id"] for c in r.json()["items"]],
         what="the directory",
     )
@@ -264,25 +276,30 @@ async def test_a_supervisor_assigns_a_case_and_access_follows(api_harness: ApiHa
     colleague = "test-second-counsellor"
 
     assigned = await api.post(
-        f"/cases/{case_id}/assignment", json={"to": colleague}, headers=auth(Role.SUPERVISOR)
+        f"/cases/{case_id}/assignment",
+        json={"to": colleague},
+        headers=harness_auth(Role.SUPERVISOR),
     )
     not_theirs = await api.post(
-        f"/cases/{case_id}/handover", json={"to": colleague}, headers=auth(Role.COUNSELLOR)
+        f"/cases/{case_id}/handover", json={"to": colleague}, headers=harness_auth(Role.COUNSELLOR)
     )
 
     assert assigned.status_code == 200, assigned.text
-    assert assigned.json() == {"previous_owner": subject(Role.COUNSELLOR), "owner": colleague}
+    assert assigned.json() == {
+        "previous_owner": harness_subject(Role.COUNSELLOR),
+        "owner": colleague,
+    }
     assert (await api.get(f"/cases/{case_id}", headers=SECOND_COUNSELLOR)).status_code == 200
     assert not_theirs.status_code == 403  # no longer the counsellor's case
     back = await api.post(
         f"/cases/{case_id}/handover",
-        json={"to": subject(Role.COUNSELLOR), "note": "back to you"},
+        json={"to": harness_subject(Role.COUNSELLOR), "note": "back to you"},
         headers=SECOND_COUNSELLOR,
     )
     assert back.status_code == 200, back.text
     assert (await api.get(f"/cases/{case_id}", headers=SECOND_COUNSELLOR)).status_code == 403
     view = await case_state(api_harness, case_id)
-    assert view.owner == subject(Role.COUNSELLOR)
+    assert view.owner == harness_subject(Role.COUNSELLOR)
     assert [n.text for n in view.notes] == ["back to you"]
     actions = [e["action"] for e in await audit_of(api, case_id, "case.assign")]
     actions += [e["action"] for e in await audit_of(api, case_id, "case.handover")]
@@ -293,7 +310,7 @@ async def test_the_case_view_shows_consents_and_local_times(api_harness: ApiHarn
     api = api_harness.api
     case_id = await open_case(api)
 
-    view = (await api.get(f"/cases/{case_id}", headers=auth(Role.COUNSELLOR))).json()
+    view = (await api.get(f"/cases/{case_id}", headers=harness_auth(Role.COUNSELLOR))).json()
 
     assert view["consents"]["referral_partners"] == ["pharos"]
     assert view["consents"]["callback"]["consented"] is True

@@ -16,7 +16,8 @@ from httpx import AsyncClient
 from api.app import create_app
 from api.webhook_signatures import sign
 from relais.settings import Role, Settings
-from tests.api.conftest import WEBHOOK_SECRET, ApiHarness, auth, intake, open_case
+from tests.api.conftest import WEBHOOK_SECRET, ApiHarness, intake, open_case
+from tests.support.client import harness_auth
 
 
 def json_routes() -> list[tuple[str, str]]:
@@ -35,10 +36,10 @@ JSON_ROUTES = json_routes()
 def caller_of(path: str) -> dict[str, str]:
     """Someone the route lets in (signed routes refuse bearer tokens later on)."""
     if path.startswith("/adapters"):
-        return auth(Role.INTEGRATOR)
+        return harness_auth(Role.INTEGRATOR)
     if path.endswith(("/close", "/reopen", "/manual-handoff", "/shares")):
-        return auth(Role.SUPERVISOR)
-    return auth(Role.COUNSELLOR)
+        return harness_auth(Role.SUPERVISOR)
+    return harness_auth(Role.COUNSELLOR)
 
 
 def signed_by_a_machine(path: str) -> bool:
@@ -146,7 +147,7 @@ async def test_a_route_without_a_body_reads_any_body_sent_with_a_key(
     response = await api.post(
         "/tasks/no-such-task/claim",
         content=b"[" * 100_000 + b"]" * 100_000,
-        headers={**auth(Role.COUNSELLOR), "Idempotency-Key": uuid.uuid4().hex},
+        headers={**harness_auth(Role.COUNSELLOR), "Idempotency-Key": uuid.uuid4().hex},
     )
 
     assert response.status_code == 404, response.text
@@ -163,7 +164,7 @@ async def test_a_route_without_a_body_reads_any_body_sent_with_a_key(
 async def test_other_types_are_named_too(
     api: AsyncClient, content_type: str | None, got: str
 ) -> None:
-    headers = auth(Role.COUNSELLOR)
+    headers = harness_auth(Role.COUNSELLOR)
     if content_type is not None:
         headers["Content-Type"] = content_type
     response = await api.post("/cases", content=b'{"channel": "phone"}', headers=headers)
@@ -177,13 +178,13 @@ async def test_json_with_a_charset_or_a_json_suffix_is_json(api: AsyncClient) ->
         response = await api.post(
             "/cases",
             content=json.dumps(intake()).encode(),
-            headers={**auth(Role.COUNSELLOR), "Content-Type": content_type},
+            headers={**harness_auth(Role.COUNSELLOR), "Content-Type": content_type},
         )
         assert response.status_code == 201, (content_type, response.text)
 
 
 async def test_a_refused_content_type_leaves_the_idempotency_key_free(api: AsyncClient) -> None:
-    headers = {**auth(Role.COUNSELLOR), "Idempotency-Key": uuid.uuid4().hex}
+    headers = {**harness_auth(Role.COUNSELLOR), "Idempotency-Key": uuid.uuid4().hex}
     raw = json.dumps(intake()).encode()
     as_text = await api.post(
         "/cases", content=raw, headers={**headers, "Content-Type": "text/plain"}
@@ -199,7 +200,7 @@ async def test_forms_and_other_documented_types_are_left_alone(api: AsyncClient)
     config = await api.post(
         "/adapters/validate",
         content=b"# no adapter of our own\n",
-        headers={**auth(Role.INTEGRATOR), "Content-Type": "text/plain"},
+        headers={**harness_auth(Role.INTEGRATOR), "Content-Type": "text/plain"},
     )
 
     assert sign_in.status_code == 401, sign_in.text  # the form was read: the token is wrong

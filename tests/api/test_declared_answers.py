@@ -27,8 +27,9 @@ from relais.db.repositories.access import AccessReason, CaseAccessBook
 from relais.serving import serve_app
 from relais.settings import Role, Settings
 from simulator.meta import whatsapp_payloads
-from tests.api.conftest import ApiHarness, auth, intake, open_case, signed, subject
+from tests.api.conftest import ApiHarness, intake, open_case, signed
 from tests.api.test_authorisation import BODIES, RULES, concrete
+from tests.support.client import harness_auth, harness_subject
 
 C, S = Role.COUNSELLOR, Role.SUPERVISOR
 
@@ -89,7 +90,7 @@ async def call(
     assert isinstance(rule, Rule)
     answers = []
     for role in rule.roles:
-        response = await api.request(method, path, json=body, headers=auth(role))
+        response = await api.request(method, path, json=body, headers=harness_auth(role))
         answers.append(response.status_code)
     return answers
 
@@ -223,7 +224,7 @@ async def test_on_a_case_whose_workflow_is_over_every_route_answers_what_it_decl
     api, client = api_harness.api, api_harness.client
     if when == "after it ran":
         case_id = await open_case(api)
-        assert (await api.get(f"/cases/{case_id}", headers=auth(C))).status_code == 200
+        assert (await api.get(f"/cases/{case_id}", headers=harness_auth(C))).status_code == 200
     else:  # a case of the counsellor's that no worker ever picked up
         case_id = uuid.uuid4().hex
         await client.start_workflow(
@@ -232,7 +233,7 @@ async def test_on_a_case_whose_workflow_is_over_every_route_answers_what_it_decl
             task_queue=f"nobody-polls-{case_id}",
         )
         await CaseAccessBook(api_harness.database).grant(
-            case_id, subject(C), AccessReason.OWNER, subject(C), utc_now()
+            case_id, harness_subject(C), AccessReason.OWNER, harness_subject(C), utc_now()
         )
     handle = client.get_workflow_handle(contract.SUPPORT_CASE.workflow_id(case_id))
     await handle.terminate("the case's workflow is over")

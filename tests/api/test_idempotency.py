@@ -14,17 +14,10 @@ from domain import contract
 from domain.items import AddItemsRequest
 from relais.db.tables import IdempotencyKeyRow
 from relais.settings import Role
-from tests.api.conftest import (
-    DatabaseApi,
-    auth,
-    case_input,
-    intake,
-    item,
-    subject,
-    updates_accepted,
-)
+from tests.api.conftest import DatabaseApi, case_input, intake, item, updates_accepted
+from tests.support.client import harness_auth, harness_subject
 
-COUNSELLOR = auth(Role.COUNSELLOR)
+COUNSELLOR = harness_auth(Role.COUNSELLOR)
 REUSED = {"loc": ["header", "Idempotency-Key"], "type": "value_error"}
 
 
@@ -48,7 +41,9 @@ def assert_refused_as_reused(response: Any) -> str:
 
 
 async def audit_actions(on: DatabaseApi, case_id: str) -> list[str]:
-    response = await on.api.get("/audit", params={"case_id": case_id}, headers=auth(Role.AUDITOR))
+    response = await on.api.get(
+        "/audit", params={"case_id": case_id}, headers=harness_auth(Role.AUDITOR)
+    )
     assert response.status_code == 200, response.text
     return [e["action"] for e in response.json() if e["action"] != "audit.read"]
 
@@ -188,7 +183,10 @@ async def test_routes_without_a_key_of_their_own_take_one_too(
     assert too_long.status_code == 422
     assert [p["loc"] for p in too_long.json()["detail"]] == [["header", "Idempotency-Key"]]
     listed = await on.api.get(shares, headers=COUNSELLOR)
-    assert [s["counsellor"] for s in listed.json()] == [subject(Role.COUNSELLOR), "colleague-a"]
+    assert [s["counsellor"] for s in listed.json()] == [
+        harness_subject(Role.COUNSELLOR),
+        "colleague-a",
+    ]
 
 
 async def test_a_request_the_case_refused_leaves_its_key_free(
@@ -219,7 +217,7 @@ async def test_keys_are_per_caller(api_on_each_database: DatabaseApi) -> None:
     supervisor = await on.api.post(
         f"/cases/{case_id}/shares",
         json={"counsellor": "colleague-a"},
-        headers=keyed(key, auth(Role.SUPERVISOR)),
+        headers=keyed(key, harness_auth(Role.SUPERVISOR)),
     )
 
     assert counsellor.status_code == 202, counsellor.text
@@ -237,7 +235,13 @@ async def test_the_database_holds_digests_only(api_on_each_database: DatabaseApi
     stored = [(r.key_digest, r.fingerprint, r.route, r.first_used_at.isoformat()) for r in rows]
     assert ("POST /cases") in {route for _, _, route, _ in stored}
     text = repr(stored)
-    for secret in (secret_key, "Camille", "0600000000", subject(Role.COUNSELLOR), "class group"):
+    for secret in (
+        secret_key,
+        "Camille",
+        "0600000000",
+        harness_subject(Role.COUNSELLOR),
+        "class group",
+    ):
         assert secret not in text
 
 
@@ -247,7 +251,7 @@ async def test_a_caller_refused_at_the_door_leaves_no_key_behind(
     on = api_on_each_database
     case_id = (await on.api.post("/cases", json=intake(), headers=COUNSELLOR)).json()["case_id"]
     key = a_key()
-    supervisor = auth(Role.SUPERVISOR)
+    supervisor = harness_auth(Role.SUPERVISOR)
 
     anonymous = await on.api.post("/cases", json=intake(), headers={"Idempotency-Key": key})
     bad_token = await on.api.post(

@@ -10,22 +10,20 @@ from httpx import AsyncClient
 
 from relais.settings import Role
 from tests.api.conftest import (
-    SECOND_COUNSELLOR,
     ApiHarness,
     add_items,
-    auth,
     decision,
     item,
     open_case,
     refuse,
     signed,
     start_notice,
-    subject,
 )
+from tests.support.client import SECOND_COUNSELLOR, harness_auth, harness_subject
 
 
 async def open_tasks(api: AsyncClient, case_id: str, role: Role) -> list[dict[str, Any]]:
-    response = await api.get("/tasks", params={"case_id": case_id}, headers=auth(role))
+    response = await api.get("/tasks", params={"case_id": case_id}, headers=harness_auth(role))
     assert response.status_code == 200, response.text
     tasks: list[dict[str, Any]] = response.json()
     return tasks
@@ -45,7 +43,7 @@ async def callbacks_exhausted(harness: ApiHarness, case_id: str) -> str:
         outcome = await api.post(
             f"/cases/{case_id}/callback-outcome",
             json={"result": "not_reached"},
-            headers=auth(Role.COUNSELLOR),
+            headers=harness_auth(Role.COUNSELLOR),
         )
         assert outcome.status_code == 200, outcome.text
     return f"{case_id}:supervisor_escalation:callbacks-exhausted-3"
@@ -73,12 +71,16 @@ async def test_claim_a_task_once(api_harness: ApiHarness) -> None:
     case_id = await open_case(api_harness.api)
     task_id = await refused_notice(api_harness, case_id)
 
-    mine = await api_harness.api.post(f"/tasks/{task_id}/claim", headers=auth(Role.COUNSELLOR))
-    again = await api_harness.api.post(f"/tasks/{task_id}/claim", headers=auth(Role.COUNSELLOR))
+    mine = await api_harness.api.post(
+        f"/tasks/{task_id}/claim", headers=harness_auth(Role.COUNSELLOR)
+    )
+    again = await api_harness.api.post(
+        f"/tasks/{task_id}/claim", headers=harness_auth(Role.COUNSELLOR)
+    )
     theirs = await api_harness.api.post(f"/tasks/{task_id}/claim", headers=SECOND_COUNSELLOR)
 
     assert mine.status_code == 200
-    assert mine.json()["claimed_by"] == subject(Role.COUNSELLOR)
+    assert mine.json()["claimed_by"] == harness_subject(Role.COUNSELLOR)
     assert again.status_code == 200
     assert theirs.status_code == 409
 
@@ -88,12 +90,14 @@ async def test_claim_rules(api_harness: ApiHarness) -> None:
     escalation = await callbacks_exhausted(api_harness, case_id)
 
     counsellor = await api_harness.api.post(
-        f"/tasks/{escalation}/claim", headers=auth(Role.COUNSELLOR)
+        f"/tasks/{escalation}/claim", headers=harness_auth(Role.COUNSELLOR)
     )
     supervisor = await api_harness.api.post(
-        f"/tasks/{escalation}/claim", headers=auth(Role.SUPERVISOR)
+        f"/tasks/{escalation}/claim", headers=harness_auth(Role.SUPERVISOR)
     )
-    missing = await api_harness.api.post("/tasks/no-such-task/claim", headers=auth(Role.SUPERVISOR))
+    missing = await api_harness.api.post(
+        "/tasks/no-such-task/claim", headers=harness_auth(Role.SUPERVISOR)
+    )
 
     assert counsellor.status_code == 403
     assert supervisor.status_code == 200
@@ -105,7 +109,7 @@ async def test_every_case_access_is_audited_without_personal_data(
 ) -> None:
     api = api_harness.api
     case_id = await open_case(api)
-    await api.get(f"/cases/{case_id}", headers=auth(Role.SUPERVISOR))
+    await api.get(f"/cases/{case_id}", headers=harness_auth(Role.SUPERVISOR))
     [notice_id] = await add_items(
         api,
         case_id,
@@ -116,20 +120,22 @@ async def test_every_case_access_is_audited_without_personal_data(
     )
     await refuse(api_harness, case_id, notice_id)  # the notice settles: the case may close
     closed = await api.post(
-        f"/cases/{case_id}/close", json={"reason": "done"}, headers=auth(Role.COUNSELLOR)
+        f"/cases/{case_id}/close", json={"reason": "done"}, headers=harness_auth(Role.COUNSELLOR)
     )
     assert closed.status_code == 200, closed.text
 
-    response = await api.get("/audit", params={"case_id": case_id}, headers=auth(Role.AUDITOR))
+    response = await api.get(
+        "/audit", params={"case_id": case_id}, headers=harness_auth(Role.AUDITOR)
+    )
 
     assert response.status_code == 200
     entries = response.json()
     assert [(e["action"], e["actor"], e["role"]) for e in entries] == [
-        ("case.open", subject(Role.COUNSELLOR), "counsellor"),
-        ("case.read", subject(Role.SUPERVISOR), "supervisor"),
-        ("case.items.add", subject(Role.COUNSELLOR), "counsellor"),
+        ("case.open", harness_subject(Role.COUNSELLOR), "counsellor"),
+        ("case.read", harness_subject(Role.SUPERVISOR), "supervisor"),
+        ("case.items.add", harness_subject(Role.COUNSELLOR), "counsellor"),
         ("notice.decision", "platform:tiktok", "platform"),  # the platform's refusal
-        ("case.close", subject(Role.COUNSELLOR), "counsellor"),
+        ("case.close", harness_subject(Role.COUNSELLOR), "counsellor"),
     ]
     assert entries[2]["detail"] == "items=1 platforms=tiktok"
     text = response.text
@@ -145,26 +151,36 @@ async def test_a_polling_screen_leaves_one_read_per_person_and_window(
     api = api_harness.api
     case_id = await open_case(api)
     for _ in range(5):
-        assert (await api.get(f"/cases/{case_id}", headers=auth(Role.SUPERVISOR))).is_success
-    assert (await api.get(f"/cases/{case_id}", headers=auth(Role.COUNSELLOR))).is_success
+        assert (
+            await api.get(f"/cases/{case_id}", headers=harness_auth(Role.SUPERVISOR))
+        ).is_success
+    assert (await api.get(f"/cases/{case_id}", headers=harness_auth(Role.COUNSELLOR))).is_success
 
     response = await api.get(
-        "/audit", params={"case_id": case_id, "action": "case.read"}, headers=auth(Role.AUDITOR)
+        "/audit",
+        params={"case_id": case_id, "action": "case.read"},
+        headers=harness_auth(Role.AUDITOR),
     )
 
     assert sorted(e["actor"] for e in response.json()) == sorted(
-        [subject(Role.SUPERVISOR), subject(Role.COUNSELLOR)]
+        [harness_subject(Role.SUPERVISOR), harness_subject(Role.COUNSELLOR)]
     )
 
 
 async def test_reading_the_audit_trail_is_itself_audited(api_harness: ApiHarness) -> None:
     case_id = await open_case(api_harness.api)
-    await api_harness.api.get("/audit", params={"case_id": case_id}, headers=auth(Role.SUPERVISOR))
+    await api_harness.api.get(
+        "/audit", params={"case_id": case_id}, headers=harness_auth(Role.SUPERVISOR)
+    )
 
     response = await api_harness.api.get(
         "/audit",
-        params={"action": "audit.read", "actor": subject(Role.SUPERVISOR), "case_id": case_id},
-        headers=auth(Role.AUDITOR),
+        params={
+            "action": "audit.read",
+            "actor": harness_subject(Role.SUPERVISOR),
+            "case_id": case_id,
+        },
+        headers=harness_auth(Role.AUDITOR),
     )
 
     assert [e["action"] for e in response.json()] == ["audit.read"]
@@ -179,7 +195,7 @@ async def test_webhook_deliveries_are_audited(api_harness: ApiHarness) -> None:
     assert delivered.status_code == 202, delivered.text
 
     response = await api_harness.api.get(
-        "/audit", params={"actor": "platform:instagram"}, headers=auth(Role.AUDITOR)
+        "/audit", params={"actor": "platform:instagram"}, headers=harness_auth(Role.AUDITOR)
     )
 
     assert f"notice={notice_id} decision=refused" in [e["detail"] for e in response.json()]

@@ -7,7 +7,8 @@ import pytest
 from httpx import AsyncClient
 
 from relais.settings import Role
-from tests.api.conftest import ApiHarness, auth, intake, item, open_case
+from tests.api.conftest import ApiHarness, intake, item, open_case
+from tests.support.client import harness_auth
 
 
 def locs(response_json: dict[str, Any]) -> list[list[str | int]]:
@@ -42,7 +43,7 @@ def locs(response_json: dict[str, Any]) -> list[list[str | int]]:
 async def test_bad_case_body_is_422_naming_the_field(
     api: AsyncClient, body: dict[str, Any], loc: list[str | int]
 ) -> None:
-    response = await api.post("/cases", json=body, headers=auth(Role.COUNSELLOR))
+    response = await api.post("/cases", json=body, headers=harness_auth(Role.COUNSELLOR))
 
     assert response.status_code == 422
     assert loc in locs(response.json())
@@ -52,14 +53,16 @@ async def test_bad_case_body_is_422_naming_the_field(
 
 async def test_too_long_idempotency_key_is_422(api: AsyncClient) -> None:
     response = await api.post(
-        "/cases", json=intake(), headers={**auth(Role.COUNSELLOR), "Idempotency-Key": "k" * 201}
+        "/cases",
+        json=intake(),
+        headers={**harness_auth(Role.COUNSELLOR), "Idempotency-Key": "k" * 201},
     )
     assert response.status_code == 422
     assert locs(response.json()) == [["header", "Idempotency-Key"]]
 
 
 async def view(api: AsyncClient, case_id: str) -> dict[str, Any]:
-    response = await api.get(f"/cases/{case_id}", headers=auth(Role.COUNSELLOR))
+    response = await api.get(f"/cases/{case_id}", headers=harness_auth(Role.COUNSELLOR))
     assert response.status_code == 200, response.text
     data: dict[str, Any] = response.json()
     return data
@@ -71,7 +74,7 @@ async def test_bad_url_is_rejected_by_the_workflow_naming_the_field(api: AsyncCl
     response = await api.post(
         f"/cases/{case_id}/items",
         json={"items": [item(), item(location={"url": "tiktok.com/video 1"})]},
-        headers=auth(Role.COUNSELLOR),
+        headers=harness_auth(Role.COUNSELLOR),
     )
 
     assert response.status_code == 422
@@ -89,7 +92,7 @@ async def test_unknown_platform_lists_the_known_ones(api_harness: ApiHarness) ->
     response = await api.post(
         f"/cases/{case_id}/items",
         json={"items": [item(platform="myspace", location={"url": "ftp://myspace.com/x"})]},
-        headers=auth(Role.COUNSELLOR),
+        headers=harness_auth(Role.COUNSELLOR),
     )
 
     assert response.status_code == 422
@@ -107,7 +110,7 @@ async def test_items_without_consent_are_refused_naming_the_consent(api: AsyncCl
     case_id = await open_case(api, consents={"report_to_platforms": False})
 
     response = await api.post(
-        f"/cases/{case_id}/items", json={"items": [item()]}, headers=auth(Role.COUNSELLOR)
+        f"/cases/{case_id}/items", json={"items": [item()]}, headers=harness_auth(Role.COUNSELLOR)
     )
 
     assert response.status_code == 422
@@ -118,7 +121,7 @@ async def test_bad_item_shape_is_caught_before_the_workflow(api: AsyncClient) ->
     response = await api.post(
         f"/cases/{'a' * 32}/items",
         json={"items": [item(content_type="hologram")]},
-        headers=auth(Role.COUNSELLOR),
+        headers=harness_auth(Role.COUNSELLOR),
     )
     assert response.status_code == 422
     assert locs(response.json()) == [["body", "items", 0, "content_type"]]
@@ -130,7 +133,7 @@ async def test_referral_to_unconsented_partner_is_422(api: AsyncClient) -> None:
     response = await api.post(
         f"/cases/{case_id}/referrals",
         json={"partner": "france-victimes"},
-        headers=auth(Role.COUNSELLOR),
+        headers=harness_auth(Role.COUNSELLOR),
     )
 
     assert response.status_code == 422
@@ -146,7 +149,7 @@ async def test_referral_to_unconsented_partner_is_422(api: AsyncClient) -> None:
 
 async def test_close_needs_a_reason(api: AsyncClient) -> None:
     response = await api.post(
-        f"/cases/{'a' * 32}/close", json={"reason": ""}, headers=auth(Role.SUPERVISOR)
+        f"/cases/{'a' * 32}/close", json={"reason": ""}, headers=harness_auth(Role.SUPERVISOR)
     )
     assert response.status_code == 422
     assert locs(response.json()) == [["body", "reason"]]
@@ -156,7 +159,7 @@ async def test_the_actor_cannot_be_forged_in_the_body(api: AsyncClient) -> None:
     response = await api.post(
         f"/cases/{'a' * 32}/referrals",
         json={"partner": "pharos", "actor": "someone-else"},
-        headers=auth(Role.COUNSELLOR),
+        headers=harness_auth(Role.COUNSELLOR),
     )
     assert response.status_code == 422
     assert locs(response.json()) == [["body", "actor"]]

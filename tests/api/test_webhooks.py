@@ -18,7 +18,6 @@ from relais.settings import Role
 from tests.api.conftest import (
     ApiHarness,
     DatabaseApi,
-    auth,
     case_state,
     decision,
     intake,
@@ -29,6 +28,7 @@ from tests.api.conftest import (
     start_notice,
     start_referral,
 )
+from tests.support.client import harness_auth
 from tests.support.waiting import eventually
 
 
@@ -205,7 +205,7 @@ async def test_the_platform_decision_and_partner_status_are_in_the_case_audit(
     """``GET /audit?case_id=`` lists what the platform and the partner said, not only
     what people did: their webhooks' entries name the case of the notice or referral."""
     on = api_on_each_database
-    counsellor = auth(Role.COUNSELLOR)
+    counsellor = harness_auth(Role.COUNSELLOR)
     case_id = (await on.api.post("/cases", json=intake(), headers=counsellor)).json()["case_id"]
     [notice_id] = (
         await on.api.post(f"/cases/{case_id}/items", json={"items": [item()]}, headers=counsellor)
@@ -230,7 +230,9 @@ async def test_the_platform_decision_and_partner_status_are_in_the_case_audit(
     accepted = await on.api.post("/webhooks/partners/france-victimes", content=raw, headers=headers)
     assert (refused.status_code, accepted.status_code) == (202, 202), (refused.text, accepted.text)
 
-    response = await on.api.get("/audit", params={"case_id": case_id}, headers=auth(Role.AUDITOR))
+    response = await on.api.get(
+        "/audit", params={"case_id": case_id}, headers=harness_auth(Role.AUDITOR)
+    )
 
     machines = [
         (e["action"], e["actor"], e["role"], e["detail"])
@@ -271,7 +273,7 @@ async def test_a_partner_answering_about_a_referral_cancelled_at_closing_is_hear
     closed = await harness.api.post(
         f"/cases/{case_id}/close",
         json={"reason": "young person safe", "force": True},
-        headers=auth(Role.COUNSELLOR),
+        headers=harness_auth(Role.COUNSELLOR),
     )
     assert closed.status_code == 200, closed.text
     assert [r["status"] for r in closed.json()["referrals"]] == ["cancelled"]
@@ -295,7 +297,7 @@ async def test_a_partner_answering_about_a_referral_cancelled_at_closing_is_hear
 
     async def supervisor_tasks() -> list[dict[str, Any]]:
         listed = await harness.api.get(
-            "/tasks", params={"case_id": case_id}, headers=auth(Role.SUPERVISOR)
+            "/tasks", params={"case_id": case_id}, headers=harness_auth(Role.SUPERVISOR)
         )
         return [t for t in listed.json() if t["kind"] == "supervisor_escalation"]
 
@@ -317,7 +319,9 @@ async def test_a_partner_answering_about_a_referral_cancelled_at_closing_is_hear
         f"france-victimes answered 'closed' about referral {referral_id}",
     ]
 
-    audit = await harness.api.get("/audit", params={"case_id": case_id}, headers=auth(Role.AUDITOR))
+    audit = await harness.api.get(
+        "/audit", params={"case_id": case_id}, headers=harness_auth(Role.AUDITOR)
+    )
     said = [e["detail"] for e in audit.json() if e["role"] == "partner"]
     assert said == [
         f"referral={referral_id} status=accepted",
@@ -334,7 +338,7 @@ async def test_another_partner_answering_about_an_ended_referral_is_404(
     closed = await api_harness.api.post(
         f"/cases/{case_id}/close",
         json={"reason": "young person safe", "force": True},
-        headers=auth(Role.COUNSELLOR),
+        headers=harness_auth(Role.COUNSELLOR),
     )
     assert closed.status_code == 200, closed.text
     raw, headers = signed(partner_says(referral_id, "accepted"))

@@ -10,22 +10,21 @@ import pytest
 from temporalio.testing import WorkflowEnvironment
 
 from domain import contract
-from domain.callback_window import ALWAYS_OPEN
-from domain.policy import CasePolicy
 from domain.retention import PurgeReport, PurgeRunInput
 from relais import search_attributes as sa
 from relais.converter import key_store_of
 from relais.db import AuditLog, CaseDirectory, TaskBoard
 from relais.db.repositories.retention import RetentionBook
 from tests.support.cases import ITEM, add_items, case_view, open_case
-from tests.support.stack import Stack, auth, running_stack
+from tests.support.client import auth
+from tests.support.policies import fast_policy
+from tests.support.stack import Stack, running_stack
 from tests.support.waiting import eventually
 
-FAST_CALLBACKS = CasePolicy(
+FAST_CALLBACKS = fast_policy(
     callback_delay=timedelta(milliseconds=500),
     callback_attempt_spacing=timedelta(milliseconds=500),
     callback_claim_within=timedelta(hours=1),
-    opening_hours=ALWAYS_OPEN,
     reopen_window=timedelta(minutes=5),
 )
 

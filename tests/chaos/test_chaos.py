@@ -22,17 +22,17 @@ import pytest
 from temporalio.client import Client
 
 from domain import contract
-from domain.callback_window import ALWAYS_OPEN
-from domain.policy import CasePolicy
 from relais import search_attributes as sa
 from tests.chaos.processes import ProcessStack, process_stack
+from tests.support.client import auth
+from tests.support.policies import fast_policy
 from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.skipif(os.environ.get("RELAIS_CHAOS") == "0", reason="RELAIS_CHAOS=0")
 
 CASES = 10
-COUNSELLOR = {"Authorization": "Bearer local-counsellor-token"}
-POLICY = CasePolicy(callback_delay=timedelta(hours=1), opening_hours=ALWAYS_OPEN)
+COUNSELLOR = auth("counsellor")
+POLICY = fast_policy(callback_delay=timedelta(hours=1))
 SIMULATOR = {
     "defaults": {"decision_delay_seconds": 1},
     "targets": {

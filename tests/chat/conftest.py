@@ -8,8 +8,7 @@ from pathlib import Path
 import pytest
 from temporalio.testing import WorkflowEnvironment
 
-from domain.callback_window import ALWAYS_OPEN
-from domain.policy import CasePolicy
+from tests.support.policies import fast_policy
 from tests.support.stack import Stack, running_stack
 
 
@@ -18,7 +17,5 @@ async def stack(
     local_env: WorkflowEnvironment, tmp_path_factory: pytest.TempPathFactory
 ) -> AsyncIterator[Stack]:
     folder: Path = tmp_path_factory.mktemp("chat")
-    async with running_stack(
-        local_env.client, folder, policy=CasePolicy(opening_hours=ALWAYS_OPEN)
-    ) as running:
+    async with running_stack(local_env.client, folder, policy=fast_policy()) as running:
         yield running

@@ -10,7 +10,8 @@ import httpx
 
 from tests.chat.test_chat_http import another_app, browser_like, closed_today
 from tests.ops.exposition import Sample, assert_no_label_holds, samples, value
-from tests.support.stack import Stack, auth
+from tests.support.client import auth
+from tests.support.stack import Stack
 from tests.support.waiting import eventually
 
 START = {"writer": "young_person", "age_band": "11_14", "privacy_notice_accepted": True}

@@ -7,7 +7,8 @@ from typing import Any
 
 import httpx
 
-from tests.support.stack import Stack, auth
+from tests.support.client import auth
+from tests.support.stack import Stack
 from tests.support.waiting import eventually
 
 START = {"writer": "parent", "age_band": "11_14", "privacy_notice_accepted": True}

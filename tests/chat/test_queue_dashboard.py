@@ -12,8 +12,9 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 
 from domain import contract
+from tests.support.client import auth
 from tests.support.console import console_user
-from tests.support.stack import Stack, auth
+from tests.support.stack import Stack
 from tests.support.waiting import eventually
 
 START = {"writer": "young_person", "age_band": "15_17", "privacy_notice_accepted": True}

@@ -9,7 +9,8 @@ from typing import Any
 
 import httpx
 
-from tests.support.stack import Stack, auth
+from tests.support.client import auth
+from tests.support.stack import Stack
 from tests.support.waiting import eventually
 
 START = {"writer": "young_person", "age_band": "15_17", "privacy_notice_accepted": True}

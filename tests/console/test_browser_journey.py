@@ -22,8 +22,6 @@ import pytest
 from playwright.async_api import Browser, Page, expect
 from temporalio.testing import WorkflowEnvironment
 
-from domain.callback_window import ALWAYS_OPEN
-from domain.policy import CasePolicy
 from relais import search_attributes as sa
 from relais.converter import data_converter
 from relais.crypto.key_store import InMemoryKeyStore
@@ -33,18 +31,16 @@ from relais.serving import free_port
 from relais.settings import Settings
 from tests.support.browser import chromium, needs_chromium
 from tests.support.builders import intake_body
+from tests.support.client import auth
 from tests.support.console_browser import check_screen, nothing_personal_kept
-from tests.support.stack import Stack, auth, running_stack
+from tests.support.policies import fast_policy
+from tests.support.stack import Stack, running_stack
 from tests.support.temporal import temporal_cli
 from tests.support.waiting import eventually
 
 pytestmark = [needs_chromium, pytest.mark.slow]
 
-POLICY = CasePolicy(
-    callback_delay=timedelta(seconds=2),
-    opening_hours=ALWAYS_OPEN,
-    default_decision_sla=timedelta(seconds=4),
-)
+POLICY = fast_policy(callback_delay=timedelta(seconds=2), default_decision_sla=timedelta(seconds=4))
 FIRST_NAME = "Ysolde-Marjolaine"
 PHONE = "+33677889900"
 NOTE = "Elle a peur d'aller au collège"

@@ -14,7 +14,8 @@ from api.app import create_app
 from relais.serving import free_port, serve_app
 from tests.support.browser import chromium, needs_chromium
 from tests.support.builders import intake_body
-from tests.support.stack import Stack, auth
+from tests.support.client import auth
+from tests.support.stack import Stack
 from tests.support.waiting import eventually
 
 pytestmark = [needs_chromium, pytest.mark.slow]

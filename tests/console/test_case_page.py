@@ -23,9 +23,10 @@ from domain.callback_window import ALWAYS_OPEN
 from domain.policy import CasePolicy
 from relais.db import AuditLog
 from tests.support.browser import chromium, needs_chromium
+from tests.support.client import auth
 from tests.support.console import ConsoleUser, console_user
 from tests.support.console_browser import SHOTS, accessible
-from tests.support.stack import Stack, auth, running_stack
+from tests.support.stack import Stack, running_stack
 from tests.support.waiting import eventually
 
 INTAKE: dict[str, str | list[str]] = {

@@ -13,8 +13,9 @@ from domain.case import CaseStatus
 from domain.intake import Urgency
 from relais.db import AuditLog
 from tests.support.builders import intake_body
+from tests.support.client import auth
 from tests.support.console import console_user
-from tests.support.stack import Stack, auth
+from tests.support.stack import Stack
 from tests.support.waiting import eventually
 
 

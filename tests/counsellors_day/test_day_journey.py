@@ -12,17 +12,17 @@ from typing import Any
 import pytest
 from temporalio.testing import WorkflowEnvironment
 
-from domain.callback_window import ALWAYS_OPEN
-from domain.policy import CasePolicy
 from relais import search_attributes as sa
 from relais.db import Database
 from tests.support.builders import intake_body
 from tests.support.cases import case_view
+from tests.support.client import auth
 from tests.support.databases import BACKENDS, drop_database, empty_database
-from tests.support.stack import Stack, auth, running_stack
+from tests.support.policies import fast_policy
+from tests.support.stack import Stack, running_stack
 from tests.support.waiting import eventually
 
-POLICY = CasePolicy(callback_delay=timedelta(seconds=2), opening_hours=ALWAYS_OPEN)
+POLICY = fast_policy(callback_delay=timedelta(seconds=2))
 LEA = "local-counsellor"
 SAM = "local-colleague"
 

@@ -17,9 +17,10 @@ import httpx
 
 from tests.devtools.test_dev_up import DevUp, env, processes_started_with  # noqa: F401
 from tests.support.cases import INTAKE, ITEM
+from tests.support.client import auth
 
-COUNSELLOR = {"Authorization": "Bearer local-counsellor-token"}
-SUPERVISOR = {"Authorization": "Bearer local-supervisor-token"}
+COUNSELLOR = auth("counsellor")
+SUPERVISOR = auth("supervisor")
 
 
 def part_leader(data_dir: str, marker: str) -> int:

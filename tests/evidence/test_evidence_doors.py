@@ -20,7 +20,8 @@ from temporalio.testing import WorkflowEnvironment
 from tests.evidence.files import jpeg_with_gps, picture, png
 from tests.evidence.support import database_bytes, folder_bytes
 from tests.support.cases import open_case
-from tests.support.stack import Stack, auth, running_stack
+from tests.support.client import auth
+from tests.support.stack import Stack, running_stack
 
 
 @pytest.fixture(scope="module")

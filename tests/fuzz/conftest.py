@@ -8,13 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from domain.callback_window import ALWAYS_OPEN
-from domain.policy import CasePolicy
 from tests.chaos.processes import ProcessStack, build_process_stack
-
-TOKENS = {
-    role: f"local-{role}-token" for role in ("counsellor", "supervisor", "integrator", "auditor")
-}
+from tests.support.policies import fast_policy
 
 
 async def _start(stack: ProcessStack) -> None:
@@ -28,7 +23,7 @@ def fuzz_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ProcessStac
     # the chat's live stream ends after a second (a page would reconnect), not minutes.
     stack = build_process_stack(
         Path(tmp_path_factory.mktemp("fuzz")),
-        policy=CasePolicy(opening_hours=ALWAYS_OPEN),
+        policy=fast_policy(),
         env={"RELAIS_CHAT__STREAM_SECONDS": "1"},
     )
     try:

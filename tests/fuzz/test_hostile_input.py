@@ -13,11 +13,11 @@ import pytest
 
 from api.webhook_signatures import sign
 from tests.chaos.processes import ProcessStack
-from tests.fuzz.conftest import TOKENS
 from tests.support.builders import intake_body
+from tests.support.client import auth
 
-COUNSELLOR = {"Authorization": f"Bearer {TOKENS['counsellor']}"}
-SUPERVISOR = {"Authorization": f"Bearer {TOKENS['supervisor']}"}
+COUNSELLOR = auth("counsellor")
+SUPERVISOR = auth("supervisor")
 INJECTIONS = [
     "' OR '1'='1",
     "1; DROP TABLE cases; --",

@@ -55,8 +55,8 @@ from application.acting import Rule
 from chat.session import AUDIENCE, COOKIE
 from relais.settings import LOCAL_COLLEAGUE_TOKEN, Role, Settings
 from tests.chaos.processes import ProcessStack
-from tests.fuzz.conftest import TOKENS
 from tests.support.builders import intake_body, item_body
+from tests.support.client import TOKENS, auth, bearer
 
 # Examples per route and role the route lets in; a refused role or a caller without
 # credentials gets REFUSED_EXAMPLES (its answer comes before anything is parsed).
@@ -151,7 +151,7 @@ class Opened:
 
 def _open_case(api: httpx.Client) -> Opened:
     """A case of the counsellor's, with an item reported to a platform and a referral."""
-    counsellor = {"Authorization": f"Bearer {TOKENS['counsellor']}"}
+    counsellor = auth("counsellor")
 
     def post(path: str, body: dict[str, Any], status: int) -> dict[str, Any]:
         response = api.post(
@@ -171,7 +171,7 @@ def _open_case(api: httpx.Client) -> Opened:
 
 @pytest.fixture(scope="module")
 def targets(fuzz_stack: ProcessStack) -> Targets:
-    supervisor = {"Authorization": f"Bearer {TOKENS['supervisor']}"}
+    supervisor = auth("supervisor")
     with httpx.Client(base_url=fuzz_stack.api_url, timeout=30) as api:
         case = _open_case(api)
         closed = _open_case(api).case_id
@@ -181,7 +181,7 @@ def targets(fuzz_stack: ProcessStack) -> Targets:
             headers={**supervisor, "Idempotency-Key": uuid.uuid4().hex},
         )
         assert shut.status_code == 200, shut.text
-        adapters = api.get("/adapters", headers={"Authorization": f"Bearer {TOKENS['integrator']}"})
+        adapters = api.get("/adapters", headers=auth("integrator"))
         assert adapters.status_code == 200, adapters.text
         started = api.post("/chat/api/conversations", json=PRE_CHAT)
         assert started.status_code == 201, started.text
@@ -234,7 +234,7 @@ def fuzz_settings(examples: int) -> settings:
 def credentials(caller: str, targets: Targets) -> dict[str, str]:
     """The headers ``caller`` sends: a bearer token, a chat session cookie, or none."""
     if caller in BEARERS:
-        return {"Authorization": f"Bearer {BEARERS[caller]}"}
+        return bearer(BEARERS[caller])
     if caller == "young_person":
         return {"Cookie": f"{COOKIE}={targets.chat_session}"}
     if caller == "forged":  # the right shape, signed with another secret

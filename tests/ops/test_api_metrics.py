@@ -11,7 +11,8 @@ from api.app import create_app
 from relais.settings import Settings
 from tests.ops.exposition import Sample, assert_no_label_holds, samples, value
 from tests.support.cases import ITEM, case_view, open_case
-from tests.support.stack import Stack, auth, running_stack
+from tests.support.client import auth
+from tests.support.stack import Stack, running_stack
 from tests.support.waiting import eventually
 
 PERSONAL = ["Lea", "+33600000000", "tiktok.com/@someone", "snapchat.com/add"]

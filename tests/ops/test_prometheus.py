@@ -19,13 +19,14 @@ from relais.serving import free_port
 from tests.chaos.processes import HOST, Process, ProcessStack, child_env, process_stack
 from tests.ops.tools import binary
 from tests.support.cases import INTAKE, ITEM
+from tests.support.client import auth
 from tests.support.waiting import eventually
 
 ROOT = Path(__file__).resolve().parents[2]
 PERSONAL = [INTAKE["contact"]["first_name"], INTAKE["contact"]["phone"], "tiktok.com/@someone"]
 DOWN_ITEM = {**ITEM, "platform": "snapchat", "location": {"url": "https://snapchat.com/add/x"}}
-COUNSELLOR = {"Authorization": "Bearer local-counsellor-token"}
-SUPERVISOR = {"Authorization": "Bearer local-supervisor-token"}
+COUNSELLOR = auth("counsellor")
+SUPERVISOR = auth("supervisor")
 # Named in the issue; each must be scraped (the alert rules and the dashboard add theirs).
 REQUIRED = {
     "relais_http_requests_total",

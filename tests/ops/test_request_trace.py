@@ -14,7 +14,8 @@ from relais.settings import Settings
 from relais.telemetry import configure_tracing
 from relais.temporal_client import connect_client
 from tests.support.cases import ITEM, case_view, open_case
-from tests.support.stack import auth, running_stack
+from tests.support.client import auth
+from tests.support.stack import running_stack
 from tests.support.waiting import eventually
 
 PERSONAL = ["Lea", "+33600000000", "@someone/video/123"]

@@ -16,7 +16,8 @@ from temporalio.testing import WorkflowEnvironment
 from domain import contract
 from relais import search_attributes as sa
 from tests.support.builders import intake_body
-from tests.support.stack import Stack, auth, running_stack
+from tests.support.client import auth
+from tests.support.stack import Stack, running_stack
 from tests.support.waiting import eventually
 
 PLATFORM, PARTNER = "acme-social", "entraide-jeunes"

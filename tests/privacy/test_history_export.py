@@ -15,7 +15,8 @@ from relais.crypto.key_store import InMemoryKeyStore
 from relais.settings import Settings
 from tests.privacy.conftest import keyring, random_key
 from tests.support.builders import intake_body
-from tests.support.stack import auth, running_stack
+from tests.support.client import auth
+from tests.support.stack import running_stack
 from worker import WORKFLOWS
 
 INTAKE = intake_body(

@@ -36,7 +36,8 @@ from relais.settings import LogFormat, Settings
 from relais.telemetry import configure_tracing
 from relais.temporal_client import connect_client
 from tests.privacy.conftest import PERSONAL
-from tests.support.stack import Stack, auth, running_stack
+from tests.support.client import auth
+from tests.support.stack import Stack, running_stack
 from tests.support.waiting import eventually
 
 INTAKE: dict[str, Any] = {

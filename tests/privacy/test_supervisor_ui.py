@@ -27,7 +27,8 @@ from relais.serving import free_port, serve_app
 from relais.settings import Settings
 from tests.support.browser import chromium, needs_chromium
 from tests.support.builders import intake_body
-from tests.support.stack import auth, running_stack
+from tests.support.client import auth
+from tests.support.stack import running_stack
 from tests.support.temporal import temporal_cli
 from tests.support.waiting import eventually
 

@@ -10,7 +10,8 @@ from domain.tasks import TaskKind
 from relais.db import TaskBoard
 from tests.support import cases
 from tests.support.builders import intake_body
-from tests.support.stack import Stack, auth
+from tests.support.client import auth
+from tests.support.stack import Stack
 
 INTAKE: dict[str, Any] = intake_body(
     consents={

@@ -16,6 +16,7 @@ from tests.referrals.support import (
     referral_of,
     request_referral,
 )
+from tests.support.client import auth
 from tests.support.stack import running_stack
 from tests.support.waiting import eventually
 
@@ -85,7 +86,7 @@ async def test_each_partner_receives_only_what_it_needs(
                     }
                 ]
             },
-            headers={"Authorization": "Bearer local-counsellor-token"},
+            headers=auth("counsellor"),
         )
         assert items.status_code == 202, items.text
         for partner in ("pharos", "france-victimes", "police"):

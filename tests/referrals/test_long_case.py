@@ -9,7 +9,8 @@ from temporalio.testing import WorkflowEnvironment
 from domain.policy import CasePolicy
 from tests.referrals.support import case_view, open_case, post_partner_status, refer, referral_of
 from tests.support.cases import add_items
-from tests.support.stack import auth, running_stack
+from tests.support.client import auth
+from tests.support.stack import running_stack
 from tests.support.waiting import eventually
 
 POLICY = CasePolicy(history_event_budget=100, referral_poll_interval="PT0.5S")

@@ -21,7 +21,8 @@ from tests.referrals.support import (
     refer,
     referral_of,
 )
-from tests.support.stack import Stack, auth, running_stack
+from tests.support.client import auth
+from tests.support.stack import Stack, running_stack
 from tests.support.waiting import eventually
 
 POLICY = CasePolicy(callback_delay=timedelta(seconds=30))

@@ -7,7 +7,8 @@ from typing import Any
 import httpx
 
 from tests.support.builders import INTAKE, ITEM, intake_body
-from tests.support.stack import Stack, auth
+from tests.support.client import auth
+from tests.support.stack import Stack
 
 __all__ = ["INTAKE", "ITEM", "add_items", "case_view", "open_case"]
 

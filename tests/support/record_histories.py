@@ -28,8 +28,6 @@ import pytest
 from temporalio.client import Client
 
 from domain import contract
-from domain.callback_window import ALWAYS_OPEN
-from domain.policy import CasePolicy
 from domain.retention import PurgeReport, PurgeRunInput
 from domain.tasks import TaskKind
 from relais.db.repositories.retention import RetentionBook
@@ -38,15 +36,16 @@ from tests.adapters.test_http_json_e2e import API_KEY, CONFIG, receiver
 from tests.referrals.support import open_tasks, post_partner_status
 from tests.support.builders import intake_body, item_body
 from tests.support.cases import case_view
+from tests.support.client import auth
 from tests.support.history_files import decoded
-from tests.support.stack import Stack, auth, running_stack
+from tests.support.policies import fast_policy
+from tests.support.stack import Stack, running_stack
 from tests.support.temporal import start_local_server
 from tests.support.waiting import eventually
 
 HISTORIES = Path(__file__).resolve().parent.parent / "histories"
-POLICY = CasePolicy(
+POLICY = fast_policy(
     callback_delay=timedelta(seconds=1),
-    opening_hours=ALWAYS_OPEN,
     reopen_window=timedelta(seconds=2),
     retention=timedelta(seconds=2),
     decision_poll_interval=timedelta(milliseconds=500),

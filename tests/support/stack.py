@@ -34,16 +34,6 @@ FAST_RETRY = RetryProfile(
     attempt_timeout=timedelta(seconds=5),
 )
 
-TOKENS = {
-    role: f"local-{role}-token" for role in ("counsellor", "supervisor", "integrator", "auditor")
-}
-# A colleague of the counsellor (a local token too): handovers and worklists need two.
-TOKENS["colleague"] = "local-colleague-token"
-
-
-def auth(role: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {TOKENS[role]}"}
-
 
 @dataclass
 class Stack:

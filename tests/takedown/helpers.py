@@ -3,20 +3,13 @@
 from datetime import timedelta
 from typing import Any
 
-from domain.callback_window import ALWAYS_OPEN
-from domain.policy import CasePolicy
 from tests.support.cases import ITEM, case_view
-from tests.support.stack import Stack, auth
+from tests.support.client import auth
+from tests.support.policies import FAST_POLLS, fast_policy
+from tests.support.stack import Stack
 from tests.support.waiting import eventually
 
-SHORT = CasePolicy(
-    callback_delay=timedelta(minutes=10),
-    decision_poll_interval=timedelta(milliseconds=300),
-    decision_poll_max_interval=timedelta(seconds=1),
-    referral_poll_interval=timedelta(milliseconds=300),
-    verification_retry_interval=timedelta(milliseconds=300),
-    opening_hours=ALWAYS_OPEN,
-)
+SHORT = fast_policy(callback_delay=timedelta(minutes=10), **FAST_POLLS)
 
 
 async def notify(stack: Stack, case_id: str, platform: str, url: str | None = None) -> str:

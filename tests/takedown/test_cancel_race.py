@@ -8,7 +8,8 @@ from pathlib import Path
 from temporalio.testing import WorkflowEnvironment
 
 from tests.support.cases import add_items, case_view, open_case
-from tests.support.stack import auth, running_stack
+from tests.support.client import auth
+from tests.support.stack import running_stack
 from tests.support.waiting import eventually
 from tests.takedown.helpers import SHORT
 

@@ -1,5 +1,6 @@
-"""A notice's life with a platform that behaves: removed, refused then appealed or
-sent to Pharos, silent then re-noticed, reported removed but still online."""
+"""A notice's life with a platform that behaves, through the whole stack: removed,
+refused then appealed or sent to Pharos, silent then re-noticed. Reported removed
+but still online is the takedown workflow's own logic: tests/workflows/test_takedown.py."""
 
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -9,7 +10,8 @@ from temporalio.testing import WorkflowEnvironment
 from relais import search_attributes as sa
 from relais.db import TaskBoard
 from tests.support.cases import case_view, open_case
-from tests.support.stack import auth, running_stack
+from tests.support.client import auth
+from tests.support.stack import running_stack
 from tests.support.waiting import eventually
 from tests.takedown.helpers import (
     SHORT,
@@ -131,23 +133,6 @@ async def test_refused_then_referred_to_pharos(
         assert pharos["body"]["reason"] == f"yubo notice {notice_id}: refused"
         assert pharos["body"]["items"][0]["location"]["url"] == "https://yubo.live/u/someone"
         assert "contact" not in pharos["body"]  # Pharos gets the content, not the child
-
-
-async def test_removed_but_still_online_is_caught_by_our_check(
-    local_env: WorkflowEnvironment, tmp_path: Path
-) -> None:
-    async with running_stack(local_env.client, tmp_path, policy=SHORT) as stack:
-        await stack.configure_target("roblox", delivery="webhook", content_stays_online=True)
-        case_id = await open_case(stack)
-        notice_id = await notify(stack, case_id, "roblox")
-        notice = await notice_reaches(stack, case_id, notice_id, "still_online")
-        assert notice["decision"] == "removed"
-        checks = (
-            await stack.simulator.get("/_control/requests", params={"target": "roblox"})
-        ).json()
-        assert len([r for r in checks if "/content" in r["path"]]) == SHORT.verification_attempts
-        [task] = await TaskBoard(stack.database).list_open(case_id=case_id)
-        assert task.kind.value == "notice_review"
 
 
 async def test_withdrawn_consent_cancels_outstanding_notices(

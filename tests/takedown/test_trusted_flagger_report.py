@@ -12,7 +12,8 @@ from zoneinfo import ZoneInfo
 from temporalio.testing import WorkflowEnvironment
 
 from tests.support.cases import ITEM, open_case
-from tests.support.stack import auth, running_stack
+from tests.support.client import auth
+from tests.support.stack import running_stack
 from tests.takedown.helpers import SHORT, notice_reaches, notify
 
 URL = "/reports/trusted-flagger"

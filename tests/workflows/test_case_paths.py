@@ -9,18 +9,17 @@ from typing import Any
 import pytest
 from temporalio.testing import WorkflowEnvironment
 
-from domain.callback_window import ALWAYS_OPEN
-from domain.policy import CasePolicy
 from relais.db import TaskBoard
 from tests.support.cases import ITEM, case_view, open_case
-from tests.support.stack import Stack, auth, running_stack
+from tests.support.client import auth
+from tests.support.policies import fast_policy
+from tests.support.stack import Stack, running_stack
 from tests.support.waiting import eventually
 
-SHORT = CasePolicy(
+SHORT = fast_policy(
     callback_delay=timedelta(seconds=30),
     decision_poll_interval=timedelta(milliseconds=300),
     decision_poll_max_interval=timedelta(seconds=1),
-    opening_hours=ALWAYS_OPEN,
 )
 
 

@@ -9,13 +9,13 @@ from temporalio.client import WorkflowExecutionStatus
 from temporalio.testing import WorkflowEnvironment
 
 from domain import contract
-from domain.callback_window import ALWAYS_OPEN
-from domain.policy import CasePolicy
 from tests.support.cases import ITEM, case_view, open_case
-from tests.support.stack import auth, running_stack
+from tests.support.client import auth
+from tests.support.policies import fast_policy
+from tests.support.stack import running_stack
 from tests.support.waiting import eventually
 
-POLICY = CasePolicy(reopen_window=timedelta(seconds=1), opening_hours=ALWAYS_OPEN)
+POLICY = fast_policy(reopen_window=timedelta(seconds=1))
 
 
 async def test_a_case_closed_for_good_reads_back_and_refuses_changes(

@@ -10,7 +10,8 @@ from pathlib import Path
 from temporalio.testing import WorkflowEnvironment
 
 from tests.support.cases import case_view, open_case
-from tests.support.stack import auth, running_stack
+from tests.support.client import auth
+from tests.support.stack import running_stack
 
 ROUNDS = 5  # the first task is a narrow window: several cases make hitting it likely
 
