@@ -131,6 +131,7 @@ async def test_an_intimate_image_leaves_no_byte_anywhere(stack: Stack) -> None:
     assert added.status_code == 201, added.text
     line = added.json()
     assert line["intimate"] is True and line["kept"] is False
+    assert line["hash_routes"] == ["take_it_down", "stopncii"]
     assert line["sha256"] == hashlib.sha256(image).hexdigest()
     assert folder_bytes(evidence_folder(stack)) == before, "nothing written to the store"
     at_rest = folder_bytes(evidence_folder(stack)) + await database_bytes(stack.database)
