@@ -59,7 +59,9 @@ def _answer(description: str) -> dict[str, Any]:
     return {"description": description}
 
 
-LATE = {503: _answer("Temporal did not answer in time (the case is looked up there); retry")}
+LATE: dict[int | str, dict[str, Any]] = {
+    503: _answer("Temporal did not answer in time (the case is looked up there); retry")
+}
 
 
 def refused(err: EvidenceRefused) -> HTTPException:

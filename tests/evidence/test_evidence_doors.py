@@ -36,6 +36,11 @@ def evidence_folder(stack: Stack) -> Path:
     return stack.settings.evidence_folder()
 
 
+def objects(stack: Stack) -> set[Path]:
+    folder = evidence_folder(stack)
+    return {p for p in folder.rglob("*") if p.is_file()} if folder.exists() else set()
+
+
 async def upload(
     stack: Stack,
     case_id: str,
@@ -150,16 +155,20 @@ async def test_the_same_key_is_one_file_and_another_file_under_it_is_refused(
     key = uuid.uuid4().hex
     image = png(picture(seed=21))
     first = await upload(stack, case_id, image, key=key)
+    stored = objects(stack)
     again = await upload(stack, case_id, image, key=key)
     assert first.status_code == again.status_code == 201, again.text
     assert first.json()["evidence_id"] == again.json()["evidence_id"]
     assert len((await manifest(stack, case_id)).json()["evidence"]) == 1
+    assert objects(stack) == stored, "a retry writes nothing more"
+    assert (await audit_actions(stack, case_id)).count("evidence.add") == 1
 
     other = await upload(stack, case_id, png(picture(seed=22)), key=key)
     assert other.status_code == 422, other.text
     [problem] = other.json()["detail"]
     assert problem["loc"] == ["header", "Idempotency-Key"]
     assert len((await manifest(stack, case_id)).json()["evidence"]) == 1
+    assert objects(stack) == stored, "the refused file left nothing behind"
 
 
 async def test_the_same_image_in_another_case_is_seen(stack: Stack) -> None:
@@ -193,8 +202,10 @@ async def test_a_file_over_the_limit_is_413_and_not_multipart_is_415(stack: Stac
     case_id = await open_case(stack)
     limit = stack.settings.evidence_policy.max_bytes
     big = png(picture(seed=5)) + b"\x00" * limit
+    stored = objects(stack)
     refused = await upload(stack, case_id, big)
     assert refused.status_code == 413, refused.text
+    assert objects(stack) == stored, "nothing half-stored"
     assert refused.json()["detail"][0]["loc"] == ["body", "file"]
     raw: Any = await stack.api.post(
         f"/cases/{case_id}/evidence",
