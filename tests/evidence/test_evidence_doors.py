@@ -20,16 +20,25 @@ from temporalio.testing import WorkflowEnvironment
 from tests.evidence.files import jpeg_with_gps, picture, png
 from tests.evidence.support import database_bytes, folder_bytes
 from tests.support.cases import open_case
+from tests.support.databases import BACKENDS, drop_database, empty_database
 from tests.support.stack import Stack, auth, running_stack
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="module", params=BACKENDS)
 async def stack(
-    local_env: WorkflowEnvironment, tmp_path_factory: pytest.TempPathFactory
+    request: pytest.FixtureRequest,
+    local_env: WorkflowEnvironment,
+    tmp_path_factory: pytest.TempPathFactory,
 ) -> AsyncIterator[Stack]:
+    """The app database on SQLite and on PostgreSQL (where "no byte in the database"
+    reads every row of the tables evidence touches)."""
     folder: Path = tmp_path_factory.mktemp("evidence-doors")
-    async with running_stack(local_env.client, folder) as running:
-        yield running
+    database = await empty_database(request.param, folder)
+    try:
+        async with running_stack(local_env.client, folder, database=database) as running:
+            yield running
+    finally:
+        await drop_database(database)
 
 
 def evidence_folder(stack: Stack) -> Path:
