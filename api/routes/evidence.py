@@ -140,7 +140,10 @@ async def evidence_manifest(
             "content": {"application/octet-stream": {"schema": {"type": "string"}}},
         },
         404: _answer("No such case, or no such evidence on it"),
-        410: _answer("Its bytes are not kept: an intimate image (hashes only), or purged"),
+        410: _answer(
+            "Its bytes are not kept (an intimate image: hashes only; a purged case), or a "
+            "video asked without `original=true` (a video has no copy that leaves the helpline)"
+        ),
         **LATE,
     },
 )

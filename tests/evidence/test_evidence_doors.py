@@ -17,7 +17,7 @@ from PIL import Image
 from sqlalchemy import text
 from temporalio.testing import WorkflowEnvironment
 
-from tests.evidence.files import jpeg_with_gps, picture, png
+from tests.evidence.files import jpeg_with_gps, mp4_bytes, picture, png
 from tests.evidence.support import database_bytes, folder_bytes
 from tests.support.cases import open_case
 from tests.support.databases import BACKENDS, drop_database, empty_database
@@ -224,3 +224,20 @@ async def test_a_file_over_the_limit_is_413_and_not_multipart_is_415(stack: Stac
     )
     assert raw.status_code == 415, raw.text
     assert raw.json()["detail"][0]["loc"] == ["header", "Content-Type"]
+
+
+async def test_a_video_streams_in_and_out_as_it_came(stack: Stack) -> None:
+    """A video is sealed chunk by chunk; it has no sanitised copy (it does not leave
+    the helpline), so only the original is read, and only when asked for."""
+    case_id = await open_case(stack)
+    video = mp4_bytes(3_000_000, marker="clip")
+    added = await upload(stack, case_id, video)
+    assert added.status_code == 201, added.text
+    line = added.json()
+    assert (line["kind"], line["size"]) == ("mp4", len(video))
+    url = f"/cases/{case_id}/evidence/{line['evidence_id']}"
+    assert (await stack.api.get(url, headers=auth("counsellor"))).status_code == 410
+    got = await stack.api.get(url, params={"original": "true"}, headers=auth("counsellor"))
+    assert got.status_code == 200, got.text
+    assert got.headers["content-type"] == "video/mp4"
+    assert got.content == video
