@@ -6,7 +6,8 @@ named ``file`` is read; its file name is ignored (never a path, never stored).
     async for piece in file_part(request): ...
 
 A body that is not multipart is a 415 naming ``Content-Type``; a multipart body
-without a ``file`` part is a 422 naming ``body.file``.
+without a ``file`` part is a 422 naming ``body.file``; other parts are dropped, and
+more than ``MAX_OTHER_PARTS`` of them is a 413 (the file's own limit is the intake's).
 """
 
 import re
@@ -16,6 +17,7 @@ from fastapi import HTTPException, Request, status
 
 FIELD = "file"
 MAX_HEADERS = 16 * 1024
+MAX_OTHER_PARTS = 64 * 1024  # bytes of parts other than the file: read, dropped, bounded
 _BOUNDARY = re.compile(r'boundary="?([^";]{1,200})"?', re.IGNORECASE)
 _NAME = re.compile(rb'name="([^"]*)"', re.IGNORECASE)
 
@@ -46,12 +48,24 @@ def no_file() -> HTTPException:
     )
 
 
+def _bounded(other: int) -> int:
+    if other > MAX_OTHER_PARTS:
+        raise _problem(
+            status.HTTP_413_CONTENT_TOO_LARGE,
+            ["body"],
+            f"body: parts other than file are limited to {MAX_OTHER_PARTS // 1024} KiB",
+            "too_large",
+        )
+    return other
+
+
 async def file_part(request: Request) -> AsyncIterator[bytes]:
     """The bytes of the part named ``file``, as they arrive."""
     delimiter = b"\r\n--" + boundary_of(request.headers.get("content-type"))
     buffer = b"\r\n"  # the first boundary has no line break before it
     state = "preamble"
     found = False
+    other = 0
     async for chunk in request.stream():
         buffer += chunk
         while True:
@@ -89,9 +103,13 @@ async def file_part(request: Request) -> AsyncIterator[bytes]:
                     data, buffer = buffer[:-keep] if keep else buffer, buffer[-keep:]
                     if state == "file" and data:
                         yield data
+                    elif state == "skip":
+                        other = _bounded(other + len(data))
                     break
                 if state == "file" and at:
                     yield buffer[:at]
+                elif state == "skip":
+                    other = _bounded(other + at)
                 buffer, state = buffer[at + len(delimiter) :], "headers"
     if not found:
         raise no_file()

@@ -38,6 +38,7 @@ from relais.db.repositories.evidence import EvidenceConflict
 from relais.evidence.vault import EvidenceNotFound, EvidenceNotKept
 
 KEY_FIELD = ("header", "Idempotency-Key")
+HASH_ROUTES = ("take_it_down", "stopncii")
 
 
 class EvidenceLine(BaseModel):
@@ -54,6 +55,11 @@ class EvidenceLine(BaseModel):
     channel: EvidenceChannel
     intimate: bool = Field(description="Declared intimate: only the hashes were kept")
     kept: bool = Field(description="Its bytes can be opened (not intimate, not purged)")
+    hash_routes: list[str] = Field(
+        default_factory=list,
+        description="An intimate image: the services that take its hash to have it removed "
+        "everywhere (Take It Down under 18, StopNCII), to offer the young person",
+    )
     seen_in_other_cases: int = Field(
         default=0, description="Other cases holding the same or a near-identical image"
     )
@@ -101,6 +107,7 @@ async def _line(parts: EvidenceParts, record: EvidenceRecord | HashesOnly) -> Ev
         channel=record.channel,
         intimate=intimate,
         kept=kept,
+        hash_routes=list(HASH_ROUTES) if intimate else [],
         seen_in_other_cases=len(others),
     )
 

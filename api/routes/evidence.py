@@ -59,6 +59,11 @@ def _answer(description: str) -> dict[str, Any]:
     return {"description": description}
 
 
+LATE: dict[int | str, dict[str, Any]] = {
+    503: _answer("Temporal did not answer in time (the case is looked up there); retry")
+}
+
+
 def refused(err: EvidenceRefused) -> HTTPException:
     code = f"evidence_{err.reason.value}"
     problem = {"loc": ["body", "file"], "msg": f"file: {err.message}", "type": code, "code": code}
@@ -79,8 +84,10 @@ def refused(err: EvidenceRefused) -> HTTPException:
         ),
         422: _answer(
             "No `file` part, an empty, truncated or corrupt file, an image with too many "
-            "pixels, `intimate` unanswered, or the Idempotency-Key already used for another file"
+            "pixels, `intimate` unanswered (`intimate_unanswered`), or the Idempotency-Key "
+            "already used for another file (`idempotency_key_reused`)"
         ),
+        **LATE,
     },
 )
 async def add_evidence(
@@ -113,7 +120,7 @@ async def add_evidence(
         raise refused(err) from None
 
 
-@router.get("", responses={404: _answer("No such case")})
+@router.get("", responses={404: _answer("No such case"), **LATE})
 async def evidence_manifest(
     case_id: CaseId,
     permit: Annotated[Permit, permitted(evidence.evidence_manifest)],
@@ -133,7 +140,11 @@ async def evidence_manifest(
             "content": {"application/octet-stream": {"schema": {"type": "string"}}},
         },
         404: _answer("No such case, or no such evidence on it"),
-        410: _answer("Its bytes are not kept: an intimate image (hashes only), or purged"),
+        410: _answer(
+            "Its bytes are not kept (an intimate image: hashes only; a purged case), or a "
+            "video asked without `original=true` (a video has no copy that leaves the helpline)"
+        ),
+        **LATE,
     },
 )
 async def read_evidence(

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from fastapi import HTTPException
 
-from api.multipart_file import file_part
+from api.multipart_file import MAX_OTHER_PARTS, file_part
 
 BOUNDARY = "----relais-test-boundary"
 
@@ -71,3 +71,10 @@ async def test_a_body_that_is_not_multipart_names_the_header() -> None:
         await read(StreamedRequest(b"{}", 10, content_type="application/json"))
     assert refused.value.status_code == 415
     assert first_problem(refused.value)["loc"] == ["header", "Content-Type"]
+
+
+async def test_other_parts_are_bounded() -> None:
+    sent = body(("note", b"x" * (MAX_OTHER_PARTS + 1)), ("file", b"data"))
+    with pytest.raises(HTTPException) as refused:
+        await read(StreamedRequest(sent, 4096))
+    assert refused.value.status_code == 413
