@@ -58,6 +58,17 @@ async def answer_handshake(slug: Slug, request: Request, helpline: HelplineDep) 
     "/{slug}",
     status_code=200,
     response_class=Response,
+    openapi_extra={
+        "parameters": [
+            {
+                "name": "X-Hub-Signature-256",
+                "in": "header",
+                "required": True,
+                "schema": {"type": "string"},
+                "description": "sha256=<hex HMAC-SHA256 of the raw body with the app secret>",
+            }
+        ]
+    },
     responses={
         200: {"description": "Stored (a replay: the same messages, stored once)"},
         400: {"description": "Not a webhook of this channel (the body's shape)"},
