@@ -36,7 +36,8 @@ import httpx
 from bench.cli import parse_args
 from domain.catalog import CHILD_PROTECTION_119, POLICE
 from tests.support.builders import intake_body
-from tests.support.stack import auth, running_stack
+from tests.support.client import auth
+from tests.support.stack import running_stack
 from tests.support.temporal import start_local_server
 
 INTAKE: dict[str, Any] = intake_body(

@@ -30,7 +30,8 @@ from domain import contract
 from domain.callback_window import ALWAYS_OPEN
 from domain.policy import CasePolicy
 from tests.support.builders import intake_body
-from tests.support.stack import auth, running_stack
+from tests.support.client import auth
+from tests.support.stack import running_stack
 from tests.support.temporal import start_local_server
 
 BATCH = 25  # items per request, as a counsellor qualifying a long list would send them
