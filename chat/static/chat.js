@@ -35,8 +35,14 @@
     if (event.key === "Escape" || event.key === "Esc") { quickExit(event); }
   });
 
+  // One navigation only: the page drawn for an ended conversation ends the session, so
+  // a second load racing the first (the callback's answer and the live stream both saying
+  // "over") would find no session and show the pre-chat form instead of what happened.
+  let navigating = false;
   function replaceWithChat() {
     leaving = true;
+    if (navigating) { return; }
+    navigating = true;
     window.location.replace("/chat");
   }
 
