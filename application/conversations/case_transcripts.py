@@ -6,14 +6,13 @@ the young person wrote."""
 
 from application.acting import CASE_WORKERS, Permit, service
 from application.conversations.commands import ConversationCommands
-from application.conversations.counsellor import ConversationRead, TranscriptLine
+from application.conversations.counsellor import ConversationRead, transcript_lines
 from application.errors import NotFound
 from application.helpline import Helpline
 from domain import contract
 from domain.audit_actions import AuditAction
 from domain.conversation import ViewRequest
 from domain.conversation_records import ConversationRecord
-from relais.crypto.key_store import KeyDestroyed
 
 
 @service(*CASE_WORKERS, on_case=True)
@@ -34,22 +33,7 @@ async def read_case_conversation(
     view = await calls.query(conversation_id, contract.COUNSELLOR_VIEW, ViewRequest(since_seq=0))
     if view.linked_case_id != case_id:
         raise NotFound(f"no conversation {conversation_id} on this case")
-    try:
-        bodies = await helpline.transcripts.read_messages(
-            conversation_id, [line.message_id for line in view.messages]
-        )
-    except KeyDestroyed:
-        bodies = {}
-    lines = [
-        TranscriptLine(
-            seq=m.seq,
-            author=m.author_kind,
-            at=m.at,
-            body=bodies.get(m.message_id),
-            internal=m.internal,
-        )
-        for m in view.messages
-    ]
+    lines = await transcript_lines(helpline, conversation_id, view)
     await helpline.audit(permit).record(
         AuditAction.CONVERSATION_TRANSCRIPT_READ,
         case_id,

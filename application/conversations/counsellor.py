@@ -184,6 +184,20 @@ async def read_conversation(
     )
     if not _may_read(permit, view):
         raise not_with_you()
+    lines = await transcript_lines(helpline, conversation_id, view)
+    if lines:
+        await helpline.audit(permit).record(
+            AuditAction.CONVERSATION_TRANSCRIPT_READ,
+            view.linked_case_id,
+            f"conversation={conversation_id} lines={len(lines)}",
+        )
+    return ConversationRead(conversation=view, lines=lines)
+
+
+async def transcript_lines(
+    helpline: Helpline, conversation_id: str, view: CounsellorView
+) -> list[TranscriptLine]:
+    """The view's messages with their bodies opened (none once the key is destroyed)."""
     try:
         bodies = await helpline.transcripts.read_messages(
             conversation_id, [line.message_id for line in view.messages]
@@ -200,13 +214,7 @@ async def read_conversation(
         )
         for m in view.messages
     ]
-    if lines:
-        await helpline.audit(permit).record(
-            AuditAction.CONVERSATION_TRANSCRIPT_READ,
-            view.linked_case_id,
-            f"conversation={conversation_id} lines={len(lines)}",
-        )
-    return ConversationRead(conversation=view, lines=lines)
+    return lines
 
 
 def not_with_you() -> RequestRejected:
