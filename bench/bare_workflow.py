@@ -64,3 +64,29 @@ class BareQueueWorkflow:
     @workflow.query
     def offer(self, counsellor: str) -> str | None:
         return self._offered.get(counsellor)
+
+
+@workflow.defn
+class BareChatWorkflow:
+    """The path of a chat message without Relais' logic: a signal adds a line (the
+    young person's or the counsellor's), a query reads the lines after a given one."""
+
+    def __init__(self) -> None:
+        self._lines: list[str] = []
+        self._closed = False
+
+    @workflow.run
+    async def run(self) -> None:
+        await workflow.wait_condition(lambda: self._closed)
+
+    @workflow.signal
+    def write(self, line: str) -> None:
+        self._lines.append(line)
+
+    @workflow.signal
+    def close(self) -> None:
+        self._closed = True
+
+    @workflow.query
+    def lines_after(self, seen: int) -> list[str]:
+        return self._lines[seen:]

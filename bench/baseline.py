@@ -15,7 +15,13 @@ from pathlib import Path
 from temporalio.client import Client
 from temporalio.worker import Worker
 
-from bench.bare_workflow import BareQueueWorkflow, BareWorkflow, first_step, second_step
+from bench.bare_workflow import (
+    BareChatWorkflow,
+    BareQueueWorkflow,
+    BareWorkflow,
+    first_step,
+    second_step,
+)
 from tests.chaos.processes import PYTHON, Process, child_env
 
 
@@ -28,7 +34,7 @@ async def serve(address: str, task_queue: str) -> None:
     async with Worker(
         client,
         task_queue=task_queue,
-        workflows=[BareWorkflow, BareQueueWorkflow],
+        workflows=[BareWorkflow, BareQueueWorkflow, BareChatWorkflow],
         activities=[first_step, second_step],
     ):
         print("bare worker started", flush=True)

@@ -20,7 +20,7 @@ from temporalio.client import Client
 from bench.bare_workflow import BareWorkflow
 from bench.baseline import bare_worker
 from domain.policy import CasePolicy
-from tests.chaos.processes import ProcessStack, process_stack
+from tests.chaos.processes import Process, ProcessStack, process_stack
 from tests.support.builders import intake_body
 
 TOKEN = {"Authorization": "Bearer local-counsellor-token"}
@@ -57,9 +57,10 @@ def percentile(values: list[float], p: float) -> float:
 
 
 def spread(values: list[float]) -> dict[str, float]:
-    """p50 / p99 / max / mean of milliseconds, rounded."""
+    """p50 / p95 / p99 / max / mean of milliseconds, rounded."""
     return {
         "p50": round(percentile(values, 50), 1),
+        "p95": round(percentile(values, 95), 1),
         "p99": round(percentile(values, 99), 1),
         "max": round(max(values), 1),
         "mean": round(statistics.fmean(values), 1),
@@ -86,6 +87,7 @@ class Bench:
     api: httpx.AsyncClient
     simulator: httpx.AsyncClient
     bare_queue: str
+    bare_worker: Process | None = None  # for its memory
 
     async def open_case(self, body: dict[str, Any]) -> dict[str, Any]:
         response = await self.api.post(
@@ -125,6 +127,6 @@ async def bench_stack(
                     httpx.AsyncClient(base_url=stack.api_url, timeout=60) as api,
                     httpx.AsyncClient(base_url=stack.simulator_url, timeout=60) as simulator,
                 ):
-                    yield Bench(stack, client, api, simulator, bare_queue)
+                    yield Bench(stack, client, api, simulator, bare_queue, bare)
             finally:
                 bare.stop()

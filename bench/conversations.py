@@ -1,6 +1,9 @@
-"""The helpline's queue: how soon an offer reaches a counsellor who becomes available
-with N young people waiting, next to the same path without Relais' logic (a bare
-workflow signalled and queried on the same dev server) measured in the same run.
+"""The helpline's queue and its conversations: how soon an offer reaches a counsellor
+who becomes available with N young people waiting; then many conversations at once
+(``bench.conversation_load``: a young person's message to the counsellor's screen,
+a reply to the young person's page, the worker's memory with many open); each next
+to the same path without Relais' logic (a bare workflow signalled and queried on the
+same dev server) measured in the same run.
 
 Relais runs as separate processes (dev server on a SQLite file, simulator, API,
 worker), open round the clock. N young people open a conversation through the web
@@ -11,8 +14,13 @@ they set themselves away again (the offer is withdrawn) before the next round. T
 bare path: a signal "available" to a workflow holding N waiting ids, then its query
 read until it names the offer. The two take turns a round at a time.
 
-    ./dev bench conversations                 # 50 waiting, 30 rounds
-    ./dev bench conversations --waiting 200 --rounds 50
+The offers first. Then ``--conversations`` young people each with one of
+``--counsellors`` counsellors signed in to the console, exchanging for ``--seconds``
+(a pause of ``--think`` seconds on average between exchanges); then the worker's
+memory with ``--open`` conversations open (the rest waiting in the queue).
+
+    ./dev bench conversations      # 50 waiting, 30 rounds; 200 conversations, 50 counsellors
+    ./dev bench conversations --conversations 100 --counsellors 25 --open 500
 """
 
 import argparse
@@ -29,6 +37,7 @@ import httpx
 from bench.bare_workflow import BareQueueWorkflow
 from bench.cli import parse_args
 from bench.common import TOKEN, Bench, bench_stack, print_table, spread
+from bench.conversation_load import counsellor_tokens, measure_load
 from domain.callback_window import ALWAYS_OPEN
 from domain.policy import CasePolicy
 
@@ -114,6 +123,8 @@ async def measure(bench: Bench, waiting: int, rounds: int) -> dict[str, Any]:
             bare.append(await bare_round(bench, queue))
     finally:
         await queue.signal(BareQueueWorkflow.close)
+        # they leave the queue: the conversations measured next are the only ones
+        await asyncio.gather(*(s.post("/chat/api/leave") for s in sessions))
         await asyncio.gather(*(s.aclose() for s in sessions))
     return {
         "waiting": waiting,
@@ -123,22 +134,69 @@ async def measure(bench: Bench, waiting: int, rounds: int) -> dict[str, Any]:
     }
 
 
-async def run(waiting: int, rounds: int, keep: str | None) -> dict[str, Any]:
+async def run(args: argparse.Namespace) -> dict[str, Any]:
     policy = CasePolicy(opening_hours=ALWAYS_OPEN)
-    async with bench_stack(policy=policy, keep=keep) as bench:
-        return await measure(bench, waiting, rounds)
+    env = counsellor_tokens(args.counsellors)
+    async with bench_stack(policy=policy, keep=args.keep, env=env) as bench:
+        offers = await measure(bench, args.waiting, args.rounds)
+        load = await measure_load(
+            bench, args.conversations, args.counsellors, args.seconds, args.think, args.open
+        )
+        return {**offers, "load": load}
 
 
-SMOKE = {"waiting": 3, "rounds": 2}
+SMOKE = {
+    "waiting": 3,
+    "rounds": 2,
+    "conversations": 4,
+    "counsellors": 2,
+    "seconds": 2.0,
+    "think": 0.5,
+    "open": 8,
+}
+
+
+def ms(spread_ms: dict[str, float]) -> str:
+    return f"p50 {spread_ms['p50']} ms, p95 {spread_ms['p95']} ms, max {spread_ms['max']} ms"
+
+
+def print_load(load: dict[str, Any]) -> None:
+    r, b, m = load["relais"], load["bare"], load["memory"]
+    print_table(
+        f"{load['conversations']} conversations at once, {load['counsellors']} counsellors, "
+        f"one worker ({load['seconds']:.0f} s, a pause of {load['think_seconds']} s on average "
+        f"between exchanges; {r['exchanges']} exchanges, bare {b['exchanges']})",
+        [
+            ("Relais: young person writes -> counsellor's screen", ms(r["to_counsellor_ms"])),
+            ("bare workflow: signal -> query shows it", ms(b["to_counsellor_ms"])),
+            ("Relais: counsellor replies -> young person's page", ms(r["to_young_person_ms"])),
+            ("bare workflow: signal -> query shows it (back)", ms(b["to_young_person_ms"])),
+            (
+                f"Relais worker RSS, {m['open']} conversations open",
+                f"{m['relais_worker_rss_mib']} MiB (peak {m['relais_worker_peak_rss_mib']}, "
+                f"idle {m['idle']['relais_worker_rss_mib']})",
+            ),
+            (
+                f"bare worker RSS, {m['open']} bare workflows open",
+                f"{m['bare_worker_rss_mib']} MiB (peak {m['bare_worker_peak_rss_mib']}, "
+                f"idle {m['idle']['bare_worker_rss_mib']})",
+            ),
+        ],
+    )
 
 
 def main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--waiting", type=int, default=50, help="young people waiting (50)")
     parser.add_argument("--rounds", type=int, default=30, help="offers measured (30)")
+    parser.add_argument("--conversations", type=int, default=200, help="at once (200)")
+    parser.add_argument("--counsellors", type=int, default=50, help="answering them (50)")
+    parser.add_argument("--seconds", type=float, default=60.0, help="of exchanges (60)")
+    parser.add_argument("--think", type=float, default=5.0, help="pause between (5 s)")
+    parser.add_argument("--open", type=int, default=1000, help="for the memory (1,000)")
     parser.add_argument("--keep", help="folder to keep logs and databases in")
     args = parse_args(parser, argv, SMOKE)
-    result = asyncio.run(run(args.waiting, args.rounds, args.keep))
+    result = asyncio.run(run(args))
     r, b = result["relais_offer_ms"], result["bare_offer_ms"]
     print_table(
         f"an offer reaches a counsellor who becomes available, {args.waiting} waiting "
@@ -154,6 +212,7 @@ def main(argv: list[str]) -> None:
             ),
         ],
     )
+    print_load(result["load"])
     print(json.dumps(result))
 
 

@@ -8,7 +8,7 @@ from application.worklist_lines import CallbackWhen, NextAction
 from console.i18n import N_
 from domain.case import CallbackResult, CaseStatus, ConsentScope
 from domain.conversation import ConversationStatus, Writer
-from domain.conversation_desk import ConversationOutcome
+from domain.conversation_desk import ConversationOutcome, TransferTo
 from domain.conversation_queue import Presence
 from domain.intake import AgeBand, CallerRole, Category, Channel, RiskFlag, Urgency
 from domain.items import ContentType, LegalQualification
@@ -146,6 +146,8 @@ LABELS: dict[StrEnum, str] = {
     ConversationOutcome.OUT_OF_SCOPE: N_("out of scope"),
     ConversationOutcome.ABUSIVE_OR_HOAX: N_("abusive or hoax"),
     ConversationOutcome.NOT_RECORDED: N_("not recorded"),
+    TransferTo.COLLEAGUE: N_("a colleague"),
+    TransferTo.SUPERVISOR: N_("a supervisor"),
     Role.COUNSELLOR: N_("counsellor"),
     Role.SUPERVISOR: N_("supervisor"),
     Role.INTEGRATOR: N_("integrator"),
@@ -273,6 +275,7 @@ FIELD_NAMES: dict[str, str] = {
     "note": N_("Note"),
     "reason": N_("Why"),
     "to": N_("To"),
+    "to_role": N_("Their role"),
     "at": N_("New time"),
     "result": N_("How it went"),
     "notes_code": N_("Outcome code"),

@@ -90,20 +90,6 @@ ENUMS: dict[str, type[StrEnum]] = {
 STATUS_OF: dict[str, type[StrEnum]] = {"notice": NoticeStatus, "referral": ReferralStatus}
 
 
-# Where a conversation listed on the case page stands (the case page's own words:
-# the conversation screen has its own).
-CONVERSATION_STATES: dict[ConversationStatus, str] = {
-    ConversationStatus.WAITING: N_("waiting"),
-    ConversationStatus.OFFERED: N_("offered"),
-    ConversationStatus.ACTIVE: N_("under way"),
-    ConversationStatus.WRAPPING_UP: N_("being wrapped up"),
-    ConversationStatus.ENDED: N_("ended"),
-    ConversationStatus.ABANDONED: N_("abandoned"),
-    ConversationStatus.MISSED: N_("missed (out of hours)"),
-    ConversationStatus.CALLBACK_REQUESTED: N_("callback asked for"),
-}
-
-
 @dataclass(frozen=True)
 class Wording:
     """What the page words a line with: its catalogue, its labels, the partners'
@@ -164,7 +150,9 @@ class Wording:
         return self.gettext(AND_THEN).join(words)
 
     def conversation_state(self, status: ConversationStatus) -> str:
-        return self.gettext(CONVERSATION_STATES.get(status, status.value))
+        """Where a conversation listed on the case page stands: the words of the
+        conversations screen (``console.labels.LABELS``), one home for both."""
+        return self.label(status)
 
     def line(self, entry: TimelineEntry) -> str:
         code = entry.code

@@ -16,17 +16,52 @@ the note, and the audit line are the supervisor's.
 import uuid
 from datetime import datetime
 
+from temporalio.client import WorkflowQueryFailedError
+from temporalio.service import RPCError, RPCStatusCode
+
 from application.acting import Permit, service
 from application.conversations.case_link import with_me
-from application.conversations.commands import ConversationCommands, ConversationOver
+from application.conversations.commands import (
+    QUERY_TIMEOUT,
+    ConversationCommands,
+    ConversationOver,
+)
 from application.conversations.counsellor import ANSWERING, KEY_FIELD
-from application.errors import Problem, RequestRejected
+from application.errors import Problem, RequestRejected, Unavailable
 from application.helpline import Helpline
 from domain import contract
 from domain.audit_actions import AuditAction
 from domain.conversation import AuthorKind
 from domain.conversation_desk import CounsellorView, TransferRequest, TransferTo
+from domain.conversation_queue import CounsellorPresenceView, Presence, QueueSnapshot
 from relais.crypto.transcripts import ConversationClosed, KeyReused
+
+
+@service(*ANSWERING)
+async def who_can_take(helpline: Helpline, permit: Permit) -> list[CounsellorPresenceView]:
+    """The colleagues and supervisors available now (at their desk, their presence not
+    lapsed), the asker aside, fewest conversations first: whom a conversation may be
+    handed to. Ids and counts only, from the helpline's queue (not audited: nothing
+    of a young person). Nobody while no one has set a presence today."""
+    calls = ConversationCommands(helpline.client, helpline.settings.task_queue)
+    try:
+        snapshot: QueueSnapshot = await calls.queue(helpline.settings.helpline).query(
+            contract.QUEUE_SNAPSHOT.name, result_type=QueueSnapshot, rpc_timeout=QUERY_TIMEOUT
+        )
+    except WorkflowQueryFailedError as err:
+        raise Unavailable(f"the helpline's queue could not answer: {err.message}") from err
+    except RPCError as err:
+        if err.status is RPCStatusCode.NOT_FOUND:
+            return []
+        raise Unavailable("the helpline's queue did not answer in time; retry") from err
+    there = [
+        c
+        for c in snapshot.counsellors
+        if c.presence is Presence.AVAILABLE
+        and not c.presence_lapsed
+        and c.counsellor_id != permit.actor.subject
+    ]
+    return sorted(there, key=lambda c: (c.conversations, c.counsellor_id))
 
 
 @service(*ANSWERING)

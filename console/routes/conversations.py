@@ -15,18 +15,25 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 
-from application.conversations import case_link
+from application.conversations import case_link, transfer
 from application.conversations import counsellor as desk
 from application.conversations.counsellor import ConversationRead
-from application.errors import Conflict, DomainError, Forbidden, NotFound, RequestRejected
+from application.errors import (
+    Conflict,
+    DomainError,
+    Forbidden,
+    NotFound,
+    RequestRejected,
+    Unavailable,
+)
 from console.forms import Drawn, FieldErrors, FormData, first, from_problems, refused
 from console.i18n import N_
 from console.labels import FIELD_ERRORS, REFUSALS
 from console.web import HEADERS, Page, Posted, SignedIn, idempotency_key
 from console.web_rules import CaseRefused, permit
 from domain.conversation import CONVERSATION_ID_PATTERN, MAX_MESSAGE_CHARS
-from domain.conversation_desk import ConversationOutcome
-from domain.conversation_queue import CounsellorDesk, Presence
+from domain.conversation_desk import ConversationOutcome, TransferTo
+from domain.conversation_queue import CounsellorDesk, CounsellorPresenceView, Presence
 from relais.clock import utc_now
 
 router = APIRouter(prefix="/console/conversations")
@@ -40,6 +47,7 @@ DONE = {
     "ended": N_("Chat closed: write the wrap-up."),
     "wrapped": N_("Wrap-up recorded: the conversation has ended."),
     "attached": N_("The conversation joined the case."),
+    "transferred": N_("Handed over: it stays with you until your colleague takes it."),
 }
 OVER = N_("This conversation has ended, or the offer was taken or has lapsed.")
 
@@ -60,11 +68,24 @@ async def _read(p: Page, cid: str, since: int = 0) -> ConversationRead | None:
         return None
 
 
+async def _who_can_take(
+    p: Page, read: ConversationRead | None
+) -> list[CounsellorPresenceView] | None:
+    """Whom the open conversation may be handed to (None: the queue did not say)."""
+    if read is None or read.conversation.status.value != "active":
+        return []
+    try:
+        return await transfer.who_can_take(p.helpline, await permit(p, transfer.who_can_take))
+    except Unavailable:
+        return None
+
+
 async def _screen(
     p: Page, chosen: str | None, failed: Drawn | None = None, status_code: int = 200
 ) -> Response:
     mine = await _desk(p)
     open_one = await _read(p, chosen) if chosen else None
+    takers = await _who_can_take(p, open_one)
     done = DONE.get(p.request.query_params.get("done") or "")
     return p.render(
         "conversations.html",
@@ -80,9 +101,23 @@ async def _screen(
         refusals=_not_drawn(failed, open_one),
         presences=list(Presence),
         outcomes=list(ConversationOutcome),
+        takers=takers,
+        taker_choices=lambda found: [(c.counsellor_id, _taker(p, c)) for c in found],
+        transfer_roles=list(TransferTo),
         heartbeat_seconds=int(p.settings.conversation_policy().presence_ttl.total_seconds() // 3),
         max_chars=MAX_MESSAGE_CHARS,
     )
+
+
+TAKER = N_("%(name)s (%(n)s of %(capacity)s conversations)")
+
+
+def _taker(p: Page, colleague: CounsellorPresenceView) -> str:
+    return p.gettext(TAKER) % {
+        "name": colleague.counsellor_id,
+        "n": colleague.conversations,
+        "capacity": colleague.capacity,
+    }
 
 
 def _not_drawn(failed: Drawn | None, read: ConversationRead | None) -> list[str]:
@@ -94,7 +129,9 @@ def _not_drawn(failed: Drawn | None, read: ConversationRead | None) -> list[str]
     if read is not None:
         view = read.conversation
         status = view.status.value
-        drawn |= {"active": {"reply", "end"}, "wrapping_up": {"wrap-up"}}.get(status, set())
+        drawn |= {"active": {"reply", "end", "transfer"}, "wrapping_up": {"wrap-up"}}.get(
+            status, set()
+        )
         if status in ("active", "wrapping_up") and view.linked_case_id is None:
             drawn.add("attach")
     return [] if failed.id in drawn else failed.errors.general
@@ -283,6 +320,36 @@ async def wrap_up(p: SignedIn, cid: ConversationId, form: Posted) -> Response:
         await desk.wrap_up(p.helpline, allowed, cid, ConversationOutcome(outcome))
 
     return await _answer(p, cid, "wrap-up", form, [], run, "wrapped")
+
+
+TRANSFER_FIELDS = ["to", "to_role", "note"]
+
+
+@router.post("/{cid}/transfer")
+async def hand_over(p: SignedIn, cid: ConversationId, form: Posted) -> Response:
+    """To a colleague or a supervisor available now, with a note the young person
+    never sees; it stays with this counsellor until the colleague takes it."""
+    allowed = await permit(p, transfer.transfer_conversation)
+    to, role, note = first(form, "to").strip(), first(form, "to_role"), first(form, "note")
+    errors = FieldErrors()
+    if not to:
+        errors.by_field["to"] = [FIELD_ERRORS["missing"]]
+    elif not re.fullmatch(r"\S{1,128}", to):
+        errors.by_field["to"] = [FIELD_ERRORS["string_pattern_mismatch"]]
+    if role not in {v.value for v in TransferTo}:
+        errors.by_field["to_role"] = [FIELD_ERRORS["enum"]]
+    if len(note) > MAX_MESSAGE_CHARS:
+        errors.by_field["note"] = [FIELD_ERRORS["string_too_long"]]
+    if errors:
+        return await _screen(p, cid, refused("transfer", form, errors), 422)
+    key = idempotency_key(form)
+
+    async def run() -> None:
+        await transfer.transfer_conversation(
+            p.helpline, allowed, cid, to, TransferTo(role), note.strip() or None, key, utc_now()
+        )
+
+    return await _answer(p, cid, "transfer", form, TRANSFER_FIELDS, run, "transferred")
 
 
 CASE_ID = r"^[A-Za-z0-9_-]{1,64}$"

@@ -141,6 +141,16 @@ CHECKS: dict[str, Callable[[dict[str, Any], dict[str, Any]], bool]] = {
         and r["rounds"] == s["rounds"]
         and spread_ok(r["relais_offer_ms"])
         and spread_ok(r["bare_offer_ms"])
+        and r["load"]["conversations"] == s["conversations"]
+        and all(
+            r["load"][path]["exchanges"] >= s["conversations"]
+            and spread_ok(r["load"][path]["to_counsellor_ms"])
+            and spread_ok(r["load"][path]["to_young_person_ms"])
+            for path in ("relais", "bare")
+        )
+        and r["load"]["memory"]["open"] == s["open"]
+        and r["load"]["memory"]["relais_worker_rss_mib"] > 0
+        and r["load"]["memory"]["bare_worker_rss_mib"] > 0
     ),
     "metrics_cost": lambda r, s: (
         all(len(r[mode]) == 1 and spread_ok(r[mode][0]["open_case_ms"]) for mode in ("off", "on"))

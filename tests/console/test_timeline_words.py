@@ -9,6 +9,7 @@ from console.i18n import Formats, translations
 from console.labels import LABELS
 from console.timeline_words import Wording
 from domain.case import TimelineEntry
+from domain.conversation import ConversationStatus
 
 AT = datetime(2026, 12, 1, 17, 5, tzinfo=UTC)
 FRENCH = translations("fr").gettext
@@ -67,3 +68,11 @@ def test_a_line_without_a_known_code_keeps_its_sentence() -> None:
     assert line(None, "urgency critical") == "urgency critical"
     assert line("some.future.code", "something new") == "something new"
     assert line("case.opened", "case opened (phone)") == "case opened (phone)"  # no value
+
+
+def test_a_conversation_reads_the_same_on_the_case_page_and_the_conversations_screen() -> None:
+    for status in ConversationStatus:
+        assert status in LABELS, f"{status} has no words"
+        assert WORDING.conversation_state(status) == FRENCH(LABELS[status])
+    assert WORDING.conversation_state(ConversationStatus.ACTIVE) == "en cours"
+    assert WORDING.conversation_state(ConversationStatus.ABANDONED) == "partie avant une réponse"
