@@ -74,7 +74,9 @@ class Load:
 
     def __init__(self) -> None:
         self.ms: list[float] = []
+        self.sent_at: list[float] = []  # seconds since the first send, beside ``ms``
         self.failed: list[str] = []
+        self._start = time.perf_counter()
 
     async def timed(self, send: Any) -> bool:
         began = time.perf_counter()
@@ -84,7 +86,15 @@ class Load:
             self.failed.append(type(exc).__name__)
             return False
         self.ms.append((time.perf_counter() - began) * 1000)
+        self.sent_at.append(began - self._start)
         return ok
+
+    def p99_by_minute(self) -> list[float]:
+        """The p99 of each minute's sends: does the tail grow as conversations pile up?"""
+        minutes: dict[int, list[float]] = {}
+        for at, ms in zip(self.sent_at, self.ms, strict=True):
+            minutes.setdefault(int(at // 60), []).append(ms)
+        return [round(percentile(minutes[m], 99), 1) for m in sorted(minutes)]
 
 
 async def relais_post(api: httpx.AsyncClient, body: bytes, headers: dict[str, str]) -> bool:
@@ -159,6 +169,7 @@ async def drive(
         "redelivered_acknowledged": sum(redelivered),
         "seconds": round(elapsed, 1),
         "relais_ack_ms": {**spread(relais.ms), "p95": round(percentile(relais.ms, 95), 1)},
+        "relais_p99_ms_by_minute": relais.p99_by_minute(),
         "relais_failed": len(relais.failed),
         "bare_ms": {**spread(bare.ms), "p95": round(percentile(bare.ms, 95), 1)},
         "bare_failed": len(bare.failed),
@@ -224,6 +235,10 @@ def main(argv: list[str]) -> None:
             (
                 "Relais: signed POST -> 200",
                 f"p50 {r['p50']} ms, p95 {r['p95']} ms, p99 {r['p99']} ms, max {r['max']} ms",
+            ),
+            (
+                "Relais: p99 minute by minute",
+                ", ".join(f"{ms} ms" for ms in result["relais_p99_ms_by_minute"]),
             ),
             (
                 "bare workflow: signal_with_start",
