@@ -28,7 +28,8 @@ from relais.db import AuditLog
 from relais.db.repositories.channel_contacts import ChannelContacts
 from relais.db.repositories.retention import RetentionBook
 from relais.db.tables import ChannelConversationRow
-from tests.support.client import auth
+from tests.support.client import TOKENS, auth
+from tests.support.console import ConsoleUser, console_user
 from tests.support.stack import Stack, running_stack
 from tests.support.waiting import eventually
 
@@ -45,7 +46,7 @@ async def stack(
     async with running_stack(
         local_env.client, folder, policy=CasePolicy(opening_hours=ALWAYS_OPEN)
     ) as running:
-        fast = {"retry_delays": [0.02, 0.05]}
+        fast = {"retry_delays": [0.2, 0.5, 1.0, 2.0]}
         answer = await running.simulator.put("/_control/meta/whatsapp", json=fast)
         assert answer.status_code == 200, answer.text
         yield running
@@ -93,6 +94,12 @@ async def writes_and_is_taken(stack: Stack, text: str, by: str) -> str:
         )
     )
     return cid
+
+
+async def signed_in(stack: Stack, role: str) -> ConsoleUser:
+    user = console_user(str(stack.api.base_url))
+    await user.sign_in(TOKENS[role])
+    return user
 
 
 async def ends(stack: Stack, cid: str, by: str, outcome: str) -> None:
@@ -171,12 +178,24 @@ async def test_a_young_person_who_writes_again_is_recognised_until_the_purge(
             "conversations": 1,
         }
     ]
-    linked = await ok(
-        api.post(
-            f"/cases/{case_id}/conversations", json={"conversation_id": third}, headers=keyed(OWNER)
-        )
+    # On the console: the same, and the button that attaches it in one action.
+    owner = await signed_in(stack, OWNER)
+    screen = await owner.page(f"/conversations?c={third}")
+    assert "Déjà en contact : 2 conversation(s)" in screen.text
+    assert f"Dossier {case_id[:6]}, ouvert" in screen.text
+    attached = await owner.send(
+        f"/conversations?c={third}",
+        f"/conversations/{third}/attach",
+        {},
+        form_id=f"attach-earlier-{case_id}",
     )
-    assert linked["linked_case_id"] == case_id
+    assert attached.status_code == 303, attached.text[:500]
+    linked = await ok(api.get(f"/conversations/{third}", headers=auth(OWNER)))
+    assert linked["conversation"]["linked_case_id"] == case_id
+    again = await api.post(  # the API's one action, sent again: the same link
+        f"/cases/{case_id}/conversations", json={"conversation_id": third}, headers=keyed(OWNER)
+    )
+    assert again.status_code == 200 and again.json()["linked_case_id"] == case_id
     # Where to answer them is now sealed under the case's key.
     keys = key_store_of(stack.client.data_converter)
     found = await ChannelContacts(stack.database).address_of(third)
@@ -208,6 +227,15 @@ async def test_a_young_person_who_writes_again_is_recognised_until_the_purge(
             "conversations": None,
         }
     ]
+    # The console's search box: a POST, the number never in a URL.
+    found = await owner.send("/contacts", "/contacts", {"kind": "phone", "identifier": TYPED})
+    assert found.status_code == 200 and f"Dossier {case_id[:6]}, ouvert" in found.text
+    assert "612345678" not in str(found.url)
+    colleague = await signed_in(stack, COLLEAGUE)
+    theirs = await colleague.send("/contacts", "/contacts", {"kind": "phone", "identifier": TYPED})
+    assert "il est suivi par local-counsellor" in theirs.text and case_id[:6] not in theirs.text
+    wrong = await owner.send("/contacts", "/contacts", {"kind": "phone", "identifier": "abc"})
+    assert wrong.status_code == 422 and "pas un numéro de téléphone" in wrong.text
     bad = await api.post(
         "/contacts/search",
         json={"kind": "phone", "identifier": "pas un numéro"},
