@@ -12,7 +12,7 @@ from datetime import datetime
 
 from sqlalchemy import delete, select, update
 
-from relais.db.repositories._sql import SessionSource, sessions_of
+from relais.db.repositories._sql import SessionSource, insert_ignoring_conflicts, sessions_of
 from relais.db.repositories.channel_contacts import SealedAddress
 from relais.db.tables import CaseRow, ChannelContactRow, ChannelConversationRow, ConversationRow
 
@@ -52,6 +52,20 @@ class ReturningContacts:
         async with self._sessions() as session:
             found = (await session.execute(statement)).first()
         return None if found is None else Sender(found.channel, found.identifier_digest)
+
+    async def remember(self, sender: Sender, conversation_id: str, now: datetime) -> None:
+        """One more conversation of theirs (the web chat's, whose sender kept a
+        returning token); the same again changes nothing."""
+        values = {
+            "conversation_id": conversation_id,
+            "channel": sender.channel,
+            "identifier_digest": sender.digest,
+            "started_at": now,
+        }
+        async with self._sessions.begin() as session:
+            await session.execute(
+                insert_ignoring_conflicts(session, ChannelConversationRow, values)
+            )
 
     async def history(self, sender: Sender, excluding: str | None = None) -> ContactHistory:
         """Their conversations (but ``excluding``) and the cases those joined."""
