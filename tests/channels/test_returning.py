@@ -46,7 +46,7 @@ async def stack(
     async with running_stack(
         local_env.client, folder, policy=CasePolicy(opening_hours=ALWAYS_OPEN)
     ) as running:
-        fast = {"retry_delays": [0.2, 0.5, 1.0, 2.0]}
+        fast = {"retry_delays": [0.2, 0.5, 1.0, 2.0, 4.0, 8.0]}  # as Meta, retried
         answer = await running.simulator.put("/_control/meta/whatsapp", json=fast)
         assert answer.status_code == 200, answer.text
         yield running
@@ -84,8 +84,9 @@ async def writes_and_is_taken(stack: Stack, text: str, by: str) -> str:
     offer = next(o for o in desk["offers"] if o["channel"] == "whatsapp")
     cid: str = offer["conversation_id"]
     await eventually(
-        lambda: ok(api.get(f"/conversations/{cid}", headers=auth(by))),
-        lambda r: r["conversation"]["offer"] is not None,
+        lambda: api.get(f"/conversations/{cid}", headers=auth(by)),
+        # 422 not_with_you until the conversation itself heard of the offer
+        lambda r: r.status_code == 200 and r.json()["conversation"]["offer"] is not None,
         what="the offer on the conversation",
     )
     await ok(

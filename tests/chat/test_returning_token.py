@@ -53,8 +53,9 @@ async def starts_and_is_taken(stack: Stack, young_person: httpx.AsyncClient, kee
     offer = desk["offers"][0]
     cid: str = offer["conversation_id"]
     await eventually(
-        lambda: ok(api.get(f"/conversations/{cid}", headers=auth(ME))),
-        lambda r: r["conversation"]["offer"] is not None,
+        lambda: api.get(f"/conversations/{cid}", headers=auth(ME)),
+        # 422 not_with_you until the conversation itself heard of the offer
+        lambda r: r.status_code == 200 and r.json()["conversation"]["offer"] is not None,
         what="the offer on the conversation",
     )
     await ok(
