@@ -129,3 +129,20 @@ async def test_the_cookie_is_httponly_and_never_in_the_page(stack: Stack) -> Non
         page = await young_person.get("/chat")
         assert token not in page.text and token not in str(page.url)
         await young_person.post("/chat/api/leave", json={"reason": "left"})
+
+
+async def test_the_page_without_script_keeps_it_too(stack: Stack) -> None:
+    async with httpx.AsyncClient(base_url=str(stack.api.base_url), timeout=30) as young_person:
+        form = {
+            "writer": "young_person",
+            "age_band": "15_17",
+            "privacy_notice_accepted": "1",
+            "keep_me": "1",
+        }
+        started = await young_person.post("/chat/start", data=form)
+        assert started.status_code == 303, started.text
+        kept = young_person.cookies.get("relais_chat_return", path="/chat")
+        assert kept and len(kept) == 43
+        again = await young_person.post("/chat/start", data={**form, "keep_me": ""})
+        assert again.status_code == 303, again.text
+        assert young_person.cookies.get("relais_chat_return", path="/chat") is None
