@@ -1,5 +1,8 @@
 """Activities of the retention purge: schedule a closed case's purge, find the cases
-due, and mark them purged (the key itself is destroyed by ``destroy_case_key``)."""
+due, and mark them purged (the key itself is destroyed by ``destroy_case_key``). Marking
+a case purged also forgets which messaging-channel sender its conversations came from
+(``ReturningContacts.forget_case``): a young person writing again is no longer linked
+to it, and where to answer them (sealed under the case's key) is deleted."""
 
 from temporalio import activity
 
@@ -9,6 +12,7 @@ from domain.records import AuditEntry
 from domain.retention import DuePurges, DuePurgesRequest, PurgedCase, SchedulePurgeRequest
 from relais.db import AuditLog, Database
 from relais.db.repositories.retention import RetentionBook
+from relais.db.repositories.returning_contacts import ReturningContacts
 
 RETENTION_ACTOR = "retention-purge"
 
@@ -17,6 +21,7 @@ class RetentionActivities:
     def __init__(self, database: Database) -> None:
         self._book = RetentionBook(database)
         self._audit = AuditLog(database)
+        self._contacts = ReturningContacts(database)
 
     @activity.defn(name=contract.SCHEDULE_PURGE.name)
     async def schedule_purge(self, request: SchedulePurgeRequest) -> None:
@@ -28,6 +33,7 @@ class RetentionActivities:
 
     @activity.defn(name=contract.MARK_PURGED.name)
     async def mark_purged(self, purged: PurgedCase) -> None:
+        await self._contacts.forget_case(purged.case_id)  # idempotent, as the rest
         await self._book.mark_purged(purged.case_id, purged.at)
         await self._audit.record(
             AuditEntry(

@@ -23,6 +23,10 @@ from relais.settings import Settings
 from relais.signed_tokens import decode_at
 
 COOKIE = "relais_chat"
+# The returning token a young person chose to keep (``application.conversations.
+# returning_token``): HttpOnly, SameSite=Strict, /chat only, kept RETURN_DAYS.
+RETURN_COOKIE = "relais_chat_return"
+RETURN_DAYS = 180
 PATH = "/chat"
 AUDIENCE = "relais-chat-session"
 ALGORITHM = "HS256"
@@ -107,3 +111,27 @@ class ChatSessions:
 
 def _an_id(value: str) -> bool:
     return re.fullmatch(CONVERSATION_ID_PATTERN, value) is not None
+
+
+class ReturningCookie:
+    """The returning token's cookie: set when the young person ticks "recognise me
+    next time", removed when they start without it."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.secure = secure_cookies(settings)
+
+    def write(self, response: Response, token: str) -> None:
+        response.set_cookie(
+            RETURN_COOKIE,
+            token,
+            max_age=int(timedelta(days=RETURN_DAYS).total_seconds()),
+            path=PATH,
+            httponly=True,
+            samesite="strict",
+            secure=self.secure,
+        )
+
+    def clear(self, response: Response) -> None:
+        response.delete_cookie(
+            RETURN_COOKIE, path=PATH, httponly=True, samesite="strict", secure=self.secure
+        )

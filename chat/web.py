@@ -12,14 +12,23 @@ from pathlib import Path
 from typing import Annotated, Any, cast
 
 from fastapi import Depends, HTTPException, Request, status
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from application.conversations.acting import YoungPerson
+from application.conversations.returning_token import kept_token, remember_returning
 from application.helpline import Helpline
 from application.permits import Callers
 from chat.i18n import LANGUAGE_COOKIE, Times, chosen, translations
-from chat.session import COOKIE, PATH, ChatSessions, NoSession, SessionRead
+from chat.session import (
+    COOKIE,
+    PATH,
+    RETURN_COOKIE,
+    ChatSessions,
+    NoSession,
+    ReturningCookie,
+    SessionRead,
+)
 from relais.clock import utc_now
 from relais.settings import Settings
 
@@ -225,3 +234,24 @@ def callers(kind: Callers) -> Any:
 
     declared.callers = kind  # type: ignore[attr-defined]
     return Depends(declared)
+
+
+async def keep_or_forget(
+    request: Request,
+    response: Response,
+    helpline: Helpline,
+    conversation_id: str,
+    keep: bool,
+    at: datetime,
+) -> None:
+    """The young person's choice at the pre-chat form: recognised next time (their
+    returning token kept in its HttpOnly cookie, its keyed hash beside this
+    conversation) or not (the cookie goes, nothing is kept)."""
+    cookie = ReturningCookie(settings_of(request))
+    if not keep:
+        if RETURN_COOKIE in request.cookies:
+            cookie.clear(response)
+        return
+    token = kept_token(request.cookies.get(RETURN_COOKIE))
+    await remember_returning(helpline, conversation_id, token, at)
+    cookie.write(response, token)

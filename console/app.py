@@ -15,6 +15,7 @@ from console.routes import (
     case_actions,
     case_page,
     casework_actions,
+    contact_search,
     conversations,
     dashboard,
     figures_pages,
@@ -38,7 +39,14 @@ def install_console(app: FastAPI, settings: Settings) -> None:
         else None
     )
     routers = (signin, worklist, new_case, case_page, case_actions, casework_actions)
-    for module in (*routers, callback_actions, conversations, dashboard, figures_pages):
+    for module in (
+        *routers,
+        callback_actions,
+        conversations,
+        contact_search,
+        dashboard,
+        figures_pages,
+    ):
         app.include_router(module.router, include_in_schema=False)
     app.mount(STATIC, StaticFiles(directory=_static_dir()), name="console-static")
     app.add_exception_handler(NeedsSignIn, _to_sign_in)

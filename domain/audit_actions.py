@@ -54,6 +54,9 @@ class AuditAction(StrEnum):
     CONVERSATION_WRAP_UP = "conversation.wrap_up"
     CONVERSATION_LINK = "conversation.link"  # to a case opened from it, or an existing one
     CONVERSATION_TRANSFER = "conversation.transfer"  # to a colleague; never the note
+    # a young person writing again: the cases their earlier conversations joined (personal data)
+    CONVERSATION_EARLIER_CONTACT_READ = "conversation.earlier_contact.read"
+    CONTACT_SEARCH = "contact.search"  # by an identifier typed: never the identifier itself
     # Reading cases, who may read them, the tasks
     CASE_READ = "case.read"
     CASE_LIST = "case.list"

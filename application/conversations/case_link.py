@@ -22,6 +22,10 @@ from domain.audit_actions import AuditAction
 from domain.conversation import ViewRequest
 from domain.conversation_desk import CounsellorView, LinkCaseRequest, LinkKind
 from domain.intake import AgeBand, CallerRole, Channel
+from relais.converter import key_store_of
+from relais.crypto.identifiers import open_address, seal_address
+from relais.db.repositories.channel_contacts import ChannelContacts
+from relais.db.repositories.returning_contacts import ReturningContacts
 from relais.settings import Role
 
 NO_MESSAGES = ViewRequest(since_seq=2**31)
@@ -51,10 +55,26 @@ async def _link(
         LinkCaseRequest(actor=permit.actor.subject, case_id=case_id, how=how),
         update_id=f"{contract.LINK_CASE.name}:{conversation_id}:{case_id}",
     )
+    await seal_under_case(helpline, conversation_id, case_id)
     await helpline.audit(permit).record(
         AuditAction.CONVERSATION_LINK, case_id, f"conversation={conversation_id} how={how.value}"
     )
     return view
+
+
+async def seal_under_case(helpline: Helpline, conversation_id: str, case_id: str) -> bool:
+    """Where to answer a young person who wrote on a messaging channel, sealed again
+    under the case's key now that their conversation joined it, so purging the case
+    makes it unreadable (their current conversation only: a later one has an address
+    of its own). Idempotent; False when there is none to move."""
+    found = await ChannelContacts(helpline.database).address_of(conversation_id)
+    if found is None:
+        return False
+    channel, sealed = found
+    keys = key_store_of(helpline.client.data_converter)
+    address = await open_address(keys, channel, sealed)
+    resealed = await seal_address(keys, channel, address, scope=case_id)
+    return await ReturningContacts(helpline.database).reseal(conversation_id, resealed)
 
 
 @service(*COUNSELLORS)

@@ -29,6 +29,7 @@ from chat.web import (
     YoungPersonDep,
     callers,
     helpline_of,
+    keep_or_forget,
     now,
     session_of,
     sessions_of,
@@ -69,16 +70,24 @@ class CallbackArrangedView(BaseModel):
     status: Literal[ConversationStatus.CALLBACK_REQUESTED] = ConversationStatus.CALLBACK_REQUESTED
 
 
+class ChatStart(PreChatForm):
+    keep_me: bool = Field(
+        default=False, description="Recognise me next time (a returning token, HttpOnly cookie)"
+    )
+
+
 @router.post(
     "/conversations",
     status_code=status.HTTP_201_CREATED,
     dependencies=[callers(Callers.PUBLIC)],
     responses={**LATE},
 )
-async def start(form: PreChatForm, request: Request, response: Response) -> ChatStarted:
+async def start(form: ChatStart, request: Request, response: Response) -> ChatStarted:
     """The pre-chat form: who is writing, the age band, the privacy notice accepted.
     Starts a conversation and sets the session cookie (HttpOnly): its id is never
-    shown. Outside opening hours it is missed at once (``opens_at``)."""
+    shown. Outside opening hours it is missed at once (``opens_at``). ``keep_me``:
+    recognised next time (a returning token in an HttpOnly cookie; its keyed hash
+    only in the database); without it, that cookie goes."""
     at = now()
     helpline = helpline_of(request)
     earlier = session_of(request, at).conversation_id
@@ -87,8 +96,11 @@ async def start(form: PreChatForm, request: Request, response: Response) -> Chat
             await acts.young_person_leaves(helpline, YoungPerson(earlier), LeaveReason.LEFT, at)
         except DomainError:
             pass  # long over, or never started: nothing to leave
-    started = await start_conversation(helpline, form, at)
+    pre_chat = PreChatForm.model_validate(form.model_dump(exclude={"keep_me"}))
+    started = await start_conversation(helpline, pre_chat, at)
     sessions_of(request).write(response, started.young_person.conversation_id, at)
+    cid = started.young_person.conversation_id
+    await keep_or_forget(request, response, helpline, cid, form.keep_me, at)
     return ChatStarted(status=started.status, opens_at=started.opens_at)
 
 

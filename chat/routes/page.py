@@ -26,7 +26,7 @@ from application.errors import NotFound, RateLimited, RequestRejected, Unavailab
 from chat.forms import GENERAL, SENTENCES, Refusal, general, parse, validated
 from chat.i18n import LANGUAGE_COOKIE, LANGUAGES
 from chat.session import PATH, NoSession
-from chat.web import AnyPage, ChatPage, same_site_form
+from chat.web import AnyPage, ChatPage, keep_or_forget, same_site_form
 from chat.words import AGE_WORDS, WRITERS
 from domain.conversation import LeaveReason
 from domain.intake import AgeBand
@@ -119,7 +119,9 @@ async def start(request: Request, p: AnyPage) -> Response:
         return await draw(p, refusal=refusal, typed=form, form="prechat", status_code=422)
     started = await start_conversation(p.helpline, body, p.at)
     response = back_to_the_chat(p)
-    p.sessions.write(response, started.young_person.conversation_id, p.at)
+    cid = started.young_person.conversation_id
+    p.sessions.write(response, cid, p.at)
+    await keep_or_forget(request, response, p.helpline, cid, form.get("keep_me") == "1", p.at)
     return response
 
 

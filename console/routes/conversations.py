@@ -29,6 +29,7 @@ from application.errors import (
 from console.forms import Drawn, FieldErrors, FormData, first, from_problems, refused
 from console.i18n import N_
 from console.labels import FIELD_ERRORS, REFUSALS
+from console.routes.contact_search import earlier_contact
 from console.web import HEADERS, Page, Posted, SignedIn, idempotency_key
 from console.web_rules import CaseRefused, permit
 from domain.conversation import CONVERSATION_ID_PATTERN, MAX_MESSAGE_CHARS
@@ -86,6 +87,7 @@ async def _screen(
     mine = await _desk(p)
     open_one = await _read(p, chosen) if chosen else None
     takers = await _who_can_take(p, open_one)
+    earlier = await earlier_contact(p, open_one)
     done = DONE.get(p.request.query_params.get("done") or "")
     return p.render(
         "conversations.html",
@@ -102,6 +104,7 @@ async def _screen(
         presences=list(Presence),
         outcomes=list(ConversationOutcome),
         takers=takers,
+        earlier=earlier,
         taker_choices=lambda found: [(c.counsellor_id, _taker(p, c)) for c in found],
         transfer_roles=list(TransferTo),
         heartbeat_seconds=int(p.settings.conversation_policy().presence_ttl.total_seconds() // 3),

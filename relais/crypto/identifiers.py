@@ -62,8 +62,12 @@ def _address_aad(channel: str) -> bytes:
     return f"relais/channel-address/{channel}".encode()
 
 
-async def seal_address(keys: KeyStore, channel: str, address: ChannelAddress) -> SealedAddress:
-    key = await keys.key_for_case(ADDRESS_SCOPE)
+async def seal_address(
+    keys: KeyStore, channel: str, address: ChannelAddress, scope: str = ADDRESS_SCOPE
+) -> SealedAddress:
+    """Sealed under the identifiers' address key, or ``scope``'s (a case's, once the
+    conversation joined it: destroying the case's key makes it unreadable)."""
+    key = await keys.key_for_case(scope)
     plaintext = json.dumps({"recipient": address.recipient, "business_id": address.business_id})
     nonce = os.urandom(NONCE_BYTES)
     sealed = nonce + key.aead.encrypt(nonce, plaintext.encode(), _address_aad(channel))

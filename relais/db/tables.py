@@ -477,3 +477,26 @@ class ChannelContactRow(Base):
     updated_at: Mapped[datetime]
 
     __table_args__ = (Index("ix_channel_contacts_conversation_id", "conversation_id"),)
+
+
+class ChannelConversationRow(Base):
+    """Every conversation a messaging channel's sender started, under the keyed hash of
+    their identifier (as ``channel_contacts``): how a young person who writes again is
+    recognised, with the cases their earlier conversations joined (the conversations'
+    directory). The retention purge deletes the rows of a purged case's conversations."""
+
+    __tablename__ = "channel_conversations"
+
+    conversation_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    channel: Mapped[str] = mapped_column(SLUG)
+    identifier_digest: Mapped[str] = mapped_column(String(64))
+    started_at: Mapped[datetime]
+
+    __table_args__ = (
+        Index(
+            "ix_channel_conversations_channel_identifier_digest",
+            "channel",
+            "identifier_digest",
+            "started_at",
+        ),
+    )

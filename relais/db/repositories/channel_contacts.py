@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import select, update
 
 from relais.db.repositories._sql import SessionSource, insert_ignoring_conflicts, sessions_of
-from relais.db.tables import ChannelContactRow
+from relais.db.tables import ChannelContactRow, ChannelConversationRow
 
 
 @dataclass(frozen=True)
@@ -81,5 +81,15 @@ class ChannelContacts:
                     row.channel == channel, row.identifier_digest == digest
                 )
             )
+            if found == conversation_id:  # one more of their conversations: recognised later
+                started = {
+                    "conversation_id": conversation_id,
+                    "channel": channel,
+                    "identifier_digest": digest,
+                    "started_at": now,
+                }
+                await session.execute(
+                    insert_ignoring_conflicts(session, ChannelConversationRow, started)
+                )
         assert found is not None
         return found
