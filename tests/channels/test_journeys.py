@@ -1,0 +1,156 @@
+"""Journeys on WhatsApp and Messenger through the whole stack (a Temporal dev server,
+the worker, the API over loopback HTTP, SQLite) with the simulator playing Meta: a young
+person writes (the simulator signs the webhook), a counsellor takes the conversation and
+answers, and the young person receives the answer exactly once, whatever Meta does in
+between (a 429 storm, transient 500s, an outage): the simulator's control API, which
+records every send Meta accepted, is the proof."""
+
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from temporalio.testing import WorkflowEnvironment
+
+from domain.callback_window import ALWAYS_OPEN
+from domain.policy import CasePolicy
+from tests.support.client import auth
+from tests.support.stack import Stack, running_stack
+from tests.support.waiting import eventually
+
+FAST = {"retry_delays": [0.02, 0.05], "status_delays": {"sent": 0.01, "delivered": 0.02}}
+
+
+@pytest.fixture(scope="module")
+async def stack(
+    local_env: WorkflowEnvironment, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[Stack]:
+    folder: Path = tmp_path_factory.mktemp("channel-journeys")
+    async with running_stack(
+        local_env.client, folder, policy=CasePolicy(opening_hours=ALWAYS_OPEN)
+    ) as running:
+        for channel in ("whatsapp", "messenger"):
+            await meta(running, channel, **FAST)
+        yield running
+
+
+async def meta(stack: Stack, channel: str, **knobs: Any) -> None:
+    answer = await stack.simulator.put(f"/_control/meta/{channel}", json=knobs)
+    assert answer.status_code == 200, answer.text
+
+
+async def answer(response: Any, status: int = 200) -> Any:
+    got = await response
+    assert got.status_code == status, got.text
+    return got.json() if got.content else None
+
+
+async def write(stack: Stack, channel: str, sender: str, text: str) -> None:
+    await answer(
+        stack.simulator.post(
+            f"/_control/meta/{channel}/inbound", json={"from": sender, "text": text}
+        ),
+        202,
+    )
+
+
+async def take_offer(api: httpx.AsyncClient, who: dict[str, str]) -> str:
+    await answer(
+        api.post("/conversations/desk/presence", json={"presence": "available"}, headers=who)
+    )
+    desk = await eventually(
+        lambda: answer(api.get("/conversations/desk", headers=who)),
+        lambda d: bool(d["offers"]),
+        what="an offer on the desk",
+        within=20,
+    )
+    offer = desk["offers"][0]
+    cid: str = offer["conversation_id"]
+    await eventually(
+        lambda: answer(api.get(f"/conversations/{cid}", headers=who)),
+        lambda r: r["conversation"]["offer"] is not None,
+        what="the offer on the conversation",
+    )
+    await answer(
+        api.post(f"/conversations/{cid}/accept", json={"offer_id": offer["offer_id"]}, headers=who)
+    )
+    return cid
+
+
+async def reply(stack: Stack, cid: str, text: str, who: dict[str, str]) -> Any:
+    headers = {**who, "Idempotency-Key": uuid.uuid4().hex}
+    return await answer(
+        stack.api.post(f"/conversations/{cid}/replies", json={"body": text}, headers=headers),
+        201,
+    )
+
+
+async def received(stack: Stack, channel: str, user: str, count: int) -> list[dict[str, Any]]:
+    async def probe() -> list[dict[str, Any]]:
+        got: list[dict[str, Any]] = await answer(
+            stack.simulator.get(f"/_control/meta/{channel}/users/{user}/received")
+        )
+        return got
+
+    return await eventually(
+        probe, lambda r: len(r) >= count, what=f"{count} messages received", within=30
+    )
+
+
+async def finish(stack: Stack, cid: str, who: dict[str, str]) -> None:
+    """End the chat and wrap it up: the counsellor's place is free for the next one."""
+    await answer(stack.api.post(f"/conversations/{cid}/end", headers=who))
+    await answer(
+        stack.api.post(
+            f"/conversations/{cid}/wrap-up", json={"outcome": "advice_given"}, headers=who
+        )
+    )
+
+
+async def no_duplicates(stack: Stack, channel: str) -> None:
+    deliveries = await answer(stack.simulator.get("/_control/meta/deliveries"))
+    assert deliveries[channel]["duplicate_references"] == []
+    assert deliveries[channel]["without_reference"] == 0
+
+
+@pytest.mark.parametrize(
+    ("channel", "sender"), [("whatsapp", "33611110001"), ("messenger", "7100000000001001")]
+)
+async def test_a_counsellors_answer_reaches_the_young_person_once(
+    stack: Stack, channel: str, sender: str
+) -> None:
+    me = auth("counsellor")
+    await write(stack, channel, sender, "quelqu'un a publié une photo de moi")
+    cid = await take_offer(stack.api, me)
+
+    await reply(stack, cid, "Je suis là, racontez-moi.", me)
+
+    [got] = await received(stack, channel, sender, 1)
+    assert got["text"] == "Je suis là, racontez-moi."
+    assert got["reference"].startswith(f"{cid}:") and not got["duplicate"]
+    await no_duplicates(stack, channel)
+    await finish(stack, cid, me)
+
+
+async def test_through_a_429_storm_and_transient_errors_the_answer_goes_once(
+    stack: Stack,
+) -> None:
+    me, sender = auth("counsellor"), "33611110002"
+    await write(stack, "whatsapp", sender, "vous êtes là ?")
+    cid = await take_offer(stack.api, me)
+    # Meta rate-limits the next two sends (Retry-After: 1 s), then fails one with a 500.
+    await meta(stack, "whatsapp", rate_limit_next=2, retry_after_seconds=1, fail_next=1)
+
+    await reply(stack, cid, "Oui, je vous lis.", me)
+
+    [got] = await received(stack, "whatsapp", sender, 1)
+    assert got["text"] == "Oui, je vous lis." and not got["duplicate"]
+    requests = await answer(
+        stack.simulator.get("/_control/meta/requests", params={"channel": "whatsapp"})
+    )
+    faults = [r["fault"] for r in requests if r["kind"] == "send" and r["fault"]]
+    assert len(faults) == 3  # refused three times, taken on the fourth
+    await no_duplicates(stack, "whatsapp")
+    await finish(stack, cid, me)
