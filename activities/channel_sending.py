@@ -9,6 +9,9 @@ at the address sealed when they first wrote, under one key per message.
   an unknown person, a bad token) is non-retryable (the counsellor sees the message
   failed); a rate limit or a transient failure is retried by the Courier's policy,
   after the channel's ``Retry-After`` when it gave one.
+- A message whose text is an approved template's (``domain.channel_templates``) goes as
+  that template on a channel that has them: what a counsellor sends when the window is
+  closed.
 - Nothing personal in an error: the adapters' messages name codes, never the text or the
   number.
 """
@@ -16,7 +19,8 @@ at the address sealed when they first wrote, under one key per message.
 from temporalio.exceptions import ApplicationError
 
 from activities.conversation_delivery import ChannelSender
-from domain.channel_messages import OutboundChannelMessage, TextMessage
+from domain.channel_messages import OutboundChannelMessage, TemplateMessage, TextMessage
+from domain.channel_templates import template_for
 from domain.conversation_records import (
     PERMANENT_CHANNEL_ERROR,
     DeliveryReceipt,
@@ -65,11 +69,17 @@ class AdapterSender:
             adapter = self._registry.conversation_channel(self._slug)
         except UnknownAdapterError as exc:
             raise permanent(str(exc)) from None
+        template = template_for(body) if adapter.features.templates else None
+        content: TextMessage | TemplateMessage = (
+            TemplateMessage(name=template.name, language=template.language)
+            if template is not None
+            else TextMessage(text=body[: adapter.features.max_text_length])
+        )
         message = OutboundChannelMessage(
             idempotency_key=delivery_key(request.conversation_id, request.message_id),
             recipient=address.recipient,
             business_id=address.business_id,
-            content=TextMessage(text=body[: adapter.features.max_text_length]),
+            content=content,
         )
         try:
             receipt = await adapter.send(message)

@@ -22,6 +22,7 @@ from temporalio.common import WorkflowIDConflictPolicy
 from temporalio.service import RPCError
 
 from application.acting import Permit, service
+from application.conversations.channel_window import refuse_outside_window
 from application.conversations.commands import ConversationCommands, ConversationOver, over
 from application.errors import Problem, RequestRejected, Unavailable
 from application.errors import temporal_unavailable as _late
@@ -241,8 +242,10 @@ def _may_read(permit: Permit, view: CounsellorView) -> bool:
 async def reply(
     helpline: Helpline, permit: Permit, conversation_id: str, body: str, key: str, now: datetime
 ) -> MessageAccepted:
-    """Answer the young person; delivered on their channel, retried as it needs."""
+    """Answer the young person; delivered on their channel, retried as it needs.
+    Outside a channel's window only an approved template's text goes."""
     me = permit.actor.subject
+    await refuse_outside_window(helpline, conversation_id, body, now)
     try:
         stored = await helpline.transcripts.store_message(
             conversation_id, key, body, AuthorKind.COUNSELLOR, now, author=me

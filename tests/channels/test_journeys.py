@@ -7,6 +7,7 @@ records every send Meta accepted, is the proof."""
 
 import uuid
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -14,8 +15,14 @@ import httpx
 import pytest
 from temporalio.testing import WorkflowEnvironment
 
+from application.conversations import counsellor as desk
+from application.errors import RequestRejected
+from application.helpline import Helpline
+from application.permits import Actor
 from domain.callback_window import ALWAYS_OPEN
 from domain.policy import CasePolicy
+from relais.clock import utc_now
+from relais.settings import Role
 from tests.support.client import auth
 from tests.support.stack import Stack, running_stack
 from tests.support.waiting import eventually
@@ -153,4 +160,66 @@ async def test_through_a_429_storm_and_transient_errors_the_answer_goes_once(
     faults = [r["fault"] for r in requests if r["kind"] == "send" and r["fault"]]
     assert len(faults) == 3  # refused three times, taken on the fourth
     await no_duplicates(stack, "whatsapp")
+    await finish(stack, cid, me)
+
+
+def helpline_of(stack: Stack) -> Helpline:
+    return Helpline(stack.client, stack.database, stack.registry, stack.settings)
+
+
+async def test_after_24_hours_free_text_is_refused_and_a_template_goes(stack: Stack) -> None:
+    me, sender = auth("counsellor"), "33611110003"
+    await write(stack, "whatsapp", sender, "bonjour")
+    cid = await take_offer(stack.api, me)
+    options = await answer(stack.api.get(f"/conversations/{cid}/reply-options", headers=me))
+    assert options["window_open"] is True
+    assert {(t["name"], t["language"]) for t in options["templates"]} == {
+        ("reprise_contact", "fr"),
+        ("reprise_contact", "en"),
+    }
+    helpline = helpline_of(stack)
+    permit = await desk.reply.permit(helpline, Actor("local-counsellor", Role.COUNSELLOR))
+    later = utc_now() + timedelta(hours=25)  # the clock is the caller's
+
+    with pytest.raises(RequestRejected) as refused:
+        await desk.reply(helpline, permit, cid, "Vous êtes toujours là ?", "k-free", later)
+    [problem] = refused.value.problems
+    assert problem.code == "outside_window" and "24 hours" in problem.msg
+    assert "reprise_contact" in problem.msg
+    # The simulator's window closes too, so Meta would refuse free text as well.
+    await answer(stack.simulator.post(f"/_control/meta/whatsapp/users/{sender}/expire-window"))
+    [template] = [t["text"] for t in options["templates"] if t["language"] == "fr"]
+    await desk.reply(helpline, permit, cid, template, "k-template", later)
+
+    [got] = await received(stack, "whatsapp", sender, 1)
+    assert got["type"] == "template" and got["template"]["name"] == "reprise_contact"
+    assert not got["duplicate"]
+    await finish(stack, cid, me)
+
+
+async def test_free_text_refused_by_meta_is_a_failed_message_not_retried(stack: Stack) -> None:
+    """Meta's own refusal (the window closed on its side): the message is marked failed
+    on the counsellor's screen at once, nothing is sent again."""
+    me, sender = auth("counsellor"), "33611110004"
+    await write(stack, "whatsapp", sender, "bonjour")
+    cid = await take_offer(stack.api, me)
+    await answer(stack.simulator.post(f"/_control/meta/whatsapp/users/{sender}/expire-window"))
+
+    await reply(stack, cid, "Je suis là.", me)
+
+    async def screen() -> Any:
+        return await answer(stack.api.get(f"/conversations/{cid}", headers=me))
+
+    read = await eventually(
+        screen,
+        lambda r: any(m.get("delivery") == "failed" for m in r["conversation"]["messages"]),
+        what="the reply marked failed",
+        within=20,
+    )
+    assert [m["delivery"] for m in read["conversation"]["messages"]][-1] == "failed"
+    requests = await answer(
+        stack.simulator.get("/_control/meta/requests", params={"channel": "whatsapp"})
+    )
+    assert len([r for r in requests if r["kind"] == "send" and r["error_code"] == 131047]) == 1
+    assert await received(stack, "whatsapp", sender, 0) == []
     await finish(stack, cid, me)
