@@ -15,7 +15,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 
-from application.conversations import case_link, transfer
+from application.conversations import case_link, channel_window, transfer
 from application.conversations import counsellor as desk
 from application.conversations.counsellor import ConversationRead
 from application.errors import (
@@ -80,12 +80,29 @@ async def _who_can_take(
         return None
 
 
+async def _reply_options(
+    p: Page, read: ConversationRead | None
+) -> channel_window.ReplyOptions | None:
+    """The channel's window and its approved templates (None: nothing to offer)."""
+    if read is None or read.conversation.status.value != "active":
+        return None
+    service = channel_window.reply_options
+    try:
+        found = await service(
+            p.helpline, await permit(p, service), read.conversation.conversation_id, utc_now()
+        )
+    except Unavailable:
+        return None
+    return found if found.templates else None
+
+
 async def _screen(
     p: Page, chosen: str | None, failed: Drawn | None = None, status_code: int = 200
 ) -> Response:
     mine = await _desk(p)
     open_one = await _read(p, chosen) if chosen else None
     takers = await _who_can_take(p, open_one)
+    options = await _reply_options(p, open_one)
     done = DONE.get(p.request.query_params.get("done") or "")
     return p.render(
         "conversations.html",
@@ -102,6 +119,7 @@ async def _screen(
         presences=list(Presence),
         outcomes=list(ConversationOutcome),
         takers=takers,
+        reply_options=options,
         taker_choices=lambda found: [(c.counsellor_id, _taker(p, c)) for c in found],
         transfer_roles=list(TransferTo),
         heartbeat_seconds=int(p.settings.conversation_policy().presence_ttl.total_seconds() // 3),

@@ -20,10 +20,12 @@ from application.errors import RequestRejected
 from application.helpline import Helpline
 from application.permits import Actor
 from domain.callback_window import ALWAYS_OPEN
+from domain.channel_templates import APPROVED_TEMPLATES
 from domain.policy import CasePolicy
 from relais.clock import utc_now
 from relais.settings import Role
 from tests.support.client import auth
+from tests.support.console import console_user
 from tests.support.stack import Stack, running_stack
 from tests.support.waiting import eventually
 
@@ -222,4 +224,29 @@ async def test_free_text_refused_by_meta_is_a_failed_message_not_retried(stack: 
     )
     assert len([r for r in requests if r["kind"] == "send" and r["error_code"] == 131047]) == 1
     assert await received(stack, "whatsapp", sender, 0) == []
+    await finish(stack, cid, me)
+
+
+async def test_the_console_offers_the_templates_and_sends_one(stack: Stack) -> None:
+    me, sender = auth("counsellor"), "33611110005"
+    await write(stack, "whatsapp", sender, "bonjour")
+    cid = await take_offer(stack.api, me)
+    lea = console_user(str(stack.api.base_url))
+    await lea.sign_in("local-counsellor-token")
+    page = await lea.page(f"/conversations?c={cid}")
+    assert page.status_code == 200, page.text[:2000]
+    assert "reply-body" in page.text, page.text[-3000:]
+    assert "Modèles approuvés" in page.text and 'id="template"' in page.text
+    [french] = [t for t in APPROVED_TEMPLATES if t.language == "fr"]
+    assert "Nous avons un message pour vous" in page.text
+
+    sent = await lea.send(
+        f"/conversations?c={cid}",
+        f"/conversations/{cid}/replies",
+        {"body": french.text},
+        form_id="template",
+    )
+    assert sent.status_code == 303, sent.text[:2000]
+    [got] = await received(stack, "whatsapp", sender, 1)
+    assert got["type"] == "template" and got["template"]["name"] == "reprise_contact"
     await finish(stack, cid, me)
