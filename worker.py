@@ -114,7 +114,9 @@ def conversation_activities(
         transcripts.file_transcript,
         transcripts.link_transcript,
         transcripts.purge_transcript,
-        DeliveryActivities(vault, channel_senders(registry, database, keys)).deliver_message,
+        DeliveryActivities(
+            vault, channel_senders(registry, database, keys, client)
+        ).deliver_message,
     ]
 
 

@@ -250,3 +250,81 @@ async def test_the_console_offers_the_templates_and_sends_one(stack: Stack) -> N
     [got] = await received(stack, "whatsapp", sender, 1)
     assert got["type"] == "template" and got["template"]["name"] == "reprise_contact"
     await finish(stack, cid, me)
+
+
+async def test_an_answer_lost_after_meta_stored_it_is_not_sent_again(stack: Stack) -> None:
+    """Meta takes the message but its answer is lost (a 500): the retry finds the
+    status carrying the message's key and does not send it a second time."""
+    me, sender = auth("counsellor"), "33611110006"
+    await write(stack, "whatsapp", sender, "bonjour")
+    cid = await take_offer(stack.api, me)
+    await meta(stack, "whatsapp", lose_next_responses=1)
+
+    await reply(stack, cid, "Je vous lis.", me)
+
+    async def screen() -> Any:
+        return await answer(stack.api.get(f"/conversations/{cid}", headers=me))
+
+    read = await eventually(
+        screen,
+        lambda r: r["conversation"]["messages"][-1]["delivery"] == "delivered",
+        what="the reply delivered",
+        within=40,
+    )
+    assert read["conversation"]["messages"][-1]["channel_status"] in ("delivered", "read")
+    [got] = await received(stack, "whatsapp", sender, 1)
+    assert got["text"] == "Je vous lis." and not got["duplicate"]
+    requests = await answer(
+        stack.simulator.get("/_control/meta/requests", params={"channel": "whatsapp"})
+    )
+    sends = [r for r in requests if r["kind"] == "send" and r["reference"] == got["reference"]]
+    assert len(sends) == 1 and sends[0]["fault"] == "lost_response"
+    await no_duplicates(stack, "whatsapp")
+    await finish(stack, cid, me)
+
+
+@pytest.mark.parametrize(
+    ("channel", "sender"), [("whatsapp", "33611110007"), ("messenger", "7100000000001007")]
+)
+async def test_the_transcript_shows_what_meta_says_of_each_answer(
+    stack: Stack, channel: str, sender: str
+) -> None:
+    me = auth("counsellor")
+    await write(stack, channel, sender, "bonjour")
+    cid = await take_offer(stack.api, me)
+
+    await reply(stack, cid, "Bonjour, je suis là.", me)
+
+    async def screen() -> Any:
+        return await answer(stack.api.get(f"/conversations/{cid}", headers=me))
+
+    read = await eventually(
+        screen,
+        lambda r: r["conversation"]["messages"][-1]["channel_status"] == "delivered",
+        what="the reply delivered on the young person's phone",
+        within=20,
+    )
+    assert read["conversation"]["messages"][-1]["delivery"] == "delivered"
+    await finish(stack, cid, me)
+
+
+async def test_a_message_meta_could_not_deliver_shows_failed(stack: Stack) -> None:
+    me, sender = auth("counsellor"), "33611110008"
+    await write(stack, "whatsapp", sender, "bonjour")
+    cid = await take_offer(stack.api, me)
+    await meta(stack, "whatsapp", undeliverable=[sender])
+
+    await reply(stack, cid, "Vous êtes là ?", me)
+
+    async def screen() -> Any:
+        return await answer(stack.api.get(f"/conversations/{cid}", headers=me))
+
+    read = await eventually(
+        screen,
+        lambda r: r["conversation"]["messages"][-1]["channel_status"] == "failed",
+        what="the reply failed",
+        within=20,
+    )
+    assert read["conversation"]["messages"][-1]["delivery"] == "failed"
+    await meta(stack, "whatsapp", undeliverable=[])
+    await finish(stack, cid, me)

@@ -10,6 +10,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.conversation import (
         PULLED_CHANNELS,
         CallbackRequest,
+        ChannelStatusNote,
         MessageAccepted,
         ViewRequest,
         YoungPersonLeaves,
@@ -67,3 +68,10 @@ class YoungPersonHandlers(ConversationHandlers):
         """Web chat: their page fetched the transcript up to ``up_to_seq``."""
         if self._input.channel in PULLED_CHANNELS:
             self.state.ledger.read_up_to(read.up_to_seq, workflow.now())
+
+    @workflow.signal(name=contract.CHANNEL_STATUS.name)
+    def channel_status(self, note: ChannelStatusNote) -> None:
+        """WhatsApp, Messenger: what the channel says of messages sent (sent, delivered,
+        read, failed), shown on the counsellor's transcript."""
+        if self._input.channel not in PULLED_CHANNELS:
+            self.state.ledger.channel_status(note)
