@@ -30,7 +30,8 @@ from application.helpline import Helpline
 from application.rejections import problems_from
 from domain import contract
 from domain.audit_actions import AuditAction
-from domain.conversation import AuthorKind, MessageAccepted, ViewRequest
+from domain.channel_messages import ChannelDeliveryState
+from domain.conversation import AuthorKind, Delivery, MessageAccepted, ViewRequest
 from domain.conversation_desk import (
     AcceptRequest,
     ConversationOutcome,
@@ -65,6 +66,10 @@ class TranscriptLine(BaseModel):
     at: datetime
     body: str | None = Field(description="None: no longer readable (purged, or moved away)")
     internal: bool = Field(description="A note between counsellors: never sent")
+    delivery: Delivery | None = Field(default=None, description="For messages to them")
+    channel_status: ChannelDeliveryState | None = Field(
+        default=None, description="WhatsApp, Messenger: sent, delivered, read or failed"
+    )
 
 
 class ConversationRead(BaseModel):
@@ -212,6 +217,8 @@ async def transcript_lines(
             at=m.at,
             body=bodies.get(m.message_id),
             internal=m.internal,
+            delivery=m.delivery,
+            channel_status=m.channel_status,
         )
         for m in view.messages
     ]

@@ -190,7 +190,9 @@ async def transcript_now(
 
 def _state(read: ConversationRead) -> str:
     view = read.conversation
-    return f"{view.status.value}-{int(view.young_person_left)}-{view.linked_case_id or ''}"
+    # What the channel said of the answers (counts only): a change redraws the transcript.
+    marks = view.deliveries
+    return f"{view.status.value}-{int(view.young_person_left)}-{view.linked_case_id or ''}-{marks}"
 
 
 @router.post("/heartbeat")

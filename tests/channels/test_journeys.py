@@ -305,6 +305,10 @@ async def test_the_transcript_shows_what_meta_says_of_each_answer(
         within=20,
     )
     assert read["conversation"]["messages"][-1]["delivery"] == "delivered"
+    lea = console_user(str(stack.api.base_url))
+    await lea.sign_in("local-counsellor-token")
+    page = await lea.page(f"/conversations?c={cid}")
+    assert page.status_code == 200 and ("Distribué" in page.text or ">Lu<" in page.text)
     await finish(stack, cid, me)
 
 
@@ -326,5 +330,9 @@ async def test_a_message_meta_could_not_deliver_shows_failed(stack: Stack) -> No
         within=20,
     )
     assert read["conversation"]["messages"][-1]["delivery"] == "failed"
+    lea = console_user(str(stack.api.base_url))
+    await lea.sign_in("local-counsellor-token")
+    page = await lea.page(f"/conversations?c={cid}")
+    assert "Non remis : la messagerie l" in page.text
     await meta(stack, "whatsapp", undeliverable=[])
     await finish(stack, cid, me)

@@ -181,6 +181,12 @@ class Ledger(BaseModel):
                 changed = line.take_status(note) or changed
         return changed
 
+    def deliveries(self) -> str:
+        """How many answers are sent, delivered, read, failed (``s.d.r.f``): a screen
+        that shows them redraws when this changes, without reading a line."""
+        said = [line.channel_status or line.delivery() for line in self.lines]
+        return ".".join(str(said.count(s)) for s in ("sent", "delivered", "read", "failed"))
+
     def next_to_push(self) -> LedgerLine | None:
         """The first message to the young person neither delivered nor refused (a
         channel that pushes sends them in order)."""
