@@ -184,7 +184,7 @@ class Ledger(BaseModel):
     def deliveries(self) -> str:
         """How many answers are sent, delivered, read, failed (``s.d.r.f``): a screen
         that shows them redraws when this changes, without reading a line."""
-        said = [line.channel_status or line.delivery() for line in self.lines]
+        said = [str(line.channel_status or line.delivery()) for line in self.lines]
         return ".".join(str(said.count(s)) for s in ("sent", "delivered", "read", "failed"))
 
     def next_to_push(self) -> LedgerLine | None:
