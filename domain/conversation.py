@@ -191,6 +191,13 @@ class YoungPersonWrites(BaseModel):
     message: MessageRef
 
 
+class HelplineAnswers(BaseModel):
+    """An automatic answer of the helpline itself (a channel's message it cannot read):
+    stored sealed by the door first, pushed to the young person like a counsellor's."""
+
+    message: MessageRef
+
+
 class LeaveReason(StrEnum):
     LEFT = "left"
     QUICK_EXIT = "quick_exit"

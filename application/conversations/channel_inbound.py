@@ -10,7 +10,8 @@ conversation, or starts one that waits in the helpline's queue like the web chat
   told to the workflow once.
 - Media are not fetched here (the evidence issue stores files): the transcript keeps
   their kind, size and a placeholder. What the helpline cannot read (a sticker, a
-  location, contacts, a call) is recorded as such.
+  location, contacts, a call) is recorded as such, and the young person is told once
+  what it can read (:mod:`application.conversations.channel_unsupported`).
 - Delivery and read statuses of what Relais sent are recorded on the conversation
   (:mod:`application.conversations.channel_statuses`).
 """
@@ -21,6 +22,7 @@ from datetime import datetime
 
 from application.conversations.acting import YoungPerson
 from application.conversations.channel_statuses import record_statuses
+from application.conversations.channel_unsupported import answer_unsupported, unsupported
 from application.conversations.commands import ConversationOver
 from application.conversations.requests import PreChatForm
 from application.conversations.starting import (
@@ -116,6 +118,10 @@ async def receive_channel_batch(
         digest = await hasher.digest(slug, message.sender)
         try:
             await _take(helpline, contacts, channel, digest, message, now, intake)
+            if unsupported(message) and (
+                cid := await contacts.conversation_of(channel.value, digest)
+            ):
+                await answer_unsupported(helpline, cid, slug, now)
         except RequestRejected as rejected:
             # Acknowledged all the same: the platform would retry it forever.
             intake.refused += 1

@@ -16,6 +16,7 @@ import pytest
 from temporalio.testing import WorkflowEnvironment
 
 from application.conversations import counsellor as desk
+from application.conversations.channel_unsupported import WHAT_WE_READ
 from application.errors import RequestRejected
 from application.helpline import Helpline
 from application.permits import Actor
@@ -335,4 +336,50 @@ async def test_a_message_meta_could_not_deliver_shows_failed(stack: Stack) -> No
     page = await lea.page(f"/conversations?c={cid}")
     assert "Non remis : la messagerie l" in page.text
     await meta(stack, "whatsapp", undeliverable=[])
+    await finish(stack, cid, me)
+
+
+@pytest.mark.parametrize(
+    ("channel", "sender"), [("whatsapp", "33611110009"), ("messenger", "7100000000001009")]
+)
+async def test_what_the_helpline_cannot_read_is_answered_once(
+    stack: Stack, channel: str, sender: str
+) -> None:
+    """A sticker, then a location: both recorded as such; the young person is told
+    once, in French, what the helpline can read (a replayed webhook changes nothing)."""
+    sticker = await answer(
+        stack.simulator.post(
+            f"/_control/meta/{channel}/inbound", json={"from": sender, "type": "sticker"}
+        ),
+        202,
+    )
+    [got] = await received(stack, channel, sender, 1)
+    assert got["text"] == WHAT_WE_READ and not got["duplicate"]
+    await answer(
+        stack.simulator.post(
+            f"/_control/meta/{channel}/inbound", json={"from": sender, "type": "location"}
+        ),
+        202,
+    )
+    await answer(
+        stack.simulator.post(
+            f"/_control/meta/{channel}/replay", json={"message_id": sticker["message_id"]}
+        ),
+        202,
+    )
+    me = auth("counsellor")
+    cid = await take_offer(stack.api, me)
+    read = await eventually(
+        lambda: answer(stack.api.get(f"/conversations/{cid}", headers=me)),
+        lambda r: len(r["lines"]) >= 3,
+        what="the transcript",
+    )
+    bodies = [line["body"] for line in read["lines"]]
+    assert bodies == [
+        "[non pris en charge : sticker]",
+        WHAT_WE_READ,
+        "[non pris en charge : location]",
+    ]
+    assert len(await received(stack, channel, sender, 1)) == 1
+    await no_duplicates(stack, channel)
     await finish(stack, cid, me)
