@@ -17,6 +17,8 @@ at the address sealed when they first wrote, under one key per message.
   webhook carrying this message's key came in the meantime (WhatsApp sends ``sent``
   within seconds; Messenger only with ``message_echoes`` subscribed): if so, Meta took
   it and it is not sent again.
+- A counsellor's answer goes ``by_counsellor`` (Messenger's ``HUMAN_AGENT`` tag, 7
+  days); the helpline's automatic answer (what it cannot read) does not.
 - Nothing personal in an error: the adapters' messages name codes, never the text or the
   number.
 """
@@ -35,7 +37,7 @@ from domain.channel_messages import (
     TemplateMessage,
     TextMessage,
 )
-from domain.channel_templates import template_for
+from domain.channel_templates import WHAT_WE_READ, template_for
 from domain.conversation import ViewRequest
 from domain.conversation_desk import CounsellorView
 from domain.conversation_records import (
@@ -107,6 +109,7 @@ class AdapterSender:
             recipient=address.recipient,
             business_id=address.business_id,
             content=content,
+            by_counsellor=body != WHAT_WE_READ,  # Messenger: HUMAN_AGENT, a person's reply
         )
         try:
             receipt = await adapter.send(message)

@@ -36,3 +36,11 @@ APPROVED_TEMPLATES: tuple[ApprovedTemplate, ...] = (
 def template_for(text: str) -> ApprovedTemplate | None:
     """The approved template whose text this is, if any."""
     return next((t for t in APPROVED_TEMPLATES if t.text == text), None)
+
+
+# The helpline's own automatic answer to what it cannot read on a messaging channel
+# (a sticker, a location, contacts, a call): sent once per conversation, in French.
+WHAT_WE_READ = (
+    "Nous ne pouvons pas lire les autocollants, les positions, les contacts ni les appels "
+    "ici. Écrivez-nous, ou envoyez une photo, une vidéo, un message vocal ou un document."
+)

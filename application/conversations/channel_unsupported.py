@@ -14,15 +14,11 @@ from application.errors import NotFound, RequestRejected
 from application.helpline import Helpline
 from domain import contract
 from domain.channel_messages import InboundChannelMessage, UnsupportedContent
+from domain.channel_templates import WHAT_WE_READ
 from domain.conversation import AuthorKind, HelplineAnswers
 from relais.crypto.transcripts import ConversationClosed
 
 log = logging.getLogger(__name__)
-
-WHAT_WE_READ = (
-    "Nous ne pouvons pas lire les autocollants, les positions, les contacts ni les appels "
-    "ici. Écrivez-nous, ou envoyez une photo, une vidéo, un message vocal ou un document."
-)
 
 
 def unsupported(message: InboundChannelMessage) -> bool:

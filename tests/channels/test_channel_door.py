@@ -14,10 +14,10 @@ import pytest
 from sqlalchemy import func, select
 from temporalio.testing import WorkflowEnvironment
 
-from application.conversations.channel_unsupported import WHAT_WE_READ
 from application.conversations.commands import ConversationCommands
 from domain import contract
 from domain.callback_window import ALWAYS_OPEN, OpeningHours
+from domain.channel_templates import WHAT_WE_READ
 from domain.conversation import ConversationStatus, ViewRequest
 from domain.intake import Channel
 from domain.policy import CasePolicy

@@ -11,19 +11,20 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from temporalio.testing import WorkflowEnvironment
 
 from application.conversations import counsellor as desk
-from application.conversations.channel_unsupported import WHAT_WE_READ
 from application.errors import RequestRejected
 from application.helpline import Helpline
 from application.permits import Actor
 from domain.callback_window import ALWAYS_OPEN
-from domain.channel_templates import APPROVED_TEMPLATES
+from domain.channel_templates import APPROVED_TEMPLATES, WHAT_WE_READ
 from domain.policy import CasePolicy
 from relais.clock import utc_now
+from relais.converter import key_store_of
+from relais.crypto.identifiers import IdentifierHasher
+from relais.db.repositories.channel_contacts import ChannelContacts
 from relais.settings import Role
 from tests.support.client import auth
 from tests.support.console import console_user
@@ -66,18 +67,34 @@ async def write(stack: Stack, channel: str, sender: str, text: str) -> None:
     )
 
 
-async def take_offer(api: httpx.AsyncClient, who: dict[str, str]) -> str:
+async def conversation_of(stack: Stack, channel: str, sender: str) -> str:
+    hasher = IdentifierHasher(key_store_of(stack.client.data_converter))
+    digest = await hasher.digest(channel, sender)
+    contacts = ChannelContacts(stack.database)
+
+    async def probe() -> str | None:
+        return await contacts.conversation_of(channel, digest)
+
+    found = await eventually(probe, lambda c: c is not None, what="their conversation")
+    assert found is not None
+    return found
+
+
+async def take_offer(stack: Stack, who: dict[str, str], channel: str, sender: str) -> str:
+    """The counsellor takes this young person's conversation (the queue hears of earlier
+    ones accepted in its own time: their offers may still be on the desk)."""
+    api = stack.api
+    cid = await conversation_of(stack, channel, sender)
     await answer(
         api.post("/conversations/desk/presence", json={"presence": "available"}, headers=who)
     )
     desk = await eventually(
         lambda: answer(api.get("/conversations/desk", headers=who)),
-        lambda d: bool(d["offers"]),
+        lambda d: any(o["conversation_id"] == cid for o in d["offers"]),
         what="an offer on the desk",
         within=20,
     )
-    offer = desk["offers"][0]
-    cid: str = offer["conversation_id"]
+    [offer] = [o for o in desk["offers"] if o["conversation_id"] == cid]
     await eventually(
         lambda: answer(api.get(f"/conversations/{cid}", headers=who)),
         lambda r: r["conversation"]["offer"] is not None,
@@ -133,13 +150,16 @@ async def test_a_counsellors_answer_reaches_the_young_person_once(
 ) -> None:
     me = auth("counsellor")
     await write(stack, channel, sender, "quelqu'un a publié une photo de moi")
-    cid = await take_offer(stack.api, me)
+    cid = await take_offer(stack, me, channel, sender)
 
     await reply(stack, cid, "Je suis là, racontez-moi.", me)
 
     [got] = await received(stack, channel, sender, 1)
     assert got["text"] == "Je suis là, racontez-moi."
     assert got["reference"].startswith(f"{cid}:") and not got["duplicate"]
+    if channel == "messenger":  # a person's reply: 7 days under Meta's HUMAN_AGENT tag
+        assert got["body"]["messaging_type"] == "MESSAGE_TAG"
+        assert got["body"]["tag"] == "HUMAN_AGENT"
     await no_duplicates(stack, channel)
     await finish(stack, cid, me)
 
@@ -149,7 +169,7 @@ async def test_through_a_429_storm_and_transient_errors_the_answer_goes_once(
 ) -> None:
     me, sender = auth("counsellor"), "33611110002"
     await write(stack, "whatsapp", sender, "vous êtes là ?")
-    cid = await take_offer(stack.api, me)
+    cid = await take_offer(stack, me, "whatsapp", sender)
     # Meta rate-limits the next two sends (Retry-After: 1 s), then fails one with a 500.
     await meta(stack, "whatsapp", rate_limit_next=2, retry_after_seconds=1, fail_next=1)
 
@@ -173,7 +193,7 @@ def helpline_of(stack: Stack) -> Helpline:
 async def test_after_24_hours_free_text_is_refused_and_a_template_goes(stack: Stack) -> None:
     me, sender = auth("counsellor"), "33611110003"
     await write(stack, "whatsapp", sender, "bonjour")
-    cid = await take_offer(stack.api, me)
+    cid = await take_offer(stack, me, "whatsapp", sender)
     options = await answer(stack.api.get(f"/conversations/{cid}/reply-options", headers=me))
     assert options["window_open"] is True
     assert {(t["name"], t["language"]) for t in options["templates"]} == {
@@ -205,7 +225,7 @@ async def test_free_text_refused_by_meta_is_a_failed_message_not_retried(stack: 
     on the counsellor's screen at once, nothing is sent again."""
     me, sender = auth("counsellor"), "33611110004"
     await write(stack, "whatsapp", sender, "bonjour")
-    cid = await take_offer(stack.api, me)
+    cid = await take_offer(stack, me, "whatsapp", sender)
     await answer(stack.simulator.post(f"/_control/meta/whatsapp/users/{sender}/expire-window"))
 
     await reply(stack, cid, "Je suis là.", me)
@@ -231,7 +251,7 @@ async def test_free_text_refused_by_meta_is_a_failed_message_not_retried(stack: 
 async def test_the_console_offers_the_templates_and_sends_one(stack: Stack) -> None:
     me, sender = auth("counsellor"), "33611110005"
     await write(stack, "whatsapp", sender, "bonjour")
-    cid = await take_offer(stack.api, me)
+    cid = await take_offer(stack, me, "whatsapp", sender)
     lea = console_user(str(stack.api.base_url))
     await lea.sign_in("local-counsellor-token")
     page = await lea.page(f"/conversations?c={cid}")
@@ -258,7 +278,7 @@ async def test_an_answer_lost_after_meta_stored_it_is_not_sent_again(stack: Stac
     status carrying the message's key and does not send it a second time."""
     me, sender = auth("counsellor"), "33611110006"
     await write(stack, "whatsapp", sender, "bonjour")
-    cid = await take_offer(stack.api, me)
+    cid = await take_offer(stack, me, "whatsapp", sender)
     await meta(stack, "whatsapp", lose_next_responses=1)
 
     await reply(stack, cid, "Je vous lis.", me)
@@ -292,7 +312,7 @@ async def test_the_transcript_shows_what_meta_says_of_each_answer(
 ) -> None:
     me = auth("counsellor")
     await write(stack, channel, sender, "bonjour")
-    cid = await take_offer(stack.api, me)
+    cid = await take_offer(stack, me, channel, sender)
 
     await reply(stack, cid, "Bonjour, je suis là.", me)
 
@@ -301,7 +321,7 @@ async def test_the_transcript_shows_what_meta_says_of_each_answer(
 
     read = await eventually(
         screen,
-        lambda r: r["conversation"]["messages"][-1]["channel_status"] == "delivered",
+        lambda r: r["conversation"]["messages"][-1]["channel_status"] in ("delivered", "read"),
         what="the reply delivered on the young person's phone",
         within=20,
     )
@@ -316,7 +336,7 @@ async def test_the_transcript_shows_what_meta_says_of_each_answer(
 async def test_a_message_meta_could_not_deliver_shows_failed(stack: Stack) -> None:
     me, sender = auth("counsellor"), "33611110008"
     await write(stack, "whatsapp", sender, "bonjour")
-    cid = await take_offer(stack.api, me)
+    cid = await take_offer(stack, me, "whatsapp", sender)
     await meta(stack, "whatsapp", undeliverable=[sender])
 
     await reply(stack, cid, "Vous êtes là ?", me)
@@ -355,6 +375,8 @@ async def test_what_the_helpline_cannot_read_is_answered_once(
     )
     [got] = await received(stack, channel, sender, 1)
     assert got["text"] == WHAT_WE_READ and not got["duplicate"]
+    if channel == "messenger":  # automatic: within their 24 hours, no HUMAN_AGENT tag
+        assert got["body"]["messaging_type"] == "RESPONSE"
     await answer(
         stack.simulator.post(
             f"/_control/meta/{channel}/inbound", json={"from": sender, "type": "location"}
@@ -368,7 +390,7 @@ async def test_what_the_helpline_cannot_read_is_answered_once(
         202,
     )
     me = auth("counsellor")
-    cid = await take_offer(stack.api, me)
+    cid = await take_offer(stack, me, channel, sender)
     read = await eventually(
         lambda: answer(stack.api.get(f"/conversations/{cid}", headers=me)),
         lambda r: len(r["lines"]) >= 3,
