@@ -7,7 +7,7 @@ records every send Meta accepted, is the proof."""
 
 import uuid
 from collections.abc import AsyncIterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -170,8 +170,8 @@ async def test_through_a_429_storm_and_transient_errors_the_answer_goes_once(
     me, sender = auth("counsellor"), "33611110002"
     await write(stack, "whatsapp", sender, "vous êtes là ?")
     cid = await take_offer(stack, me, "whatsapp", sender)
-    # Meta rate-limits the next two sends (Retry-After: 1 s), then fails one with a 500.
-    await meta(stack, "whatsapp", rate_limit_next=2, retry_after_seconds=1, fail_next=1)
+    # Meta rate-limits the next two sends (Retry-After: 3 s), then fails one with a 500.
+    await meta(stack, "whatsapp", rate_limit_next=2, retry_after_seconds=3, fail_next=1)
 
     await reply(stack, cid, "Oui, je vous lis.", me)
 
@@ -180,8 +180,12 @@ async def test_through_a_429_storm_and_transient_errors_the_answer_goes_once(
     requests = await answer(
         stack.simulator.get("/_control/meta/requests", params={"channel": "whatsapp"})
     )
-    faults = [r["fault"] for r in requests if r["kind"] == "send" and r["fault"]]
-    assert len(faults) == 3  # refused three times, taken on the fourth
+    sends = [r for r in requests if r["kind"] == "send"][-4:]  # refused before it is read
+    assert [bool(r["fault"]) for r in sends] == [True, True, True, False]  # taken the 4th time
+    assert sends[-1]["reference"] == got["reference"]
+    # Meta's Retry-After (3 s) was waited, not the policy's first 2 s.
+    first, second = (datetime.fromisoformat(r["at"]) for r in sends[:2])
+    assert (second - first).total_seconds() >= 2.9
     await no_duplicates(stack, "whatsapp")
     await finish(stack, cid, me)
 
@@ -404,4 +408,30 @@ async def test_what_the_helpline_cannot_read_is_answered_once(
     ]
     assert len(await received(stack, channel, sender, 1)) == 1
     await no_duplicates(stack, channel)
+    await finish(stack, cid, me)
+
+
+async def test_an_answer_written_during_a_meta_outage_goes_once_it_is_back(
+    stack: Stack,
+) -> None:
+    me, sender = auth("counsellor"), "33611110010"
+    await write(stack, "whatsapp", sender, "bonjour")
+    cid = await take_offer(stack, me, "whatsapp", sender)
+    await meta(stack, "whatsapp", outage={"active": True})
+    try:
+        await reply(stack, cid, "Je suis là, même si ça coupe.", me)
+
+        async def outage_seen() -> list[dict[str, Any]]:
+            found: list[dict[str, Any]] = await answer(
+                stack.simulator.get("/_control/meta/requests", params={"channel": "whatsapp"})
+            )
+            return [r for r in found if r["kind"] == "send" and r["fault"] == "outage"]
+
+        await eventually(outage_seen, lambda r: len(r) >= 1, what="a send refused by the outage")
+    finally:
+        await meta(stack, "whatsapp", outage={"active": False})
+
+    [got] = await received(stack, "whatsapp", sender, 1)
+    assert got["text"] == "Je suis là, même si ça coupe." and not got["duplicate"]
+    await no_duplicates(stack, "whatsapp")
     await finish(stack, cid, me)
