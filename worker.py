@@ -16,6 +16,7 @@ from temporalio.worker import Worker
 
 from activities.case_keys import CaseKeyActivities
 from activities.case_records import CaseRecordActivities
+from activities.channel_sending import channel_senders
 from activities.conversation_delivery import DeliveryActivities
 from activities.conversation_queue import QueueActivities
 from activities.conversation_records import ConversationRecordActivities
@@ -97,11 +98,14 @@ def key_activities(client: Client) -> list[Any]:
     return [CaseKeyActivities(key_store_of(client.data_converter)).destroy_case_key]
 
 
-def conversation_activities(client: Client, database: Database) -> list[Any]:
+def conversation_activities(
+    client: Client, database: Database, registry: AdapterRegistry
+) -> list[Any]:
     """Conversations: their queue, directory row and transcript (sealed with the same
-    key store as the payload codec), and delivery on channels that push (no channel
-    adapter yet: the messaging-channels work registers them here)."""
-    vault = TranscriptVault(database, key_store_of(client.data_converter))
+    key store as the payload codec), and delivery on channels that push, through each
+    messaging channel configured in the registry (WhatsApp, Messenger)."""
+    keys = key_store_of(client.data_converter)
+    vault = TranscriptVault(database, keys)
     records = ConversationRecordActivities(database)
     transcripts = TranscriptActivities(vault)
     return [
@@ -110,7 +114,9 @@ def conversation_activities(client: Client, database: Database) -> list[Any]:
         transcripts.file_transcript,
         transcripts.link_transcript,
         transcripts.purge_transcript,
-        DeliveryActivities(vault, senders={}).deliver_message,
+        DeliveryActivities(
+            vault, channel_senders(registry, database, keys, client)
+        ).deliver_message,
     ]
 
 
@@ -136,7 +142,7 @@ def build_worker(
         activities=[
             *activities(database, registry),
             *key_activities(client),
-            *conversation_activities(client, database),
+            *conversation_activities(client, database, registry),
         ],
         max_cached_workflows=cached_cases,
         graceful_shutdown_timeout=timedelta(seconds=20),

@@ -212,6 +212,10 @@ PROBLEMS: dict[str, str] = {
     "not_the_owner": N_("Only the case's counsellor can hand it over."),
     "not_waiting": N_("This conversation is no longer waiting."),
     "not_with_you": N_("This conversation is with another counsellor."),
+    "outside_window": N_(
+        "More than 24 hours since the young person last wrote: free text can no longer "
+        "reach them. Send one of the approved templates below."
+    ),
     "not_your_offer": N_("This offer was made to someone else."),
     "nothing_to_correct": N_("Nothing differs from what was recorded."),
     "notice_already_reviewed": N_("This notice has already been reviewed."),

@@ -37,6 +37,8 @@ from domain.casework import (
 )
 from domain.conversation import (
     CallbackRequest,
+    ChannelStatusNote,
+    HelplineAnswers,
     MessageAccepted,
     ViewRequest,
     YoungPersonLeaves,
@@ -206,6 +208,8 @@ YOUNG_PERSON_WRITES = Update("young_person_writes", YoungPersonWrites, MessageAc
 YOUNG_PERSON_LEAVES = Update("young_person_leaves", YoungPersonLeaves, YoungPersonView)
 REQUEST_CALLBACK = Update("request_callback", CallbackRequest, YoungPersonView)
 YOUNG_PERSON_READ = Signal("young_person_read", YoungPersonRead)
+HELPLINE_ANSWERS = Update("helpline_answers", HelplineAnswers, MessageAccepted)  # automatic
+CHANNEL_STATUS = Signal("channel_status", ChannelStatusNote)  # WhatsApp, Messenger statuses
 YOUNG_PERSON_VIEW = QueryWith("young_person_view", request=ViewRequest, result=YoungPersonView)
 # counsellors and supervisors
 ACCEPT_CONVERSATION = Update("accept_conversation", AcceptRequest, CounsellorView)

@@ -14,6 +14,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, Field, field_validator
 
+from domain.channel_messages import ChannelDeliveryState
 from domain.intake import AgeBand, CallerRole, Category, Channel, Consents, Intake
 from domain.policy import ConversationPolicy
 
@@ -174,6 +175,9 @@ class MessageView(BaseModel):
     at: datetime
     internal: bool = Field(default=False, description="A note between counsellors: never sent")
     delivery: Delivery | None = Field(default=None, description="For messages to them")
+    channel_status: ChannelDeliveryState | None = Field(
+        default=None, description="WhatsApp, Messenger: what the channel last said of it"
+    )
 
 
 class ViewRequest(BaseModel):
@@ -184,6 +188,13 @@ class ViewRequest(BaseModel):
 
 
 class YoungPersonWrites(BaseModel):
+    message: MessageRef
+
+
+class HelplineAnswers(BaseModel):
+    """An automatic answer of the helpline itself (a channel's message it cannot read):
+    stored sealed by the door first, pushed to the young person like a counsellor's."""
+
     message: MessageRef
 
 
@@ -208,6 +219,19 @@ class CallbackWindow(BaseModel):
 
 class CallbackRequest(BaseModel):
     window: CallbackWindow = Field(default_factory=CallbackWindow)
+
+
+class ChannelStatusNote(BaseModel):
+    """What a messaging channel said of messages Relais sent (a status webhook): by
+    Relais' message id (WhatsApp echoes its key), by the channel's own ids, or for
+    everything sent before ``up_to`` (Messenger's watermarks). No personal data."""
+
+    state: ChannelDeliveryState
+    at: datetime
+    message_id: str | None = Field(default=None, max_length=256)
+    channel_message_ids: list[str] = Field(default_factory=list, max_length=1000)
+    up_to: datetime | None = None
+    failure: str | None = Field(default=None, max_length=64, description="The failure's kind")
 
 
 class YoungPersonRead(BaseModel):

@@ -144,5 +144,8 @@ class CounsellorView(BaseModel):
     ended_at: datetime | None = None
     messages: list[MessageView] = Field(default_factory=list, description="Since since_seq")
     last_seq: int = 0
+    deliveries: str = Field(
+        default="", description="Answers sent.delivered.read.failed (counts): changes redraw"
+    )
     offers_not_accepted: int = 0
     runs: int = 1

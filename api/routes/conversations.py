@@ -13,7 +13,7 @@ from api.doors import CaseId, HelplineDep, permitted
 from api.idempotency import ActionKey
 from api.schemas.cases import CaseLinks, CaseRead
 from application.acting import Permit
-from application.conversations import case_link, transfer
+from application.conversations import case_link, channel_window, transfer
 from application.conversations import counsellor as desk
 from application.conversations.counsellor import ConversationRead
 from application.requests.opening import CaseCreate
@@ -143,10 +143,29 @@ async def read_conversation(
     return await desk.read_conversation(helpline, permit, conversation_id, since_seq)
 
 
+@router.get("/{conversation_id}/reply-options", responses={**OVER, **LATE})
+async def reply_options(
+    conversation_id: ConversationId,
+    permit: Annotated[Permit, permitted(channel_window.reply_options)],
+    helpline: HelplineDep,
+) -> channel_window.ReplyOptions:
+    """Whether the channel's window is open (WhatsApp: 24 h after they last wrote) and
+    the approved templates: outside the window, reply with a template's ``text``."""
+    return await channel_window.reply_options(helpline, permit, conversation_id, utc_now())
+
+
+OUTSIDE_WINDOW: Answers = {
+    422: _message(
+        "Free text outside the channel's window (`outside_window`): reply with an approved "
+        "template's text (see reply-options)"
+    )
+}
+
+
 @router.post(
     "/{conversation_id}/replies",
     status_code=status.HTTP_201_CREATED,
-    responses={**OVER, **LATE},
+    responses={**OVER, **LATE, **OUTSIDE_WINDOW},
 )
 async def reply(
     conversation_id: ConversationId,

@@ -10,9 +10,10 @@ conversation, or starts one that waits in the helpline's queue like the web chat
   told to the workflow once.
 - Media are not fetched here (the evidence issue stores files): the transcript keeps
   their kind, size and a placeholder. What the helpline cannot read (a sticker, a
-  location, contacts, a call) is recorded as such.
-- Delivery and read statuses of what Relais sent are counted, not yet recorded: the
-  conversation workflow has no update for them (outbound sending is not built yet).
+  location, contacts, a call) is recorded as such, and the young person is told once
+  what it can read (:mod:`application.conversations.channel_unsupported`).
+- Delivery and read statuses of what Relais sent are recorded on the conversation
+  (:mod:`application.conversations.channel_statuses`).
 """
 
 import logging
@@ -20,6 +21,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from application.conversations.acting import YoungPerson
+from application.conversations.channel_statuses import record_statuses
+from application.conversations.channel_unsupported import answer_unsupported, unsupported
 from application.conversations.commands import ConversationOver
 from application.conversations.requests import PreChatForm
 from application.conversations.starting import (
@@ -64,6 +67,7 @@ class ChannelIntake:
     already_recorded: int = 0
     conversations_started: list[str] = field(default_factory=list)
     statuses: int = 0
+    statuses_recorded: int = 0
     not_a_conversation_channel: int = 0
     refused: int = 0  # the workflow refused it (the id came before with other content)
     missed: int = 0  # written while the helpline is closed: counted as missed, not queued
@@ -114,15 +118,22 @@ async def receive_channel_batch(
         digest = await hasher.digest(slug, message.sender)
         try:
             await _take(helpline, contacts, channel, digest, message, now, intake)
+            if unsupported(message) and (
+                cid := await contacts.conversation_of(channel.value, digest)
+            ):
+                await answer_unsupported(helpline, cid, slug, now)
         except RequestRejected as rejected:
             # Acknowledged all the same: the platform would retry it forever.
             intake.refused += 1
             log.warning("%s message refused: %s", slug, [p.code for p in rejected.problems])
-    if batch.statuses or batch.ignored or intake.not_a_conversation_channel:
+    intake.statuses_recorded = await record_statuses(
+        helpline, channel, batch.statuses, hasher, contacts
+    )
+    if batch.ignored or intake.not_a_conversation_channel:
         log.info(
-            "%s webhook: %d statuses not recorded, ignored %s, %d messages on no conversation",
+            "%s webhook: %d statuses recorded, ignored %s, %d messages on no conversation",
             slug,
-            len(batch.statuses),
+            intake.statuses_recorded,
             batch.ignored,
             intake.not_a_conversation_channel,
         )

@@ -22,6 +22,7 @@ from temporalio.common import WorkflowIDConflictPolicy
 from temporalio.service import RPCError
 
 from application.acting import Permit, service
+from application.conversations.channel_window import refuse_outside_window
 from application.conversations.commands import ConversationCommands, ConversationOver, over
 from application.errors import Problem, RequestRejected, Unavailable
 from application.errors import temporal_unavailable as _late
@@ -29,7 +30,8 @@ from application.helpline import Helpline
 from application.rejections import problems_from
 from domain import contract
 from domain.audit_actions import AuditAction
-from domain.conversation import AuthorKind, MessageAccepted, ViewRequest
+from domain.channel_messages import ChannelDeliveryState
+from domain.conversation import AuthorKind, Delivery, MessageAccepted, ViewRequest
 from domain.conversation_desk import (
     AcceptRequest,
     ConversationOutcome,
@@ -64,6 +66,10 @@ class TranscriptLine(BaseModel):
     at: datetime
     body: str | None = Field(description="None: no longer readable (purged, or moved away)")
     internal: bool = Field(description="A note between counsellors: never sent")
+    delivery: Delivery | None = Field(default=None, description="For messages to them")
+    channel_status: ChannelDeliveryState | None = Field(
+        default=None, description="WhatsApp, Messenger: sent, delivered, read or failed"
+    )
 
 
 class ConversationRead(BaseModel):
@@ -211,6 +217,8 @@ async def transcript_lines(
             at=m.at,
             body=bodies.get(m.message_id),
             internal=m.internal,
+            delivery=m.delivery,
+            channel_status=m.channel_status,
         )
         for m in view.messages
     ]
@@ -241,8 +249,10 @@ def _may_read(permit: Permit, view: CounsellorView) -> bool:
 async def reply(
     helpline: Helpline, permit: Permit, conversation_id: str, body: str, key: str, now: datetime
 ) -> MessageAccepted:
-    """Answer the young person; delivered on their channel, retried as it needs."""
+    """Answer the young person; delivered on their channel, retried as it needs.
+    Outside a channel's window only an approved template's text goes."""
     me = permit.actor.subject
+    await refuse_outside_window(helpline, conversation_id, body, now)
     try:
         stored = await helpline.transcripts.store_message(
             conversation_id, key, body, AuthorKind.COUNSELLOR, now, author=me

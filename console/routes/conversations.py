@@ -15,7 +15,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 
-from application.conversations import case_link, transfer
+from application.conversations import case_link, channel_window, transfer
 from application.conversations import counsellor as desk
 from application.conversations.counsellor import ConversationRead
 from application.errors import (
@@ -81,6 +81,22 @@ async def _who_can_take(
         return None
 
 
+async def _reply_options(
+    p: Page, read: ConversationRead | None
+) -> channel_window.ReplyOptions | None:
+    """The channel's window and its approved templates (None: nothing to offer)."""
+    if read is None or read.conversation.status.value != "active":
+        return None
+    service = channel_window.reply_options
+    try:
+        found = await service(
+            p.helpline, await permit(p, service), read.conversation.conversation_id, utc_now()
+        )
+    except Unavailable:
+        return None
+    return found if found.templates else None
+
+
 async def _screen(
     p: Page, chosen: str | None, failed: Drawn | None = None, status_code: int = 200
 ) -> Response:
@@ -88,6 +104,7 @@ async def _screen(
     open_one = await _read(p, chosen) if chosen else None
     takers = await _who_can_take(p, open_one)
     earlier = await earlier_contact(p, open_one)
+    options = await _reply_options(p, open_one)
     done = DONE.get(p.request.query_params.get("done") or "")
     return p.render(
         "conversations.html",
@@ -105,6 +122,7 @@ async def _screen(
         outcomes=list(ConversationOutcome),
         takers=takers,
         earlier=earlier,
+        reply_options=options,
         taker_choices=lambda found: [(c.counsellor_id, _taker(p, c)) for c in found],
         transfer_roles=list(TransferTo),
         heartbeat_seconds=int(p.settings.conversation_policy().presence_ttl.total_seconds() // 3),
@@ -175,7 +193,9 @@ async def transcript_now(
 
 def _state(read: ConversationRead) -> str:
     view = read.conversation
-    return f"{view.status.value}-{int(view.young_person_left)}-{view.linked_case_id or ''}"
+    # What the channel said of the answers (counts only): a change redraws the transcript.
+    marks = view.deliveries
+    return f"{view.status.value}-{int(view.young_person_left)}-{view.linked_case_id or ''}-{marks}"
 
 
 @router.post("/heartbeat")

@@ -17,6 +17,7 @@ from temporalio.testing import WorkflowEnvironment
 from application.conversations.commands import ConversationCommands
 from domain import contract
 from domain.callback_window import ALWAYS_OPEN, OpeningHours
+from domain.channel_templates import WHAT_WE_READ
 from domain.conversation import ConversationStatus, ViewRequest
 from domain.intake import Channel
 from domain.policy import CasePolicy
@@ -180,8 +181,10 @@ async def test_messenger_and_what_the_helpline_cannot_read(stack: Stack) -> None
     unsupported = await conversation_of(stack, "whatsapp", "33700000002")
     assert on_messenger is not None and unsupported is not None
     assert await stored_messages(stack, on_messenger) == 1
-    [line] = await _bodies(stack, unsupported)
-    assert line == "[non pris en charge : sticker]"
+    # Recorded as such, and answered (once) with what the helpline can read.
+    assert sorted(await _bodies(stack, unsupported)) == sorted(
+        ["[non pris en charge : sticker]", WHAT_WE_READ]
+    )
 
     # A photo: not fetched nor kept here (the evidence issue stores files), its kind,
     # size and caption are.
@@ -190,7 +193,11 @@ async def test_messenger_and_what_the_helpline_cannot_read(stack: Stack) -> None
     )
     assert await settled(stack, "whatsapp", photo) == [200]
     assert sorted(await _bodies(stack, unsupported)) == sorted(
-        ["[non pris en charge : sticker]", "[image image/jpeg, non conservé] regardez"]
+        [
+            "[non pris en charge : sticker]",
+            WHAT_WE_READ,
+            "[image image/jpeg, non conservé] regardez",
+        ]
     )
 
 

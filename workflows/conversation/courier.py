@@ -96,8 +96,9 @@ class Courier:
             **DELIVERY_OPTIONS[channel],
         )
         try:
-            await self._sending
+            receipt = await self._sending
             line.delivered_at = workflow.now()
+            line.channel_reference = receipt.channel_reference
         except ActivityError as failure:
             if not self._stopping:
                 line.delivery_failed = _reason(failure)

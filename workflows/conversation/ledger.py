@@ -11,9 +11,23 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
-from domain.conversation import AuthorKind, Delivery, MessageRef, MessageView
+from domain.channel_messages import ChannelDeliveryState
+from domain.conversation import (
+    AuthorKind,
+    ChannelStatusNote,
+    Delivery,
+    MessageRef,
+    MessageView,
+)
 from domain.conversation_records import TranscriptLine
 from domain.problems import Problem, problem
+
+_RANK = {
+    ChannelDeliveryState.SENT: 1,
+    ChannelDeliveryState.DELIVERED: 2,
+    ChannelDeliveryState.READ: 3,
+    ChannelDeliveryState.FAILED: 0,
+}
 
 
 class LedgerLine(BaseModel):
@@ -27,6 +41,8 @@ class LedgerLine(BaseModel):
     internal: bool = False
     delivered_at: datetime | None = None
     delivery_failed: str | None = Field(default=None, description="Why the channel refused it")
+    channel_reference: str | None = Field(default=None, description="The channel's own id")
+    channel_status: ChannelDeliveryState | None = None
 
     @property
     def to_young_person(self) -> bool:
@@ -35,9 +51,9 @@ class LedgerLine(BaseModel):
     def delivery(self) -> Delivery | None:
         if not self.to_young_person:
             return None
-        if self.delivered_at is not None:
-            return Delivery.DELIVERED
-        return Delivery.FAILED if self.delivery_failed else Delivery.PENDING
+        if self.delivery_failed:  # refused at once, or a failed status after it was taken
+            return Delivery.FAILED
+        return Delivery.DELIVERED if self.delivered_at is not None else Delivery.PENDING
 
     def view(self) -> MessageView:
         return MessageView(
@@ -48,7 +64,23 @@ class LedgerLine(BaseModel):
             at=self.at,
             internal=self.internal,
             delivery=self.delivery(),
+            channel_status=self.channel_status,
         )
+
+    def take_status(self, note: ChannelStatusNote) -> bool:
+        """A channel's status, never going back (read stays read; a failure after it
+        was delivered is not believed). True when it changed."""
+        was = _RANK[self.channel_status] if self.channel_status is not None else 0
+        if note.state is ChannelDeliveryState.FAILED:
+            if self.channel_status in (ChannelDeliveryState.DELIVERED, ChannelDeliveryState.READ):
+                return False
+            self.channel_status = note.state
+            self.delivery_failed = note.failure or "refused_by_channel"
+            return True
+        if _RANK[note.state] <= was:
+            return False
+        self.channel_status = note.state
+        return True
 
 
 class Ledger(BaseModel):
@@ -127,6 +159,33 @@ class Ledger(BaseModel):
                 line.delivered_at = at
                 changed = True
         return changed
+
+    def channel_status(self, note: ChannelStatusNote) -> bool:
+        """A status webhook of the channel: the lines it names (by Relais' message id or
+        the channel's own), or all those sent before its watermark. True if one changed."""
+        changed = False
+        for line in self.lines:
+            if not line.to_young_person:
+                continue
+            # Named: the channel took it, even if its answer to the sender was lost.
+            named = line.message_id == note.message_id or (
+                line.channel_reference is not None
+                and line.channel_reference in note.channel_message_ids
+            )
+            marked = (
+                note.up_to is not None
+                and line.delivered_at is not None
+                and line.delivered_at <= note.up_to
+            )
+            if named or marked:
+                changed = line.take_status(note) or changed
+        return changed
+
+    def deliveries(self) -> str:
+        """How many answers are sent, delivered, read, failed (``s.d.r.f``): a screen
+        that shows them redraws when this changes, without reading a line."""
+        said = [str(line.channel_status or line.delivery()) for line in self.lines]
+        return ".".join(str(said.count(s)) for s in ("sent", "delivered", "read", "failed"))
 
     def next_to_push(self) -> LedgerLine | None:
         """The first message to the young person neither delivered nor refused (a

@@ -88,6 +88,7 @@ def counsellor_view(
         ended_at=state.ended_at,
         messages=state.ledger.since(since_seq, internal=True),
         last_seq=state.ledger.last_seq,
+        deliveries=state.ledger.deliveries(),
         offers_not_accepted=state.offers_not_accepted,
         runs=state.runs,
     )

@@ -9,7 +9,10 @@ with workflow.unsafe.imports_passed_through():
     from domain import contract
     from domain.conversation import (
         PULLED_CHANNELS,
+        AuthorKind,
         CallbackRequest,
+        ChannelStatusNote,
+        HelplineAnswers,
         MessageAccepted,
         ViewRequest,
         YoungPersonLeaves,
@@ -36,6 +39,22 @@ class YoungPersonHandlers(ConversationHandlers):
 
     @young_person_writes.validator
     def _validate_young_person_writes(self, request: YoungPersonWrites) -> None:
+        self._refuse(checks.young_person_message_problems(self.state, request.message))
+
+    @workflow.update(name=contract.HELPLINE_ANSWERS.name)
+    def helpline_answers(self, request: HelplineAnswers) -> MessageAccepted:
+        """An automatic answer (what the helpline cannot read): a line to the young
+        person from nobody in particular, pushed by the courier; its key makes it once."""
+        self._validate_helpline_answers(request)
+        line, already = self.state.ledger.add(
+            request.message, AuthorKind.COUNSELLOR, None, workflow.now()
+        )
+        return MessageAccepted(
+            message_id=line.message_id, seq=line.seq, at=line.at, already_recorded=already
+        )
+
+    @helpline_answers.validator
+    def _validate_helpline_answers(self, request: HelplineAnswers) -> None:
         self._refuse(checks.young_person_message_problems(self.state, request.message))
 
     @workflow.update(name=contract.YOUNG_PERSON_LEAVES.name)
@@ -67,3 +86,10 @@ class YoungPersonHandlers(ConversationHandlers):
         """Web chat: their page fetched the transcript up to ``up_to_seq``."""
         if self._input.channel in PULLED_CHANNELS:
             self.state.ledger.read_up_to(read.up_to_seq, workflow.now())
+
+    @workflow.signal(name=contract.CHANNEL_STATUS.name)
+    def channel_status(self, note: ChannelStatusNote) -> None:
+        """WhatsApp, Messenger: what the channel says of messages sent (sent, delivered,
+        read, failed), shown on the counsellor's transcript."""
+        if self._input.channel not in PULLED_CHANNELS:
+            self.state.ledger.channel_status(note)
