@@ -11,7 +11,7 @@ on average, drawn at random so that they do not beat together):
 - the young person writes (``POST /chat/api/messages``); the counsellor's screen is
   its live fragment (``GET /console/conversations/{id}/live?seen=N``, what the
   console's script fetches every second: 204 while nothing changed), fetched here
-  every ``POLL_SECONDS`` until it shows the line: **young person -> counsellor's
+  every ``--poll`` seconds (0.05) until it shows the line: **young person -> counsellor's
   screen** is from the moment the message is sent to that answer;
 - the counsellor replies through the console's form (``POST
   /console/conversations/{id}/replies``); the young person's page holds its live
@@ -19,7 +19,7 @@ on average, drawn at random so that they do not beat together):
   **reply -> young person** is from the moment the reply is sent to the event that
   carries it.
 
-The bare path: ``write`` signalled, ``lines_after`` queried every ``POLL_SECONDS``
+The bare path: ``write`` signalled, ``lines_after`` queried every ``--poll`` seconds
 until it shows the line, both ways. A fragment fetched every second on the real
 screen adds up to a second to what is measured here (half a second on average): the
 console's rhythm, not the system's.
@@ -62,12 +62,12 @@ def counsellor_tokens(n: int) -> dict[str, str]:
     return {"RELAIS_API_TOKENS": json.dumps(grants)}
 
 
-async def until(read: Callable[[], Awaitable[bool]], what: str) -> None:
+async def until(read: Callable[[], Awaitable[bool]], what: str, poll: float = POLL_SECONDS) -> None:
     give_up = time.perf_counter() + DEADLINE_SECONDS
     while not await read():
         if time.perf_counter() > give_up:
             raise TimeoutError(f"{what}: not within {DEADLINE_SECONDS:.0f} s")
-        await asyncio.sleep(POLL_SECONDS)
+        await asyncio.sleep(poll)
 
 
 @dataclass
@@ -189,7 +189,7 @@ async def take_offers(bench: Bench, counsellors: list[Counsellor], n: int) -> di
     return taken
 
 
-async def screen_shows(who: Counsellor, cid: str, text: str) -> float:
+async def screen_shows(who: Counsellor, cid: str, text: str, poll: float) -> float:
     """The console's live fragment of ``cid``, fetched until it shows ``text``."""
     shown: list[float] = []
 
@@ -208,7 +208,7 @@ async def screen_shows(who: Counsellor, cid: str, text: str) -> float:
             return True
         return False
 
-    await until(read, f"{text!r} on the counsellor's screen")
+    await until(read, f"{text!r} on the counsellor's screen", poll)
     return shown[0]
 
 
@@ -252,7 +252,7 @@ async def exchanges(
 
 
 async def relais_chats(
-    bench: Bench, conversations: int, counsellors: int, seconds: float, think: float
+    bench: Bench, conversations: int, counsellors: int, seconds: float, think: float, poll: float
 ) -> tuple[dict[str, Any], list[YoungPerson], list[Counsellor]]:
     base = bench.stack.api_url
     capacity = -(-conversations // counsellors)
@@ -274,7 +274,7 @@ async def relais_chats(
             said, answer = f"m{k}-{y.conversation_id[-6:]}", f"r{k}-{y.conversation_id[-6:]}"
             began = time.perf_counter()
             await y.writes(said)
-            shown = await screen_shows(who, y.conversation_id, said)
+            shown = await screen_shows(who, y.conversation_id, said, poll)
             replied = time.perf_counter()
             await replies(who, y.conversation_id, answer)
             read = await y.reads(answer)
@@ -291,7 +291,9 @@ async def relais_chats(
     return timings.summary(), young, desks
 
 
-async def bare_chats(bench: Bench, conversations: int, seconds: float, think: float) -> Any:
+async def bare_chats(
+    bench: Bench, conversations: int, seconds: float, think: float, poll: float
+) -> Any:
     handles = [
         await bench.client.start_workflow(
             BareChatWorkflow.run, id=f"bare-chat-{uuid.uuid4().hex}", task_queue=bench.bare_queue
@@ -314,7 +316,7 @@ async def bare_chats(bench: Bench, conversations: int, seconds: float, think: fl
                     shown.append(time.perf_counter())
                 return bool(shown)
 
-            await until(read, f"{text!r} in the bare workflow")
+            await until(read, f"{text!r} in the bare workflow", poll)
             return shown[0]
 
         async def one(k: int) -> tuple[float, float]:
@@ -372,7 +374,13 @@ async def memory(bench: Bench, open_: int, relais_open: int, bare: list[Any]) ->
 
 
 async def measure_load(
-    bench: Bench, conversations: int, counsellors: int, seconds: float, think: float, open_: int
+    bench: Bench,
+    conversations: int,
+    counsellors: int,
+    seconds: float,
+    think: float,
+    open_: int,
+    poll: float = POLL_SECONDS,
 ) -> dict[str, Any]:
     worker = bench.stack.workers[0]
     assert bench.bare_worker is not None
@@ -380,8 +388,10 @@ async def measure_load(
         "relais_worker_rss_mib": round(worker.rss_bytes() / MiB, 1),
         "bare_worker_rss_mib": round(bench.bare_worker.rss_bytes() / MiB, 1),
     }
-    relais, young, desks = await relais_chats(bench, conversations, counsellors, seconds, think)
-    bare, handles = await bare_chats(bench, conversations, seconds, think)
+    relais, young, desks = await relais_chats(
+        bench, conversations, counsellors, seconds, think, poll
+    )
+    bare, handles = await bare_chats(bench, conversations, seconds, think, poll)
     try:
         held = await memory(bench, open_, conversations, list(handles))
     finally:
@@ -392,6 +402,7 @@ async def measure_load(
         "counsellors": counsellors,
         "seconds": seconds,
         "think_seconds": think,
+        "poll_seconds": poll,
         "relais": relais,
         "bare": bare,
         "memory": {**held, "idle": idle},
