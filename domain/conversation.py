@@ -87,36 +87,6 @@ class PreChat(BaseModel):
         return accepted
 
 
-class ConversationOpening(BaseModel):
-    """What a ConversationWorkflow is started with (``conversation-<id>``)."""
-
-    conversation_id: str = Field(pattern=CONVERSATION_ID_PATTERN)
-    helpline: str = Field(pattern=HELPLINE_PATTERN, description="Whose queue it waits in")
-    channel: Channel
-    pre_chat: PreChat
-    policy: ConversationPolicy = Field(default_factory=ConversationPolicy)
-
-    @field_validator("channel")
-    @classmethod
-    def _a_chat_channel(cls, channel: Channel) -> Channel:
-        if channel not in CHAT_CHANNELS:
-            raise ValueError(f"a conversation is written, not on {channel.value}")
-        return channel
-
-    def intake(self, categories: list[Category], consents: Consents | None = None) -> Intake:
-        """A case's intake prefilled from the pre-chat form (channel, caller, age band)."""
-        return Intake(
-            channel=self.channel,
-            caller_role=self.pre_chat.writer.caller_role,
-            age_band=self.pre_chat.age_band,
-            categories=categories,
-            consents=consents or Consents(),
-        )
-
-
-# ---- messages, by reference ---------------------------------------------------------------
-
-
 class AuthorKind(StrEnum):
     YOUNG_PERSON = "young_person"
     COUNSELLOR = "counsellor"
@@ -142,6 +112,41 @@ class MessageRef(MessageDigests):
     """A message the door stored (encrypted) before telling the workflow about it."""
 
     message_id: str = Field(pattern=CONVERSATION_ID_PATTERN)
+
+
+class ConversationOpening(BaseModel):
+    """What a ConversationWorkflow is started with (``conversation-<id>``)."""
+
+    conversation_id: str = Field(pattern=CONVERSATION_ID_PATTERN)
+    helpline: str = Field(pattern=HELPLINE_PATTERN, description="Whose queue it waits in")
+    channel: Channel
+    pre_chat: PreChat
+    policy: ConversationPolicy = Field(default_factory=ConversationPolicy)
+    first_message: MessageRef | None = Field(
+        default=None,
+        description="A messaging channel's first message, stored before the start: it takes "
+        "its place at the opening, so the webhook is answered without waiting on a worker",
+    )
+
+    @field_validator("channel")
+    @classmethod
+    def _a_chat_channel(cls, channel: Channel) -> Channel:
+        if channel not in CHAT_CHANNELS:
+            raise ValueError(f"a conversation is written, not on {channel.value}")
+        return channel
+
+    def intake(self, categories: list[Category], consents: Consents | None = None) -> Intake:
+        """A case's intake prefilled from the pre-chat form (channel, caller, age band)."""
+        return Intake(
+            channel=self.channel,
+            caller_role=self.pre_chat.writer.caller_role,
+            age_band=self.pre_chat.age_band,
+            categories=categories,
+            consents=consents or Consents(),
+        )
+
+
+# ---- messages, by reference ---------------------------------------------------------------
 
 
 class MessageAccepted(BaseModel):

@@ -37,7 +37,7 @@ from domain.channel_messages import (
     MediaContent,
     TextContent,
 )
-from domain.conversation import MAX_MESSAGE_CHARS, ConversationStatus, Writer
+from domain.conversation import MAX_MESSAGE_CHARS, AuthorKind, ConversationStatus, Writer
 from domain.intake import AgeBand, Channel
 from partners.base import ConversationChannel
 from partners.errors import UnknownAdapterError
@@ -157,17 +157,46 @@ async def _take(
         channel.value, digest, new_conversation_id(), current, sealed, now
     )
     who = YoungPerson(chosen, channel)
-    try:
-        await start_conversation(helpline, CHANNEL_PRE_CHAT, now, channel, chosen)
-        intake.conversations_started.append(chosen)
-    except Conflict:
-        pass  # a concurrent delivery for the same person started it first
+    if helpline_hours(helpline, now).open_now:
+        if await _start_with(helpline, who, body, key, now, intake):
+            return
+    else:
+        try:  # missed: started to be counted, its message refused as the web chat's is
+            await start_conversation(helpline, CHANNEL_PRE_CHAT, now, channel, chosen)
+            intake.conversations_started.append(chosen)
+        except Conflict:
+            pass  # a concurrent delivery for the same person started it first
     try:
         await _write(helpline, who, body, key, now, intake)
     except ConversationOver:
         # Written while the helpline is closed: the conversation is missed (never queued,
         # counted) as the web chat's is; acknowledged, or the platform retries forever.
         intake.missed += 1
+
+
+async def _start_with(
+    helpline: Helpline, who: YoungPerson, body: str, key: str, now: datetime, intake: ChannelIntake
+) -> bool:
+    """A new conversation started with its first message already in it: the message is
+    sealed in the store, then the start (one call the server answers without waiting on
+    a worker) carries its reference, so the platform's webhook is answered quickly
+    (Meta retries slow ones). False when a concurrent delivery for the same person
+    started it first: the message then goes in as any later one does."""
+    stored = await helpline.transcripts.store_message(
+        who.conversation_id, key, body, AuthorKind.YOUNG_PERSON, now
+    )
+    try:
+        await start_conversation(
+            helpline, CHANNEL_PRE_CHAT, now, who.channel, who.conversation_id, stored.ref
+        )
+    except Conflict:
+        return False
+    intake.conversations_started.append(who.conversation_id)
+    intake.messages += 1
+    await who.audit(helpline.audit_log).record(
+        AuditAction.CONVERSATION_WRITE, None, "seq=1", key=key
+    )
+    return True
 
 
 async def _still_missed(helpline: Helpline, conversation_id: str, now: datetime) -> bool:

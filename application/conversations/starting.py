@@ -17,7 +17,7 @@ from application.conversations.requests import PreChatForm
 from application.helpline import Helpline
 from domain.audit_actions import AuditAction
 from domain.callback_window import NoCallbackSlot, OpeningHours, next_callback_slot
-from domain.conversation import ConversationOpening, ConversationStatus
+from domain.conversation import ConversationOpening, ConversationStatus, MessageRef
 from domain.intake import Channel
 from relais.db.repositories.conversation_pages import ConversationPages
 
@@ -60,12 +60,14 @@ async def start_conversation(
     now: datetime,
     channel: Channel = Channel.WEB_CHAT,
     conversation_id: str | None = None,
+    first_message: MessageRef | None = None,
 ) -> StartedConversation:
     """Start a conversation from the pre-chat form (already validated: a 422 naming
     the field otherwise); ``conversation_id``: one already chosen (a messaging
     channel's, claimed for its sender first). The answer says where it stands as its
     workflow will decide it (the same opening hours at the same instant), without
-    waiting on its worker."""
+    waiting on its worker; ``first_message``: a channel's, stored already, which takes
+    its place in the transcript at the opening."""
     settings = helpline.settings
     policy = settings.conversation_policy()
     who = YoungPerson(conversation_id or new_conversation_id(), channel)
@@ -75,6 +77,7 @@ async def start_conversation(
         channel=channel,
         pre_chat=form.pre_chat(),
         policy=policy,
+        first_message=first_message,
     )
     await ConversationCommands(helpline.client, settings.task_queue).start(opening)
     if channel is Channel.WEB_CHAT:

@@ -117,6 +117,14 @@ CHECKS: dict[str, Callable[[dict[str, Any], dict[str, Any]], bool]] = {
             for p in r["pages"].values()
         )
     ),
+    "whatsapp_inbound": lambda r, s: (
+        r["sent"] > 0
+        and r["relais_failed"] == 0
+        and r["sent"] == r["rows"] == r["distinct"]
+        and r["redelivered_acknowledged"] == r["redelivered"] > 0
+        and spread_ok(r["relais_ack_ms"])
+        and spread_ok(r["bare_ms"])
+    ),
     "pdq_match": lambda r, s: (
         r["matching"]["hashes"] == s["hashes"]
         and r["matching"]["queries"] == s["queries"]

@@ -64,6 +64,26 @@ def test_inside_opening_hours_it_waits_in_the_queue() -> None:
     assert (state.status, state.waiting_since) == (ConversationStatus.WAITING, NOW)
 
 
+def test_a_channel_s_first_message_is_in_the_transcript_from_the_opening() -> None:
+    first = builders.message_ref("c1", key="whatsapp:wamid.1", body="au secours")
+    opening = builders.conversation_opening("h", "c1", policy=POLICY, first_message=first)
+    state = ConversationState.opened(opening, NOW)
+    assert state.status is ConversationStatus.WAITING
+    assert [(line.seq, line.message_id, line.at) for line in state.ledger.lines] == [
+        (1, first.message_id, NOW)
+    ]
+    assert state.young_person_writes(first, NOW)[1] is True  # the webhook again: one message
+
+
+def test_a_first_message_acknowledged_as_the_helpline_closed_is_kept() -> None:
+    holiday = ConversationPolicy(opening_hours=OpeningHours(holidays=[date(2026, 12, 2)]))
+    first = builders.message_ref("c1", body="il y a quelqu'un ?")
+    opening = builders.conversation_opening("h", "c1", policy=holiday, first_message=first)
+    state = ConversationState.opened(opening, NOW)
+    assert state.status is ConversationStatus.MISSED
+    assert [line.message_id for line in state.ledger.lines] == [first.message_id]
+
+
 def test_a_message_key_is_the_message() -> None:
     state = active_with("a")
     first = builders.message_ref("c1", key="k", body="salut")

@@ -86,14 +86,23 @@ class ConversationState(BaseModel):
 
     @classmethod
     def opened(cls, opening: ConversationOpening, now: datetime) -> "ConversationState":
-        """In the queue at once, or missed outside opening hours (never queued)."""
+        """In the queue at once, or missed outside opening hours (never queued); a
+        messaging channel's first message already in its transcript."""
         try:
             opens_at: datetime | None = next_callback_slot(now, opening.policy.opening_hours)
         except NoCallbackSlot:  # hours that never open (a configuration error): closed
             opens_at = None
         if opens_at is not None and opens_at <= now:
-            return cls(status=ConversationStatus.WAITING, opened_at=now, waiting_since=now)
-        return cls(status=ConversationStatus.MISSED, opened_at=now, opens_at=opens_at, ended_at=now)
+            state = cls(status=ConversationStatus.WAITING, opened_at=now, waiting_since=now)
+        else:
+            state = cls(
+                status=ConversationStatus.MISSED, opened_at=now, opens_at=opens_at, ended_at=now
+            )
+        if opening.first_message is not None:
+            # Kept even if the helpline closed between the door and here: it was stored
+            # and acknowledged, so it is never dropped.
+            state.young_person_writes(opening.first_message, now)
+        return state
 
     # ---- what it is ------------------------------------------------------------------------
 
