@@ -137,6 +137,8 @@ async def measure(bench: Bench, waiting: int, rounds: int) -> dict[str, Any]:
 async def run(args: argparse.Namespace) -> dict[str, Any]:
     policy = CasePolicy(opening_hours=ALWAYS_OPEN)
     env = counsellor_tokens(args.counsellors)
+    if args.cached is not None:
+        env["RELAIS_WORKER_CACHED_CASES"] = str(args.cached)
     async with bench_stack(policy=policy, keep=args.keep, env=env) as bench:
         offers = await measure(bench, args.waiting, args.rounds)
         load = await measure_load(
@@ -203,6 +205,9 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--open", type=int, default=1000, help="for the memory (1,000)")
     parser.add_argument(
         "--poll", type=float, default=0.05, help="seconds between reads of a screen (0.05)"
+    )
+    parser.add_argument(
+        "--cached", type=int, help="the worker's sticky cache (its default: 200 workflows)"
     )
     parser.add_argument("--keep", help="folder to keep logs and databases in")
     args = parse_args(parser, argv, SMOKE)
