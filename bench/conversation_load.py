@@ -30,6 +30,7 @@ import json
 import random
 import time
 import uuid
+from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -47,6 +48,7 @@ POLL_SECONDS = 0.05
 DEADLINE_SECONDS = 60.0
 BATCH = 20
 MiB = 2**20
+FAILURES: Counter[str] = Counter()  # requests Relais did not answer (tried again)
 
 
 def counsellor_tokens(n: int) -> dict[str, str]:
@@ -111,10 +113,12 @@ class YoungPerson:
         self.arrived.set()
 
     async def writes(self, text: str) -> None:
-        sent = await self.http.post(
-            "/chat/api/messages", json={"body": text}, headers={"Idempotency-Key": uuid.uuid4().hex}
+        key = {"Idempotency-Key": uuid.uuid4().hex}
+        await again(
+            lambda: self.http.post("/chat/api/messages", json={"body": text}, headers=key),
+            201,
+            "write",
         )
-        sent.raise_for_status()
 
     async def reads(self, text: str) -> float:
         give_up = time.perf_counter() + DEADLINE_SECONDS
@@ -198,10 +202,17 @@ async def screen_shows(who: Counsellor, cid: str, text: str, poll: float) -> flo
 
     async def read() -> bool:
         seen = who.seen.get(cid, 0)
-        got = await who.http.get(
-            f"/console/conversations/{cid}/live", params={"seen": seen, "state": "active-0-"}
-        )
+        try:
+            got = await who.http.get(
+                f"/console/conversations/{cid}/live", params={"seen": seen, "state": "active-0-"}
+            )
+        except httpx.HTTPError:
+            FAILURES["screen"] += 1  # the console did not answer: the script tries again
+            return False
         if got.status_code == 204:
+            return False
+        if got.status_code >= 500:
+            FAILURES["screen"] += 1
             return False
         got.raise_for_status()
         after = got.text.split("seen=", 1)[1].split("&", 1)[0] if "seen=" in got.text else "0"
@@ -215,12 +226,28 @@ async def screen_shows(who: Counsellor, cid: str, text: str, poll: float) -> flo
     return shown[0]
 
 
+async def again(send: Callable[[], Awaitable[httpx.Response]], ok: int, what: str) -> None:
+    """``send`` until it answers ``ok``, a few times (the same idempotency key)."""
+    for _ in range(5):
+        try:
+            sent = await send()
+        except httpx.HTTPError:
+            FAILURES[what] += 1
+            continue
+        if sent.status_code == ok:
+            return
+        if sent.status_code < 500 and sent.status_code != 429:
+            raise AssertionError(f"{what}: {sent.status_code} {sent.text[:300]}")
+        FAILURES[what] += 1
+        await asyncio.sleep(1)
+    raise TimeoutError(f"{what}: not accepted in 5 tries")
+
+
 async def replies(who: Counsellor, cid: str, text: str) -> None:
-    sent = await who.http.post(
-        f"/console/conversations/{cid}/replies",
-        data={"csrf": who.csrf, "body": text, "idempotency_key": uuid.uuid4().hex},
+    data = {"csrf": who.csrf, "body": text, "idempotency_key": uuid.uuid4().hex}
+    await again(
+        lambda: who.http.post(f"/console/conversations/{cid}/replies", data=data), 303, "reply"
     )
-    assert sent.status_code == 303, sent.text[:500]
 
 
 @dataclass
@@ -409,4 +436,5 @@ async def measure_load(
         "relais": relais,
         "bare": bare,
         "memory": {**held, "idle": idle},
+        "failures": dict(FAILURES),
     }

@@ -185,6 +185,7 @@ def print_load(load: dict[str, Any]) -> None:
                 f"{m['relais_worker_rss_mib']} MiB (peak {m['relais_worker_peak_rss_mib']}, "
                 f"idle {m['idle']['relais_worker_rss_mib']})",
             ),
+            ("Relais requests not answered, tried again", str(load["failures"] or "none")),
             (
                 f"bare worker RSS, {m['open']} bare workflows open",
                 f"{m['bare_worker_rss_mib']} MiB (peak {m['bare_worker_peak_rss_mib']}, "
