@@ -11,7 +11,7 @@ on average, drawn at random so that they do not beat together):
 - the young person writes (``POST /chat/api/messages``); the counsellor's screen is
   its live fragment (``GET /console/conversations/{id}/live?seen=N``, what the
   console's script fetches every second: 204 while nothing changed), fetched here
-  every ``POLL_SECONDS`` until it shows the line: **young person -> counsellor's
+  every ``--poll`` seconds (0.05) until it shows the line: **young person -> counsellor's
   screen** is from the moment the message is sent to that answer;
 - the counsellor replies through the console's form (``POST
   /console/conversations/{id}/replies``); the young person's page holds its live
@@ -19,7 +19,7 @@ on average, drawn at random so that they do not beat together):
   **reply -> young person** is from the moment the reply is sent to the event that
   carries it.
 
-The bare path: ``write`` signalled, ``lines_after`` queried every ``POLL_SECONDS``
+The bare path: ``write`` signalled, ``lines_after`` queried every ``--poll`` seconds
 until it shows the line, both ways. A fragment fetched every second on the real
 screen adds up to a second to what is measured here (half a second on average): the
 console's rhythm, not the system's.
@@ -30,6 +30,7 @@ import json
 import random
 import time
 import uuid
+from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -47,6 +48,7 @@ POLL_SECONDS = 0.05
 DEADLINE_SECONDS = 60.0
 BATCH = 20
 MiB = 2**20
+FAILURES: Counter[str] = Counter()  # requests Relais did not answer (tried again)
 
 
 def counsellor_tokens(n: int) -> dict[str, str]:
@@ -62,12 +64,12 @@ def counsellor_tokens(n: int) -> dict[str, str]:
     return {"RELAIS_API_TOKENS": json.dumps(grants)}
 
 
-async def until(read: Callable[[], Awaitable[bool]], what: str) -> None:
+async def until(read: Callable[[], Awaitable[bool]], what: str, poll: float = POLL_SECONDS) -> None:
     give_up = time.perf_counter() + DEADLINE_SECONDS
     while not await read():
         if time.perf_counter() > give_up:
             raise TimeoutError(f"{what}: not within {DEADLINE_SECONDS:.0f} s")
-        await asyncio.sleep(POLL_SECONDS)
+        await asyncio.sleep(poll)
 
 
 @dataclass
@@ -111,10 +113,12 @@ class YoungPerson:
         self.arrived.set()
 
     async def writes(self, text: str) -> None:
-        sent = await self.http.post(
-            "/chat/api/messages", json={"body": text}, headers={"Idempotency-Key": uuid.uuid4().hex}
+        key = {"Idempotency-Key": uuid.uuid4().hex}
+        await again(
+            lambda: self.http.post("/chat/api/messages", json={"body": text}, headers=key),
+            201,
+            "write",
         )
-        sent.raise_for_status()
 
     async def reads(self, text: str) -> float:
         give_up = time.perf_counter() + DEADLINE_SECONDS
@@ -170,6 +174,8 @@ async def take_offers(bench: Bench, counsellors: list[Counsellor], n: int) -> di
 
     async def desk_of(who: Counsellor) -> None:
         desk = await bench.api.get("/conversations/desk", headers=who.bearer)
+        if desk.status_code in (500, 503):  # the queue late or refusing: asked again next round
+            return
         desk.raise_for_status()
         for offer in desk.json()["offers"]:
             cid = offer["conversation_id"]
@@ -184,21 +190,29 @@ async def take_offers(bench: Bench, counsellors: list[Counsellor], n: int) -> di
     while len(taken) < n:
         if time.perf_counter() > give_up:
             raise TimeoutError(f"{len(taken)} of {n} conversations taken")
-        await asyncio.gather(*(desk_of(c) for c in counsellors))
+        for counsellor in counsellors:  # one at a time: all at once, the queue refuses some
+            await desk_of(counsellor)
         await asyncio.sleep(0.2)
     return taken
 
 
-async def screen_shows(who: Counsellor, cid: str, text: str) -> float:
+async def screen_shows(who: Counsellor, cid: str, text: str, poll: float) -> float:
     """The console's live fragment of ``cid``, fetched until it shows ``text``."""
     shown: list[float] = []
 
     async def read() -> bool:
         seen = who.seen.get(cid, 0)
-        got = await who.http.get(
-            f"/console/conversations/{cid}/live", params={"seen": seen, "state": "active-0-"}
-        )
+        try:
+            got = await who.http.get(
+                f"/console/conversations/{cid}/live", params={"seen": seen, "state": "active-0-"}
+            )
+        except httpx.HTTPError:
+            FAILURES["screen"] += 1  # the console did not answer: the script tries again
+            return False
         if got.status_code == 204:
+            return False
+        if got.status_code >= 500:
+            FAILURES["screen"] += 1
             return False
         got.raise_for_status()
         after = got.text.split("seen=", 1)[1].split("&", 1)[0] if "seen=" in got.text else "0"
@@ -208,16 +222,32 @@ async def screen_shows(who: Counsellor, cid: str, text: str) -> float:
             return True
         return False
 
-    await until(read, f"{text!r} on the counsellor's screen")
+    await until(read, f"{text!r} on the counsellor's screen", poll)
     return shown[0]
 
 
+async def again(send: Callable[[], Awaitable[httpx.Response]], ok: int, what: str) -> None:
+    """``send`` until it answers ``ok``, a few times (the same idempotency key)."""
+    for _ in range(5):
+        try:
+            sent = await send()
+        except httpx.HTTPError:
+            FAILURES[what] += 1
+            continue
+        if sent.status_code == ok:
+            return
+        if sent.status_code < 500 and sent.status_code != 429:
+            raise AssertionError(f"{what}: {sent.status_code} {sent.text[:300]}")
+        FAILURES[what] += 1
+        await asyncio.sleep(1)
+    raise TimeoutError(f"{what}: not accepted in 5 tries")
+
+
 async def replies(who: Counsellor, cid: str, text: str) -> None:
-    sent = await who.http.post(
-        f"/console/conversations/{cid}/replies",
-        data={"csrf": who.csrf, "body": text, "idempotency_key": uuid.uuid4().hex},
+    data = {"csrf": who.csrf, "body": text, "idempotency_key": uuid.uuid4().hex}
+    await again(
+        lambda: who.http.post(f"/console/conversations/{cid}/replies", data=data), 303, "reply"
     )
-    assert sent.status_code == 303, sent.text[:500]
 
 
 @dataclass
@@ -252,7 +282,7 @@ async def exchanges(
 
 
 async def relais_chats(
-    bench: Bench, conversations: int, counsellors: int, seconds: float, think: float
+    bench: Bench, conversations: int, counsellors: int, seconds: float, think: float, poll: float
 ) -> tuple[dict[str, Any], list[YoungPerson], list[Counsellor]]:
     base = bench.stack.api_url
     capacity = -(-conversations // counsellors)
@@ -274,7 +304,7 @@ async def relais_chats(
             said, answer = f"m{k}-{y.conversation_id[-6:]}", f"r{k}-{y.conversation_id[-6:]}"
             began = time.perf_counter()
             await y.writes(said)
-            shown = await screen_shows(who, y.conversation_id, said)
+            shown = await screen_shows(who, y.conversation_id, said, poll)
             replied = time.perf_counter()
             await replies(who, y.conversation_id, answer)
             read = await y.reads(answer)
@@ -291,7 +321,9 @@ async def relais_chats(
     return timings.summary(), young, desks
 
 
-async def bare_chats(bench: Bench, conversations: int, seconds: float, think: float) -> Any:
+async def bare_chats(
+    bench: Bench, conversations: int, seconds: float, think: float, poll: float
+) -> Any:
     handles = [
         await bench.client.start_workflow(
             BareChatWorkflow.run, id=f"bare-chat-{uuid.uuid4().hex}", task_queue=bench.bare_queue
@@ -314,7 +346,7 @@ async def bare_chats(bench: Bench, conversations: int, seconds: float, think: fl
                     shown.append(time.perf_counter())
                 return bool(shown)
 
-            await until(read, f"{text!r} in the bare workflow")
+            await until(read, f"{text!r} in the bare workflow", poll)
             return shown[0]
 
         async def one(k: int) -> tuple[float, float]:
@@ -372,7 +404,13 @@ async def memory(bench: Bench, open_: int, relais_open: int, bare: list[Any]) ->
 
 
 async def measure_load(
-    bench: Bench, conversations: int, counsellors: int, seconds: float, think: float, open_: int
+    bench: Bench,
+    conversations: int,
+    counsellors: int,
+    seconds: float,
+    think: float,
+    open_: int,
+    poll: float = POLL_SECONDS,
 ) -> dict[str, Any]:
     worker = bench.stack.workers[0]
     assert bench.bare_worker is not None
@@ -380,8 +418,10 @@ async def measure_load(
         "relais_worker_rss_mib": round(worker.rss_bytes() / MiB, 1),
         "bare_worker_rss_mib": round(bench.bare_worker.rss_bytes() / MiB, 1),
     }
-    relais, young, desks = await relais_chats(bench, conversations, counsellors, seconds, think)
-    bare, handles = await bare_chats(bench, conversations, seconds, think)
+    relais, young, desks = await relais_chats(
+        bench, conversations, counsellors, seconds, think, poll
+    )
+    bare, handles = await bare_chats(bench, conversations, seconds, think, poll)
     try:
         held = await memory(bench, open_, conversations, list(handles))
     finally:
@@ -392,7 +432,9 @@ async def measure_load(
         "counsellors": counsellors,
         "seconds": seconds,
         "think_seconds": think,
+        "poll_seconds": poll,
         "relais": relais,
         "bare": bare,
         "memory": {**held, "idle": idle},
+        "failures": dict(FAILURES),
     }

@@ -137,10 +137,18 @@ async def measure(bench: Bench, waiting: int, rounds: int) -> dict[str, Any]:
 async def run(args: argparse.Namespace) -> dict[str, Any]:
     policy = CasePolicy(opening_hours=ALWAYS_OPEN)
     env = counsellor_tokens(args.counsellors)
+    if args.cached is not None:
+        env["RELAIS_WORKER_CACHED_CASES"] = str(args.cached)
     async with bench_stack(policy=policy, keep=args.keep, env=env) as bench:
         offers = await measure(bench, args.waiting, args.rounds)
         load = await measure_load(
-            bench, args.conversations, args.counsellors, args.seconds, args.think, args.open
+            bench,
+            args.conversations,
+            args.counsellors,
+            args.seconds,
+            args.think,
+            args.open,
+            args.poll,
         )
         return {**offers, "load": load}
 
@@ -165,7 +173,8 @@ def print_load(load: dict[str, Any]) -> None:
     print_table(
         f"{load['conversations']} conversations at once, {load['counsellors']} counsellors, "
         f"one worker ({load['seconds']:.0f} s, a pause of {load['think_seconds']} s on average "
-        f"between exchanges; {r['exchanges']} exchanges, bare {b['exchanges']})",
+        f"between exchanges, screens read every {load['poll_seconds']} s; "
+        f"{r['exchanges']} exchanges, bare {b['exchanges']})",
         [
             ("Relais: young person writes -> counsellor's screen", ms(r["to_counsellor_ms"])),
             ("bare workflow: signal -> query shows it", ms(b["to_counsellor_ms"])),
@@ -176,6 +185,7 @@ def print_load(load: dict[str, Any]) -> None:
                 f"{m['relais_worker_rss_mib']} MiB (peak {m['relais_worker_peak_rss_mib']}, "
                 f"idle {m['idle']['relais_worker_rss_mib']})",
             ),
+            ("Relais requests not answered, tried again", str(load["failures"] or "none")),
             (
                 f"bare worker RSS, {m['open']} bare workflows open",
                 f"{m['bare_worker_rss_mib']} MiB (peak {m['bare_worker_peak_rss_mib']}, "
@@ -194,6 +204,12 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--seconds", type=float, default=60.0, help="of exchanges (60)")
     parser.add_argument("--think", type=float, default=5.0, help="pause between (5 s)")
     parser.add_argument("--open", type=int, default=1000, help="for the memory (1,000)")
+    parser.add_argument(
+        "--poll", type=float, default=0.05, help="seconds between reads of a screen (0.05)"
+    )
+    parser.add_argument(
+        "--cached", type=int, help="the worker's sticky cache (its default: 200 workflows)"
+    )
     parser.add_argument("--keep", help="folder to keep logs and databases in")
     args = parse_args(parser, argv, SMOKE)
     result = asyncio.run(run(args))

@@ -9,7 +9,6 @@ a page that is gone stops being read. A page whose stream cannot stay open polls
 import asyncio
 import logging
 from collections.abc import AsyncIterator
-from contextlib import suppress
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Request
@@ -77,11 +76,13 @@ async def _events(
             yield event(update)
     finally:
         task.cancel()
-        with suppress(asyncio.CancelledError):
+        try:
             await task
-        if not task.cancelled() and task.exception() is not None:
+        except asyncio.CancelledError:
+            pass
+        except Exception as failed:
             # a read failed (Temporal late): the stream ends, the page reconnects
-            log.warning("chat stream ended: %s", type(task.exception()).__name__)
+            log.warning("chat stream ended: %s", type(failed).__name__)
 
 
 @router.get(
