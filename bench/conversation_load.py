@@ -33,10 +33,12 @@ import uuid
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import httpx
 import jwt
+from temporalio.service import RPCError
 
 from bench.bare_workflow import BareChatWorkflow
 from bench.common import Bench, spread
@@ -378,6 +380,13 @@ async def open_more(bench: Bench, n: int) -> None:
         await asyncio.gather(*(one() for _ in range(min(BATCH, n - batch))))
 
 
+async def _answers(handle: Any) -> bool:
+    try:
+        return bool(await handle.query(BareChatWorkflow.lines_after, 0))
+    except RPCError:
+        return False
+
+
 async def memory(bench: Bench, open_: int, relais_open: int, bare: list[Any]) -> dict[str, Any]:
     """Each worker's resident memory with ``open_`` conversations open."""
     worker = bench.stack.workers[0]
@@ -390,8 +399,11 @@ async def memory(bench: Bench, open_: int, relais_open: int, bare: list[Any]) ->
                 task_queue=bench.bare_queue,
             )
         )
-    await asyncio.gather(*(h.signal(BareChatWorkflow.write, "m") for h in bare))
-    await asyncio.gather(*(h.query(BareChatWorkflow.lines_after, 0) for h in bare))
+    for batch in range(0, len(bare), BATCH):
+        some = bare[batch : batch + BATCH]
+        await asyncio.gather(*(h.signal(BareChatWorkflow.write, "m") for h in some))
+        for handle in some:  # one at a time: "workflow is busy" else, under the load
+            await until(partial(_answers, handle), "a bare workflow's query")
     await asyncio.sleep(2)  # the last tasks settle
     assert bench.bare_worker is not None
     return {
@@ -421,7 +433,9 @@ async def measure_load(
     relais, young, desks = await relais_chats(
         bench, conversations, counsellors, seconds, think, poll
     )
+    print("relais:", json.dumps(relais), flush=True)  # kept should the memory's part fail
     bare, handles = await bare_chats(bench, conversations, seconds, think, poll)
+    print("bare:", json.dumps(bare), flush=True)
     try:
         held = await memory(bench, open_, conversations, list(handles))
     finally:
