@@ -190,8 +190,9 @@ async def take_offers(bench: Bench, counsellors: list[Counsellor], n: int) -> di
                 taken[cid] = who
 
     while len(taken) < n:
-        if time.perf_counter() > give_up:
-            raise TimeoutError(f"{len(taken)} of {n} conversations taken")
+        if time.perf_counter() > give_up:  # measured with those taken, said in the summary
+            FAILURES["not taken"] = n - len(taken)
+            break
         for counsellor in counsellors:  # one at a time: all at once, the queue refuses some
             await desk_of(counsellor)
         await asyncio.sleep(0.2)
@@ -316,7 +317,7 @@ async def relais_chats(
         timings.to_counsellor.extend(there)
         timings.to_young_person.extend(back)
 
-    await asyncio.gather(*(conversation(y) for y in young))
+    await asyncio.gather(*(conversation(y) for y in young if y.conversation_id in taken))
     for y in young:  # the pages' streams stop here: the bare path runs alone
         if y.reader is not None:
             y.reader.cancel()
