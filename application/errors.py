@@ -9,16 +9,19 @@ from datetime import timedelta
 from temporalio.service import RPCError, RPCStatusCode
 
 # How an RPC that ran out of time shows up: the server's deadline, or the client's
-# own rpc_timeout (which the core client reports as CANCELLED).
+# own rpc_timeout (which the core client reports as CANCELLED); and a server that
+# sheds load (RESOURCE_EXHAUSTED: too many queries on one workflow at once). Each is
+# "try again shortly" (503), not a fault of Relais (500).
 _UNAVAILABLE = (
     RPCStatusCode.UNAVAILABLE,
     RPCStatusCode.DEADLINE_EXCEEDED,
     RPCStatusCode.CANCELLED,
+    RPCStatusCode.RESOURCE_EXHAUSTED,
 )
 
 
 def temporal_unavailable(err: RPCError) -> bool:
-    """True when Temporal (or the case's worker) did not answer in time."""
+    """True when Temporal (or the case's worker) did not answer in time, or shed load."""
     return err.status in _UNAVAILABLE
 
 
