@@ -77,7 +77,7 @@ def activities(
 ) -> list[Any]:
     health = DatabaseHealthRecorder(AdapterHealthBook(database))
     notices = NoticeActivities(registry, health)
-    handoffs = HandoffActivities(registry, health)
+    handoffs = HandoffActivities(registry, health, EvidenceBook(database))
     records = CaseRecordActivities(database)
     retention = RetentionActivities(database, evidence)
     return [
