@@ -179,6 +179,12 @@ async def evidence_manifest(helpline: Helpline, permit: Permit) -> EvidenceManif
     return EvidenceManifest(case_id=case_id, evidence=lines)
 
 
+async def evidence_manifest_lines(helpline: Helpline, case_id: str) -> list[EvidenceLine]:
+    """The manifest's lines, unaudited: for a service that audits its own read."""
+    parts = helpline.evidence
+    return [await _line(parts, record) for record in await parts.book.of_case(case_id)]
+
+
 class OpenedFile(BaseModel):
     evidence_id: str
     media_type: str
@@ -224,5 +230,6 @@ __all__ = [
     "OpenedFile",
     "add_evidence",
     "evidence_manifest",
+    "evidence_manifest_lines",
     "open_evidence",
 ]
