@@ -2,8 +2,9 @@
 the police or keep with a complaint: the case's qualified items (the notices, each
 with its Code pénal article), what each platform answered, the evidence manifest
 (hashes, when, who, door) and the sanitised screenshots (the copies that may leave the
-helpline: EXIF, GPS and document info removed). No contact details: the helpline's way
-to reach the young person stays with the helpline.
+helpline: EXIF, GPS and document info removed). No contact details, unless the
+counsellor includes them for the police (``with_contact``: first name, phone, e-mail,
+how to call back; never handles or notes; a read of personal data audited as such).
 
 One service: who may (the counsellors who may act on the case, supervisors), one
 audit line (``evidence.read``, detail ``dossier``), the bytes rendered in memory
@@ -15,15 +16,17 @@ from datetime import datetime
 from fpdf import FPDF
 
 from application.acting import CASE_WORKERS, Permit, service
-from application.errors import NotFound
+from application.errors import Gone, NotFound
 from application.evidence import EvidenceLine, evidence_manifest_lines
 from application.helpline import Helpline
+from domain import contract
 from domain.audit_actions import AuditAction
 from domain.evidence import EvidenceKind
 from domain.records import NoticeRecord
 from domain.rules.legal import OFFENCES
 from relais.crypto.key_store import KeyDestroyed
 from relais.db.repositories.ledgers import NoticeLedger
+from relais.db.repositories.retention import RetentionBook
 from relais.evidence.vault import EvidenceNotKept
 
 PRINTABLE = frozenset({EvidenceKind.PNG, EvidenceKind.JPEG})
@@ -44,7 +47,8 @@ def _when(at: datetime | None) -> str:
 
 
 class _Dossier(FPDF):
-    def __init__(self, case_id: str, at: datetime) -> None:
+    def __init__(self, case_id: str, at: datetime, with_contact: bool) -> None:
+        self.with_contact = with_contact
         super().__init__(orientation="portrait", unit="mm", format="A4")
         self.set_margins(12, 12, 12)
         self.set_auto_page_break(auto=True, margin=14)
@@ -65,7 +69,8 @@ class _Dossier(FPDF):
     def footer(self) -> None:
         self.set_y(-10)
         self.set_font("helvetica", "", 7)
-        self.cell(0, 5, _text("Confidentiel - sans coordonnées de la personne"), align="L")
+        who = "avec" if self.with_contact else "sans"
+        self.cell(0, 5, _text(f"Confidentiel - {who} coordonnées de la personne"), align="L")
         self.cell(0, 5, f"Page {self.page_no()}", align="R")
 
     def heading(self, title: str) -> None:
@@ -117,9 +122,32 @@ async def _screenshot(helpline: Helpline, pdf: _Dossier, line: EvidenceLine) -> 
     pdf.ln(2)
 
 
+async def _contact(helpline: Helpline, permit: Permit, pdf: _Dossier) -> None:
+    case_id = permit.case
+    assert case_id is not None
+    if await RetentionBook(helpline.database).purged_at(case_id):
+        raise Gone(f"the personal data of case {case_id} was purged")
+    card = await helpline.commands.query(case_id, contract.CASE_CONTACT)
+    await helpline.audit(permit).record(
+        AuditAction.CASE_CONTACT_READ, case_id, "personal data read: dossier for the police"
+    )
+    pdf.heading("Coordonnées (pour la police)")
+    for label, value in (
+        ("Prénom", card.first_name),
+        ("Téléphone", card.phone),
+        ("Courriel", card.email),
+        ("Rappel", card.callback_instructions),
+    ):
+        if value:
+            pdf.line_of(f"{label} : {value}")
+
+
 @service(*CASE_WORKERS, on_case=True)
-async def evidence_dossier(helpline: Helpline, permit: Permit, *, at: datetime) -> bytes:
-    """The PDF, in memory. Audited once (``evidence.read``, ``dossier``)."""
+async def evidence_dossier(
+    helpline: Helpline, permit: Permit, *, at: datetime, with_contact: bool = False
+) -> bytes:
+    """The PDF, in memory. Audited once (``evidence.read``, ``dossier``), and the
+    contact read once more when included (``case.contact_read``)."""
     case_id = permit.case
     assert case_id is not None
     if not await helpline.commands.exists(case_id):
@@ -127,7 +155,9 @@ async def evidence_dossier(helpline: Helpline, permit: Permit, *, at: datetime) 
     await helpline.audit(permit).record(AuditAction.EVIDENCE_READ, case_id, "dossier")
     notices = await NoticeLedger(helpline.database).list_for_case(case_id)
     lines = await evidence_manifest_lines(helpline, case_id)
-    pdf = _Dossier(case_id, at)
+    pdf = _Dossier(case_id, at, with_contact)
+    if with_contact:
+        await _contact(helpline, permit, pdf)
     pdf.heading("Contenus signalés et réponses des plateformes")
     for notice in notices:
         _notice(pdf, notice)

@@ -149,11 +149,18 @@ async def evidence_dossier(
     case_id: CaseId,
     permit: Annotated[Permit, permitted(evidence_dossier_service)],
     helpline: HelplineDep,
+    with_contact: Annotated[
+        bool,
+        Query(
+            description="Include the young person's contact details (for the police): "
+            "first name, phone, e-mail, how to call back; audited as a contact read"
+        ),
+    ] = False,
 ) -> Response:
     """The case's dossier de signalement (audited): qualified items with their Code
     pénal articles, what each platform answered, the evidence manifest and the
-    sanitised screenshots; no contact details."""
-    pdf = await evidence_dossier_service(helpline, permit, at=utc_now())
+    sanitised screenshots; no contact details unless ``with_contact``."""
+    pdf = await evidence_dossier_service(helpline, permit, at=utc_now(), with_contact=with_contact)
     return Response(
         pdf,
         media_type="application/pdf",

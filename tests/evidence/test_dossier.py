@@ -73,6 +73,16 @@ async def test_the_dossier_names_the_items_the_answers_and_the_hashes(
         assert "+33600000000" not in flat and "Lea" not in words
         assert b"Phone-Camille" not in got.content
 
+        for_police = await stack.api.get(
+            url, params={"with_contact": "true"}, headers=auth("counsellor")
+        )
+        assert for_police.status_code == 200, for_police.text
+        police_words = " ".join(
+            page.extract_text() for page in PdfReader(io.BytesIO(for_police.content)).pages
+        )
+        assert "+33600000000" in "".join(police_words.split())
+        assert "@lea_private" not in police_words and "counsellor notes" not in police_words
+
         outsider = await stack.api.get(url, headers=auth("colleague"))
         assert outsider.status_code in (403, 404)
         async with stack.database.engine.connect() as conn:
@@ -82,4 +92,10 @@ async def test_the_dossier_names_the_items_the_answers_and_the_hashes(
                 ),
                 {"c": case_id},
             )
-            assert "dossier" in [row[0] for row in rows]
+            details = [row[0] for row in rows]
+            assert details.count("dossier") == 2
+            read = await conn.execute(
+                text("SELECT count(*) FROM audit_log WHERE case_id = :c AND detail LIKE :d"),
+                {"c": case_id, "d": "%dossier for the police%"},
+            )
+            assert read.scalar() == 1
