@@ -16,7 +16,8 @@ from application.evidence_dossier import DECISIONS_FR
 from relais.db.repositories.ledgers import NoticeLedger
 from tests.evidence.files import jpeg_with_gps, pdf_with_author, picture
 from tests.referrals.support import open_case
-from tests.support.client import auth
+from tests.support.client import TOKENS, auth
+from tests.support.console import console_user
 from tests.support.stack import running_stack
 from tests.support.waiting import eventually
 
@@ -83,6 +84,20 @@ async def test_the_dossier_names_the_items_the_answers_and_the_hashes(
         assert "+33600000000" in "".join(police_words.split())
         assert "@lea_private" not in police_words and "counsellor notes" not in police_words
 
+        # The console: a link on the case page, the same file, never cached.
+        user = console_user(str(stack.api.base_url))
+        await user.sign_in(TOKENS["counsellor"])
+        page = await user.page(f"/cases/{case_id}")
+        assert f'href="/console/cases/{case_id}/dossier.pdf"' in page.text
+        from_console = await user.page(f"/cases/{case_id}/dossier.pdf")
+        assert from_console.status_code == 200
+        assert from_console.headers["cache-control"] == "no-store"
+        console_words = " ".join(
+            p.extract_text() for p in PdfReader(io.BytesIO(from_console.content)).pages
+        )
+        assert "222-33-2-2" in console_words and "+33600000000" not in console_words
+        await user.http.aclose()
+
         outsider = await stack.api.get(url, headers=auth("colleague"))
         assert outsider.status_code in (403, 404)
         async with stack.database.engine.connect() as conn:
@@ -93,7 +108,7 @@ async def test_the_dossier_names_the_items_the_answers_and_the_hashes(
                 {"c": case_id},
             )
             details = [row[0] for row in rows]
-            assert details.count("dossier") == 2
+            assert details.count("dossier") == 3
             read = await conn.execute(
                 text("SELECT count(*) FROM audit_log WHERE case_id = :c AND detail LIKE :d"),
                 {"c": case_id, "d": "%dossier for the police%"},
