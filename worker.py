@@ -76,7 +76,7 @@ def activities(
     database: Database, registry: AdapterRegistry, evidence: EvidenceVault | None = None
 ) -> list[Any]:
     health = DatabaseHealthRecorder(AdapterHealthBook(database))
-    notices = NoticeActivities(registry, health)
+    notices = NoticeActivities(registry, health, EvidenceBook(database))
     handoffs = HandoffActivities(registry, health, EvidenceBook(database))
     records = CaseRecordActivities(database)
     retention = RetentionActivities(database, evidence)
