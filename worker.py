@@ -34,6 +34,9 @@ from relais.crypto.keyring import MasterKeyring
 from relais.crypto.transcripts import TranscriptVault
 from relais.db import Database
 from relais.db.repositories.adapter_health import AdapterHealthBook
+from relais.db.repositories.evidence import EvidenceBook
+from relais.evidence.store import EvidenceStore
+from relais.evidence.vault import EvidenceVault
 from relais.health import (
     Check,
     Readiness,
@@ -70,12 +73,14 @@ WORKFLOWS: Sequence[type] = (
 log = logging.getLogger("relais.worker")
 
 
-def activities(database: Database, registry: AdapterRegistry) -> list[Any]:
+def activities(
+    database: Database, registry: AdapterRegistry, evidence: EvidenceVault | None = None
+) -> list[Any]:
     health = DatabaseHealthRecorder(AdapterHealthBook(database))
-    notices = NoticeActivities(registry, health)
-    handoffs = HandoffActivities(registry, health)
+    notices = NoticeActivities(registry, health, EvidenceBook(database))
+    handoffs = HandoffActivities(registry, health, EvidenceBook(database))
     records = CaseRecordActivities(database)
-    retention = RetentionActivities(database)
+    retention = RetentionActivities(database, evidence)
     return [
         retention.schedule_purge,
         retention.find_due_purges,
@@ -126,6 +131,7 @@ def build_worker(
     database: Database,
     registry: AdapterRegistry,
     cached_cases: int = Settings.model_fields["worker_cached_cases"].default,
+    evidence: EvidenceVault | None = None,
 ) -> Worker:
     """``cached_cases``: the sticky cache. A case parks for days between its steps
     (a callback timer, a platform's decision), so most cached workflows would sit idle
@@ -140,7 +146,7 @@ def build_worker(
         task_queue=task_queue,
         workflows=list(WORKFLOWS),
         activities=[
-            *activities(database, registry),
+            *activities(database, registry, evidence),
             *key_activities(client),
             *conversation_activities(client, database, registry),
         ],
@@ -177,8 +183,11 @@ async def run(settings: Settings) -> None:
     registry = load_registry(settings)
     if added := await ensure_search_attributes(client):
         log.info("search attributes added to the namespace: %s", ", ".join(added))
+    evidence = EvidenceVault(
+        store=EvidenceStore.from_settings(settings), keys=key_store, book=EvidenceBook(database)
+    )
     worker = build_worker(
-        client, settings.task_queue, database, registry, settings.worker_cached_cases
+        client, settings.task_queue, database, registry, settings.worker_cached_cases, evidence
     )
     if await ensure_retention_schedule(client, settings.task_queue):
         log.info("retention purge scheduled daily")

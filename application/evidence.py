@@ -33,12 +33,21 @@ from domain.evidence import (
     EvidenceRecord,
     HashesOnly,
 )
+from domain.notice import Decision
 from relais.crypto.key_store import KeyDestroyed
 from relais.db.repositories.evidence import EvidenceConflict
 from relais.evidence.vault import EvidenceNotFound, EvidenceNotKept
 
 KEY_FIELD = ("header", "Idempotency-Key")
 HASH_ROUTES = ("take_it_down", "stopncii")
+
+
+class RemovedElsewhere(BaseModel):
+    """Content matching this file was removed from a platform in another case: where
+    and when only (nothing of that case)."""
+
+    platform: str
+    on: datetime
 
 
 class EvidenceLine(BaseModel):
@@ -62,6 +71,10 @@ class EvidenceLine(BaseModel):
     )
     seen_in_other_cases: int = Field(
         default=0, description="Other cases holding the same or a near-identical image"
+    )
+    removed_elsewhere: list[RemovedElsewhere] = Field(
+        default_factory=list,
+        description="Removals of it in those other cases: the platform and the date only",
     )
 
 
@@ -109,7 +122,18 @@ async def _line(parts: EvidenceParts, record: EvidenceRecord | HashesOnly) -> Ev
         kept=kept,
         hash_routes=list(HASH_ROUTES) if intimate else [],
         seen_in_other_cases=len(others),
+        removed_elsewhere=await removals_in(parts, sorted(others)),
     )
+
+
+async def removals_in(parts: EvidenceParts, case_ids: list[str]) -> list[RemovedElsewhere]:
+    """The removals decided in ``case_ids``, oldest first: platform and date only."""
+    found = []
+    for other in case_ids:
+        for notice in await parts.notices.list_for_case(other):
+            if notice.decision is Decision.REMOVED and notice.decided_at is not None:
+                found.append(RemovedElsewhere(platform=notice.platform, on=notice.decided_at))
+    return sorted(found, key=lambda r: r.on)
 
 
 @service(*CASE_WORKERS, on_case=True)
@@ -179,6 +203,12 @@ async def evidence_manifest(helpline: Helpline, permit: Permit) -> EvidenceManif
     return EvidenceManifest(case_id=case_id, evidence=lines)
 
 
+async def evidence_manifest_lines(helpline: Helpline, case_id: str) -> list[EvidenceLine]:
+    """The manifest's lines, unaudited: for a service that audits its own read."""
+    parts = helpline.evidence
+    return [await _line(parts, record) for record in await parts.book.of_case(case_id)]
+
+
 class OpenedFile(BaseModel):
     evidence_id: str
     media_type: str
@@ -224,5 +254,6 @@ __all__ = [
     "OpenedFile",
     "add_evidence",
     "evidence_manifest",
+    "evidence_manifest_lines",
     "open_evidence",
 ]

@@ -4,6 +4,7 @@ the vault and the PDQ index (``relais.evidence``), built once on the Helpline.""
 from relais.crypto.key_store import KeyStore
 from relais.db import Database
 from relais.db.repositories.evidence import EvidenceBook
+from relais.db.repositories.ledgers import NoticeLedger
 from relais.evidence.intake import EvidenceIntake
 from relais.evidence.matching import EvidenceMatcher
 from relais.evidence.store import EvidenceStore
@@ -19,3 +20,4 @@ class EvidenceParts:
         self.intake = EvidenceIntake(store=self.store, keys=keys, book=self.book, policy=policy)
         self.vault = EvidenceVault(store=self.store, keys=keys, book=self.book)
         self.matcher = EvidenceMatcher(self.book, policy)
+        self.notices = NoticeLedger(database)  # removals of matching content elsewhere

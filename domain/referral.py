@@ -48,6 +48,22 @@ class ReferralRequest(BaseModel):
     )
 
 
+class HandedEvidence(BaseModel):
+    """One line of the evidence manifest that goes with a police or Pharos handoff: the
+    file's hashes, when, by whom (a counsellor's id or the door) and through which door;
+    never the file's name or its bytes."""
+
+    evidence_id: str
+    sha256: str
+    kind: str
+    size: int
+    added_at: datetime
+    added_by: str
+    channel: str
+    item_id: str | None = None
+    kept: bool = Field(description="The helpline holds the file (not hashes only, not purged)")
+
+
 class HandoffPackage(BaseModel):
     """The minimum a partner needs; contact details only when the partner must call."""
 
@@ -68,6 +84,11 @@ class HandoffPackage(BaseModel):
     caller_role: CallerRole | None = Field(default=None, description="Who called (police, 119)")
     offences: list[LegalQualification] = Field(
         default_factory=list, description="What the content was qualified as (police), no location"
+    )
+    evidence_manifest: list[HandedEvidence] = Field(
+        default_factory=list,
+        description="The case's evidence files (police, Pharos): filled by the hand_over "
+        "activity from the evidence book, never carried in a workflow's history",
     )
 
 

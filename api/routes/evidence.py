@@ -1,5 +1,6 @@
 """A case's evidence (``application.evidence``): a file added (multipart, streamed,
-never spooled to disk), the manifest, one file read (audited). Thin doors.
+never spooled to disk), the manifest, one file read, the dossier de signalement (PDF)
+(all audited). Thin doors.
 
 This router is outside the app-wide ``Idempotency-Key`` check (``api.idempotency``):
 a multipart body's boundary changes at every send, so a retry would never be the
@@ -10,7 +11,7 @@ same file is the same evidence, with another file a 422 naming the header.
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Path, Query, Request, status
-from fastapi.responses import StreamingResponse
+from fastapi.responses import Response, StreamingResponse
 
 from api.doors import CaseId, HelplineDep, permitted
 from api.idempotency import ActionKey
@@ -18,6 +19,7 @@ from api.multipart_file import file_part
 from application import evidence
 from application.acting import Permit
 from application.evidence import EvidenceLine, EvidenceManifest
+from application.evidence_dossier import evidence_dossier as evidence_dossier_service
 from domain.evidence import EvidenceChannel, EvidenceRefused, Refusal
 from relais.clock import utc_now
 
@@ -129,6 +131,45 @@ async def evidence_manifest(
     """The case's evidence manifest (audited): each file's hashes, size, type, who
     added it, when and through which door; how many other cases hold the same image."""
     return await evidence.evidence_manifest(helpline, permit)
+
+
+@router.get(
+    "/dossier.pdf",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "The dossier de signalement (PDF); never cached",
+            "content": {"application/pdf": {"schema": {"type": "string"}}},
+        },
+        404: _answer("No such case"),
+        **LATE,
+    },
+)
+async def evidence_dossier(
+    case_id: CaseId,
+    permit: Annotated[Permit, permitted(evidence_dossier_service)],
+    helpline: HelplineDep,
+    with_contact: Annotated[
+        bool,
+        Query(
+            description="Include the young person's contact details (for the police): "
+            "first name, phone, e-mail, how to call back; audited as a contact read"
+        ),
+    ] = False,
+) -> Response:
+    """The case's dossier de signalement (audited): qualified items with their Code
+    pénal articles, what each platform answered, the evidence manifest and the
+    sanitised screenshots; no contact details unless ``with_contact``."""
+    pdf = await evidence_dossier_service(helpline, permit, at=utc_now(), with_contact=with_contact)
+    return Response(
+        pdf,
+        media_type="application/pdf",
+        headers={
+            "Cache-Control": "no-store",
+            "X-Content-Type-Options": "nosniff",
+            "Content-Disposition": f'attachment; filename="dossier-{case_id}.pdf"',
+        },
+    )
 
 
 @router.get(

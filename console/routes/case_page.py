@@ -14,13 +14,14 @@ from application import case_reads, casework
 from application.conversations import case_transcripts
 from application.conversations.counsellor import ConversationRead
 from application.errors import DomainError, Gone, NotFound
+from application.evidence_dossier import evidence_dossier
 from application.finding import find_case as find_numbered
 from application.worklist_lines import NEXT_ACTION, NextAction
 from console.forms import Drawn, first
 from console.i18n import N_
 from console.labels import DONE, HASH_ROUTES, LABELS, REFUSALS, TIMELINE
 from console.timeline_words import Wording
-from console.web import Page, Posted, SignedIn
+from console.web import Page, Posted, SignedIn, now
 from console.web_rules import CaseRefused, permit
 from domain.case import CallbackResult, CaseStatus, ConsentScope
 from domain.casework import ContactCard
@@ -213,6 +214,30 @@ async def case_page(p: SignedIn, case_id: CaseId) -> Response:
 async def case_page_now(p: SignedIn, case_id: CaseId, active: int = 0) -> Response:
     p.refresh_session = active == 1
     return await draw_case(p, case_id, live_only=True)
+
+
+@router.get("/{case_id}/dossier.pdf")
+async def dossier(p: SignedIn, case_id: CaseId, with_contact: bool = False) -> Response:
+    """The dossier de signalement (``application.evidence_dossier``), never cached;
+    every download an audit entry (and a contact read when the details are in it)."""
+    try:
+        allowed = await permit(p, evidence_dossier, case_id)
+    except CaseRefused:
+        return _refused(p, "forbidden", 403)
+    try:
+        pdf = await evidence_dossier(p.helpline, allowed, at=now(), with_contact=with_contact)
+    except NotFound:
+        return _refused(p, "not_found", 404)
+    except Gone:
+        return _refused(p, "gone", 410)
+    response = Response(
+        pdf,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="dossier-{case_id}.pdf"'},
+    )
+    p.finish(response)
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @router.post("/{case_id}/contact")

@@ -63,7 +63,7 @@ def test_templates_render_dotted_placeholders() -> None:
     assert template_problems("${package.nope}", HandoffDocument, "message.body") == [
         "message.body: 'package.nope': package has no field 'nope' (fields: case_id, "
         "referral_id, categories, age_band, urgency, legal_basis, reason, contact, items, "
-        "risk_flags, caller_role, offences)"
+        "risk_flags, caller_role, offences, evidence_manifest)"
     ]
 
 

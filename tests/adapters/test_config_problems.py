@@ -94,7 +94,8 @@ CASES = {
         email_partner().replace("${package.age_band}", "${package.agee_band}"),
         "adapters.toml: adapter 'ligue-idf': message.body: 'package.agee_band': package has no "
         "field 'agee_band' (fields: case_id, referral_id, categories, age_band, urgency, "
-        "legal_basis, reason, contact, items, risk_flags, caller_role, offences)",
+        "legal_basis, reason, contact, items, risk_flags, caller_role, offences, "
+        "evidence_manifest)",
     ),
     "mapping path": (
         HTTP_PARTNER.format(delivery="webhook", source="package.contact.nickname"),

@@ -180,6 +180,7 @@ BODIES: dict[tuple[str, str], dict[str, Any] | None] = {
     ("POST", "/cases/{case_id}/evidence"): None,
     ("GET", "/cases/{case_id}/evidence"): None,
     ("GET", "/cases/{case_id}/evidence/{evidence_id}"): None,
+    ("GET", "/cases/{case_id}/evidence/dossier.pdf"): None,
 }
 
 

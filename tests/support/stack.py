@@ -20,7 +20,11 @@ from domain.catalog import RetryProfile
 from domain.policy import CasePolicy
 from partners.loading import load_registry
 from partners.registry import AdapterRegistry
+from relais.converter import key_store_of
 from relais.db import Database
+from relais.db.repositories.evidence import EvidenceBook
+from relais.evidence.store import EvidenceStore
+from relais.evidence.vault import EvidenceVault
 from relais.serving import free_port, serve_app
 from relais.settings import Settings
 from simulator.app import create_app as create_simulator
@@ -47,8 +51,13 @@ class Stack:
     worker: Worker | None = None
 
     async def start_worker(self) -> None:
+        evidence = EvidenceVault(  # the API's store and key store: the purge reaches it
+            store=EvidenceStore.from_settings(self.settings),
+            keys=key_store_of(self.client.data_converter),
+            book=EvidenceBook(self.database),
+        )
         self.worker = build_worker(
-            self.client, self.settings.task_queue, self.database, self.registry
+            self.client, self.settings.task_queue, self.database, self.registry, evidence=evidence
         )
         await self._worker_exit.enter_async_context(self.worker)
 
