@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 
 from temporalio.client import (
     Client,
+    WorkflowExecutionStatus,
     WorkflowHandle,
     WorkflowQueryFailedError,
     WorkflowUpdateFailedError,
@@ -133,8 +134,25 @@ class ConversationCommands:
                 "(it is done once)"
             ) from err
         except RPCError as err:
+            if _aborted(err):
+                raise await self._after_abort(conversation_id) from err
             raise _translate(err, conversation_id) from err
         return answer
+
+    async def _after_abort(self, conversation_id: str) -> Exception:
+        """An update the server aborted because its run was closing: the conversation
+        ended (over), or a new run took over (continue-as-new: send it again, it is
+        done once under its id)."""
+        try:
+            description = await self.handle(conversation_id).describe()
+        except RPCError as err:
+            return _translate(err, conversation_id)
+        if description.status == WorkflowExecutionStatus.RUNNING:
+            return Unavailable(
+                f"conversation {conversation_id} moved on to a new run; send it again "
+                "(it is done once)"
+            )
+        return ConversationOver(f"conversation {conversation_id} is over")
 
     async def signal(
         self, conversation_id: str, signal: Signal[RequestT], message: RequestT
@@ -159,6 +177,13 @@ class ConversationCommands:
 def over(rejected: RequestRejected) -> bool:
     """The workflow refused because the conversation (or its chat) is over."""
     return any(p.code in ("conversation_over", "chat_closed") for p in rejected.problems)
+
+
+def _aborted(err: RPCError) -> bool:
+    """An update's NOT_FOUND that does not say the workflow had completed: an update in
+    flight when its run closed ("aborted by closing workflow"), or no such workflow;
+    :meth:`ConversationCommands._after_abort` tells which."""
+    return err.status == RPCStatusCode.NOT_FOUND and "completed" not in err.message
 
 
 def _translate(err: RPCError, what: str) -> Exception:
