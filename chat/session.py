@@ -94,19 +94,23 @@ class ChatSessions:
         return jwt.encode(claims, self._secret, algorithm=ALGORITHM)
 
     def write(self, response: Response, conversation_id: str, now: datetime) -> None:
-        response.set_cookie(
-            COOKIE,
-            self.token(conversation_id, now),
-            path=PATH,
-            httponly=True,
-            samesite="strict",
-            secure=self.secure,
-        )
+        _set_cookie(response, COOKIE, self.token(conversation_id, now), self.secure)
 
     def clear(self, response: Response) -> None:
-        response.delete_cookie(
-            COOKIE, path=PATH, httponly=True, samesite="strict", secure=self.secure
-        )
+        _clear_cookie(response, COOKIE, self.secure)
+
+
+def _set_cookie(
+    response: Response, name: str, value: str, secure: bool, max_age: int | None = None
+) -> None:
+    """The chat's cookies: HttpOnly, SameSite=Strict, for the chat's pages only."""
+    response.set_cookie(
+        name, value, max_age=max_age, path=PATH, httponly=True, samesite="strict", secure=secure
+    )
+
+
+def _clear_cookie(response: Response, name: str, secure: bool) -> None:
+    response.delete_cookie(name, path=PATH, httponly=True, samesite="strict", secure=secure)
 
 
 def _an_id(value: str) -> bool:
@@ -121,17 +125,8 @@ class ReturningCookie:
         self.secure = secure_cookies(settings)
 
     def write(self, response: Response, token: str) -> None:
-        response.set_cookie(
-            RETURN_COOKIE,
-            token,
-            max_age=int(timedelta(days=RETURN_DAYS).total_seconds()),
-            path=PATH,
-            httponly=True,
-            samesite="strict",
-            secure=self.secure,
-        )
+        seconds = int(timedelta(days=RETURN_DAYS).total_seconds())
+        _set_cookie(response, RETURN_COOKIE, token, self.secure, max_age=seconds)
 
     def clear(self, response: Response) -> None:
-        response.delete_cookie(
-            RETURN_COOKIE, path=PATH, httponly=True, samesite="strict", secure=self.secure
-        )
+        _clear_cookie(response, RETURN_COOKIE, self.secure)

@@ -104,6 +104,9 @@ async def refuse_outside_window(
     """Before a counsellor's reply is stored: refused if its channel's window closed."""
     if not any(features_of(helpline, c) for c in (Channel.WHATSAPP, Channel.MESSENGER)):
         return  # no messaging channel with a window here
+    record = await helpline.conversation_directory.get(conversation_id)
+    if record is not None and reply_window(features_of(helpline, record.channel)) is None:
+        return  # its channel has no window (the web chat): no query to its workflow
     commands = ConversationCommands(helpline.client, helpline.settings.task_queue)
     view = await commands.query(conversation_id, contract.COUNSELLOR_VIEW, ViewRequest())
     check_window(helpline, view, body, now)

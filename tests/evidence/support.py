@@ -1,12 +1,31 @@
-"""Looking for bytes where they must not be: the store (folder or bucket), the files
-under a folder, the app database."""
+"""Adding evidence through the API, and looking for bytes where they must not be: the
+store (folder or bucket), the files under a folder, the app database."""
 
+import uuid
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import text
 
 from relais.db import Database
 from relais.evidence.store import EvidenceStore
+from tests.support.client import auth
+from tests.support.stack import Stack
+
+
+async def add_evidence(
+    stack: Stack, case_id: str, data: bytes, *, intimate: bool = False, name: str = "capture.png"
+) -> dict[str, Any]:
+    """A counsellor uploads ``data`` to the case through the API (201); its manifest line."""
+    added = await stack.api.post(
+        f"/cases/{case_id}/evidence",
+        params={"intimate": str(intimate).lower()},
+        files={"file": (name, data, "application/octet-stream")},
+        headers={**auth("counsellor"), "Idempotency-Key": uuid.uuid4().hex},
+    )
+    assert added.status_code == 201, added.text
+    line: dict[str, Any] = added.json()
+    return line
 
 
 async def stored_bytes(store: EvidenceStore) -> bytes:

@@ -5,7 +5,6 @@ sanitised screenshot; it holds no contact detail; a colleague kept out gets 403/
 
 import hashlib
 import io
-import uuid
 from pathlib import Path
 
 from pypdf import PdfReader
@@ -15,7 +14,9 @@ from temporalio.testing import WorkflowEnvironment
 from application.evidence_dossier import DECISIONS_FR
 from relais.db.repositories.ledgers import NoticeLedger
 from tests.evidence.files import jpeg_with_gps, pdf_with_author, picture
+from tests.evidence.support import add_evidence
 from tests.referrals.support import open_case
+from tests.support.cases import add_items
 from tests.support.client import TOKENS, auth
 from tests.support.console import console_user
 from tests.support.stack import running_stack
@@ -27,30 +28,10 @@ async def test_the_dossier_names_the_items_the_answers_and_the_hashes(
 ) -> None:
     async with running_stack(local_env.client, tmp_path) as stack:
         case_id = await open_case(stack)
-        items = await stack.api.post(
-            f"/cases/{case_id}/items",
-            json={
-                "items": [
-                    {
-                        "platform": "tiktok",
-                        "content_type": "video",
-                        "legal_qualification": "cyberharassment",
-                        "location": {"url": "https://www.tiktok.com/@someone/video/1"},
-                    }
-                ]
-            },
-            headers=auth("counsellor"),
-        )
-        assert items.status_code == 202, items.text
+        await add_items(stack, case_id, 1)
         files = [jpeg_with_gps(picture(seed=61), marker="Phone-Camille"), pdf_with_author("Lea")]
         for data in files:
-            added = await stack.api.post(
-                f"/cases/{case_id}/evidence",
-                params={"intimate": "false"},
-                files={"file": ("x", data, "application/octet-stream")},
-                headers={**auth("counsellor"), "Idempotency-Key": uuid.uuid4().hex},
-            )
-            assert added.status_code == 201, added.text
+            await add_evidence(stack, case_id, data, name="x")
 
         [notice] = await eventually(
             lambda: NoticeLedger(stack.database).list_for_case(case_id),

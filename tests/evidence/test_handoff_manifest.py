@@ -3,15 +3,15 @@ simulator, over HTTP) received it: each file's SHA-256, size, type, when, who an
 through which door; nothing of it to a partner that does not act on the content."""
 
 import hashlib
-import uuid
 from pathlib import Path
 from typing import Any
 
 from temporalio.testing import WorkflowEnvironment
 
 from tests.evidence.files import picture, png
+from tests.evidence.support import add_evidence
 from tests.referrals.support import handoffs_received, open_case, refer
-from tests.support.client import auth
+from tests.support.cases import add_items
 from tests.support.stack import Stack, running_stack
 from tests.support.waiting import eventually
 
@@ -23,14 +23,7 @@ async def test_police_and_pharos_receive_the_evidence_manifest(
         await stack.configure_target("pharos", delivery="poll", outcome="none")
         case_id = await open_case(stack)
         screenshot = png(picture(51))
-        added = await stack.api.post(
-            f"/cases/{case_id}/evidence",
-            params={"intimate": "false"},
-            files={"file": ("capture.png", screenshot, "application/octet-stream")},
-            headers={**auth("counsellor"), "Idempotency-Key": uuid.uuid4().hex},
-        )
-        assert added.status_code == 201, added.text
-        evidence_id = added.json()["evidence_id"]
+        evidence_id = (await add_evidence(stack, case_id, screenshot))["evidence_id"]
         for partner in ("pharos", "police", "france-victimes"):
             await refer(stack, case_id, partner)
         bodies: dict[str, dict[str, Any]] = {}
@@ -57,28 +50,8 @@ async def test_a_notice_lists_the_case_evidence_hashes_but_not_an_intimate_image
         case_id = await open_case(stack)
         screenshot, intimate = png(picture(52)), png(picture(53))
         for data, is_intimate in ((screenshot, False), (intimate, True)):
-            added = await stack.api.post(
-                f"/cases/{case_id}/evidence",
-                params={"intimate": str(is_intimate).lower()},
-                files={"file": ("x.png", data, "application/octet-stream")},
-                headers={**auth("counsellor"), "Idempotency-Key": uuid.uuid4().hex},
-            )
-            assert added.status_code == 201, added.text
-        items = await stack.api.post(
-            f"/cases/{case_id}/items",
-            json={
-                "items": [
-                    {
-                        "platform": "tiktok",
-                        "content_type": "video",
-                        "legal_qualification": "cyberharassment",
-                        "location": {"url": "https://www.tiktok.com/@someone/video/9"},
-                    }
-                ]
-            },
-            headers=auth("counsellor"),
-        )
-        assert items.status_code == 202, items.text
+            await add_evidence(stack, case_id, data, intimate=is_intimate, name="x.png")
+        await add_items(stack, case_id, 1, tag="9")
         [received] = await eventually(
             lambda: notices_received(stack, "tiktok"), bool, what="the notice"
         )

@@ -25,7 +25,7 @@ from relais.evidence.store import EvidenceStore
 from tests.evidence.conftest import s3_store
 from tests.evidence.files import pdf_with_author, picture, png
 from tests.evidence.s3_server import S3Server
-from tests.evidence.support import folder_bytes, stored_bytes
+from tests.evidence.support import add_evidence, folder_bytes, stored_bytes
 from tests.support.cases import open_case
 from tests.support.client import auth
 from tests.support.stack import Stack, running_stack
@@ -60,18 +60,6 @@ def store_of(stack: Stack, request: pytest.FixtureRequest) -> EvidenceStore:
     return EvidenceStore.local(stack.settings.evidence_folder())
 
 
-async def upload(stack: Stack, case_id: str, data: bytes) -> dict[str, Any]:
-    added = await stack.api.post(
-        f"/cases/{case_id}/evidence",
-        params={"intimate": "false"},
-        files={"file": ("capture.png", data, "application/octet-stream")},
-        headers={**auth("counsellor"), "Idempotency-Key": uuid.uuid4().hex},
-    )
-    assert added.status_code == 201, added.text
-    line: dict[str, Any] = added.json()
-    return line
-
-
 async def purge(stack: Stack, case_id: str) -> None:
     closed = await stack.api.post(
         f"/cases/{case_id}/close",
@@ -98,10 +86,10 @@ async def test_the_retention_purge_leaves_no_readable_byte_of_the_evidence(
     purged_case = await open_case(stack)
     kept_case = await open_case(stack)
     lines = [
-        await upload(stack, purged_case, png(picture(41), marker=marker)),
-        await upload(stack, purged_case, pdf_with_author(marker)),
+        await add_evidence(stack, purged_case, png(picture(41), marker=marker)),
+        await add_evidence(stack, purged_case, pdf_with_author(marker)),
     ]
-    kept = await upload(stack, kept_case, png(picture(42)))
+    kept = await add_evidence(stack, kept_case, png(picture(42)))
     book = EvidenceBook(stack.database)
     records = [await book.get(line["evidence_id"]) for line in lines]
     object_ids = {

@@ -1,31 +1,18 @@
 """Beside a match: the same image was seen in another case, and removed from a
 platform there on a date; nothing else of that case (no id, no person)."""
 
-import uuid
 from pathlib import Path
-from typing import Any
 
 from temporalio.testing import WorkflowEnvironment
 
 from domain.notice import Decision
 from relais.db.repositories.ledgers import NoticeLedger
 from tests.evidence.files import picture, png
+from tests.evidence.support import add_evidence
 from tests.support.cases import open_case
 from tests.support.client import auth
-from tests.support.stack import Stack, running_stack
+from tests.support.stack import running_stack
 from tests.support.waiting import eventually
-
-
-async def upload(stack: Stack, case_id: str, data: bytes) -> dict[str, Any]:
-    added = await stack.api.post(
-        f"/cases/{case_id}/evidence",
-        params={"intimate": "false"},
-        files={"file": ("x.png", data, "application/octet-stream")},
-        headers={**auth("counsellor"), "Idempotency-Key": uuid.uuid4().hex},
-    )
-    assert added.status_code == 201, added.text
-    line: dict[str, Any] = added.json()
-    return line
 
 
 async def test_a_match_says_where_and_when_it_was_removed(
@@ -35,7 +22,7 @@ async def test_a_match_says_where_and_when_it_was_removed(
         await stack.configure_target("tiktok", decision="removed")
         image = png(picture(71))
         first = await open_case(stack)
-        await upload(stack, first, image)
+        await add_evidence(stack, first, image)
         items = await stack.api.post(
             f"/cases/{first}/items",
             json={
@@ -59,7 +46,7 @@ async def test_a_match_says_where_and_when_it_was_removed(
         assert notice.decided_at is not None
 
         second = await open_case(stack)
-        line = await upload(stack, second, image)
+        line = await add_evidence(stack, second, image)
 
         assert line["seen_in_other_cases"] == 1
         [removed] = line["removed_elsewhere"]
