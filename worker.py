@@ -15,6 +15,7 @@ from temporalio.client import Client
 from temporalio.worker import Worker
 
 from activities.case_keys import CaseKeyActivities
+from activities.case_news import CaseNewsActivities
 from activities.case_records import CaseRecordActivities
 from activities.channel_sending import channel_senders
 from activities.conversation_delivery import DeliveryActivities
@@ -77,7 +78,7 @@ def activities(
     database: Database, registry: AdapterRegistry, evidence: EvidenceVault | None = None
 ) -> list[Any]:
     health = DatabaseHealthRecorder(AdapterHealthBook(database))
-    notices = NoticeActivities(registry, health, EvidenceBook(database))
+    notices = NoticeActivities(registry, health, EvidenceBook(database), evidence)
     handoffs = HandoffActivities(registry, health, EvidenceBook(database))
     records = CaseRecordActivities(database)
     retention = RetentionActivities(database, evidence)
@@ -85,6 +86,7 @@ def activities(
         retention.schedule_purge,
         retention.find_due_purges,
         retention.mark_purged,
+        notices.notice_evidence,
         notices.submit_notice,
         notices.fetch_notice_decision,
         notices.check_content_online,
@@ -122,6 +124,7 @@ def conversation_activities(
         DeliveryActivities(
             vault, channel_senders(registry, database, keys, client)
         ).deliver_message,
+        CaseNewsActivities(registry, database, keys).send_case_news,
     ]
 
 
@@ -132,6 +135,7 @@ def build_worker(
     registry: AdapterRegistry,
     cached_cases: int = Settings.model_fields["worker_cached_cases"].default,
     evidence: EvidenceVault | None = None,
+    cached_conversations: int = Settings.model_fields["worker_cached_conversations"].default,
 ) -> Worker:
     """``cached_cases``: the sticky cache. A case parks for days between its steps
     (a callback timer, a platform's decision), so most cached workflows would sit idle
@@ -140,7 +144,14 @@ def build_worker(
     milliseconds. 200 holds every case and notice active in the same minutes (a case
     sending 200 items at once included) at many times today's call volume. Measured
     with 10,000 cases parked (``bench.parked``): worker peak RSS 236 MiB caching 100,
-    270 MiB caching 200, 372 MiB caching 500, 519 MiB with the SDK's default 1,000."""
+    270 MiB caching 200, 372 MiB caching 500, 519 MiB with the SDK's default 1,000.
+
+    ``cached_conversations``: more room for conversations. Unlike a case, an open
+    conversation is read all the time (its counsellor's screen every second, its young
+    person's page at each change), and a query on a workflow out of the cache replays
+    its whole history first; with 200 conversations open beside the cases the LRU
+    evicted one at nearly every read (``bench.conversations``, docs/benchmarks.md).
+    The SDK has one LRU per worker, so the two add up."""
     return Worker(
         client,
         task_queue=task_queue,
@@ -150,7 +161,7 @@ def build_worker(
             *key_activities(client),
             *conversation_activities(client, database, registry),
         ],
-        max_cached_workflows=cached_cases,
+        max_cached_workflows=cached_cases + cached_conversations,
         graceful_shutdown_timeout=timedelta(seconds=20),
     )
 
@@ -187,7 +198,13 @@ async def run(settings: Settings) -> None:
         store=EvidenceStore.from_settings(settings), keys=key_store, book=EvidenceBook(database)
     )
     worker = build_worker(
-        client, settings.task_queue, database, registry, settings.worker_cached_cases, evidence
+        client,
+        settings.task_queue,
+        database,
+        registry,
+        settings.worker_cached_cases,
+        evidence,
+        cached_conversations=settings.worker_cached_conversations,
     )
     if await ensure_retention_schedule(client, settings.task_queue):
         log.info("retention purge scheduled daily")

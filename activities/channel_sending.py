@@ -17,6 +17,8 @@ at the address sealed when they first wrote, under one key per message.
   webhook carrying this message's key came in the meantime (WhatsApp sends ``sent``
   within seconds; Messenger only with ``message_echoes`` subscribed): if so, Meta took
   it and it is not sent again.
+- The question about news of the case (``domain.news_question``) goes with its two
+  buttons (WhatsApp reply buttons, Messenger quick replies), their ids naming it.
 - A counsellor's answer goes ``by_counsellor`` (Messenger's ``HUMAN_AGENT`` tag, 7
   days); the helpline's automatic answer (what it cannot read) does not.
 - Nothing personal in an error: the adapters' messages name codes, never the text or the
@@ -33,6 +35,7 @@ from activities.conversation_delivery import ChannelSender
 from domain import contract
 from domain.channel_messages import (
     ChannelDeliveryState,
+    ChoiceMessage,
     OutboundChannelMessage,
     TemplateMessage,
     TextMessage,
@@ -46,6 +49,7 @@ from domain.conversation_records import (
     DeliveryRequest,
 )
 from domain.intake import Channel
+from domain.news_question import question_of, with_buttons
 from partners.channel_errors import OutcomeUnknownError, OutsideWindowError
 from partners.errors import PermanentAdapterError, TransientAdapterError, UnknownAdapterError
 from partners.registry import AdapterRegistry
@@ -99,17 +103,22 @@ class AdapterSender:
         except UnknownAdapterError as exc:
             raise permanent(str(exc)) from None
         template = template_for(body) if adapter.features.templates else None
-        content: TextMessage | TemplateMessage = (
-            TemplateMessage(name=template.name, language=template.language)
-            if template is not None
-            else TextMessage(text=body[: adapter.features.max_text_length])
-        )
+        question = question_of(body)
+        content: TextMessage | TemplateMessage | ChoiceMessage
+        if question is not None:  # its buttons' ids name it: its line's message id
+            content = with_buttons(question, request.message_id)
+        elif template is not None:
+            content = TemplateMessage(name=template.name, language=template.language)
+        else:
+            content = TextMessage(text=body[: adapter.features.max_text_length])
         message = OutboundChannelMessage(
             idempotency_key=delivery_key(request.conversation_id, request.message_id),
             recipient=address.recipient,
             business_id=address.business_id,
             content=content,
-            by_counsellor=body != WHAT_WE_READ,  # Messenger: HUMAN_AGENT, a person's reply
+            # Messenger: HUMAN_AGENT for a person's own words; the helpline's automatic
+            # answer and the question with buttons go inside the 24-hour window
+            by_counsellor=body != WHAT_WE_READ and question is None,
         )
         try:
             receipt = await adapter.send(message)

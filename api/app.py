@@ -36,6 +36,7 @@ from api.routes import (
     returning,
     stats,
     tasks,
+    upload_links,
     webhooks,
     worklist,
 )
@@ -150,6 +151,7 @@ def create_app(
         returning.router,
         referrals.router,
         case_shares.router,
+        upload_links.router,
         worklist.router,
         tasks.router,
         audit.router,

@@ -18,7 +18,7 @@ from relais.tokens import Identity, TokenRejected, TokenVerifier
 _bearer = HTTPBearer(auto_error=False, description="A static API token or a JWT")
 
 
-def get_token_verifier(request: Request) -> TokenVerifier:
+async def get_token_verifier(request: Request) -> TokenVerifier:
     return cast(TokenVerifier, request.app.state.token_verifier)
 
 

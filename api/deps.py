@@ -17,23 +17,23 @@ from relais.db import Database
 from relais.settings import Settings
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     return cast(Settings, request.app.state.settings)
 
 
-def get_temporal_client(request: Request) -> Client:
+async def get_temporal_client(request: Request) -> Client:
     return cast(Client, request.app.state.temporal_client)
 
 
-def get_database(request: Request) -> Database:
+async def get_database(request: Request) -> Database:
     return cast(Database, request.app.state.database)
 
 
-def get_catalog_source(request: Request) -> CatalogSource:
+async def get_catalog_source(request: Request) -> CatalogSource:
     return cast(CatalogSource, request.app.state.registry)
 
 
-def get_signature_verifier(request: Request) -> SignatureVerifier:
+async def get_signature_verifier(request: Request) -> SignatureVerifier:
     return cast(SignatureVerifier, request.app.state.signature_verifier)
 
 

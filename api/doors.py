@@ -27,7 +27,7 @@ CaseId = Annotated[str, CASE_ID]
 ActorSource = Callable[..., Awaitable[Actor]]
 
 
-def get_helpline(request: Request) -> Helpline:
+async def get_helpline(request: Request) -> Helpline:
     return cast(Helpline, request.app.state.helpline)
 
 

@@ -22,6 +22,7 @@ from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from temporalio.service import RPCError
 
+from api.request_telemetry import route_template
 from application.errors import (
     Conflict,
     DomainError,
@@ -154,7 +155,10 @@ async def _on_rpc(request: Request, exc: Exception) -> JSONResponse:
             {"detail": "Temporal is unreachable; retry later"},
             status.HTTP_503_SERVICE_UNAVAILABLE,
         )
-    log.error("unexpected Temporal error on %s: %s", request.url.path, exc.status.name)
+    # the route's template, never the path: a path holds ids and capabilities (an upload
+    # link's token)
+    where = route_template(request.scope)
+    log.error("unexpected Temporal error on %s: %s", where, exc.status.name)
     return JSONResponse({"detail": "internal error"}, status.HTTP_500_INTERNAL_SERVER_ERROR)
 
 

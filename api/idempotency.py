@@ -63,7 +63,7 @@ ActionKey = Annotated[
 ]
 
 
-def get_idempotency_keys(request: Request) -> IdempotencyKeys:
+async def get_idempotency_keys(request: Request) -> IdempotencyKeys:
     return cast(IdempotencyKeys, request.app.state.idempotency_keys)
 
 
@@ -149,7 +149,7 @@ async def idempotent_posts(
 IdempotentPosts = Depends(idempotent_posts)
 
 
-def key_taken(
+async def key_taken(
     request: Request, _: Annotated[None, IdempotentPosts]
 ) -> KeyTakenWithTheWrites | None:
     """The key the route's service takes itself (None: no key, or taken already)."""

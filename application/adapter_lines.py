@@ -7,6 +7,7 @@ from enum import StrEnum
 from pydantic import BaseModel, Field
 
 from domain.catalog import DeliveryMode, PartnerKind, RetryProfile
+from domain.notice import AttachmentLimits
 from partners.problems import ConfigProblem
 from partners.sandbox import SandboxSendResult
 from partners.spec import Capability
@@ -39,6 +40,11 @@ class AdapterRead(BaseModel):
     decision_sla: timedelta | None = None
     source: str | None = Field(default=None, description="Built-in, entry point or file")
     sandbox: bool = Field(default=False, description="A test send can reach a sandbox")
+    accepts_attachments: AttachmentLimits | None = Field(
+        default=None,
+        description="Platforms: the files their channel takes beside a notice (the item's "
+        "sanitised screenshots); none: the notice lists the evidence hashes only",
+    )
     health: AdapterHealthRead
 
 

@@ -24,6 +24,7 @@ from application.errors import Conflict, NotFound, Unavailable
 from application.helpline import Helpline
 from domain.audit_actions import AuditAction
 from domain.catalog import AdapterInfo
+from domain.notice import AttachmentLimits
 from partners.errors import SandboxUnavailable
 from partners.loading import validate_config_text
 from partners.registry import AdapterRegistry
@@ -68,6 +69,7 @@ async def adapters_and_health(source: CatalogSource, book: AdapterHealthBook) ->
                     health.get(adapter.info.slug),
                     source=adapter.spec.source,
                     sandbox=_has_sandbox(adapter),
+                    attachments=_attachments(adapter),
                 )
             )
         problems = [AdapterProblemRead.of(p) for p in source.problems]
@@ -88,6 +90,16 @@ async def adapters_and_health(source: CatalogSource, book: AdapterHealthBook) ->
     return AdapterList(adapters=entries)
 
 
+def _attachments(adapter: ConfiguredAdapter[Any]) -> AttachmentLimits | None:
+    channel = adapter.notice_channel()
+    limits = channel.accepts_attachments if channel is not None else None
+    if limits is None:
+        return None
+    return AttachmentLimits(
+        max_files=limits.max_files, max_bytes=limits.max_bytes, media_types=limits.media_types
+    )
+
+
 def _read(
     info: AdapterInfo,
     capabilities: list[Capability],
@@ -95,12 +107,14 @@ def _read(
     *,
     source: str | None = None,
     sandbox: bool = False,
+    attachments: AttachmentLimits | None = None,
 ) -> AdapterRead:
     return AdapterRead(
         **info.model_dump(),
         capabilities=capabilities,
         source=source,
         sandbox=sandbox,
+        accepts_attachments=attachments,
         health=_health(health),
     )
 

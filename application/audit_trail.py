@@ -20,10 +20,11 @@ from typing import Protocol
 from domain.audit_actions import AuditAction
 from domain.records import AuditEntry
 from relais.clock import utc_now
+from relais.db.repositories.audit import READ_KEY_PREFIX
 
 
 class AuditSink(Protocol):
-    async def record(self, entry: AuditEntry) -> object: ...
+    async def write(self, entry: AuditEntry) -> None: ...
 
 
 # Repeated reads of one subject by one caller are recorded once per window.
@@ -54,8 +55,8 @@ class AuditTrail:
         now = self._clock()
         window = int(now.timestamp() // READ_WINDOW.total_seconds())
         subject = hashlib.sha256(f"{case_id}|{detail}".encode()).hexdigest()[:24]
-        key = f"read:{action}:{self.actor}:{subject}:{window}"
-        await self._sink.record(
+        key = f"{READ_KEY_PREFIX}{action}:{self.actor}:{subject}:{window}"
+        await self._sink.write(
             AuditEntry(
                 at=now,
                 actor=self.actor,
@@ -77,7 +78,7 @@ class AuditTrail:
     ) -> None:
         """Record ``action``; ``key``: the request's idempotency key (a retry under
         it is not recorded again)."""
-        await self._sink.record(self.entry(action, case_id, detail, key=key))
+        await self._sink.write(self.entry(action, case_id, detail, key=key))
 
     def entry(
         self,

@@ -30,13 +30,21 @@ async def add_items(
     helpline: Helpline, permit: Permit, body: ItemsCreate, key: str | None
 ) -> ItemsAccepted:
     """Qualify harmful items; one takedown notice per item goes out in the background."""
+    return await qualify(helpline, permit, body, key)
+
+
+async def qualify(
+    helpline: Helpline, permit: Permit, body: ItemsCreate, key: str | None, detail: str = ""
+) -> ItemsAccepted:
+    """The update and its audit line, for a service that checked its own permit
+    (``add_items``; ``application.item_evidence`` adds an item with its file)."""
     request = body.request(permit.actor.subject, helpline.catalog)
     result = await helpline.commands.update(permit.case, contract.ADD_ITEMS, request, key)
     platforms = ",".join(sorted({item.platform for item in body.items}))
     await helpline.audit(permit).record(
         AuditAction.CASE_ITEMS_ADD,
         permit.case,
-        f"items={len(body.items)} platforms={platforms}",
+        f"items={len(body.items)} platforms={platforms}{detail}",
         key=key,
     )
     return ItemsAccepted(case_id=permit.case, notice_ids=result.notice_ids)

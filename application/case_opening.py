@@ -182,6 +182,12 @@ async def open_case(
     2. After the start, the audit line: written once the case exists, so a start that
        failed or timed out never leaves a "case.open" for a case that did not open
        (the key stays taken: the retry the answer asks for writes it, once).
+
+    Nothing is read back (the case key is used as made, the inserts say whether they
+    wrote from their row counts): on SQLite 4 trips to the driver's thread for the
+    first transaction (one a statement, ``relais.db.sqlite_driver``, and the commit)
+    and 2 for the second; on PostgreSQL 8 and 6 round trips, 3 of each the pool's
+    pre-ping (docs/benchmarks.md, "Opening a case: the round trips that remain").
     """
     counsellor = permit.actor.subject
     case_id = derive_case_id(counsellor, key)

@@ -91,3 +91,20 @@ class SignatureInvalid(DomainError):
 
 class SignatureReplayed(DomainError):
     """A webhook signature already seen within the tolerance window."""
+
+
+KEY_HEADER = ("header", "Idempotency-Key")
+
+
+def key_reused(what: str, loc: tuple[str, ...] = KEY_HEADER) -> RequestRejected:
+    """An idempotency key sent again for another ``what``: refused, never merged."""
+    return RequestRejected(
+        [
+            Problem(
+                loc=loc,
+                msg=f"Idempotency-Key: already used for another {what}",
+                type="idempotency_key_reused",
+                code="idempotency_key_reused",
+            )
+        ]
+    )

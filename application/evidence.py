@@ -23,9 +23,12 @@ from datetime import datetime
 from pydantic import BaseModel, Field
 
 from application.acting import CASE_WORKERS, Permit, service
+from application.audit_trail import AuditTrail
+from application.case_access import Access, CaseAccessPolicy
 from application.errors import Gone, NotFound, Problem, RequestRejected
 from application.evidence_parts import EvidenceParts
 from application.helpline import Helpline
+from application.permits import Actor
 from domain.audit_actions import AuditAction
 from domain.evidence import (
     EvidenceChannel,
@@ -62,6 +65,9 @@ class EvidenceLine(BaseModel):
     added_by: str
     added_at: datetime
     channel: EvidenceChannel
+    item_id: str | None = Field(
+        default=None, description="The qualified item (its notice id) the file shows, if said"
+    )
     intimate: bool = Field(description="Declared intimate: only the hashes were kept")
     kept: bool = Field(description="Its bytes can be opened (not intimate, not purged)")
     hash_routes: list[str] = Field(
@@ -76,6 +82,11 @@ class EvidenceLine(BaseModel):
         default_factory=list,
         description="Removals of it in those other cases: the platform and the date only",
     )
+    other_cases_readable: list[str] = Field(
+        default_factory=list,
+        description="Of those other cases, the ones the reader may read (their ids, to "
+        "open them); the rest are only counted, nothing of them shown",
+    )
 
 
 class EvidenceManifest(BaseModel):
@@ -89,7 +100,21 @@ def evidence_id_for(case_id: str, subject: str, key: str) -> str:
     return "ev-" + digest[:24]
 
 
-def _key_reused() -> RequestRejected:
+def intimate_unanswered(loc: tuple[str, ...]) -> RequestRejected:
+    """The intimate question left unanswered (at ``loc``): nothing of the file is read."""
+    return RequestRejected(
+        [
+            Problem(
+                loc=loc,
+                msg="intimate: say whether the file is an intimate image (true or false)",
+                type="intimate_unanswered",
+                code="intimate_unanswered",
+            )
+        ]
+    )
+
+
+def key_reused() -> RequestRejected:
     return RequestRejected(
         [
             Problem(
@@ -102,12 +127,19 @@ def _key_reused() -> RequestRejected:
     )
 
 
-async def _line(parts: EvidenceParts, record: EvidenceRecord | HashesOnly) -> EvidenceLine:
+async def evidence_line(
+    parts: EvidenceParts,
+    record: EvidenceRecord | HashesOnly,
+    reader: tuple[Helpline, Actor] | None = None,
+) -> EvidenceLine:
+    """``reader``: who reads the line, to be given the other cases holding the same
+    image that they may read (none for a line leaving the helpline)."""
     hashes = record.hashes
     intimate = isinstance(record, HashesOnly) or record.intimate
     kept = not intimate and isinstance(record, EvidenceRecord) and record.purged_at is None
     matches = await parts.matcher.matches(hashes, other_than_case=record.case_id)
     others = {match.case_id for match in matches}
+    readable = [] if reader is None else await _readable(*reader, sorted(others))
     return EvidenceLine(
         evidence_id=record.evidence_id,
         sha256=hashes.sha256,
@@ -118,12 +150,25 @@ async def _line(parts: EvidenceParts, record: EvidenceRecord | HashesOnly) -> Ev
         added_by=record.added_by,
         added_at=record.added_at,
         channel=record.channel,
+        item_id=record.item_id if isinstance(record, EvidenceRecord) else None,
         intimate=intimate,
         kept=kept,
         hash_routes=list(HASH_ROUTES) if intimate else [],
         seen_in_other_cases=len(others),
         removed_elsewhere=await removals_in(parts, sorted(others)),
+        other_cases_readable=readable,
     )
+
+
+async def _readable(helpline: Helpline, actor: Actor, case_ids: list[str]) -> list[str]:
+    """The cases of ``case_ids`` that ``actor`` may read (the read rule of
+    ``application.case_access``: an unknown case is not theirs)."""
+    policy = CaseAccessPolicy(helpline.access)
+    return [
+        case_id
+        for case_id in case_ids
+        if await policy.access(actor.subject, actor.role, case_id) is Access.ALLOWED
+    ]
 
 
 async def removals_in(parts: EvidenceParts, case_ids: list[str]) -> list[RemovedElsewhere]:
@@ -146,47 +191,87 @@ async def add_evidence(
     channel: EvidenceChannel,
     at: datetime,
     key: str | None = None,
+    item_id: str | None = None,
 ) -> EvidenceLine:
     """Take one file into the case, sealed with its key (an intimate image: its hashes
     only); :class:`~domain.evidence.EvidenceRefused` says why a file is not taken.
-    ``intimate``: the counsellor must answer (None: refused, nothing read)."""
+    ``intimate``: the counsellor must answer (None: refused, nothing read).
+    ``item_id``: the qualified item the file shows (one of the case's notices), checked
+    before a byte is read."""
     case_id = permit.case
     assert case_id is not None
     if not await helpline.commands.exists(case_id):
         raise NotFound(f"no case {case_id}")
     if intimate is None:
+        raise intimate_unanswered(("query", "intimate"))
+    parts = helpline.evidence
+    if item_id is not None and item_id not in {
+        notice.notice_id for notice in (await helpline.commands.view(case_id)).notices
+    }:
         raise RequestRejected(
             [
                 Problem(
-                    loc=("query", "intimate"),
-                    msg="intimate: say whether the file is an intimate image (true or false)",
-                    type="intimate_unanswered",
-                    code="intimate_unanswered",
+                    loc=("query", "item"),
+                    msg="item: not a qualified item (notice) of this case",
+                    type="item_unknown",
+                    code="item_unknown",
                 )
             ]
         )
-    parts = helpline.evidence
     me = permit.actor.subject
     evidence_id = evidence_id_for(case_id, me, key) if key else None
-    audited = helpline.audit(permit).entry(
-        AuditAction.EVIDENCE_ADD, case_id, f"intimate={intimate} channel={channel.value}", key=key
-    )
     try:
-        record = await parts.intake.receive(
+        record = await take_in(
+            helpline,
+            helpline.audit(permit),
             case_id,
             stream,
             intimate=intimate,
-            added_by=me,
             channel=channel,
             at=at,
             evidence_id=evidence_id,
-            audited=audited,
+            item_id=item_id,
+            key=key,
         )
     except EvidenceConflict:
-        raise _key_reused() from None
+        raise key_reused() from None
+    return await evidence_line(parts, record, (helpline, permit.actor))
+
+
+async def take_in(
+    helpline: Helpline,
+    trail: AuditTrail,
+    case_id: str,
+    stream: AsyncIterable[bytes],
+    *,
+    intimate: bool,
+    channel: EvidenceChannel,
+    at: datetime,
+    evidence_id: str | None = None,
+    item_id: str | None = None,
+    key: str | None = None,
+) -> EvidenceRecord | HashesOnly:
+    """One file into a case's evidence, added by whoever ``trail`` writes as (a
+    counsellor, an upload link, a conversation) through the door ``channel``: its
+    ``evidence.add`` line in the same transaction as its record (never a byte, a hash or
+    a name of the file). Every door takes files through here; a purged case: Gone."""
+    audited = trail.entry(
+        AuditAction.EVIDENCE_ADD, case_id, f"intimate={intimate} channel={channel.value}", key=key
+    )
+    try:
+        return await helpline.evidence.intake.receive(
+            case_id,
+            stream,
+            intimate=intimate,
+            added_by=trail.actor,
+            channel=channel,
+            at=at,
+            evidence_id=evidence_id,
+            item_id=item_id,
+            audited=audited,
+        )
     except KeyDestroyed:
         raise Gone(f"case {case_id} was purged: it takes no evidence") from None
-    return await _line(parts, record)
 
 
 @service(*CASE_WORKERS, on_case=True)
@@ -199,14 +284,14 @@ async def evidence_manifest(helpline: Helpline, permit: Permit) -> EvidenceManif
     if not records and not await helpline.commands.exists(case_id):
         raise NotFound(f"no case {case_id}")
     await helpline.audit(permit).record_read(AuditAction.EVIDENCE_LIST, case_id)
-    lines = [await _line(parts, record) for record in records]
+    lines = [await evidence_line(parts, record, (helpline, permit.actor)) for record in records]
     return EvidenceManifest(case_id=case_id, evidence=lines)
 
 
 async def evidence_manifest_lines(helpline: Helpline, case_id: str) -> list[EvidenceLine]:
     """The manifest's lines, unaudited: for a service that audits its own read."""
     parts = helpline.evidence
-    return [await _line(parts, record) for record in await parts.book.of_case(case_id)]
+    return [await evidence_line(parts, record) for record in await parts.book.of_case(case_id)]
 
 
 class OpenedFile(BaseModel):
@@ -218,17 +303,25 @@ class OpenedFile(BaseModel):
 
 @service(*CASE_WORKERS, on_case=True)
 async def open_evidence(
-    helpline: Helpline, permit: Permit, evidence_id: str, *, original: bool = False
+    helpline: Helpline,
+    permit: Permit,
+    evidence_id: str,
+    *,
+    original: bool = False,
+    in_helpline: bool = False,
 ) -> tuple[OpenedFile, AsyncIterator[bytes]]:
     """One file's bytes, decrypted as they are read: by default the copy that may
     leave the helpline (EXIF, GPS and document info removed); ``original``: the file
-    as it came (chain of custody). Audited at every open."""
+    as it came (chain of custody); ``in_helpline``: to be seen in the console's viewer,
+    where a video (no copy is made to leave the helpline) opens as it came. Audited at
+    every open."""
     case_id = permit.case
     assert case_id is not None
     parts = helpline.evidence
     record = await parts.book.get(evidence_id)
     if record is None or record.case_id != case_id:
         raise NotFound(f"no evidence {evidence_id} on case {case_id}")
+    original = original or (in_helpline and record.hashes.kind.is_video)
     try:
         opened = await parts.vault.open(evidence_id, export=not original)
     except EvidenceNotFound:

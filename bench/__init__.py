@@ -5,4 +5,6 @@ Each script takes ``--smoke``: the same run at a tiny size, to check that it sti
 works. ``tests/bench`` runs every script so (marked slow; ``.ci/run`` runs it), so
 none can break unnoticed."""
 
-HELPERS = frozenset({"bare_workflow", "baseline", "cli", "common", "conversation_load"})
+HELPERS = frozenset(
+    {"bare_workflow", "baseline", "chat_people", "cli", "common", "conversation_load"}
+)

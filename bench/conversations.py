@@ -35,9 +35,10 @@ from typing import Any
 import httpx
 
 from bench.bare_workflow import BareQueueWorkflow
+from bench.chat_people import counsellor_tokens
 from bench.cli import parse_args
 from bench.common import TOKEN, Bench, bench_stack, print_table, spread
-from bench.conversation_load import counsellor_tokens, measure_load
+from bench.conversation_load import measure_load
 from domain.callback_window import ALWAYS_OPEN
 from domain.policy import CasePolicy
 
@@ -138,7 +139,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     policy = CasePolicy(opening_hours=ALWAYS_OPEN)
     env = counsellor_tokens(args.counsellors)
     if args.cached is not None:
-        env["RELAIS_WORKER_CACHED_CASES"] = str(args.cached)
+        env["RELAIS_WORKER_CACHED_CONVERSATIONS"] = str(args.cached)
     async with bench_stack(policy=policy, keep=args.keep, env=env) as bench:
         offers = await measure(bench, args.waiting, args.rounds)
         load = await measure_load(
@@ -208,7 +209,10 @@ def main(argv: list[str]) -> None:
         "--poll", type=float, default=0.05, help="seconds between reads of a screen (0.05)"
     )
     parser.add_argument(
-        "--cached", type=int, help="the worker's sticky cache (its default: 200 workflows)"
+        "--cached",
+        type=int,
+        help="room for conversations in the worker's sticky cache, beside the 200 for cases "
+        "(its default: 500; 0 as before 2026-12-05)",
     )
     parser.add_argument("--keep", help="folder to keep logs and databases in")
     args = parse_args(parser, argv, SMOKE)

@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 from chat.i18n import LANGUAGE_COOKIE, chosen, translations
-from chat.routes import api, page, stream
+from chat.routes import api, files, page, stream, upload
 from chat.session import ChatSessions
 from chat.web import STATIC, ChatHeaders, CrossSite
 from relais.settings import BuiltInChannel, Settings
@@ -23,6 +23,8 @@ def install_chat(app: FastAPI, settings: Settings) -> None:
     app.include_router(page.router)
     app.include_router(api.router)
     app.include_router(stream.router)
+    app.include_router(upload.router)
+    app.include_router(files.router)
     app.mount(STATIC, StaticFiles(directory=str(Path(__file__).parent / "static")), name="chat")
     app.add_exception_handler(CrossSite, _cross_site)
     app.add_middleware(ChatHeaders, settings=settings)

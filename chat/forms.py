@@ -30,6 +30,25 @@ SENTENCES: dict[str, dict[str, str]] = {
     "earliest_hour": {"": N_("Choose the hour from which we may call.")},
     "latest_hour": {"": N_("The safe time must end after it starts.")},
     "instructions": {"": N_("At most 500 characters.")},
+    "intimate": {"": N_("Say whether it is an intimate picture of you.")},
+    "file": {
+        "": N_("Choose a file to send."),
+        "no_case_yet": N_(
+            "Files can be sent once the counsellor has recorded your situation: ask them, "
+            "then send it again."
+        ),
+        "too_large": N_(
+            "This file is too big: %(limit)s MB at most (%(video_limit)s MB for a video)."
+        ),
+        "unsupported_type": N_(
+            "This kind of file cannot be sent here. Send a picture or a screenshot, a PDF, an "
+            "MP4 video or a text file."
+        ),
+        "empty": N_("This file is empty. Choose another one."),
+        "truncated": N_("This file arrived cut short. Send it again."),
+        "corrupt": N_("This file is damaged and cannot be opened. Choose another one."),
+        "too_many_pixels": N_("This picture is too big to be opened. Send a screenshot of it."),
+    },
 }
 GENERAL = {
     "rate_limited": N_(

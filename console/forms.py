@@ -16,7 +16,7 @@ from urllib.parse import parse_qs
 from pydantic import BaseModel, ValidationError
 
 from application.errors import Problem
-from console.labels import FIELD_ERRORS, INVALID, PROBLEMS
+from console.refusal_words import FIELD_ERRORS, INVALID, PROBLEMS
 
 FormData = dict[str, list[str]]
 M = TypeVar("M", bound=BaseModel)

@@ -21,6 +21,8 @@ from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 from babel.support import Translations
 
+from relais.clock import utc_now
+
 LOCALE_DIR = Path(__file__).parent / "locale"
 DOMAIN = "messages"
 DEFAULT = "fr"
@@ -67,6 +69,15 @@ class Formats:
         local = at.astimezone(self.zone)
         day = format_skeleton("MMMEd", local, locale=self.locale)
         return f"{day}, {format_time(local, 'HH:mm', locale=self.locale)}"
+
+    def hour(self, at: datetime | None) -> str:
+        """e.g. "18:05" on the day it is (Paris time), else as :meth:`when`."""
+        if at is None:
+            return ""
+        local = at.astimezone(self.zone)
+        if local.date() != utc_now().astimezone(self.zone).date():
+            return self.when(at)
+        return format_time(local, "HH:mm", locale=self.locale)
 
     def day(self, at: datetime | None) -> str:
         return "" if at is None else format_date(at.astimezone(self.zone), "long", self.locale)

@@ -62,6 +62,29 @@ SENTENCES: dict[str, str] = {
     "urgency.raised": N_("Urgency raised from %(old)s to %(new)s: %(reason)s"),
     "urgency.lowered": N_("Urgency lowered from %(old)s to %(new)s: %(reason)s"),
     "intake.corrected": N_("Intake corrected: %(changes)s."),
+    "news.consented": N_("The young person asked for news of the case."),
+    "news.consented_here": N_("The young person asked for news of the case on %(channel)s."),
+    "news.withdrawn": N_("The young person no longer wants news of the case."),
+    "news.sent": N_("News sent to the young person on %(channel)s: %(event)s."),
+    "news.not_sent": N_("News not sent to the young person (%(event)s): %(why)s."),
+    "news.stopped": N_("The young person answered STOP on %(channel)s: no more news of the case."),
+}
+
+# A news of the case (``domain.case_news``): what it told, and why one did not go.
+NEWS_WORDS: dict[str, dict[str, str]] = {
+    "event": {
+        "removed": N_("content removed"),
+        "referral_accepted": N_("referral accepted"),
+        "callback_planned": N_("callback planned"),
+        "closed": N_("case closed"),
+        "stopped": N_("STOP confirmed"),
+    },
+    "why": {
+        "no_channel": N_("no WhatsApp or Messenger conversation reaches them"),
+        "outside_window": N_("more than 24 hours since they last wrote"),
+        "stopped_elsewhere": N_("they answered STOP"),
+        "refused": N_("the messaging platform refused it"),
+    },
 }
 
 # The intake fields a correction names, and the phrase for one change.
@@ -121,6 +144,9 @@ class Wording:
                 return value
         if name == "flags":
             return self.several(RiskFlag, value)
+        if code.startswith("news.") and name in NEWS_WORDS:
+            words = NEWS_WORDS[name].get(value)
+            return self.gettext(words) if words else value
         if name == "status":
             kind = STATUS_OF.get(code.split(".", 1)[0])
             return self.enum(kind, value) if kind else value
@@ -158,6 +184,8 @@ class Wording:
         code = entry.code
         if code == "consent.withdrawn" and entry.params.get("partner"):
             code = "consent.withdrawn_partner"
+        if code == "news.consented" and entry.params.get("channel"):
+            code = "news.consented_here"
         if code is None or code not in SENTENCES:
             return entry.detail
         values = {name: self.value(code, name, v) for name, v in entry.params.items()}

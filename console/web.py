@@ -15,7 +15,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from application.acting import Actor
 from application.helpline import Helpline
-from console import labels
+from console import labels, refusal_words
 from console.forms import Drawn, FormData, fresh, parse
 from console.i18n import LANGUAGE_COOKIE, Formats, chosen, translations
 from console.session import COOKIE, ConsoleSession, ConsoleSessions
@@ -50,7 +50,7 @@ def _environment(language: str) -> Environment:
         lstrip_blocks=True,
     )
     env.install_gettext_translations(translations(language), newstyle=True)  # type: ignore[attr-defined]
-    env.globals["field_name"] = labels.field_name
+    env.globals["field_name"] = refusal_words.field_name
     env.filters["as_part"] = as_part
     return env
 

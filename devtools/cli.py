@@ -52,8 +52,20 @@ def cmd_up(args: argparse.Namespace) -> int:
     return supervisor.run()
 
 
+def suite_workers() -> int:
+    """How many pytest processes ``./dev test`` runs at once: one per core (most tests
+    wait on servers, so two cores nearly halve the wall time), at most 4;
+    ``RELAIS_TEST_WORKERS`` overrides (1: one process, no pytest-xdist)."""
+    asked = os.environ.get("RELAIS_TEST_WORKERS", "")
+    if asked.isdigit() and int(asked) >= 1:
+        return int(asked)
+    return max(1, min(os.cpu_count() or 1, 4))
+
+
 def run_tests(pytest_args: Sequence[str]) -> int:
-    """pytest with ``pytest_args``; ``--quick`` skips the slow suites (tests/conftest.py)."""
+    """pytest with ``pytest_args``; ``--quick`` skips the slow suites (tests/conftest.py).
+    The whole suite (no test named) runs on :func:`suite_workers` processes, a test
+    module per process at a time (``--dist loadfile``: a module's stack is started once)."""
     pytest_args = list(pytest_args)
     if "--quick" in pytest_args:
         pytest_args.remove("--quick")
@@ -61,6 +73,12 @@ def run_tests(pytest_args: Sequence[str]) -> int:
     pytest_args = pytest_args or ["-q"]
     if pytest_args[:2] == ["-m", "not slow"]:
         pytest_args.insert(0, "-q")
+    named = any(
+        not arg.startswith("-") and (ROOT / arg.split("::")[0]).exists() for arg in pytest_args
+    )
+    workers = suite_workers()
+    if workers > 1 and not named and "-n" not in pytest_args:
+        pytest_args += ["-n", str(workers), "--dist", "loadfile"]
     code = subprocess.run([sys.executable, "-m", "pytest", *pytest_args], cwd=ROOT).returncode
     if code == PYTEST_NO_TESTS:
         say("pytest collected no tests: counted as a failure")

@@ -19,6 +19,10 @@ class AuditAction(StrEnum):
     CASE_REFERRAL_REQUEST = "case.referral.request"
     CASE_NOTICE_REVIEW = "case.notice.review"
     CASE_CONSENT_WITHDRAW = "case.consent.withdraw"
+    CASE_NEWS_STOP = "case.news.stop"  # the young person answered STOP on their channel
+    CASE_NEWS_CONSENT = "case.news.consent"  # their yes or no to news, after the opening
+    CASE_NEWS_ASK = "case.news.ask"  # the question sent with buttons in their conversation
+    CASE_NEWS_TAP_IGNORED = "case.news.tap_ignored"  # a tap on no question of theirs, or answered
     CASE_CLOSE = "case.close"
     CASE_REOPEN = "case.reopen"
     # The callback (workflows/case/callback_handlers.py)
@@ -86,5 +90,8 @@ class AuditAction(StrEnum):
     EVIDENCE_ADD = "evidence.add"
     EVIDENCE_LIST = "evidence.list"
     EVIDENCE_READ = "evidence.read"
+    EVIDENCE_THUMBNAIL = "evidence.thumbnail"  # the blurred thumbnail of an image
+    EVIDENCE_REVEAL = "evidence.reveal"  # the image shown clear, when the counsellor asked
+    UPLOAD_LINK_CREATE = "upload_link.create"  # a one-time link for the young person's files
     # The end of retention (activities/retention.py)
     CASE_PURGE = "case.purge"

@@ -95,6 +95,13 @@ class MediaReference(PersonalData):
     size: int | None = Field(default=None, ge=0, description="Bytes, when the channel says")
     sha256: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$", description="Hex")
     filename: str | None = Field(default=None, max_length=255)
+    message_id: str | None = Field(
+        default=None,
+        max_length=256,
+        description="The channel's message that carried it (Messenger: asked again for a "
+        "fresh URL once the webhook's has expired)",
+    )
+    position: int = Field(default=0, ge=0, description="Its place among that message's files")
 
     @model_validator(mode="after")
     def _fetchable(self) -> Self:
@@ -122,8 +129,18 @@ class UnsupportedContent(PersonalData):
     )
 
 
+class ChoiceContent(PersonalData):
+    """A button they tapped under a message of ours (a WhatsApp reply button, a
+    Messenger quick reply): the choice's id as we sent it (forgeable: the caller checks
+    it names something it asked) and the title they saw."""
+
+    type: Literal["choice"] = "choice"
+    choice_id: str = Field(max_length=1000)
+    title: str = Field(default="", max_length=256)
+
+
 InboundContent = Annotated[
-    TextContent | MediaContent | UnsupportedContent, Field(discriminator="type")
+    TextContent | MediaContent | UnsupportedContent | ChoiceContent, Field(discriminator="type")
 ]
 
 
@@ -237,8 +254,29 @@ class MediaMessage(PersonalData):
         return self
 
 
+CHOICE_TITLE_LIMIT = 20  # WhatsApp's reply buttons and Messenger's quick replies alike
+CHOICE_ID_LIMIT = 256  # WhatsApp's button id (a Messenger payload takes 1,000)
+
+
+class ReplyChoice(BaseModel):
+    """One button: the id that comes back when it is tapped (no personal data in it)
+    and the title they read."""
+
+    id: str = Field(min_length=1, max_length=CHOICE_ID_LIMIT, pattern=r"^[A-Za-z0-9_.:-]+$")
+    title: str = Field(min_length=1, max_length=CHOICE_TITLE_LIMIT)
+
+
+class ChoiceMessage(PersonalData):
+    """A short text with buttons to answer it (WhatsApp: an interactive ``button``
+    message, at most 3; Messenger: quick replies). Free-form: inside the window only."""
+
+    type: Literal["choices"] = "choices"
+    text: str = Field(min_length=1, max_length=1024)
+    choices: list[ReplyChoice] = Field(min_length=1, max_length=3)
+
+
 OutboundContent = Annotated[
-    TextMessage | TemplateMessage | MediaMessage, Field(discriminator="type")
+    TextMessage | TemplateMessage | MediaMessage | ChoiceMessage, Field(discriminator="type")
 ]
 
 

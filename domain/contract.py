@@ -22,6 +22,7 @@ from domain.case import (
     RescheduleCallbackRequest,
     WithdrawConsentRequest,
 )
+from domain.case_news import CaseNewsRequest, CaseNewsSent, NewsConsentRequest, StopCaseNews
 from domain.casework import (
     AddContactRequest,
     AddNoteRequest,
@@ -42,7 +43,6 @@ from domain.conversation import (
     MessageAccepted,
     ViewRequest,
     YoungPersonLeaves,
-    YoungPersonRead,
     YoungPersonView,
     YoungPersonWrites,
 )
@@ -87,6 +87,8 @@ from domain.notice import (
     ContentCheckRequest,
     FetchDecisionRequest,
     NoticeDecision,
+    NoticeEvidence,
+    NoticeEvidenceRequest,
     NoticeOutcome,
     NoticeProgress,
     NoticeReceipt,
@@ -186,6 +188,8 @@ NOTICE_PROGRESS = Signal("notice_progress", NoticeProgress)  # from its Takedown
 REFERRAL_PROGRESS = Signal("referral_progress", ReferralProgress)  # from its ReferralWorkflow
 # A partner's answer about a referral that had ended (from the webhook, or the referral)
 ANSWER_AFTER_END = Signal("partner_answer_after_end", LateAnswer)
+STOP_CASE_NEWS = Signal("stop_case_news", StopCaseNews)  # the young person answered STOP
+RECORD_NEWS_CONSENT = Update("record_news_consent", NewsConsentRequest, CaseView)
 
 # ---- TakedownWorkflow: one per notice --------------------------------------------------
 TAKEDOWN = WorkflowType("TakedownWorkflow", "notice-")
@@ -207,7 +211,6 @@ CONVERSATION = WorkflowType("ConversationWorkflow", "conversation-")
 YOUNG_PERSON_WRITES = Update("young_person_writes", YoungPersonWrites, MessageAccepted)
 YOUNG_PERSON_LEAVES = Update("young_person_leaves", YoungPersonLeaves, YoungPersonView)
 REQUEST_CALLBACK = Update("request_callback", CallbackRequest, YoungPersonView)
-YOUNG_PERSON_READ = Signal("young_person_read", YoungPersonRead)
 HELPLINE_ANSWERS = Update("helpline_answers", HelplineAnswers, MessageAccepted)  # automatic
 CHANNEL_STATUS = Signal("channel_status", ChannelStatusNote)  # WhatsApp, Messenger statuses
 YOUNG_PERSON_VIEW = QueryWith("young_person_view", request=ViewRequest, result=YoungPersonView)
@@ -258,7 +261,9 @@ FILE_TRANSCRIPT = Activity("file_transcript", FileTranscriptRequest, TranscriptF
 LINK_TRANSCRIPT = Activity("link_transcript", LinkTranscriptRequest, TranscriptLinked)
 PURGE_TRANSCRIPT = Activity("purge_transcript", PurgeTranscriptRequest, TranscriptPurged)
 DELIVER_MESSAGE = Activity("deliver_message", DeliveryRequest, DeliveryReceipt)
+SEND_CASE_NEWS = Activity("send_case_news", CaseNewsRequest, CaseNewsSent)
 # Platforms (through their adapter)
+NOTICE_EVIDENCE = Activity("notice_evidence", NoticeEvidenceRequest, NoticeEvidence)
 SUBMIT_NOTICE = Activity("submit_notice", SubmitNoticeRequest, NoticeReceipt)
 FETCH_NOTICE_DECISION = Activity("fetch_notice_decision", FetchDecisionRequest, PolledDecision)
 CHECK_CONTENT_ONLINE = Activity("check_content_online", ContentCheckRequest, bool)

@@ -234,12 +234,6 @@ class ChannelStatusNote(BaseModel):
     failure: str | None = Field(default=None, max_length=64, description="The failure's kind")
 
 
-class YoungPersonRead(BaseModel):
-    """The young person's page fetched the messages up to this one (web chat)."""
-
-    up_to_seq: int = Field(ge=0)
-
-
 class YoungPersonView(BaseModel):
     """What the young person's page shows: never who the counsellor is. Their place
     and expected wait come from the queue (``WAITING_PLACE``)."""

@@ -88,6 +88,12 @@ class Consents(BaseModel):
         description="Partner slugs the victim agreed to be referred to",
     )
     callback: CallbackConsent = Field(default_factory=CallbackConsent)
+    case_news: bool = Field(
+        default=False,
+        description="Told on the messaging channel they wrote on (WhatsApp, Messenger) when "
+        "what they reported is removed, a referral is accepted, a callback is planned and "
+        "the case closes (domain.case_news); STOP ends it",
+    )
 
 
 # The lists of an intake, bounded once for every way a case opens (a counsellor's

@@ -3,9 +3,9 @@
 from datetime import datetime
 from enum import StrEnum
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from domain.items import QualifiedItem
+from domain.items import EvidenceHash, QualifiedItem
 
 
 class NoticeStatus(StrEnum):
@@ -36,6 +36,44 @@ class ReviewChoice(StrEnum):
     ACCEPT = "accept"
 
 
+# What may go out as an attachment: the sanitised copies of images and PDFs.
+ATTACHABLE_MEDIA_TYPES = ("image/png", "image/jpeg", "image/webp", "application/pdf")
+
+
+class AttachmentLimits(BaseModel):
+    """What a platform's notice channel takes beside a notice, declared by its adapter:
+    files of these media types, at most ``max_files`` of at most ``max_bytes`` each. A
+    channel that declares none gets the evidence hashes only."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    max_files: int = Field(default=5, ge=1, le=20)
+    max_bytes: int = Field(default=10 * 1024 * 1024, ge=1, description="Per file")
+    media_types: list[str] = Field(
+        default_factory=lambda: ["image/png", "image/jpeg"],
+        min_length=1,
+        description=f"Among {', '.join(ATTACHABLE_MEDIA_TYPES)}",
+    )
+
+    @field_validator("media_types")
+    @classmethod
+    def _attachable(cls, media_types: list[str]) -> list[str]:
+        others = sorted(set(media_types) - set(ATTACHABLE_MEDIA_TYPES))
+        if others:
+            raise ValueError(f"not attachable: {', '.join(others)}")
+        return media_types
+
+    def takes(self, media_type: str, size: int) -> bool:
+        return media_type in self.media_types and size <= self.max_bytes
+
+
+class NoticeAttachment(BaseModel):
+    """A file a notice attaches, as the workflow carries it: the evidence id alone
+    (claim check). The submit activity reads its sanitised copy from the store."""
+
+    evidence_id: str = Field(min_length=1, max_length=64)
+
+
 class SubmitNoticeRequest(BaseModel):
     case_id: str
     notice_id: str
@@ -44,6 +82,28 @@ class SubmitNoticeRequest(BaseModel):
     renotice_of: str | None = None
     appeal_of: str | None = Field(
         default=None, description="Platform reference of the refused notice this appeals"
+    )
+    attachments: list[NoticeAttachment] = Field(
+        default_factory=list, description="Ids only: the activity reads the files"
+    )
+
+
+class NoticeEvidenceRequest(BaseModel):
+    """Which evidence hashes a notice lists: read once, before its first submission."""
+
+    case_id: str
+    notice_id: str
+    item: QualifiedItem
+
+
+class NoticeEvidence(BaseModel):
+    """The hashes a notice's body lists and the files it attaches (where the platform's
+    channel takes attachments), carried by the workflow so that every attempt and
+    re-notice sends the same body and the same files under its key."""
+
+    evidence: list[EvidenceHash]
+    attachments: list[NoticeAttachment] = Field(
+        default_factory=list, description="Absent in older histories: none"
     )
 
 

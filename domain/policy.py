@@ -74,6 +74,11 @@ class CasePolicy(BaseModel):
         "a few hundred events, so this leaves room under ~1,000 per run",
     )
 
+    # News of the case on the young person's messaging channel (Meta may be down a weekend)
+    news_give_up_after: timedelta = Field(
+        default=timedelta(days=3), description="A news not sent by then is not sent (said so)"
+    )
+
     # Activities that touch our own database
     record_timeout: timedelta = timedelta(seconds=30)
     record_retry_max_interval: timedelta = timedelta(minutes=1)
@@ -120,6 +125,22 @@ class EvidencePolicy(BaseModel):
     pdq_min_quality: int = Field(
         default=50, ge=0, le=100, description="PDQ hashes below this quality are not matched on"
     )
+    upload_link_lifetime: timedelta = Field(
+        default=timedelta(hours=24), description="How long a one-time upload link works"
+    )
+    upload_link_uses: int = Field(
+        default=5, ge=1, le=50, description="Files one upload link takes, at most"
+    )
+    upload_link_burst: int = Field(
+        default=3, ge=1, description="Files one upload link takes within a minute, at most"
+    )
+
+    def limits_in_mb(self) -> dict[str, str]:
+        """The two size limits as a refusal names them (``limit``, ``video_limit``)."""
+        return {
+            "limit": f"{round(self.max_bytes / MB, 1):g}",
+            "video_limit": f"{round(self.max_video_bytes / MB, 1):g}",
+        }
 
     def limit_for(self, video: bool) -> int:
         return self.max_video_bytes if video else self.max_bytes

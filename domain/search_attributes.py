@@ -65,6 +65,9 @@ CONVERSATION_STATUS = keyword("ConversationStatus")
 CONVERSATION_CHANNEL = keyword("ConversationChannel")
 WAITING_SINCE = moment("WaitingSince")
 COUNSELLOR_ID = keyword("CounsellorId")
+# Which helpline a conversation came to (its slug: no person), so that a supervisor's
+# links list their own helpline's conversations on a shared Temporal namespace
+HELPLINE = keyword("Helpline")
 
 ALL: tuple[SearchAttribute[object], ...] = (
     CASE_ID,
@@ -82,4 +85,5 @@ ALL: tuple[SearchAttribute[object], ...] = (
     CONVERSATION_CHANNEL,
     WAITING_SINCE,
     COUNSELLOR_ID,
+    HELPLINE,
 )

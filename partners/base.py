@@ -9,7 +9,7 @@ adapters hold no shared mutable state. What an adapter raises is in :mod:`partne
 """
 
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from typing import Self
 
@@ -23,12 +23,13 @@ from domain.channel_messages import (
     MediaReference,
     OutboundChannelMessage,
 )
-from domain.notice import NoticeDecision, NoticeReceipt, SubmitNoticeRequest
+from domain.notice import AttachmentLimits, NoticeDecision, NoticeReceipt, SubmitNoticeRequest
 from domain.personal import ItemLocation
 from domain.referral import HandoffReceipt, HandoffRequest, HandoffStatus
 from partners.channel_media import MediaStream
 from partners.channel_webhooks import DEFAULT_MAX_WEBHOOK_BYTES, check_size
 from partners.errors import SandboxUnavailable
+from partners.notice_files import NoticeFile
 
 
 class AdapterConfig(BaseModel):
@@ -49,12 +50,20 @@ class AdapterConfig(BaseModel):
 
 
 class NoticeChannel(ABC):
+    accepts_attachments: AttachmentLimits | None = None
+    """What the channel takes beside a notice (a class attribute, or set per instance
+    from the configuration); ``None``: the notice lists the evidence hashes only."""
+
     def __init__(self, info: AdapterInfo) -> None:
         self.info = info
 
     @abstractmethod
-    async def submit_notice(self, request: SubmitNoticeRequest) -> NoticeReceipt:
-        """Send a notice. Must be idempotent on ``request.idempotency_key``."""
+    async def submit_notice(
+        self, request: SubmitNoticeRequest, attachments: Sequence[NoticeFile] = ()
+    ) -> NoticeReceipt:
+        """Send a notice. Must be idempotent on ``request.idempotency_key`` (a retry
+        comes with the same files). ``attachments`` (sanitised copies, within
+        :attr:`accepts_attachments`) are passed only to a channel that declares it."""
 
     @abstractmethod
     async def fetch_decision(self, platform_reference: str) -> NoticeDecision | None:

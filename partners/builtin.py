@@ -37,6 +37,28 @@ PLATFORMS: dict[str, tuple[str, DeliveryMode]] = {
     "mym": ("Mym", DeliveryMode.POLL),
 }
 
+# The files each platform's channel takes beside a notice (the sanitised screenshots of
+# the item), as the simulator plays them: TikTok a web form's upload (multipart), Facebook
+# and Instagram a JSON body with base64 files; the others take none (hashes only). A
+# deployment declares what its real channel takes in the adapter configuration file.
+MB = 1024 * 1024
+_META_FORM = {
+    "encoding": "json_base64",
+    "max_files": 3,
+    "max_bytes": 4 * MB,
+    "media_types": ["image/png", "image/jpeg"],
+}
+PLATFORM_ATTACHMENTS: dict[str, dict[str, Any]] = {
+    "tiktok": {
+        "encoding": "multipart",
+        "max_files": 5,
+        "max_bytes": 10 * MB,
+        "media_types": ["image/png", "image/jpeg", "image/webp", "application/pdf"],
+    },
+    "facebook": _META_FORM,
+    "instagram": _META_FORM,
+}
+
 # Platforms may be down for maintenance over a weekend: keep trying for days.
 PLATFORM_RETRY = RetryProfile(
     initial_interval=timedelta(seconds=10),
@@ -88,8 +110,10 @@ def builtin_specs(settings: Settings) -> list[AdapterSpec[Any]]:
             delivery=delivery,
             retry=PLATFORM_RETRY,
         )
+        attachments = PLATFORM_ATTACHMENTS.get(slug)
+        platform = {**config, "attachments": attachments} if attachments else config
         specs.append(
-            AdapterSpec(info, RestChannelConfig, notice_channel=RestNoticeChannel, config=config)
+            AdapterSpec(info, RestChannelConfig, notice_channel=RestNoticeChannel, config=platform)
         )
     for slug, (name, kind, delivery, retry) in PARTNERS.items():
         info = AdapterInfo(slug=slug, display_name=name, kind=kind, delivery=delivery, retry=retry)

@@ -9,7 +9,9 @@ activity layer treats channels like partners; the subclasses tell the caller mor
   after sending, a 5xx): look for a status carrying the message key before sending again;
 - :class:`OutsideWindowError`: the customer-service window is closed; not retried, the
   caller offers an approved template;
-- :class:`MediaTooLargeError`: a media file over the caller's limit.
+- :class:`MediaTooLargeError`: a media file over the caller's limit;
+- :class:`MediaGoneError`: the channel no longer has the media (deleted, past its
+  retention, its signed URL expired): asking again will not bring it back.
 
 Receiving: :class:`WebhookRefused` and its subclasses, raised before anything is parsed
 or stored, each with the HTTP status the door answers.
@@ -44,6 +46,12 @@ class OutsideWindowError(PermanentAdapterError):
 
 class MediaTooLargeError(PermanentAdapterError):
     """The media is larger than the limit the caller set; nothing more is read."""
+
+
+class MediaGoneError(PermanentAdapterError):
+    """The channel no longer serves this media: deleted, past its retention (Meta keeps
+    a young person's media for a limited time), or a signed URL past its expiry. Only
+    the young person sending it again brings it back."""
 
 
 class WebhookRefused(AdapterError):

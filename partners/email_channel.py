@@ -14,6 +14,7 @@ retried message carries the same id and the receiving mailbox can drop the copy.
 import asyncio
 import smtplib
 import ssl
+from collections.abc import Sequence
 from email.message import EmailMessage
 from email.utils import formatdate
 from typing import Any, Literal, Self, TypeVar
@@ -27,6 +28,7 @@ from domain.referral import HandoffReceipt, HandoffRequest, HandoffStatus, Refer
 from partners.base import AdapterConfig, HandoffChannel, NoticeChannel
 from partners.errors import PermanentAdapterError, SandboxUnavailable, TransientAdapterError
 from partners.mapping import HandoffDocument, NoticeDocument
+from partners.notice_files import NoticeFile
 from partners.templates import render, template_problems
 from partners.url_probe import AllowedNetworks, probe_location
 
@@ -140,7 +142,10 @@ class EmailNoticeChannel(NoticeChannel):
         super().__init__(info)
         self._config = config
 
-    async def submit_notice(self, request: SubmitNoticeRequest) -> NoticeReceipt:
+    async def submit_notice(
+        self, request: SubmitNoticeRequest, attachments: Sequence[NoticeFile] = ()
+    ) -> NoticeReceipt:
+        """An e-mail carries the hashes only: it declares no attachments."""
         document = NoticeDocument.of(request)
         reference = await asyncio.to_thread(
             _send, self._config, document.model_dump(mode="json"), request.idempotency_key

@@ -1,6 +1,7 @@
 """The generic HTTP-JSON channel: a platform or partner described entirely by
 configuration (:mod:`partners.http_json_config`)."""
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -22,6 +23,13 @@ from partners.http_json_config import (
 )
 from partners.http_support import PARTNER_CLIENTS, USER_AGENT, json_object, send
 from partners.mapping import HandoffDocument, NoticeDocument, build_payload, get_path
+from partners.notice_files import (
+    AttachmentChannel,
+    AttachmentEncoding,
+    NoticeFile,
+    json_attachments,
+    multipart_parts,
+)
 from partners.url_probe import probe_location
 
 
@@ -48,13 +56,25 @@ class _Http:
         return json_object(response, what)
 
     async def submit(
-        self, endpoint: SubmitEndpoint, document: dict[str, Any], default_body: dict[str, Any]
+        self,
+        endpoint: SubmitEndpoint,
+        document: dict[str, Any],
+        default_body: dict[str, Any],
+        files: Sequence[NoticeFile] = (),
+        channel: AttachmentChannel | None = None,
     ) -> dict[str, Any]:
         body = default_body if endpoint.body is None else build_payload(endpoint.body, document)
         headers = {}
         if endpoint.idempotency_header:
             headers[endpoint.idempotency_header] = str(document["idempotency_key"])
-        return await self.call(endpoint, f"submit to {self._slug}", json=body, headers=headers)
+        what = f"submit to {self._slug}"
+        if not files or channel is None:
+            return await self.call(endpoint, what, json=body, headers=headers)
+        if channel.encoding is AttachmentEncoding.MULTIPART:
+            parts = multipart_parts(body, list(files), channel)
+            return await self.call(endpoint, what, files=parts, headers=headers)
+        body = {**body, channel.field: json_attachments(list(files))}
+        return await self.call(endpoint, what, json=body, headers=headers)
 
 
 def _reference(data: dict[str, Any], path: str, what: str) -> str:
@@ -74,11 +94,18 @@ class HttpJsonNoticeChannel(NoticeChannel):
         super().__init__(info)
         self._config = config
         self._http = _Http(info, config)
+        self.accepts_attachments = config.attachments
 
-    async def submit_notice(self, request: SubmitNoticeRequest) -> NoticeReceipt:
+    async def submit_notice(
+        self, request: SubmitNoticeRequest, attachments: Sequence[NoticeFile] = ()
+    ) -> NoticeReceipt:
         document = NoticeDocument.of(request)
         data = await self._http.submit(
-            self._config.submit, document.model_dump(mode="json"), document.dsa
+            self._config.submit,
+            document.model_dump(mode="json"),
+            document.dsa,
+            attachments,
+            self._config.attachments,
         )
         received_at = _text(data, self._config.submit.received_at)
         return NoticeReceipt(

@@ -15,6 +15,7 @@ from domain.referral import ReferralStatus
 from partners.base import AdapterConfig
 from partners.errors import SandboxUnavailable
 from partners.mapping import Constant, FieldSource, HandoffDocument, NoticeDocument, path_problem
+from partners.notice_files import DeclaredAttachments
 from partners.url_probe import AllowedNetworks
 
 PENDING = "pending"
@@ -110,6 +111,11 @@ class HttpJsonNoticeConfig(HttpJsonConfig):
         default=None, description="Default: Relais checks the item's URL itself"
     )
     probe_allowed_networks: AllowedNetworks
+    attachments: DeclaredAttachments = Field(
+        default=None,
+        description="The files the platform takes beside a notice (limits, and multipart "
+        "or base64 in the JSON body); none: the evidence hashes only",
+    )
 
     @model_validator(mode="after")
     def _paths_exist(self) -> Self:

@@ -5,18 +5,20 @@ secret, then the page's webhooks (:mod:`partners.messenger_webhooks`). Sends:
 ``POST /{version}/{page-id}/messages`` with the page access token, Relais' message key
 in ``message.metadata`` (echoed in ``message_echoes``: subscribe the page to them, so a
 send whose answer was lost can be recognised). Media: the webhook's signed CDN URL,
-fetched without a token.
+fetched without a token; once expired, a fresh one from the message's attachments
+(:mod:`partners.messenger_media`).
 
 The window: ``RESPONSE`` messages only within 24 hours of the young person's last
 message. With ``human_agent_tag`` (the default; the app needs Meta's Human Agent
 permission), a counsellor's own reply goes as ``MESSAGE_TAG`` / ``HUMAN_AGENT``, which
 Meta allows for 7 days; automatic messages (news of the case, the note about what the
 helpline can read) never use the tag. Outside: 10/2018278, :class:`OutsideWindowError`.
-Messenger has no approved templates and no media captions.
+Messenger has no approved templates and no media captions. A question with buttons
+goes as text with ``quick_replies`` (a tap comes back as ``message.quick_reply.payload``).
 """
 
 from collections.abc import AsyncIterator, Mapping
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 from datetime import timedelta
 from typing import Any
 
@@ -26,6 +28,7 @@ from domain.catalog import AdapterInfo
 from domain.channel_messages import (
     ChannelFeatures,
     ChannelReceipt,
+    ChoiceMessage,
     InboundBatch,
     MediaMessage,
     MediaReference,
@@ -34,9 +37,11 @@ from domain.channel_messages import (
     TextMessage,
 )
 from partners.base import ConversationChannel
+from partners.channel_errors import MediaGoneError
 from partners.channel_media import MediaStream
 from partners.channel_webhooks import answer_hub_handshake, check_hmac_sha256
 from partners.errors import PermanentAdapterError
+from partners.messenger_media import fresh_url
 from partners.messenger_webhooks import parse
 from partners.meta_graph import GraphClient, MetaChannelConfig
 
@@ -104,16 +109,46 @@ class MessengerChannel(ConversationChannel):
     async def fetch_media(
         self, media: MediaReference, *, max_bytes: int
     ) -> AsyncIterator[MediaStream]:
-        if media.url is None:
+        """The webhook's signed URL (no token); once it has expired, the message's
+        attachments asked again for a fresh one (:func:`fresh_url`); gone only when
+        that fails too."""
+        if media.url is None and media.message_id is None:
             raise PermanentAdapterError("fetch media: a Messenger attachment needs its URL")
         cdn = GraphClient(self.info.slug, self._config, None)  # signed URL: no token
-        async with cdn.stream(
-            media.url, "download media", max_bytes=max_bytes, mime_type=media.mime_type
-        ) as stream:
+        async with AsyncExitStack() as opened:
+            stream: MediaStream | None = None
+            if media.url is not None:
+                try:
+                    stream = await opened.enter_async_context(
+                        cdn.stream(media.url, "download media", **_bounds(media, max_bytes))
+                    )
+                except MediaGoneError:
+                    if media.message_id is None:
+                        raise
+            if stream is None:
+                url = await fresh_url(self._graph(), media)
+                stream = await opened.enter_async_context(
+                    cdn.stream(url, "download media again", **_bounds(media, max_bytes))
+                )
             yield stream
 
+    def _graph(self) -> GraphClient:
+        token = self._config.page_access_token
+        return GraphClient(self.info.slug, self._config, token)
 
-def _content(content: TextMessage | TemplateMessage | MediaMessage) -> dict[str, Any]:
+
+def _bounds(media: MediaReference, max_bytes: int) -> dict[str, Any]:
+    return {"max_bytes": max_bytes, "mime_type": media.mime_type}
+
+
+def _content(
+    content: TextMessage | TemplateMessage | MediaMessage | ChoiceMessage,
+) -> dict[str, Any]:
+    if isinstance(content, ChoiceMessage):  # quick replies under the text
+        quick = [
+            {"content_type": "text", "title": c.title, "payload": c.id} for c in content.choices
+        ]
+        return {"text": content.text, "quick_replies": quick}
     if isinstance(content, TextMessage):
         if len(content.text) > MAX_TEXT:
             raise PermanentAdapterError(f"send text: Messenger takes {MAX_TEXT} characters at most")

@@ -2,7 +2,8 @@
 
 ``{"object": "page", "entry": [{"id": <page>, "time", "messaging": [<event>]}]}``, an
 event being a young person's message (``sender`` = their PSID, ``recipient`` = the
-page, ``message: {mid, text | attachments}``), a ``delivery`` (``mids``, ``watermark``),
+page, ``message: {mid, text | attachments}``; a quick reply tapped adds
+``quick_reply: {payload}`` to its text), a ``delivery`` (``mids``, ``watermark``),
 a ``read`` (``watermark``) or an echo of what the page sent (``message.is_echo``, with
 Relais' key in ``metadata``). Times are milliseconds. Every entry and event is read.
 
@@ -21,6 +22,7 @@ from domain.channel_messages import (
     ChannelEvent,
     ChannelMediaKind,
     ChannelStatusUpdate,
+    ChoiceContent,
     InboundBatch,
     InboundChannelMessage,
     InboundContent,
@@ -61,6 +63,7 @@ class _Message(_Wire):
     sticker_id: int | None = None
     is_echo: bool = False
     metadata: str | None = None
+    quick_reply: dict[str, Any] | None = None
 
 
 class _Delivery(_Wire):
@@ -180,10 +183,14 @@ def _messages(
     contents: list[InboundContent] = []
     if message.sticker_id is not None:
         contents.append(UnsupportedContent(what=UnsupportedKind.STICKER, detail="sticker"))
+    elif message.quick_reply is not None and isinstance(message.quick_reply.get("payload"), str):
+        # a quick reply tapped: its title comes as the text, its payload beside it
+        payload: str = message.quick_reply["payload"]
+        contents.append(ChoiceContent(choice_id=payload[:1000], title=(message.text or "")[:256]))
     else:
         if message.text is not None:
             contents.append(TextContent(text=message.text))
-        contents.extend(_attachment(a) for a in message.attachments)
+        contents.extend(_attachment(a, message.mid, n) for n, a in enumerate(message.attachments))
     if not contents:
         contents.append(UnsupportedContent(what=UnsupportedKind.OTHER, detail="empty"))
     return [
@@ -199,11 +206,13 @@ def _messages(
     ]
 
 
-def _attachment(attachment: _Attachment) -> InboundContent:
+def _attachment(attachment: _Attachment, mid: str, position: int) -> InboundContent:
     payload = attachment.payload or {}
     url = payload.get("url")
     if attachment.type in MEDIA_KINDS and isinstance(url, str) and url:
-        return MediaContent(media=MediaReference(kind=MEDIA_KINDS[attachment.type], url=url))
+        kind = MEDIA_KINDS[attachment.type]
+        reference = MediaReference(kind=kind, url=url, message_id=mid, position=position)
+        return MediaContent(media=reference)
     if attachment.type == "location":
         return UnsupportedContent(what=UnsupportedKind.LOCATION, detail="location")
     return UnsupportedContent(what=UnsupportedKind.OTHER, detail=attachment.type[:64])

@@ -13,7 +13,12 @@ from typing import Any
 import httpx
 
 from domain.channel_messages import ChannelFailure, ChannelFailureKind
-from partners.channel_errors import OutcomeUnknownError, OutsideWindowError, RateLimitedError
+from partners.channel_errors import (
+    MediaGoneError,
+    OutcomeUnknownError,
+    OutsideWindowError,
+    RateLimitedError,
+)
 from partners.errors import AdapterError, PermanentAdapterError, TransientAdapterError, scrub
 from partners.http_support import retry_after
 
@@ -22,6 +27,8 @@ MESSENGER_OUTSIDE_WINDOW = (10, 2018278)
 RATE_LIMIT_CODES = frozenset({130429, 131056, 80007, 4, 613, 17, 32})
 TRANSIENT_CODES = frozenset({1, 2, 1200, 131000, 131016})
 UNDELIVERABLE_CODES = frozenset({131026, 551})
+UNKNOWN_OBJECT = (100, 33)  # "Object with ID ... does not exist": a media id no longer known
+GONE_STATUSES = frozenset({403, 404, 410})  # a CDN's answer to an expired or deleted file
 # Known permanent codes: malformed requests, tokens and permissions, unknown objects,
 # templates (missing, paused, parameters), media Meta cannot take.
 REFUSED_CODES = frozenset(
@@ -69,16 +76,24 @@ def failure_of(error: Any, http_status: int = 400) -> ChannelFailure:
     return ChannelFailure(kind=kind, code=code, subcode=subcode, title=scrub(str(title), limit=200))
 
 
-def graph_error(response: httpx.Response, what: str, slug: str, *, sent: bool) -> AdapterError:
+def graph_error(
+    response: httpx.Response, what: str, slug: str, *, sent: bool, media: bool = False
+) -> AdapterError:
     """The error to raise for a Graph answer of 400 or more. ``sent``: the request
     could have created something (a message): a transient failure then means the
-    outcome is unknown."""
+    outcome is unknown. ``media``: a media lookup or download, where an unknown object
+    (100/33) or a CDN's 403/404/410 without a Graph code means the media is gone."""
     try:
         body = response.json()
     except ValueError:
         body = None
     error = body.get("error") if isinstance(body, dict) else None
     failure = failure_of(error, response.status_code)
+    if media and (
+        (failure.code, failure.subcode) == UNKNOWN_OBJECT
+        or (failure.code is None and response.status_code in GONE_STATUSES)
+    ):
+        return MediaGoneError(f"{what}: {slug} no longer has this media", status=None)
     return error_for(failure, what, slug, retry_after(response), sent=sent)
 
 

@@ -60,14 +60,15 @@ class GraphClient:
         left, a failure is :class:`OutcomeUnknownError`."""
         return await self._json("POST", path, what, sent=True, json=body)
 
-    async def get(self, path: str, what: str) -> dict[str, Any]:
-        return await self._json("GET", path, what, sent=False)
+    async def get(self, path: str, what: str, *, media: bool = False) -> dict[str, Any]:
+        """``media``: a media lookup (an unknown id is :class:`MediaGoneError`)."""
+        return await self._json("GET", path, what, sent=False, media=media)
 
     async def _json(
-        self, method: str, url: str, what: str, *, sent: bool, **kw: Any
+        self, method: str, url: str, what: str, *, sent: bool, media: bool = False, **kw: Any
     ) -> dict[str, Any]:
         with self._span(method, what) as span:
-            response = await self._request(span, method, url, what, sent=sent, **kw)
+            response = await self._request(span, method, url, what, sent=sent, media=media, **kw)
             try:
                 data = response.json()
             except ValueError:
@@ -78,7 +79,15 @@ class GraphClient:
             return found
 
     async def _request(
-        self, span: Span, method: str, url: str, what: str, *, sent: bool, **kw: Any
+        self,
+        span: Span,
+        method: str,
+        url: str,
+        what: str,
+        *,
+        sent: bool,
+        media: bool = False,
+        **kw: Any,
     ) -> httpx.Response:
         headers: dict[str, str] = {}
         propagate.inject(headers)
@@ -89,14 +98,15 @@ class GraphClient:
             raise self._transport_error(exc, what, sent) from exc
         self._note(span, response)
         if response.status_code >= 400:
-            raise graph_error(response, what, self._slug, sent=sent)
+            raise graph_error(response, what, self._slug, sent=sent, media=media)
         return response
 
     @asynccontextmanager
     async def stream(
         self, url: str, what: str, *, max_bytes: int, mime_type: str | None = None
     ) -> AsyncIterator[MediaStream]:
-        """GET ``url`` (absolute, or a path on the Graph API) as a bounded byte stream."""
+        """GET ``url`` (absolute, or a path on the Graph API) as a bounded byte stream;
+        a file no longer served is :class:`MediaGoneError`."""
         headers: dict[str, str] = {}
         propagate.inject(headers)
         with self._span("GET", what) as span:
@@ -105,7 +115,7 @@ class GraphClient:
                     self._note(span, response)
                     if response.status_code >= 400:
                         await response.aread()
-                        raise graph_error(response, what, self._slug, sent=False)
+                        raise graph_error(response, what, self._slug, sent=False, media=True)
                     length = response.headers.get("content-length")
                     yield MediaStream(
                         response.aiter_bytes(),

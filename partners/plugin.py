@@ -21,23 +21,33 @@ from domain.channel_messages import (
     ChannelMediaKind,
     ChannelReceipt,
     ChannelStatusUpdate,
+    ChoiceContent,
+    ChoiceMessage,
     InboundBatch,
     InboundChannelMessage,
     MediaContent,
     MediaMessage,
     MediaReference,
     OutboundChannelMessage,
+    ReplyChoice,
     TemplateMessage,
     TextContent,
     TextMessage,
     UnsupportedContent,
     UnsupportedKind,
 )
-from domain.notice import Decision, NoticeDecision, NoticeReceipt, SubmitNoticeRequest
+from domain.notice import (
+    AttachmentLimits,
+    Decision,
+    NoticeDecision,
+    NoticeReceipt,
+    SubmitNoticeRequest,
+)
 from domain.personal import ItemLocation
 from domain.referral import HandoffReceipt, HandoffRequest, HandoffStatus, ReferralStatus
 from partners.base import AdapterConfig, ConversationChannel, HandoffChannel, NoticeChannel
 from partners.channel_errors import (
+    MediaGoneError,
     MediaTooLargeError,
     OutcomeUnknownError,
     OutsideWindowError,
@@ -63,12 +73,22 @@ from partners.errors import (
     scrub,
 )
 from partners.notice_content import notice_body
+from partners.notice_files import (
+    AttachmentChannel,
+    AttachmentEncoding,
+    NoticeFile,
+    json_attachments,
+    multipart_parts,
+)
 from partners.spec import AdapterSpec
 
 __all__ = [
     "AdapterConfig",
     "AdapterInfo",
     "AdapterSpec",
+    "AttachmentChannel",
+    "AttachmentEncoding",
+    "AttachmentLimits",
     "ChannelDeliveryState",
     "ChannelEvent",
     "ChannelFailure",
@@ -77,6 +97,8 @@ __all__ = [
     "ChannelMediaKind",
     "ChannelReceipt",
     "ChannelStatusUpdate",
+    "ChoiceContent",
+    "ChoiceMessage",
     "ConversationChannel",
     "Decision",
     "DeliveryMode",
@@ -88,12 +110,14 @@ __all__ = [
     "InboundChannelMessage",
     "ItemLocation",
     "MediaContent",
+    "MediaGoneError",
     "MediaMessage",
     "MediaReference",
     "MediaStream",
     "MediaTooLargeError",
     "NoticeChannel",
     "NoticeDecision",
+    "NoticeFile",
     "NoticeReceipt",
     "OutboundChannelMessage",
     "OutcomeUnknownError",
@@ -102,6 +126,7 @@ __all__ = [
     "PermanentAdapterError",
     "RateLimitedError",
     "ReferralStatus",
+    "ReplyChoice",
     "RetryProfile",
     "SandboxUnavailable",
     "SubmitNoticeRequest",
@@ -119,6 +144,8 @@ __all__ = [
     "WebhookUnknownRecipient",
     "answer_hub_handshake",
     "check_hmac_sha256",
+    "json_attachments",
+    "multipart_parts",
     "notice_body",
     "scrub",
     "webhook_header",

@@ -2,6 +2,7 @@
 simulator plays; see docs/simulator.md): notices under ``/platforms/{slug}`` and
 handoffs under ``/partners/{slug}``, idempotent on the ``Idempotency-Key`` header."""
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, Self
 
@@ -16,6 +17,13 @@ from partners.base import AdapterConfig, HandoffChannel, NoticeChannel
 from partners.errors import SandboxUnavailable
 from partners.http_support import PARTNER_CLIENTS, USER_AGENT, json_object, send
 from partners.notice_content import notice_body
+from partners.notice_files import (
+    AttachmentEncoding,
+    DeclaredAttachments,
+    NoticeFile,
+    json_attachments,
+    multipart_parts,
+)
 
 
 def _stated_time(value: object) -> datetime | None:
@@ -28,6 +36,11 @@ class RestChannelConfig(AdapterConfig):
     api_token: SecretStr | None = Field(default=None, description="Sent as a bearer token")
     timeout_seconds: float = Field(default=20.0, gt=0, le=300)
     sandbox_url: str | None = Field(default=None, description="Root of the partner's sandbox")
+    attachments: DeclaredAttachments = Field(
+        default=None,
+        description="Platforms: the files the channel takes beside a notice, and how "
+        "(multipart or base64 in the JSON body); none: the evidence hashes only",
+    )
 
     def sandbox(self) -> Self:
         if self.sandbox_url is None:
@@ -57,14 +70,26 @@ class RestNoticeChannel(NoticeChannel):
     def __init__(self, info: AdapterInfo, config: RestChannelConfig) -> None:
         super().__init__(info)
         self._http = _RestClient(info, config)
+        self._attachments = config.attachments
+        self.accepts_attachments = config.attachments
 
-    async def submit_notice(self, request: SubmitNoticeRequest) -> NoticeReceipt:
+    async def submit_notice(
+        self, request: SubmitNoticeRequest, attachments: Sequence[NoticeFile] = ()
+    ) -> NoticeReceipt:
+        body = notice_body(request)
+        channel, files = self._attachments, list(attachments)
+        if not files or channel is None:
+            content: dict[str, Any] = {"json": body}
+        elif channel.encoding is AttachmentEncoding.MULTIPART:
+            content = {"files": multipart_parts(body, files, channel)}
+        else:
+            content = {"json": {**body, channel.field: json_attachments(files)}}
         data = await self._http.request(
             "POST",
             f"/platforms/{self.info.slug}/notices",
             "submit notice",
-            json=notice_body(request),
             headers={"Idempotency-Key": request.idempotency_key},
+            **content,
         )
         return NoticeReceipt(
             platform_reference=str(data["reference"]),

@@ -9,7 +9,9 @@ that URL, both with the bearer token.
 
 The 24-hour window: a free-form message to someone who last wrote more than 24 hours
 ago is refused (131047), at once (:class:`OutsideWindowError`) or as a ``failed``
-status whose failure kind is ``outside_window``; an approved template always goes.
+status whose failure kind is ``outside_window``; an approved template always goes. A
+question with buttons goes as an ``interactive`` message of type ``button`` (at most 3
+reply buttons; a tap comes back as an ``interactive`` message with ``button_reply``).
 """
 
 from collections.abc import AsyncIterator, Mapping
@@ -23,6 +25,7 @@ from domain.catalog import AdapterInfo
 from domain.channel_messages import (
     ChannelFeatures,
     ChannelReceipt,
+    ChoiceMessage,
     InboundBatch,
     MediaMessage,
     MediaReference,
@@ -95,7 +98,7 @@ class WhatsAppChannel(ConversationChannel):
         if media.media_id is None:
             raise PermanentAdapterError("fetch media: a WhatsApp media needs its id")
         check_announced(media.size, max_bytes)
-        info = await self._graph.get(self._graph.path(media.media_id), "media info")
+        info = await self._graph.get(self._graph.path(media.media_id), "media info", media=True)
         url, size = info.get("url"), info.get("file_size")
         if not isinstance(url, str) or not url.startswith(("https://", "http://")):
             raise PermanentAdapterError(f"media info: {self.info.slug} gave no media URL")
@@ -111,9 +114,20 @@ class WhatsAppChannel(ConversationChannel):
             yield stream
 
 
-def _content(content: TextMessage | TemplateMessage | MediaMessage) -> dict[str, Any]:
+def _content(
+    content: TextMessage | TemplateMessage | MediaMessage | ChoiceMessage,
+) -> dict[str, Any]:
     if isinstance(content, TextMessage):
         return {"type": "text", "text": {"body": content.text, "preview_url": False}}
+    if isinstance(content, ChoiceMessage):  # reply buttons: free-form, inside the window
+        buttons = [
+            {"type": "reply", "reply": {"id": c.id, "title": c.title}} for c in content.choices
+        ]
+        interactive = {"type": "button", "body": {"text": content.text}}
+        return {
+            "type": "interactive",
+            "interactive": interactive | {"action": {"buttons": buttons}},
+        }
     if isinstance(content, TemplateMessage):
         template: dict[str, Any] = {"name": content.name, "language": {"code": content.language}}
         if content.parameters:

@@ -4,7 +4,8 @@
 "messages", "value": {"metadata": {"phone_number_id"}, "contacts", "messages" |
 "statuses"}}]}]}``: every entry, change, message and status is read (Meta batches them).
 Parsing is pure: the same bytes give the same events, so a replayed or duplicated
-webhook gives ids the door already has.
+webhook gives ids the door already has. A reply button tapped (``type: "interactive"``,
+``interactive.button_reply {id, title}``) is a :class:`ChoiceContent`.
 """
 
 import base64
@@ -20,6 +21,7 @@ from domain.channel_messages import (
     ChannelEvent,
     ChannelMediaKind,
     ChannelStatusUpdate,
+    ChoiceContent,
     InboundBatch,
     InboundChannelMessage,
     InboundContent,
@@ -66,6 +68,8 @@ class _Message(_Wire):
     type: str
     text: dict[str, Any] | None = None
     unsupported: dict[str, Any] | None = None
+    interactive: dict[str, Any] | None = None
+    button: dict[str, Any] | None = None
 
 
 class _Status(_Wire):
@@ -198,11 +202,37 @@ def _content(message: _Message, raw: dict[str, Any]) -> InboundContent:
         return MediaContent(media=reference, caption=media.caption)
     if kind in UNSUPPORTED:
         return UnsupportedContent(what=UNSUPPORTED[kind], detail=kind)
+    choice = _choice(message)
+    if choice is not None:
+        return choice
     detail = kind
     if kind == "unsupported" and message.unsupported is not None:
         detail = str(message.unsupported.get("type") or "unknown")
     what = UnsupportedKind.CALL if detail == "call" else UnsupportedKind.OTHER
     return UnsupportedContent(what=what, detail=detail[:64])
+
+
+def _choice(message: _Message) -> ChoiceContent | None:
+    """A reply button tapped (``interactive.button_reply {id, title}``), a list row
+    chosen (``list_reply``) or a template's quick-reply button (``button {payload,
+    text}``); None for any other interactive reply (it is then unsupported)."""
+    if message.type == "interactive" and message.interactive is not None:
+        reply = message.interactive.get(str(message.interactive.get("type")))
+        if message.interactive.get("type") in ("button_reply", "list_reply") and isinstance(
+            reply, dict
+        ):
+            return _choice_of(reply.get("id"), reply.get("title"))
+    if message.type == "button" and message.button is not None:
+        return _choice_of(message.button.get("payload"), message.button.get("text"))
+    return None
+
+
+def _choice_of(choice: Any, title: Any) -> ChoiceContent | None:
+    if not isinstance(choice, str) or not choice:
+        return None
+    return ChoiceContent(
+        choice_id=choice[:1000], title=title[:256] if isinstance(title, str) else ""
+    )
 
 
 def _time(stamp: str) -> datetime:

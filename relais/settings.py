@@ -128,7 +128,8 @@ class ChatSettings(BaseModel):
     stream_seconds: float = Field(
         default=60.0,
         gt=0,
-        description="A live stream (server-sent events) ends after this; the page "
+        description="A live stream (server-sent events) ends after a time drawn between "
+        "half of this and this (pages opened together do not reconnect together); the page "
         "reconnects at once (a server stopping waits at most this long on open streams)",
     )
     place_refresh_seconds: float = Field(
@@ -160,6 +161,14 @@ class Settings(BaseSettings):
         ge=10,
         description="Workflows a worker keeps in memory between their tasks (the sticky cache); "
         "one beyond it is replayed from its short history when it next acts",
+    )
+    worker_cached_conversations: int = Field(
+        default=500,
+        ge=0,
+        description="More room in the sticky cache for the conversations open at once (and "
+        "their queue): a conversation is read every second by its counsellor's screen and "
+        "its young person's page, so one evicted is replayed from its whole history at "
+        "each read; the cache holds worker_cached_cases + worker_cached_conversations",
     )
 
     database_url: str = "sqlite+aiosqlite:///data/relais.db"
@@ -282,6 +291,11 @@ class Settings(BaseSettings):
         default=False, description="Plain http to the endpoint (a store on this machine only)"
     )
     evidence_policy: EvidencePolicy = Field(default_factory=EvidencePolicy)
+    upload_link_secret: SecretStr = Field(
+        default=SecretStr("local-upload-link-secret-not-for-production"),
+        min_length=32,
+        description="Derives one-time upload links' tokens (HMAC-SHA256): at least 32 characters",
+    )
 
     # Messaging channels (docs/channels.md). The local defaults are the simulator's
     # (docs/simulator-meta.md): public on purpose, so never for a real app.

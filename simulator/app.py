@@ -16,7 +16,7 @@ from simulator.config import SimulatorConfig
 from simulator.journal import Journal
 from simulator.meta import control as meta_control
 from simulator.meta import delivery as meta_delivery
-from simulator.meta import graph, media, young_people
+from simulator.meta import graph, media, taps, young_people
 from simulator.meta import reports as meta_reports
 from simulator.meta.connections import keep_transport
 from simulator.state import SimulatorState
@@ -57,7 +57,13 @@ def create_app(config: SimulatorConfig | None = None, *, state_file: Path | None
     app.state.simulator = state
     app.add_exception_handler(RequestValidationError, _named_fields)
     routers = (platforms.router, partners.router, control.router, reports.router)
-    meta_routers = (meta_reports.router, young_people.router, meta_control.router, media.router)
+    meta_routers = (
+        meta_reports.router,
+        young_people.router,
+        taps.router,
+        meta_control.router,
+        media.router,
+    )
     # The Graph API's two-segment paths would shadow the others: last.
     for router in (*routers, *meta_routers, graph.router):
         app.include_router(router)

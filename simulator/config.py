@@ -99,6 +99,48 @@ class Outage(_Strict):
         return self.until is None or now < self.until
 
 
+class AttachmentEncoding(StrEnum):
+    """How a platform's notice form takes files: a web form's upload, or base64 in JSON."""
+
+    MULTIPART = "multipart"
+    JSON_BASE64 = "json_base64"
+
+
+class Attachments(_Strict):
+    """A platform whose notice channel takes files beside the notice, and how."""
+
+    encoding: AttachmentEncoding = AttachmentEncoding.MULTIPART
+    max_files: int = Field(default=5, ge=1, le=50)
+    max_bytes: int = Field(default=10 * 1024 * 1024, ge=1, description="Per file")
+    media_types: list[str] = Field(
+        default_factory=lambda: ["image/png", "image/jpeg"], min_length=1
+    )
+
+
+MB = 1024 * 1024
+_META_FORM = {
+    "encoding": "json_base64",
+    "max_files": 3,
+    "max_bytes": 4 * MB,
+    "media_types": ["image/png", "image/jpeg"],
+}
+BUILTIN_TARGETS: dict[str, dict[str, Any]] = {
+    # The platforms whose notice channel takes files (Relais' partners/builtin.py
+    # declares the same): TikTok a web form's upload, Facebook and Instagram base64 in
+    # JSON. Under the file's defaults and targets.
+    "tiktok": {
+        "attachments": {
+            "encoding": "multipart",
+            "max_files": 5,
+            "max_bytes": 10 * MB,
+            "media_types": ["image/png", "image/jpeg", "image/webp", "application/pdf"],
+        }
+    },
+    "facebook": {"attachments": _META_FORM},
+    "instagram": {"attachments": _META_FORM},
+}
+
+
 class TargetConfig(_Strict):
     """Every knob of one platform or partner. All have defaults; any slug works."""
 
@@ -112,6 +154,9 @@ class TargetConfig(_Strict):
     outcome: PartnerOutcome = PartnerOutcome.ACCEPTED
     outcome_detail: str | None = Field(default=None, max_length=2000)
     content_stays_online: bool = False
+    attachments: Attachments | None = Field(
+        default=None, description="Platforms: files taken beside a notice; null: none"
+    )
 
     latency_ms: int = Field(default=0, ge=0, le=120_000)
     error_rate: float = Field(default=0.0, ge=0, le=1)
@@ -174,7 +219,10 @@ class SimulatorConfig(BaseModel):
 
     def target_config(self, slug: str | None) -> TargetConfig:
         """The effective config of ``slug`` at start (before any control update)."""
-        layered = deep_merge(self.defaults, self.targets.get(slug, {}) if slug else {})
+        builtin, own = (
+            (BUILTIN_TARGETS.get(slug, {}), self.targets.get(slug, {})) if slug else ({}, {})
+        )
+        layered = deep_merge(deep_merge(builtin, self.defaults), own)
         return TargetConfig.model_validate(layered)
 
 

@@ -4,13 +4,13 @@
 the transient faults to a GET. Both record the request with the status answered.
 """
 
-import json
 from typing import Annotated, Any
 
 from fastapi import Depends, Path, Request
 from fastapi.responses import JSONResponse
 
 from simulator import decisions, faults
+from simulator.attachments import Received, Refused, read_notice
 from simulator.basics import now_utc
 from simulator.faults import FaultAnswer
 from simulator.state import (
@@ -92,10 +92,15 @@ async def receive(exchange: Exchange, kind: SubmissionKind) -> JSONResponse:
     if exchange.key is None:
         detail = f"the {IDEMPOTENCY_HEADER} header is required"
         return exchange.answer(400, {"detail": detail}, fault=Fault.MISSING_KEY)
-    body = await _json_object(exchange.request)
-    if body is None:
-        detail = "the body must be a JSON object"
-        return exchange.answer(422, {"detail": detail}, fault=Fault.BAD_REQUEST)
+    try:
+        received = read_notice(
+            exchange.request.headers.get("content-type", ""),
+            await exchange.request.body(),
+            target.config.attachments if kind is SubmissionKind.NOTICE else None,
+        )
+    except Refused as refused:
+        return exchange.answer(refused.status, {"detail": refused.detail}, fault=Fault.BAD_REQUEST)
+    body = received.body
     target.attempts += 1
     answer = await faults.transient_fault(target, "POST") or faults.rejection(target)
     if answer:
@@ -105,7 +110,7 @@ async def receive(exchange: Exchange, kind: SubmissionKind) -> JSONResponse:
     existing = target.by_key.get((kind, exchange.key))
     if existing is not None:
         existing.posts += 1
-        target.conflicting_bodies += existing.body != body
+        target.conflicting_bodies += existing.body != body or _hashes(existing) != _hashes(received)
         submission, status = existing, 200
         if state.journal is not None:
             state.journal.posted(existing)
@@ -118,7 +123,10 @@ async def receive(exchange: Exchange, kind: SubmissionKind) -> JSONResponse:
             body=body,
             received_at=now_utc(),
             status="pending" if kind is SubmissionKind.NOTICE else initial,
+            attachments=received.files,
         )
+        if received.contents:
+            target.files[submission.reference] = received.contents
         target.by_key[(kind, exchange.key)] = submission
         target.by_reference[submission.reference] = submission
         if state.journal is not None:
@@ -134,9 +142,6 @@ async def receive(exchange: Exchange, kind: SubmissionKind) -> JSONResponse:
     return exchange.answer(status, content, reference=submission.reference)
 
 
-async def _json_object(request: Request) -> dict[str, Any] | None:
-    try:
-        body = json.loads(await request.body())
-    except ValueError:
-        return None
-    return body if isinstance(body, dict) else None
+def _hashes(received: Submission | Received) -> list[str]:
+    files = received.attachments if isinstance(received, Submission) else received.files
+    return [file.sha256 for file in files]

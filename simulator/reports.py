@@ -10,6 +10,7 @@ body has ``renotice_of``, excepted) - a retry that minted a fresh key.
 from collections import defaultdict
 
 from fastapi import APIRouter
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 
 from simulator.intake import StateDep
@@ -69,6 +70,18 @@ async def webhooks(
 async def notices(state: StateDep, target: str | None = None) -> list[Submission]:
     """Every notice received, with its body (what a test checks an adapter sent)."""
     return _submissions(state, SubmissionKind.NOTICE, target)
+
+
+@router.get("/notices/{target}/{reference}/attachments/{index}")
+async def attachment(target: str, reference: str, index: int, state: StateDep) -> Response:
+    """The bytes of a notice's ``index``-th file as received (kept in memory only: gone
+    after a restart or a reset), for a test to look into."""
+    notice = state.targets[target].by_reference.get(reference) if target in state.targets else None
+    contents = state.targets[target].files.get(reference, []) if notice else []
+    if notice is None or not 0 <= index < len(contents):
+        return JSONResponse({"detail": "no such file in memory"}, status_code=404)
+    media_type = notice.attachments[index].media_type
+    return Response(contents[index], media_type=media_type, headers={"Cache-Control": "no-store"})
 
 
 @router.get("/handoffs")

@@ -18,6 +18,7 @@ from typing import Any, Protocol
 import httpx
 from pydantic import BaseModel, Field
 
+from simulator.attachments import ReceivedFile
 from simulator.config import SimulatorConfig, TargetConfig
 from simulator.meta.state import MetaState
 
@@ -64,6 +65,9 @@ class Submission(BaseModel):
     detail: str | None = None
     decided_at: datetime | None = None
     posts: int = Field(default=1, description="POSTs processed with this key (1 = no duplicate)")
+    attachments: list[ReceivedFile] = Field(
+        default_factory=list, description="Files received with a notice (never their bytes)"
+    )
 
     @property
     def body_id(self) -> str | None:
@@ -111,6 +115,7 @@ class TargetState:
     conflicting_bodies: int = 0
     by_reference: dict[str, Submission] = field(default_factory=dict)
     by_key: dict[tuple[SubmissionKind, str], Submission] = field(default_factory=dict)
+    files: dict[str, list[bytes]] = field(default_factory=dict)  # by reference: memory only
 
     @classmethod
     def fresh(cls, slug: str, config: TargetConfig) -> TargetState:

@@ -59,9 +59,18 @@ async def wait_for_callback_scheduled(stack: Stack, case_id: str) -> dict[str, A
 
 
 async def close_after_callback(stack: Stack, case_id: str) -> None:
-    tasks = await stack.api.get("/tasks", headers=auth("counsellor"))
-    assert tasks.status_code == 200, tasks.text
-    assert any(t["case_id"] == case_id and t["kind"] == "callback_due" for t in tasks.json())
+    async def tasks() -> list[dict[str, Any]]:
+        answer = await stack.api.get("/tasks", headers=auth("counsellor"))
+        assert answer.status_code == 200, answer.text
+        return list(answer.json())
+
+    # The case says "callback due" as its timer fires; the counsellor's task follows
+    # from the activity that writes it, a moment later.
+    await eventually(
+        tasks,
+        lambda listed: any(t["case_id"] == case_id and t["kind"] == "callback_due" for t in listed),
+        what="the callback's task on the counsellor's list",
+    )
     outcome = await stack.api.post(
         f"/cases/{case_id}/callback-outcome",
         json={"result": "reached", "close_case": True},

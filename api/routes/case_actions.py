@@ -1,5 +1,6 @@
 """Act on an open case: qualify items, request referrals, review a refused notice,
-withdraw a consent, close, reopen (``application.case_actions``).
+withdraw a consent, record the young person's answer about news of their case
+(``application.case_news``), close, reopen (``application.case_actions``).
 
 Each action is a workflow update: the workflow validates it against the case (a
 rejection is a 422 naming the field) and accepts it at once; the slow work
@@ -13,8 +14,9 @@ from fastapi import APIRouter, Path, status
 from api.doors import CaseId, HelplineDep, permitted
 from api.idempotency import ActionKey
 from api.schemas.errors import CASE_UPDATE_ERRORS
-from application import case_actions
+from application import case_actions, case_news
 from application.acting import Permit
+from application.case_news import NewsConsent
 from application.requests.case_actions import (
     CaseClose,
     CaseReopen,
@@ -81,6 +83,23 @@ async def withdraw_consent(
     """The young person withdraws a consent: outstanding notices (or that partner's
     consented referrals, or the callback) are cancelled."""
     return await case_actions.withdraw_consent(helpline, permit, body, idempotency_key)
+
+
+@router.post("/news")
+async def record_news_consent(
+    case_id: CaseId,
+    permit: Annotated[Permit, permitted(case_news.record_news_consent)],
+    body: NewsConsent,
+    helpline: HelplineDep,
+    idempotency_key: ActionKey = None,
+) -> CaseView:
+    """The young person's answer about news of their case, after its opening: `wanted`
+    true (told on WhatsApp or Messenger when what they reported is removed, a referral
+    is accepted, a callback is planned, the case closes) or false (no more news).
+    `conversation_id`: the conversation of this case where they answered; the news then
+    go to its channel. A 422 names the field: `conversation_id` (not this case's, or
+    the web chat), `wanted` (no news was asked for; the same yes twice)."""
+    return await case_news.record_news_consent(helpline, permit, body, idempotency_key)
 
 
 @router.post("/close")

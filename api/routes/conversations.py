@@ -11,15 +11,24 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from api.doors import CaseId, HelplineDep, permitted
 from api.idempotency import ActionKey
+from api.routes.evidence import refused
 from api.schemas.cases import CaseLinks, CaseRead
 from application.acting import Permit
-from application.conversations import case_link, channel_window, transfer
+from application.conversations import (
+    case_link,
+    channel_media,
+    channel_window,
+    news_question,
+    transfer,
+)
 from application.conversations import counsellor as desk
 from application.conversations.counsellor import ConversationRead
+from application.evidence import EvidenceLine
 from application.requests.opening import CaseCreate
 from domain.conversation import CONVERSATION_ID_PATTERN, MAX_MESSAGE_CHARS, MessageAccepted
 from domain.conversation_desk import ConversationOutcome, CounsellorView, OfferPassed, TransferTo
 from domain.conversation_queue import CounsellorDesk, Presence
+from domain.evidence import EvidenceRefused
 from relais.clock import utc_now
 
 router = APIRouter(prefix="/conversations", tags=["conversations"])
@@ -180,6 +189,32 @@ async def reply(
     return await desk.reply(helpline, permit, conversation_id, body.body, key, utc_now())
 
 
+@router.post(
+    "/{conversation_id}/news-question",
+    status_code=status.HTTP_201_CREATED,
+    responses={
+        **OVER,
+        **LATE,
+        422: _message(
+            "Not linked to a case (`not_linked`), not on WhatsApp or Messenger "
+            "(`no_news_channel`), or they last wrote more than 24 hours ago "
+            "(`question_outside_window`)"
+        ),
+    },
+)
+async def ask_news_question(
+    conversation_id: ConversationId,
+    permit: Annotated[Permit, permitted(news_question.ask_news_question)],
+    helpline: HelplineDep,
+    idempotency_key: ActionKey = None,
+) -> MessageAccepted:
+    """Send the young person the question about news of their case with two buttons
+    ("Oui, prévenez-moi" / "Non merci", in their language); their tap is recorded as
+    their answer. Send an Idempotency-Key: a retry under it sends it once."""
+    key = idempotency_key or uuid.uuid4().hex
+    return await news_question.ask_news_question(helpline, permit, conversation_id, key, utc_now())
+
+
 @router.post("/{conversation_id}/end", responses={**NOT_YOURS, **OVER, **LATE})
 async def end_chat(
     conversation_id: ConversationId,
@@ -287,3 +322,46 @@ async def attach_conversation(
 ) -> CounsellorView:
     """The conversation (with you) joins this case as one more contact of it."""
     return await case_link.attach_conversation(helpline, permit, body.conversation_id)
+
+
+@router.post(
+    "/{conversation_id}/lines/{seq}/evidence",
+    status_code=status.HTTP_201_CREATED,
+    responses={
+        **LATE,
+        404: _message("No such line in the conversation"),
+        410: _message(
+            "WhatsApp or Messenger no longer has the file (`media_gone`): ask the young "
+            "person to send it again, or send them an upload link"
+        ),
+        413: _message("The file is over the policy's limit (`evidence_too_large`)"),
+        415: _message("A file type not taken (`evidence_unsupported_type`)"),
+        422: _message(
+            "Not a file the young person sent on WhatsApp or Messenger (`not_a_media`), "
+            "the conversation not linked to a case yet (`no_case_yet`), with another "
+            "counsellor (`not_with_you`), or an empty, truncated or corrupt file"
+        ),
+    },
+)
+async def add_media_to_evidence(
+    conversation_id: ConversationId,
+    seq: Annotated[int, Path(ge=1, le=1_000_000, description="The line of the file")],
+    permit: Annotated[Permit, permitted(channel_media.add_media_to_evidence)],
+    helpline: HelplineDep,
+    intimate: Annotated[
+        bool,
+        Query(
+            description="Is it an intimate image? If so only its hashes are kept, its "
+            "bytes never written anywhere"
+        ),
+    ],
+) -> EvidenceLine:
+    """A file the young person sent on WhatsApp or Messenger (line ``seq``), fetched
+    from Meta now and added to the linked case's evidence (audited `evidence.add`).
+    Done once per line: a second call answers the same evidence, fetching nothing."""
+    try:
+        return await channel_media.add_media_to_evidence(
+            helpline, permit, conversation_id, seq, intimate=intimate, at=utc_now()
+        )
+    except EvidenceRefused as err:
+        raise refused(err) from None

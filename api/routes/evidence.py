@@ -15,24 +15,19 @@ from fastapi.responses import Response, StreamingResponse
 
 from api.doors import CaseId, HelplineDep, permitted
 from api.idempotency import ActionKey
-from api.multipart_file import file_part
-from application import evidence
+from application import evidence, evidence_views
 from application.acting import Permit
 from application.evidence import EvidenceLine, EvidenceManifest
 from application.evidence_dossier import evidence_dossier as evidence_dossier_service
-from domain.evidence import EvidenceChannel, EvidenceRefused, Refusal
+from domain.evidence import EvidenceChannel, EvidenceRefused
 from relais.clock import utc_now
+from relais.multipart_file import file_part
 
 router = APIRouter(prefix="/cases/{case_id}/evidence", tags=["evidence"])
 
 EvidenceId = Annotated[
     str, Path(pattern=r"^[a-z0-9-]{1,64}$", description="The evidence's id (from the manifest)")
 ]
-
-_STATUS = {
-    Refusal.TOO_LARGE: status.HTTP_413_CONTENT_TOO_LARGE,
-    Refusal.UNSUPPORTED_TYPE: status.HTTP_415_UNSUPPORTED_MEDIA_TYPE,
-}
 
 UPLOAD_BODY: dict[str, Any] = {
     "requestBody": {
@@ -69,7 +64,7 @@ LATE: dict[int | str, dict[str, Any]] = {
 def refused(err: EvidenceRefused) -> HTTPException:
     code = f"evidence_{err.reason.value}"
     problem = {"loc": ["body", "file"], "msg": f"file: {err.message}", "type": code, "code": code}
-    return HTTPException(_STATUS.get(err.reason, 422), detail=[problem])
+    return HTTPException(err.reason.status, detail=[problem])
 
 
 @router.post(
@@ -86,8 +81,9 @@ def refused(err: EvidenceRefused) -> HTTPException:
         ),
         422: _answer(
             "No `file` part, an empty, truncated or corrupt file, an image with too many "
-            "pixels, `intimate` unanswered (`intimate_unanswered`), or the Idempotency-Key "
-            "already used for another file (`idempotency_key_reused`)"
+            "pixels, `intimate` unanswered (`intimate_unanswered`), `item` not one of the "
+            "case's notices (`item_unknown`), or the Idempotency-Key already used for "
+            "another file (`idempotency_key_reused`)"
         ),
         **LATE,
     },
@@ -104,6 +100,14 @@ async def add_evidence(
             "its bytes are never written anywhere (unanswered: 422 `intimate_unanswered`)"
         ),
     ] = None,
+    item: Annotated[
+        str | None,
+        Query(
+            pattern=r"^[A-Za-z0-9._:-]{1,200}$",
+            description="The qualified item the file shows: one of the case's notice ids "
+            "(otherwise 422 `item_unknown`)",
+        ),
+    ] = None,
     idempotency_key: ActionKey = None,
 ) -> EvidenceLine:
     """Add a file to the case: hashed, its type sniffed, sealed with the case's key (its
@@ -117,6 +121,7 @@ async def add_evidence(
             channel=EvidenceChannel.API,
             at=utc_now(),
             key=idempotency_key,
+            item_id=item,
         )
     except EvidenceRefused as err:
         raise refused(err) from None
@@ -169,6 +174,36 @@ async def evidence_dossier(
             "X-Content-Type-Options": "nosniff",
             "Content-Disposition": f'attachment; filename="dossier-{case_id}.pdf"',
         },
+    )
+
+
+@router.get(
+    "/{evidence_id}/thumbnail.jpg",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "A small JPEG blurred past recognition, made now, never kept or "
+            "cached (audited `evidence.thumbnail`, once per reader and 15 minutes)",
+            "content": {"image/jpeg": {"schema": {"type": "string", "format": "binary"}}},
+        },
+        404: _answer("No such case, no such evidence on it, or not an image"),
+        410: _answer("Its bytes are not kept (an intimate image: hashes only; a purged case)"),
+        **LATE,
+    },
+)
+async def evidence_thumbnail(
+    case_id: CaseId,
+    evidence_id: EvidenceId,
+    permit: Annotated[Permit, permitted(evidence_views.evidence_thumbnail)],
+    helpline: HelplineDep,
+) -> Response:
+    """An image's blurred thumbnail, to show evidence without showing it: the clear
+    image is the file itself (`GET .../{evidence_id}`, audited at every read)."""
+    jpeg = await evidence_views.evidence_thumbnail(helpline, permit, evidence_id)
+    return Response(
+        jpeg,
+        media_type="image/jpeg",
+        headers={"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"},
     )
 
 

@@ -45,8 +45,10 @@ KEEP_FINISHED = timedelta(days=1)  # rows of finished conversations are deleted 
 
 
 async def page_in_touch(helpline: Helpline, who: YoungPerson, now: datetime) -> None:
-    """Their page loaded, streams or polls: it is here."""
-    await ConversationPages(helpline.database).seen(who.conversation_id, now)
+    """Their page loaded, streams or polls: it is here (written again once a tenth of
+    the silence that counts them gone has passed: not on every stream and poll)."""
+    fresh = timedelta(seconds=helpline.settings.chat.silent_after_seconds / 10)
+    await ConversationPages(helpline.database).seen(who.conversation_id, now, fresh)
 
 
 async def page_closed(helpline: Helpline, who: YoungPerson, now: datetime) -> None:

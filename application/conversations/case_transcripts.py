@@ -7,6 +7,7 @@ the young person wrote."""
 from application.acting import CASE_WORKERS, Permit, service
 from application.conversations.commands import ConversationCommands
 from application.conversations.counsellor import ConversationRead, transcript_lines
+from application.conversations.deliveries import with_deliveries
 from application.errors import NotFound
 from application.helpline import Helpline
 from domain import contract
@@ -33,6 +34,7 @@ async def read_case_conversation(
     view = await calls.query(conversation_id, contract.COUNSELLOR_VIEW, ViewRequest(since_seq=0))
     if view.linked_case_id != case_id:
         raise NotFound(f"no conversation {conversation_id} on this case")
+    view = await with_deliveries(helpline, view)
     lines = await transcript_lines(helpline, conversation_id, view)
     await helpline.audit(permit).record(
         AuditAction.CONVERSATION_TRANSCRIPT_READ,

@@ -8,22 +8,33 @@ conversation, or starts one that waits in the helpline's queue like the web chat
 - A message is keyed by the platform's own message id: the same delivery again (Meta
   retries a webhook it thinks failed, a replay) is the same message, stored once and
   told to the workflow once.
-- Media are not fetched here (the evidence issue stores files): the transcript keeps
-  their kind, size and a placeholder. What the helpline cannot read (a sticker, a
+- Media are not fetched here: the transcript keeps their kind, size and a placeholder,
+  and how to fetch the file from the channel, sealed with the line, until a counsellor
+  adds it to the case's evidence (:mod:`application.conversations.channel_media`).
+  What the helpline cannot read (a sticker, a
   location, contacts, a call) is recorded as such, and the young person is told once
   what it can read (:mod:`application.conversations.channel_unsupported`).
+- A button they tapped (the question about news of their case) is their answer, taken
+  once per question asked in this conversation
+  (:mod:`application.conversations.news_question`), or in an earlier conversation of
+  theirs, even ended: such a tap starts no conversation
+  (:mod:`application.conversations.late_tap`).
 - Delivery and read statuses of what Relais sent are recorded on the conversation
   (:mod:`application.conversations.channel_statuses`).
 """
 
+import asyncio
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from application.conversations.acting import YoungPerson
 from application.conversations.channel_statuses import record_statuses
+from application.conversations.channel_stop import asks_to_stop, stop_case_news
 from application.conversations.channel_unsupported import answer_unsupported, unsupported
 from application.conversations.commands import ConversationOver
+from application.conversations.late_tap import TAKEN, confirm_late_answer, their_question
+from application.conversations.news_question import answer_news_question
 from application.conversations.requests import PreChatForm
 from application.conversations.starting import (
     helpline_hours,
@@ -31,13 +42,15 @@ from application.conversations.starting import (
     start_conversation,
 )
 from application.conversations.young_person import record_message
-from application.errors import Conflict, RequestRejected
+from application.errors import Conflict, NotFound, RequestRejected, Unavailable
 from application.helpline import Helpline
 from domain.audit_actions import AuditAction
 from domain.channel_messages import (
+    ChoiceContent,
     InboundBatch,
     InboundChannelMessage,
     MediaContent,
+    MediaReference,
     TextContent,
 )
 from domain.conversation import MAX_MESSAGE_CHARS, AuthorKind, ConversationStatus, Writer
@@ -92,9 +105,11 @@ def transcript_line(message: InboundChannelMessage) -> str:
         media = content.media
         mime = f" {media.mime_type}" if media.mime_type else ""
         size = f", {media.size} octets" if media.size is not None else ""  # WhatsApp: unsaid
-        line = f"[{media.kind.value}{mime}{size}, non conservé]"
+        line = f"[{media.kind.value}{mime}{size}]"  # the file stays with the channel
         if content.caption and content.caption.strip():
             line = f"{line} {content.caption}"
+    elif isinstance(content, ChoiceContent):  # a button they tapped: its title
+        line = f"[bouton] {content.title.strip() or '?'}"
     else:
         line = f"[non pris en charge : {content.what.value}]"
     if len(line) > MAX_MESSAGE_CHARS:
@@ -117,11 +132,29 @@ async def receive_channel_batch(
     for message in batch.messages:
         digest = await hasher.digest(slug, message.sender)
         try:
-            await _take(helpline, contacts, channel, digest, message, now, intake)
-            if unsupported(message) and (
-                cid := await contacts.conversation_of(channel.value, digest)
-            ):
+            choice = message.content if isinstance(message.content, ChoiceContent) else None
+            # A tap on their own question, maybe asked in a conversation ended since.
+            theirs = await their_question(helpline, channel, digest, choice) if choice else None
+            written = await _take(
+                helpline, contacts, channel, digest, message, now, intake, theirs is None
+            )
+            answer, stop = unsupported(message), asks_to_stop(message)
+            # Only these look their conversation up again: not every message's webhook.
+            again = answer or stop or choice is not None
+            cid = await contacts.conversation_of(channel.value, digest) if again else None
+            if answer and cid:
                 await answer_unsupported(helpline, cid, slug, now)
+            if stop and cid:
+                await stop_case_news(helpline, channel, digest, YoungPerson(cid, channel))
+            if choice is not None and theirs is not None:
+                key = f"{message.channel}:{message.message_id}"
+                asked = theirs.asked_of(channel)
+                taken = await answer_news_question(helpline, asked, choice, key, now)
+                if taken in TAKEN and not written:  # no conversation going on: told here
+                    await confirm_late_answer(channel_adapter(helpline, slug), theirs, message)
+            elif choice is not None and cid:
+                key = f"{message.channel}:{message.message_id}"
+                await answer_news_question(helpline, YoungPerson(cid, channel), choice, key, now)
         except RequestRejected as rejected:
             # Acknowledged all the same: the platform would retry it forever.
             intake.refused += 1
@@ -148,18 +181,29 @@ async def _take(
     message: InboundChannelMessage,
     now: datetime,
     intake: ChannelIntake,
-) -> None:
+    may_start: bool = True,
+) -> bool:
+    """The message into their conversation going on, or (``may_start``) a new one;
+    False when it went nowhere (a late tap, with no conversation going on)."""
     key = f"{message.channel}:{message.message_id}"
     body = transcript_line(message)
+    content = message.content
+    media = content.media if isinstance(content, MediaContent) else None
     current = await contacts.conversation_of(channel.value, digest)
     if current is not None:
-        try:
-            await _write(helpline, YoungPerson(current, channel), body, key, now, intake)
-            return
+        try:  # claimed by a concurrent delivery, its start may still be landing
+            await _write_once_started(
+                helpline, YoungPerson(current, channel), body, key, now, intake, media
+            )
+            return True
         except ConversationOver:  # their last conversation is over
+            if not may_start:
+                return False
             if await _still_missed(helpline, current, now):
                 intake.missed += 1  # closed since: one missed conversation, not one a message
-                return
+                return True
+    if not may_start:
+        return False
     # Claimed before it starts: two deliveries racing for one person agree on one.
     keys = key_store_of(helpline.client.data_converter)
     address = ChannelAddress(recipient=message.sender, business_id=message.business_id)
@@ -169,8 +213,8 @@ async def _take(
     )
     who = YoungPerson(chosen, channel)
     if helpline_hours(helpline, now).open_now:
-        if await _start_with(helpline, who, body, key, now, intake):
-            return
+        if await _start_with(helpline, who, body, key, now, intake, media):
+            return True
     else:
         try:  # missed: started to be counted, its message refused as the web chat's is
             await start_conversation(helpline, CHANNEL_PRE_CHAT, now, channel, chosen)
@@ -178,15 +222,51 @@ async def _take(
         except Conflict:
             pass  # a concurrent delivery for the same person started it first
     try:
-        await _write(helpline, who, body, key, now, intake)
+        await _write_once_started(helpline, who, body, key, now, intake, media)
     except ConversationOver:
         # Written while the helpline is closed: the conversation is missed (never queued,
         # counted) as the web chat's is; acknowledged, or the platform retries forever.
         intake.missed += 1
+    return True
+
+
+# A concurrent delivery's start, refused to this one as existing, can still be landing:
+# for a moment the server answers "not found" to the message. Tried again this long.
+STARTING = (0.05, 0.1, 0.2, 0.4, 0.8)
+
+
+async def _write_once_started(
+    helpline: Helpline,
+    who: YoungPerson,
+    body: str,
+    key: str,
+    now: datetime,
+    intake: ChannelIntake,
+    media: MediaReference | None,
+) -> None:
+    """The message into a conversation another delivery is starting. Still not found
+    after :data:`STARTING`: 503, so the platform retries it (never a 404 for a message
+    that is theirs: it would be dropped)."""
+    for pause in (*STARTING, None):
+        try:
+            await _write(helpline, who, body, key, now, intake, media)
+            return
+        except NotFound:
+            if pause is None:
+                raise Unavailable(
+                    f"conversation {who.conversation_id} is still starting; send it again"
+                ) from None
+            await asyncio.sleep(pause)
 
 
 async def _start_with(
-    helpline: Helpline, who: YoungPerson, body: str, key: str, now: datetime, intake: ChannelIntake
+    helpline: Helpline,
+    who: YoungPerson,
+    body: str,
+    key: str,
+    now: datetime,
+    intake: ChannelIntake,
+    media: MediaReference | None,
 ) -> bool:
     """A new conversation started with its first message already in it: the message is
     sealed in the store, then the start (one call the server answers without waiting on
@@ -194,7 +274,7 @@ async def _start_with(
     (Meta retries slow ones). False when a concurrent delivery for the same person
     started it first: the message then goes in as any later one does."""
     stored = await helpline.transcripts.store_message(
-        who.conversation_id, key, body, AuthorKind.YOUNG_PERSON, now
+        who.conversation_id, key, body, AuthorKind.YOUNG_PERSON, now, media=media
     )
     try:
         await start_conversation(
@@ -218,9 +298,15 @@ async def _still_missed(helpline: Helpline, conversation_id: str, now: datetime)
 
 
 async def _write(
-    helpline: Helpline, who: YoungPerson, body: str, key: str, now: datetime, intake: ChannelIntake
+    helpline: Helpline,
+    who: YoungPerson,
+    body: str,
+    key: str,
+    now: datetime,
+    intake: ChannelIntake,
+    media: MediaReference | None = None,
 ) -> None:
-    accepted = await record_message(helpline, who, body, key, now)
+    accepted = await record_message(helpline, who, body, key, now, media)
     intake.messages += 1
     if accepted.already_recorded:
         intake.already_recorded += 1

@@ -24,14 +24,16 @@ from temporalio.service import RPCError
 from application.acting import Permit, service
 from application.conversations.channel_window import refuse_outside_window
 from application.conversations.commands import ConversationCommands, ConversationOver, over
-from application.errors import Problem, RequestRejected, Unavailable
+from application.conversations.deliveries import with_deliveries
+from application.conversations.files import added_media, is_file_line
+from application.errors import Problem, RequestRejected, Unavailable, key_reused
 from application.errors import temporal_unavailable as _late
 from application.helpline import Helpline
 from application.rejections import problems_from
 from domain import contract
 from domain.audit_actions import AuditAction
 from domain.channel_messages import ChannelDeliveryState
-from domain.conversation import AuthorKind, Delivery, MessageAccepted, ViewRequest
+from domain.conversation import AuthorKind, Delivery, MessageAccepted, MessageRef, ViewRequest
 from domain.conversation_desk import (
     AcceptRequest,
     ConversationOutcome,
@@ -70,6 +72,23 @@ class TranscriptLine(BaseModel):
     channel_status: ChannelDeliveryState | None = Field(
         default=None, description="WhatsApp, Messenger: sent, delivered, read or failed"
     )
+    file_sent: bool = Field(
+        default=False,
+        description="The young person sent a file from the chat, or on WhatsApp or "
+        "Messenger and the counsellor added it: it is in the linked case's evidence (the "
+        "line says its type and size, never shows it)",
+    )
+    media_added: bool = Field(
+        default=False,
+        description="A file sent on WhatsApp or Messenger that the counsellor added to the "
+        "case's evidence (file_sent is true too)",
+    )
+    channel_media: bool = Field(
+        default=False,
+        description="A file the young person sent on WhatsApp or Messenger, still at the "
+        "channel: the counsellor may add it to the case's evidence (saying whether it is "
+        "an intimate image)",
+    )
 
 
 class ConversationRead(BaseModel):
@@ -81,6 +100,25 @@ class ConversationRead(BaseModel):
 
 def _commands(helpline: Helpline) -> ConversationCommands:
     return ConversationCommands(helpline.client, helpline.settings.task_queue)
+
+
+async def counsellor_line(
+    helpline: Helpline, conversation_id: str, me: str, message: MessageRef
+) -> MessageAccepted:
+    """A counsellor's line, sealed in the store already, told to the conversation under
+    an update id of its key (the same line again runs once); the conversation over:
+    :class:`ConversationOver`."""
+    try:
+        return await _commands(helpline).update(
+            conversation_id,
+            contract.COUNSELLOR_REPLIES,
+            CounsellorReplies(actor=me, message=message),
+            update_id=f"{contract.COUNSELLOR_REPLIES.name}:{message.key_digest}",
+        )
+    except RequestRejected as rejected:
+        if over(rejected):
+            raise ConversationOver(f"conversation {conversation_id} is over") from None
+        raise
 
 
 @service(*ANSWERING)
@@ -180,14 +218,41 @@ async def pass_offer(
 
 
 @service(*ANSWERING)
+async def conversation_now(
+    helpline: Helpline, permit: Permit, conversation_id: str
+) -> CounsellorView:
+    """Where it stands and which lines it holds, by id (no text: nothing read, nothing
+    audited), for a screen that waits on a change; :func:`read_conversation` with
+    ``seen`` opens its lines without asking the workflow again. Only the counsellor it
+    is with, or offered to, or a supervisor."""
+    view = await _commands(helpline).query(
+        conversation_id, contract.COUNSELLOR_VIEW, ViewRequest(since_seq=0)
+    )
+    if not _may_read(permit, view):
+        raise not_with_you()
+    return await with_deliveries(helpline, view)
+
+
+@service(*ANSWERING)
 async def read_conversation(
-    helpline: Helpline, permit: Permit, conversation_id: str, since_seq: int = 0
+    helpline: Helpline,
+    permit: Permit,
+    conversation_id: str,
+    since_seq: int = 0,
+    *,
+    seen: CounsellorView | None = None,
 ) -> ConversationRead:
     """Where it stands and its lines after ``since_seq`` (an audited read: only the
-    counsellor it is with, or offered to, or a supervisor, reads its lines)."""
-    view = await _commands(helpline).query(
-        conversation_id, contract.COUNSELLOR_VIEW, ViewRequest(since_seq=since_seq)
-    )
+    counsellor it is with, or offered to, or a supervisor, reads its lines);
+    ``seen``: its view just read by :func:`conversation_now` (every line), opened as
+    it is: one query to the workflow per change a screen shows, not two."""
+    if seen is not None and seen.conversation_id == conversation_id:
+        view = seen.model_copy(update={"messages": [m for m in seen.messages if m.seq > since_seq]})
+    else:
+        view = await _commands(helpline).query(
+            conversation_id, contract.COUNSELLOR_VIEW, ViewRequest(since_seq=since_seq)
+        )
+        view = await with_deliveries(helpline, view)
     if not _may_read(permit, view):
         raise not_with_you()
     lines = await transcript_lines(helpline, conversation_id, view)
@@ -210,6 +275,9 @@ async def transcript_lines(
         )
     except KeyDestroyed:
         bodies = {}
+    theirs = [m.message_id for m in view.messages if m.author_kind is AuthorKind.YOUNG_PERSON]
+    media = await helpline.transcripts.with_media(conversation_id, theirs) if theirs else set()
+    added = await added_media(helpline, view, sorted(media))
     lines = [
         TranscriptLine(
             seq=m.seq,
@@ -219,6 +287,12 @@ async def transcript_lines(
             internal=m.internal,
             delivery=m.delivery,
             channel_status=m.channel_status,
+            file_sent=m.message_id in added
+            or (
+                m.author_kind is AuthorKind.YOUNG_PERSON and is_file_line(bodies.get(m.message_id))
+            ),
+            media_added=m.message_id in added,
+            channel_media=m.message_id in media and m.message_id not in added,
         )
         for m in view.messages
     ]
@@ -253,34 +327,16 @@ async def reply(
     Outside a channel's window only an approved template's text goes."""
     me = permit.actor.subject
     await refuse_outside_window(helpline, conversation_id, body, now)
-    try:
-        stored = await helpline.transcripts.store_message(
-            conversation_id, key, body, AuthorKind.COUNSELLOR, now, author=me
-        )
-    except KeyReused:
-        raise RequestRejected(
-            [
-                Problem(
-                    loc=KEY_FIELD,
-                    msg="Idempotency-Key: already used for another message",
-                    type="idempotency_key_reused",
-                    code="idempotency_key_reused",
-                )
-            ]
-        ) from None
-    except ConversationClosed:
-        raise ConversationOver(f"conversation {conversation_id} is over") from None
-    try:
-        accepted = await _commands(helpline).update(
-            conversation_id,
-            contract.COUNSELLOR_REPLIES,
-            CounsellorReplies(actor=me, message=stored.ref),
-            update_id=f"{contract.COUNSELLOR_REPLIES.name}:{stored.ref.key_digest}",
-        )
-    except RequestRejected as rejected:
-        if over(rejected):
+    async with helpline.pulses.line_in_flight(conversation_id):
+        try:
+            stored = await helpline.transcripts.store_message(
+                conversation_id, key, body, AuthorKind.COUNSELLOR, now, author=me
+            )
+        except KeyReused:
+            raise key_reused("message") from None
+        except ConversationClosed:
             raise ConversationOver(f"conversation {conversation_id} is over") from None
-        raise
+        accepted = await counsellor_line(helpline, conversation_id, me, stored.ref)
     await helpline.typing.stopped(conversation_id, AuthorKind.COUNSELLOR)
     await helpline.audit(permit).record(
         AuditAction.CONVERSATION_REPLY,
@@ -303,7 +359,7 @@ async def end_chat(helpline: Helpline, permit: Permit, conversation_id: str) -> 
     await helpline.audit(permit).record(
         AuditAction.CONVERSATION_END, view.linked_case_id, f"conversation={conversation_id}"
     )
-    return view
+    return await with_deliveries(helpline, view)
 
 
 @service(*ANSWERING)
@@ -322,4 +378,4 @@ async def wrap_up(
         view.linked_case_id,
         f"conversation={conversation_id} outcome={outcome.value}",
     )
-    return view
+    return await with_deliveries(helpline, view)

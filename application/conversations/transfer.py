@@ -26,8 +26,8 @@ from application.conversations.commands import (
     ConversationCommands,
     ConversationOver,
 )
-from application.conversations.counsellor import ANSWERING, KEY_FIELD
-from application.errors import Problem, RequestRejected, Unavailable
+from application.conversations.counsellor import ANSWERING
+from application.errors import Unavailable, key_reused
 from application.helpline import Helpline
 from domain import contract
 from domain.audit_actions import AuditAction
@@ -94,16 +94,7 @@ async def transfer_conversation(
                 internal=True,
             )
         except KeyReused:
-            raise RequestRejected(
-                [
-                    Problem(
-                        loc=KEY_FIELD,
-                        msg="Idempotency-Key: already used for another note",
-                        type="idempotency_key_reused",
-                        code="idempotency_key_reused",
-                    )
-                ]
-            ) from None
+            raise key_reused("note") from None
         except ConversationClosed:
             raise ConversationOver(f"conversation {conversation_id} is over") from None
         ref = stored.ref

@@ -14,10 +14,11 @@ from application.conversations.acting import YoungPerson
 from application.conversations.commands import ConversationCommands, ConversationOver, over
 from application.conversations.requests import MessageCreate
 from application.conversations.write_limits import take_a_message
-from application.errors import Problem, RequestRejected
+from application.errors import RequestRejected, key_reused
 from application.helpline import Helpline
 from domain import contract
 from domain.audit_actions import AuditAction
+from domain.channel_messages import MediaReference
 from domain.conversation import (
     AuthorKind,
     ConversationStatus,
@@ -54,40 +55,38 @@ async def young_person_writes(
 
 
 async def record_message(
-    helpline: Helpline, who: YoungPerson, body: str, key: str, now: datetime
+    helpline: Helpline,
+    who: YoungPerson,
+    body: str,
+    key: str,
+    now: datetime,
+    media: MediaReference | None = None,
 ) -> MessageAccepted:
     """Their message, sealed in the transcript vault, then told to its workflow under
     an update id of its key: the same key and body again is the same message (whatever
-    door it came through: the chat, a channel's webhook replayed)."""
+    door it came through: the chat, a channel's webhook replayed). ``media``: a
+    channel's media message, how to fetch its file (sealed with the line)."""
     cid = who.conversation_id
-    try:
-        stored = await helpline.transcripts.store_message(
-            cid, key, body, AuthorKind.YOUNG_PERSON, now
-        )
-    except KeyReused:
-        raise RequestRejected(
-            [
-                Problem(
-                    loc=KEY_FIELD,
-                    msg="Idempotency-Key: already used for another message",
-                    type="idempotency_key_reused",
-                    code="idempotency_key_reused",
-                )
-            ]
-        ) from None
-    except ConversationClosed:
-        raise ConversationOver(f"conversation {cid} is over") from None
-    try:
-        accepted = await commands(helpline).update(
-            cid,
-            contract.YOUNG_PERSON_WRITES,
-            YoungPersonWrites(message=stored.ref),
-            update_id=f"{contract.YOUNG_PERSON_WRITES.name}:{stored.ref.key_digest}",
-        )
-    except RequestRejected as rejected:
-        if over(rejected):
-            raise ConversationOver(f"conversation {cid} is over: {rejected.detail}") from None
-        raise
+    async with helpline.pulses.line_in_flight(cid):
+        try:
+            stored = await helpline.transcripts.store_message(
+                cid, key, body, AuthorKind.YOUNG_PERSON, now, media=media
+            )
+        except KeyReused:
+            raise key_reused("message") from None
+        except ConversationClosed:
+            raise ConversationOver(f"conversation {cid} is over") from None
+        try:
+            accepted = await commands(helpline).update(
+                cid,
+                contract.YOUNG_PERSON_WRITES,
+                YoungPersonWrites(message=stored.ref),
+                update_id=f"{contract.YOUNG_PERSON_WRITES.name}:{stored.ref.key_digest}",
+            )
+        except RequestRejected as rejected:
+            if over(rejected):
+                raise ConversationOver(f"conversation {cid} is over: {rejected.detail}") from None
+            raise
     return accepted
 
 

@@ -5,8 +5,9 @@ their page shows, with their text: their own messages and the counsellor's, neve
 note between counsellors nor who the counsellor is.
 
 Every read that returns text is audited (once per conversation and 15 minutes: a page
-reads often). A web chat page that fetched a counsellor's line tells the workflow so
-(``young_person_read``): that is when a message to the web chat counts as delivered.
+reads often). A web chat page that fetched a counsellor's line: that is when a message
+to the web chat counts as delivered, recorded in the store
+(:mod:`application.conversations.deliveries`), not told to the workflow.
 """
 
 import asyncio
@@ -15,19 +16,17 @@ from datetime import datetime
 from pydantic import BaseModel, Field
 
 from application.conversations.acting import YoungPerson
-from application.conversations.commands import ConversationCommands, ConversationOver
+from application.conversations.commands import ConversationCommands
+from application.conversations.deliveries import young_person_fetched
 from application.errors import NotFound
 from application.helpline import Helpline
 from domain import contract
 from domain.audit_actions import AuditAction
 from domain.conversation import (
-    PULLED_CHANNELS,
     AuthorKind,
     ConversationStatus,
-    Delivery,
     MessageView,
     ViewRequest,
-    YoungPersonRead,
     YoungPersonView,
 )
 from domain.conversation_queue import PlaceRequest
@@ -84,7 +83,7 @@ async def young_person_reads(
         _lines(helpline, who, view.messages),
         _place(helpline, calls, cid) if view.status.queued else _nothing(),
         helpline.typing.who_is_writing(cid, now),
-        _delivered(calls, who, view),
+        _delivered(helpline, who, view, now),
     )
     if lines:
         await who.audit(helpline.audit_log).record_read(AuditAction.CONVERSATION_READ)
@@ -136,20 +135,8 @@ async def _place(helpline: Helpline, calls: ConversationCommands, cid: str) -> Q
     )
 
 
-async def _delivered(calls: ConversationCommands, who: YoungPerson, view: YoungPersonView) -> None:
-    """The page fetched the counsellor's lines still pending: delivered (web chat)."""
-    if who.channel not in PULLED_CHANNELS:
-        return
-    pending = [
-        line.seq
-        for line in view.messages
-        if line.author_kind is AuthorKind.COUNSELLOR and line.delivery is Delivery.PENDING
-    ]
-    if not pending:
-        return
-    try:
-        await calls.signal(
-            who.conversation_id, contract.YOUNG_PERSON_READ, YoungPersonRead(up_to_seq=max(pending))
-        )
-    except (ConversationOver, NotFound):
-        pass  # its workflow is done: nothing waits on it any more
+async def _delivered(
+    helpline: Helpline, who: YoungPerson, view: YoungPersonView, now: datetime
+) -> None:
+    """The page fetched the counsellor's lines: delivered (web chat), in the store."""
+    await young_person_fetched(helpline, who.conversation_id, who.channel, view.messages, now)

@@ -1,8 +1,9 @@
 """The helpline's queue on the supervisor's dashboard: conversations waiting now and
 the longest wait, counsellors available, conversations with a counsellor, and today's
 waits (p50/p90) and abandoned; each figure with the Temporal Web UI query that lists
-the same conversations (the search attributes the conversation workflows set; the
-counsellors' figure opens the helpline's queue workflow itself).
+the same conversations of this helpline (the search attributes the conversation
+workflows set, ``Helpline`` among them; the counsellors' figure opens the helpline's
+queue workflow itself).
 
 The figures are the queue workflow's own snapshot (``QUEUE_SNAPSHOT``, a query: what
 it decides from, not a projection behind it). Before anyone of the helpline set a
@@ -31,23 +32,34 @@ def _statuses(*statuses: ConversationStatus) -> str:
     return f"{_S} IN ({', '.join(f'{chr(34)}{s.value}{chr(34)}' for s in statuses)})"
 
 
-WAITING_QUERY = _statuses(ConversationStatus.WAITING, ConversationStatus.OFFERED)
-ACTIVE_QUERY = _statuses(ConversationStatus.ACTIVE, ConversationStatus.WRAPPING_UP)
+def _of(helpline: str) -> str:
+    return f'{sa.HELPLINE.name} = "{helpline}"'
+
+
+def waiting_query(helpline: str) -> str:
+    statuses = _statuses(ConversationStatus.WAITING, ConversationStatus.OFFERED)
+    return f"{_of(helpline)} AND {statuses}"
+
+
+def active_query(helpline: str) -> str:
+    statuses = _statuses(ConversationStatus.ACTIVE, ConversationStatus.WRAPPING_UP)
+    return f"{_of(helpline)} AND {statuses}"
 
 
 def queue_query(helpline: str) -> str:
     return f'WorkflowId = "{contract.HELPLINE_QUEUE.workflow_id(helpline)}"'
 
 
-def answered_today_query(since: datetime) -> str:
+def answered_today_query(helpline: str, since: datetime) -> str:
     answered = _statuses(
         ConversationStatus.ACTIVE, ConversationStatus.WRAPPING_UP, ConversationStatus.ENDED
     )
-    return f'{answered} AND StartTime >= "{since.isoformat()}"'
+    return f'{_of(helpline)} AND {answered} AND StartTime >= "{since.isoformat()}"'
 
 
-def abandoned_today_query(since: datetime) -> str:
-    return f'{_S} = "{ConversationStatus.ABANDONED.value}" AND StartTime >= "{since.isoformat()}"'
+def abandoned_today_query(helpline: str, since: datetime) -> str:
+    abandoned = f'{_S} = "{ConversationStatus.ABANDONED.value}"'
+    return f'{_of(helpline)} AND {abandoned} AND StartTime >= "{since.isoformat()}"'
 
 
 @dataclass

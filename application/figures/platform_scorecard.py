@@ -6,7 +6,9 @@ Rates are shares of the platform's first notices in the period; the removal-time
 shares (within 1 h, 24 h, 7 days, over 42 days) are shares of its verified
 removals. Percentiles interpolate between ranks as ``percentile_cont`` and the
 spreadsheet convention do. Appeals (DSA Art. 20) are counted apart, with their
-outcome, so an appealed item is not counted twice.
+outcome, so an appealed item is not counted twice. ``reuploads`` counts the notices
+reporting content the platform had already removed in another case (an evidence
+match: :mod:`application.figures.reuploads`).
 """
 
 import asyncio
@@ -70,6 +72,11 @@ class PlatformScore(BaseModel):
     renotices_sent: int
     notices_renoticed: int = Field(description="Notices that needed at least one re-notice")
     sla_breaches: int
+    reuploads: int = Field(
+        default=0,
+        description="First notices reporting content this platform had already removed "
+        "in another case (the same or a near-identical image in the evidence)",
+    )
     appeals: AppealOutcomes
 
 
@@ -101,6 +108,7 @@ def score_of(
     first: PlatformTally | None,
     appeal: PlatformTally | None,
     removal_times: RemovalTimePercentiles | None,
+    reuploads: int = 0,
 ) -> PlatformScore:
     t = first or _no_notices(platform)
     verified = t.removal_verified
@@ -132,6 +140,7 @@ def score_of(
         renotices_sent=t.renotices_sent,
         notices_renoticed=t.renoticed,
         sla_breaches=t.sla_breaches,
+        reuploads=reuploads,
         appeals=AppealOutcomes(
             appeals=appeal.notices,
             removed=appeal.removed,
@@ -146,7 +155,10 @@ def score_of(
 
 
 async def build_scorecard(
-    figures: NoticeFigures, since: datetime, until: datetime
+    figures: NoticeFigures,
+    since: datetime,
+    until: datetime,
+    reuploads: dict[str, int] | None = None,
 ) -> PlatformScorecard:
     # Two independent scans: the database runs them side by side.
     tallies, times = await asyncio.gather(
@@ -160,7 +172,9 @@ async def build_scorecard(
         since=since,
         until=until,
         platforms=[
-            score_of(p, first.get(p), appeals.get(p), by_platform.get(p))
+            score_of(
+                p, first.get(p), appeals.get(p), by_platform.get(p), (reuploads or {}).get(p, 0)
+            )
             for p in sorted(first.keys() | appeals.keys())
         ],
     )

@@ -8,6 +8,7 @@ from datetime import datetime
 from application.acting import FIGURE_READERS, Permit, service
 from application.figures.platform_scorecard import PlatformScorecard, build_scorecard
 from application.figures.removal_times import RemovalTimes, removal_times
+from application.figures.reuploads import reuploads_by_platform
 from application.figures.trusted_flagger_report import TrustedFlaggerReport, build_report
 from application.helpline import Helpline
 from domain.audit_actions import AuditAction
@@ -35,7 +36,8 @@ async def read_scorecard(
     helpline: Helpline, permit: Permit, since: datetime, until: datetime, format: str
 ) -> PlatformScorecard:
     """How each platform answered the notices submitted in ``[since, until)``."""
-    card = await build_scorecard(NoticeFigures(helpline.database), since, until)
+    reuploads = await reuploads_by_platform(helpline.evidence, since, until)
+    card = await build_scorecard(NoticeFigures(helpline.database), since, until, reuploads)
     await helpline.audit(permit).record(
         AuditAction.STATS_PLATFORMS_READ, None, _period(since, until, format)
     )

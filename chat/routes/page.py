@@ -9,6 +9,7 @@ makes it live and sends the same forms to the JSON endpoints instead.
   someone else may be looking at this browser later), and the session ends.
 """
 
+import re
 import uuid
 from typing import Any
 
@@ -33,6 +34,7 @@ from domain.intake import AgeBand
 
 router = APIRouter(prefix=PATH)
 
+UPLOAD_PAGE = re.compile(rf"{PATH}/upload/[A-Za-z0-9_-]{{20,100}}")  # its language switch
 AGE_BANDS = [band for band in AgeBand if band is not AgeBand.UNKNOWN]
 HOURS = list(range(0, 25))
 
@@ -192,7 +194,12 @@ async def callback(request: Request, p: AnyPage) -> Response:
 async def language(request: Request, p: AnyPage) -> Response:
     form = await _form(request)
     chosen = form.get("language", "")
-    response = back_to_the_chat(p)
+    back = form.get("back", "")
+    response = (
+        RedirectResponse(back, status_code=303)
+        if UPLOAD_PAGE.fullmatch(back)
+        else back_to_the_chat(p)
+    )
     if chosen in LANGUAGES:
         response.set_cookie(
             LANGUAGE_COOKIE,

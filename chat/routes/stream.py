@@ -1,7 +1,8 @@
 """The young person's live stream: server-sent events, one ``update`` event per change
 (its ``id`` the last line's ``seq``, so a reconnecting page resumes after it with
 ``Last-Event-ID``), a comment every 15 s while nothing changes (proxies keep the line
-open), and an end after ``RELAIS_CHAT__STREAM_SECONDS``: the browser's EventSource
+open), and an end within ``RELAIS_CHAT__STREAM_SECONDS`` (drawn for each stream between
+half of it and all of it): the browser's EventSource
 reconnects at once (``retry``), so a server stopping waits on open streams that long at most and
 a page that is gone stops being read. A page whose stream cannot stay open polls
 ``/chat/api/updates`` instead."""

@@ -61,6 +61,34 @@
       }
     });
   });
+  // A file: sent as the form is (multipart); a refusal comes back as the page, whose
+  // form (with the sentence beside its field) takes this one's place.
+  function bindUpload(form) {
+    form.addEventListener("submit", async function (event) {
+      event.preventDefault();
+      const button = form.querySelector("button[type=submit]");
+      if (button) { button.disabled = true; }
+      try {
+        const answer = await fetch(form.action, {
+          method: "POST", body: new FormData(form), credentials: "same-origin",
+        });
+        if (answer.ok) { replaceWithChat(); return; }
+        const page = new DOMParser().parseFromString(await answer.text(), "text/html");
+        const fresh = page.getElementById(form.id);
+        if (fresh) {
+          fresh.hidden = false;
+          form.replaceWith(fresh);
+          bindUpload(fresh);
+          const invalid = fresh.querySelector("[aria-invalid=true], .problems:not([hidden])");
+          if (invalid) { invalid.setAttribute("tabindex", "-1"); invalid.focus(); }
+        }
+      } catch (offline) {
+        if (button) { button.disabled = false; }
+      }
+    });
+  }
+  document.querySelectorAll("form[data-upload]").forEach(bindUpload);
+
   document.querySelectorAll("a[data-replace]").forEach(function (link) {
     link.addEventListener("click", function (event) {
       event.preventDefault();
@@ -228,6 +256,8 @@
     setText(p, sentence);
     setText(typingBox, update.counsellor_writing ? words.writing : "");
     callbackBox.hidden = !(update.callback_offered && !update.over);
+    const files = document.getElementById("files");
+    if (files) { files.hidden = !(update.counsellor_joined && !update.over); }
     setText(leaveForm.querySelector("button"), update.counsellor_joined ? words.end : words.leaveQueue);
     if (update.over && !over) {
       over = true;

@@ -12,7 +12,7 @@ from pydantic import BaseModel, ValidationError
 from application.acting import Permit, Service
 from application.errors import Conflict, DomainError, Forbidden, Gone, NotFound, RequestRejected
 from console.forms import FieldErrors, FormData, Kind, body, from_problems, from_validation, refused
-from console.labels import FIELD_ERRORS, REFUSALS
+from console.refusal_words import FIELD_ERRORS, REFUSALS
 from console.routes.case_page import draw_case
 from console.web import Page
 from console.web_rules import CaseRefused, permit
@@ -23,8 +23,9 @@ Fields = Mapping[str, Kind]
 
 
 class Refused(Exception):
-    def __init__(self, errors: FieldErrors) -> None:
+    def __init__(self, errors: FieldErrors, status: int = 422) -> None:
         self.errors = errors
+        self.status = status
 
 
 def required(name: str) -> FieldErrors:
@@ -54,12 +55,12 @@ async def act(
     fields: Fields,
     service: Service[..., Any],
     run: Callable[[Permit], Awaitable[object]],
-    done: str,
+    done: str | Callable[[], str],
     then: str | None = None,
 ) -> Response:
     """Ask ``service`` for the permit on the case, ``run`` the action with it, answer
     with the case (or ``then``: after a handover the case may no longer be the
-    counsellor's)."""
+    counsellor's), saying ``done`` (or what ``done()`` says once it ran)."""
     try:
         granted = await permit(p, service, case_id)
     except CaseRefused:
@@ -67,7 +68,7 @@ async def act(
     try:
         await run(granted)
     except Refused as refusal:
-        errors, status = refusal.errors, 422
+        errors, status = refusal.errors, refusal.status
     except RequestRejected as rejection:
         errors, status = from_problems(rejection.problems, fields), 422
     except (Conflict, TaskAlreadyClaimed, TaskAlreadyDone):
@@ -81,5 +82,6 @@ async def act(
     except DomainError:
         errors, status = _general("unavailable"), 503
     else:
-        return p.redirect(then or f"/cases/{case_id}", done=done)
+        said = done if isinstance(done, str) else done()  # what the action did
+        return p.redirect(then or f"/cases/{case_id}", done=said)
     return await draw_case(p, case_id, failed=refused(form_id, form, errors), status_code=status)

@@ -10,16 +10,18 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, Path
 from fastapi.responses import Response
 
-from application import case_reads, casework
+from application import case_reads, casework, evidence
 from application.conversations import case_transcripts
 from application.conversations.counsellor import ConversationRead
 from application.errors import DomainError, Gone, NotFound
 from application.evidence_dossier import evidence_dossier
 from application.finding import find_case as find_numbered
+from application.upload_links import UploadLinkCreated
 from application.worklist_lines import NEXT_ACTION, NextAction
 from console.forms import Drawn, first
 from console.i18n import N_
-from console.labels import DONE, HASH_ROUTES, LABELS, REFUSALS, TIMELINE
+from console.labels import DONE, HASH_ROUTES, LABELS, TIMELINE
+from console.refusal_words import REFUSALS
 from console.timeline_words import Wording
 from console.web import Page, Posted, SignedIn, now
 from console.web_rules import CaseRefused, permit
@@ -30,6 +32,7 @@ from domain.intake import AgeBand, CallerRole, Category, Channel, RiskFlag, Urge
 from domain.items import ContentType, LegalQualification
 from domain.notice import NoticeOutcome, NoticeStatus, ReviewChoice
 from domain.referral import LegalBasis, ReferralStatus
+from domain.rules.hash_routes import STOP_NCII, TAKE_IT_DOWN
 from domain.rules.legal import OFFENCES
 
 router = APIRouter(prefix="/console/cases")
@@ -88,7 +91,7 @@ def _articles(p: Page) -> list[tuple[str, str, str]]:
 GROUPS: dict[str, tuple[str, ...]] = {
     "callback": ("callback-outcome", "reschedule"),
     "contact": ("contact-add",),
-    "items": ("items",),
+    "items": ("items", "evidence"),
     "referrals": ("referral", "manual-handoff", "withdraw"),
     "case": ("note", "risk", "urgency", "intake", "handover", "assignment", "close", "reopen"),
 }
@@ -107,6 +110,7 @@ async def draw_case(
     card_problem: str | None = None,
     transcript: ConversationRead | None = None,
     transcript_problem: str | None = None,
+    upload_link: UploadLinkCreated | None = None,
     status_code: int = 200,
     live_only: bool = False,
 ) -> Response:
@@ -151,6 +155,16 @@ async def draw_case(
         for r in view.referrals
         if r.status in OPEN_REFERRAL
     ]
+    context["item_labels"] = {
+        n.notice_id: f"{names.get(n.platform, n.platform)} ({n.notice_id.rsplit('-', 1)[-1]})"
+        for n in view.notices
+        if n.appeal_of is None
+    }
+    context["item_options"] = (
+        [("", p.gettext("None")), *context["item_labels"].items()] if context["item_labels"] else []
+    )
+    # an intimate file's hash routes: the ones fitting the case, or both when none was said
+    context["evidence_hash_routes"] = view.hash_routes or [TAKE_IT_DOWN, STOP_NCII]
     wording = Wording(p.gettext, lambda v: p.gettext(labelled(v)), names, p.formats)
     context["timeline_line"] = wording.line
     context["conversation_state"] = wording.conversation_state
@@ -168,6 +182,11 @@ async def draw_case(
         conversations = await case_transcripts.case_conversations(p.helpline, listing)
     except (CaseRefused, DomainError):
         conversations = []
+    try:
+        listing = await permit(p, evidence.evidence_manifest, case_id)
+        evidence_lines = (await evidence.evidence_manifest(p.helpline, listing)).evidence
+    except (CaseRefused, DomainError):
+        evidence_lines = []
     due = view.callback.due_at
     due_input = due.astimezone(ZoneInfo(p.timezone)).strftime("%Y-%m-%dT%H:%M") if due else ""
     return p.render(
@@ -192,6 +211,8 @@ async def draw_case(
         review_choices=list(ReviewChoice),
         open_group=open_group,
         conversations=conversations,
+        evidence_lines=evidence_lines,
+        upload_link=upload_link,
         transcript=transcript,
         transcript_problem=transcript_problem,
         due_input=due_input,

@@ -17,7 +17,7 @@ from application.returning_contacts import (
 )
 from console.forms import Drawn, FieldErrors, first, refused
 from console.i18n import N_
-from console.labels import FIELD_ERRORS
+from console.refusal_words import FIELD_ERRORS
 from console.web import Page, Posted, SignedIn
 from console.web_rules import permit
 from domain.contact_identifiers import IdentifierKind

@@ -4,9 +4,8 @@ open with its live transcript and reply box, and from it a case opened or attach
 the chat closed and wrapped up. Thin doors over ``application.conversations``: the
 rules, the audit lines and the workflow calls are the services'.
 
-The live parts are small fragments the page's script redraws; the transcript's
-fragment answers 204 while nothing changed (a read with no new line is not a read of
-personal data, so polling does not flood the audit trail)."""
+Its live parts (the desk, the held transcript, the heartbeat) are in
+``console.routes.conversation_live``."""
 
 import re
 from collections.abc import Awaitable, Callable
@@ -28,13 +27,15 @@ from application.errors import (
 )
 from console.forms import Drawn, FieldErrors, FormData, first, from_problems, refused
 from console.i18n import N_
-from console.labels import FIELD_ERRORS, REFUSALS
+from console.refusal_words import FIELD_ERRORS, REFUSALS
 from console.routes.contact_search import earlier_contact
-from console.web import HEADERS, Page, Posted, SignedIn, idempotency_key
+from console.routes.conversation_news_state import news_of
+from console.web import Page, Posted, SignedIn, idempotency_key
 from console.web_rules import CaseRefused, permit
 from domain.conversation import CONVERSATION_ID_PATTERN, MAX_MESSAGE_CHARS
-from domain.conversation_desk import ConversationOutcome, TransferTo
+from domain.conversation_desk import ConversationOutcome, CounsellorView, TransferTo
 from domain.conversation_queue import CounsellorDesk, CounsellorPresenceView, Presence
+from domain.intake import Channel
 from relais.clock import utc_now
 
 router = APIRouter(prefix="/console/conversations")
@@ -48,22 +49,29 @@ DONE = {
     "ended": N_("Chat closed: write the wrap-up."),
     "wrapped": N_("Wrap-up recorded: the conversation has ended."),
     "attached": N_("The conversation joined the case."),
+    "news": N_("Their answer is recorded: news of the case follow it, here."),
+    "news_asked": N_("Question sent: their answer will appear in the conversation."),
     "transferred": N_("Handed over: it stays with you until your colleague takes it."),
+    "media_added": N_("File added to the case's evidence."),
+    "media_hashes": N_("Intimate image: only its fingerprints were kept, not the image."),
 }
+NEWS_CHANNELS = (Channel.WHATSAPP, Channel.MESSENGER)  # the web chat cannot reach them later
 OVER = N_("This conversation has ended, or the offer was taken or has lapsed.")
 
 
-async def _desk(p: Page) -> CounsellorDesk | None:
+async def desk_of(p: Page) -> CounsellorDesk | None:
     try:
         return await desk.my_desk(p.helpline, await permit(p, desk.my_desk))
     except NotFound:  # nobody of the helpline has set a presence yet today
         return None
 
 
-async def _read(p: Page, cid: str, since: int = 0) -> ConversationRead | None:
+async def read_of(
+    p: Page, cid: str, since: int = 0, seen: CounsellorView | None = None
+) -> ConversationRead | None:
     try:
         return await desk.read_conversation(
-            p.helpline, await permit(p, desk.read_conversation), cid, since
+            p.helpline, await permit(p, desk.read_conversation), cid, since, seen=seen
         )
     except (NotFound, RequestRejected):
         return None
@@ -97,11 +105,11 @@ async def _reply_options(
     return found if found.templates else None
 
 
-async def _screen(
+async def screen(
     p: Page, chosen: str | None, failed: Drawn | None = None, status_code: int = 200
 ) -> Response:
-    mine = await _desk(p)
-    open_one = await _read(p, chosen) if chosen else None
+    mine = await desk_of(p)
+    open_one = await read_of(p, chosen) if chosen else None
     takers = await _who_can_take(p, open_one)
     earlier = await earlier_contact(p, open_one)
     options = await _reply_options(p, open_one)
@@ -115,7 +123,7 @@ async def _screen(
         desk=mine,
         chosen=chosen,
         read=open_one,
-        state=_state(open_one) if open_one else "",
+        state=state_of(open_one) if open_one else "",
         done=done,
         refusals=_not_drawn(failed, open_one),
         presences=list(Presence),
@@ -127,6 +135,8 @@ async def _screen(
         transfer_roles=list(TransferTo),
         heartbeat_seconds=int(p.settings.conversation_policy().presence_ttl.total_seconds() // 3),
         max_chars=MAX_MESSAGE_CHARS,
+        news_channels=NEWS_CHANNELS,
+        news=await news_of(p, open_one),
     )
 
 
@@ -155,58 +165,15 @@ def _not_drawn(failed: Drawn | None, read: ConversationRead | None) -> list[str]
         )
         if status in ("active", "wrapping_up") and view.linked_case_id is None:
             drawn.add("attach")
+        elif status in ("active", "wrapping_up") and view.channel in NEWS_CHANNELS:
+            drawn |= {"news", "news-ask"}
+        drawn |= {f"media-{line.seq}" for line in read.lines if line.channel_media}
     return [] if failed.id in drawn else failed.errors.general
 
 
 @router.get("")
 async def conversations(p: SignedIn, c: Chosen = None) -> Response:
-    return await _screen(p, c)
-
-
-@router.get("/live")
-async def desk_now(p: SignedIn, active: int = 0, c: Chosen = None) -> Response:
-    """The offers and the tabs alone (redrawn every second)."""
-    p.refresh_session = active == 1
-    return p.render("conversations_desk.html", desk=await _desk(p), chosen=c)
-
-
-@router.get("/{cid}/live")
-async def transcript_now(
-    p: SignedIn,
-    cid: ConversationId,
-    seen: Annotated[int, Query(ge=0)] = 0,
-    state: Annotated[str, Query(max_length=128)] = "",
-    active: int = 0,
-) -> Response:
-    """The transcript, when a line came or its state changed since ``seen``; 204 else."""
-    p.refresh_session = active == 1
-    probe = await _read(p, cid, case_link.NO_MESSAGES.since_seq)  # no line: no read
-    if probe is None:
-        return Response(status_code=404, headers=HEADERS)
-    if probe.conversation.last_seq == seen and _state(probe) == state:
-        return Response(status_code=204, headers=HEADERS)
-    whole = await _read(p, cid)
-    if whole is None:
-        return Response(status_code=404, headers=HEADERS)
-    return p.render("conversations_transcript.html", read=whole, state=_state(whole))
-
-
-def _state(read: ConversationRead) -> str:
-    view = read.conversation
-    # What the channel said of the answers (counts only): a change redraws the transcript.
-    marks = view.deliveries
-    return f"{view.status.value}-{int(view.young_person_left)}-{view.linked_case_id or ''}-{marks}"
-
-
-@router.post("/heartbeat")
-async def still_here(p: SignedIn, form: Posted) -> Response:
-    """The page is open: the presence holds (the session does not slide for it)."""
-    p.refresh_session = False
-    try:
-        await desk.still_here(p.helpline, await permit(p, desk.still_here))
-    except NotFound:
-        return Response(status_code=404, headers=HEADERS)
-    return Response(status_code=204, headers=HEADERS)
+    return await screen(p, c)
 
 
 Run = Callable[[], Awaitable[object]]
@@ -240,7 +207,7 @@ async def _act(fields: list[str], run: Run) -> tuple[FieldErrors, int] | None:
     return None
 
 
-async def _answer(
+async def answer_form(
     p: Page,
     chosen: str | None,
     form_id: str,
@@ -254,7 +221,7 @@ async def _answer(
         query = {"done": done, **({"c": chosen} if chosen else {})}
         return p.redirect("/conversations", **query)
     errors, status = refusal
-    return await _screen(p, chosen, refused(form_id, form, errors), status)
+    return await screen(p, chosen, refused(form_id, form, errors), status)
 
 
 @router.post("/presence")
@@ -269,12 +236,12 @@ async def set_presence(p: SignedIn, form: Posted) -> Response:
     if not capacity.isdigit() or not 1 <= int(capacity) <= 20:
         errors.by_field["capacity"] = [FIELD_ERRORS["int_parsing"]]
     if errors:
-        return await _screen(p, chosen, refused("presence", form, errors), 422)
+        return await screen(p, chosen, refused("presence", form, errors), 422)
 
     async def run() -> None:
         await desk.set_presence(p.helpline, allowed, Presence(presence), capacity=int(capacity))
 
-    return await _answer(p, chosen, "presence", form, ["capacity"], run, "presence")
+    return await answer_form(p, chosen, "presence", form, ["capacity"], run, "presence")
 
 
 @router.post("/{cid}/accept")
@@ -287,7 +254,7 @@ async def accept(p: SignedIn, cid: ConversationId, form: Posted) -> Response:
     refusal = await _act([], run)
     if refusal is None:
         return p.redirect("/conversations", c=cid, done="accepted")
-    return await _screen(p, None, refused(f"offer-{cid}", form, refusal[0]), refusal[1])
+    return await screen(p, None, refused(f"offer-{cid}", form, refusal[0]), refusal[1])
 
 
 @router.post("/{cid}/pass")
@@ -297,7 +264,7 @@ async def pass_offer(p: SignedIn, cid: ConversationId, form: Posted) -> Response
     async def run() -> None:
         await desk.pass_offer(p.helpline, allowed, cid, first(form, "offer_id"))
 
-    return await _answer(p, None, f"offer-{cid}", form, [], run, "passed")
+    return await answer_form(p, None, f"offer-{cid}", form, [], run, "passed")
 
 
 @router.post("/{cid}/replies")
@@ -308,7 +275,7 @@ async def reply(p: SignedIn, cid: ConversationId, form: Posted) -> Response:
         errors = FieldErrors()
         kind = "missing" if not text.strip() else "string_too_long"
         errors.by_field["body"] = [FIELD_ERRORS[kind]]
-        return await _screen(p, cid, refused("reply", form, errors), 422)
+        return await screen(p, cid, refused("reply", form, errors), 422)
     key = idempotency_key(form) or f"console-{utc_now().timestamp()}"
 
     async def run() -> None:
@@ -317,7 +284,7 @@ async def reply(p: SignedIn, cid: ConversationId, form: Posted) -> Response:
     refusal = await _act(["body"], run)
     if refusal is None:
         return p.redirect("/conversations", c=cid)
-    return await _screen(p, cid, refused("reply", form, refusal[0]), refusal[1])
+    return await screen(p, cid, refused("reply", form, refusal[0]), refusal[1])
 
 
 @router.post("/{cid}/end")
@@ -327,7 +294,7 @@ async def end_chat(p: SignedIn, cid: ConversationId, form: Posted) -> Response:
     async def run() -> None:
         await desk.end_chat(p.helpline, allowed, cid)
 
-    return await _answer(p, cid, "end", form, [], run, "ended")
+    return await answer_form(p, cid, "end", form, [], run, "ended")
 
 
 @router.post("/{cid}/wrap-up")
@@ -337,12 +304,12 @@ async def wrap_up(p: SignedIn, cid: ConversationId, form: Posted) -> Response:
     if outcome not in {v.value for v in ConversationOutcome}:
         errors = FieldErrors()
         errors.by_field["outcome"] = [FIELD_ERRORS["enum"]]
-        return await _screen(p, cid, refused("wrap-up", form, errors), 422)
+        return await screen(p, cid, refused("wrap-up", form, errors), 422)
 
     async def run() -> None:
         await desk.wrap_up(p.helpline, allowed, cid, ConversationOutcome(outcome))
 
-    return await _answer(p, cid, "wrap-up", form, [], run, "wrapped")
+    return await answer_form(p, cid, "wrap-up", form, [], run, "wrapped")
 
 
 TRANSFER_FIELDS = ["to", "to_role", "note"]
@@ -364,7 +331,7 @@ async def hand_over(p: SignedIn, cid: ConversationId, form: Posted) -> Response:
     if len(note) > MAX_MESSAGE_CHARS:
         errors.by_field["note"] = [FIELD_ERRORS["string_too_long"]]
     if errors:
-        return await _screen(p, cid, refused("transfer", form, errors), 422)
+        return await screen(p, cid, refused("transfer", form, errors), 422)
     key = idempotency_key(form)
 
     async def run() -> None:
@@ -372,7 +339,7 @@ async def hand_over(p: SignedIn, cid: ConversationId, form: Posted) -> Response:
             p.helpline, allowed, cid, to, TransferTo(role), note.strip() or None, key, utc_now()
         )
 
-    return await _answer(p, cid, "transfer", form, TRANSFER_FIELDS, run, "transferred")
+    return await answer_form(p, cid, "transfer", form, TRANSFER_FIELDS, run, "transferred")
 
 
 CASE_ID = r"^[A-Za-z0-9_-]{1,64}$"
@@ -387,13 +354,13 @@ async def attach(p: SignedIn, cid: ConversationId, form: Posted) -> Response:
     elif not _case_id_ok(case_id):
         errors.by_field["case_id"] = [FIELD_ERRORS["string_pattern_mismatch"]]
     if errors:
-        return await _screen(p, cid, refused("attach", form, errors), 422)
+        return await screen(p, cid, refused("attach", form, errors), 422)
 
     async def run() -> None:
         allowed = await permit(p, case_link.attach_conversation, case_id)
         await case_link.attach_conversation(p.helpline, allowed, cid)
 
-    return await _answer(p, cid, "attach", form, ["case_id"], run, "attached")
+    return await answer_form(p, cid, "attach", form, ["case_id"], run, "attached")
 
 
 def _case_id_ok(case_id: str) -> bool:
@@ -414,4 +381,14 @@ def context_of(read: ConversationRead | None) -> dict[str, Any]:
 
 async def prefill(p: Page, cid: str) -> dict[str, Any]:
     """The new case form's values for a case opened from conversation ``cid``."""
-    return context_of(await _read(p, cid, case_link.NO_MESSAGES.since_seq))
+    return context_of(await read_of(p, cid, case_link.NO_MESSAGES.since_seq))
+
+
+def state_of(read: ConversationRead) -> str:
+    return screen_state(read.conversation)
+
+
+def screen_state(view: CounsellorView) -> str:
+    # What the channel said of the answers (counts only): a change redraws the transcript.
+    marks = view.deliveries
+    return f"{view.status.value}-{int(view.young_person_left)}-{view.linked_case_id or ''}-{marks}"

@@ -23,7 +23,7 @@ from console.forms import (
     validated,
 )
 from console.i18n import N_
-from console.labels import REFUSALS
+from console.refusal_words import REFUSALS
 from console.routes.conversations import prefill
 from console.web import Page, Posted, SignedIn, idempotency_key
 from console.web_rules import permit
@@ -45,6 +45,7 @@ FIELDS = {
     "consents.callback.earliest_hour": Kind.INT,
     "consents.callback.latest_hour": Kind.INT,
     "consents.callback.weekdays_only": Kind.BOOL,
+    "consents.case_news": Kind.BOOL,
     "contact.first_name": Kind.TEXT,
     "contact.phone": Kind.TEXT,
     "contact.email": Kind.TEXT,

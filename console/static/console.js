@@ -1,5 +1,6 @@
 // The console's only script (ours, no library): live regions, sign-out after
-// inactivity, the legal article of the chosen qualification, focus on refusals.
+// inactivity, the legal article of the chosen qualification, focus on refusals,
+// evidence shown clear on demand and dropped onto its form.
 // Every page works without it; it stores nothing in the browser.
 "use strict";
 
@@ -112,6 +113,40 @@
     }
     select.addEventListener("change", show);
     show();
+  });
+
+  // Evidence: an image is shown clear in its place when the counsellor asks (the
+  // link alone opens it; each showing is audited by the server), and a file dropped
+  // on the zone becomes the form's file (the counsellor still answers and sends).
+  document.querySelectorAll("a[data-reveal]").forEach(function (link) {
+    link.addEventListener("click", function (event) {
+      const image = link.closest("figure").querySelector("img[data-clear]");
+      if (!image) { return; }
+      event.preventDefault();
+      image.src = image.dataset.clear;
+      image.alt = image.dataset.clearAlt;
+      image.classList.add("revealed");
+      link.remove();
+    });
+  });
+  document.querySelectorAll("[data-dropzone]").forEach(function (zone) {
+    const input = zone.querySelector("input[type=file]");
+    ["dragenter", "dragover"].forEach(function (name) {
+      zone.addEventListener(name, function (event) {
+        event.preventDefault();
+        zone.classList.add("dragging");
+      });
+    });
+    ["dragleave", "drop"].forEach(function (name) {
+      zone.addEventListener(name, function () { zone.classList.remove("dragging"); });
+    });
+    zone.addEventListener("drop", function (event) {
+      event.preventDefault();
+      if (event.dataTransfer && event.dataTransfer.files.length) {
+        input.files = event.dataTransfer.files;
+        input.dispatchEvent(new Event("change", { bubbles: true }));
+      }
+    });
   });
 
   const summary = document.querySelector(".error-summary");

@@ -7,7 +7,7 @@ from relais.clock import utc_now
 from relais.crypto.key_store import KeyRecord, KeyStore
 from relais.crypto.keyring import MasterKeyring
 from relais.db.engine import Database
-from relais.db.repositories._sql import insert_unless_present
+from relais.db.repositories._sql import insert_unless_present, inserted_unless_present
 from relais.db.tables import CaseKeyRow
 
 
@@ -50,10 +50,8 @@ class DatabaseKeyStore(KeyStore):
         writes it with the case's other first rows); the record to :meth:`remember`
         once that transaction committed, None when the case had a key already."""
         record = self._new_record(case_id)
-        inserted = await session.execute(
-            insert_unless_present(session, CaseKeyRow, "case_id", _values(record))
-        )
-        return record if inserted.first() is not None else None
+        inserted = await inserted_unless_present(session, CaseKeyRow, "case_id", _values(record))
+        return record if inserted else None
 
     async def _find_by_case(self, case_id: str) -> KeyRecord | None:
         async with self._sessions() as session:

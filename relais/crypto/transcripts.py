@@ -11,6 +11,11 @@ it; the workflow records only its id, digests and place. A body is sealed
   accepted is then stored, so none is left behind); from then on the transcript
   goes with the case, and the case's purge makes it unreadable (crypto-shredding).
 
+A young person's media message on WhatsApp or Messenger keeps, beside its line, how
+to fetch the file from the channel (a :class:`~domain.channel_messages.MediaReference`:
+Meta's media id or signed URL), sealed the same way and moved with it; the file itself
+is fetched only when a counsellor adds it to a case's evidence.
+
 A conversation never linked is purged at the end of its retention: rows deleted and
 its key destroyed (copies in backups no longer open). Nothing here is ever logged.
 """
@@ -20,6 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from domain.channel_messages import MediaReference
 from domain.conversation import (
     MAX_MESSAGE_CHARS,
     AuthorKind,
@@ -72,6 +78,10 @@ def _aad(conversation_id: str, item: str) -> bytes:
     return f"relais/conversation/{conversation_id}/{item}".encode()
 
 
+def _media_aad(conversation_id: str, message_id: str) -> bytes:
+    return _aad(conversation_id, f"{message_id}/media")
+
+
 def _seal(key: DataKey, plaintext: bytes, aad: bytes) -> bytes:
     nonce = os.urandom(NONCE_BYTES)
     return nonce + key.aead.encrypt(nonce, plaintext, aad)
@@ -98,14 +108,25 @@ class TranscriptVault:
         now: datetime,
         author: str | None = None,
         internal: bool = False,
+        media: MediaReference | None = None,
     ) -> StoredMessage:
         """Seal and store a message; the same key and body again is the same message
-        (:class:`KeyReused` for another body). Then tell the workflow ``ref``."""
+        (:class:`KeyReused` for another body). Then tell the workflow ``ref``.
+        ``media``: a channel's media message, how to fetch its file (sealed too)."""
         if not body.strip() or len(body) > MAX_MESSAGE_CHARS:
             raise ValueError(f"body: between 1 and {MAX_MESSAGE_CHARS} characters")
         digests = message_digests(conversation_id, idempotency_key, body)
         message_id = f"m{digests.key_digest[:24]}"
         key = await self._sealing_key(conversation_id)
+        sealed_media = (
+            None
+            if media is None
+            else _seal(
+                key,
+                media.model_dump_json().encode(),
+                _media_aad(conversation_id, message_id),
+            )
+        )
         stored, inserted = await self._rows.insert(
             SealedMessage(
                 message_id=message_id,
@@ -118,6 +139,7 @@ class TranscriptVault:
                 stored_at=now,
                 key_id=key.key_id,
                 ciphertext=_seal(key, body.encode(), _aad(conversation_id, message_id)),
+                media=sealed_media,
             )
         )
         if stored.body_digest != digests.body_digest:
@@ -143,6 +165,33 @@ class TranscriptVault:
         purged."""
         found = await self._rows.by_ids(conversation_id, message_ids)
         return {m.message_id: await self._open_message(m) for m in found}
+
+    async def with_media(self, conversation_id: str, message_ids: Sequence[str]) -> set[str]:
+        """Which of these messages are a channel's media (nothing opened)."""
+        found = await self._rows.by_ids(conversation_id, message_ids)
+        return {m.message_id for m in found if m.media is not None}
+
+    async def read_media(self, conversation_id: str, message_id: str) -> MediaReference | None:
+        """How to fetch the file of a channel's media message (None: not one);
+        :class:`KeyDestroyed` once purged."""
+        rows = await self._rows.by_ids(conversation_id, [message_id])
+        found = rows[0] if rows else None
+        if found is None or found.media is None:
+            return None
+        key = await self._keys.key_by_id(found.key_id)
+        plain = _open(key, found.media, _media_aad(conversation_id, message_id))
+        return MediaReference.model_validate_json(plain)
+
+    async def mark_fetched(
+        self, conversation_id: str, message_ids: Sequence[str], at: datetime
+    ) -> int:
+        """The young person's web chat page fetched these lines of the counsellor's:
+        that is their delivery (no body is read)."""
+        return await self._rows.mark_fetched(conversation_id, message_ids, at)
+
+    async def fetched(self, conversation_id: str) -> set[str]:
+        """Which lines the young person's web chat page fetched (ids only)."""
+        return await self._rows.fetched(conversation_id)
 
     async def read_filed(self, conversation_id: str) -> list[FiledMessage]:
         """The whole transcript, in order, once the conversation is over."""
@@ -221,7 +270,13 @@ class TranscriptVault:
         for message in await self._rows.sealed_with(conversation_id, own.key_id):
             aad = _aad(conversation_id, message.message_id)
             plain = _open(own, message.ciphertext, aad)
-            resealed.append((message.message_id, case_key.key_id, _seal(case_key, plain, aad)))
+            media = None
+            if message.media is not None:
+                media_aad = _media_aad(conversation_id, message.message_id)
+                media = _seal(case_key, _open(own, message.media, media_aad), media_aad)
+            resealed.append(
+                (message.message_id, case_key.key_id, _seal(case_key, plain, aad), media)
+            )
         await self._rows.reseal(resealed)
         contact = await self._rows.contact(conversation_id)
         if contact is not None and contact.key_id == own.key_id:

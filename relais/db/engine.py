@@ -15,9 +15,10 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
-from sqlalchemy.pool import ConnectionPoolEntry, StaticPool
+from sqlalchemy.pool import ConnectionPoolEntry, PoolResetState, StaticPool
 
 from relais.db import migrate
+from relais.db.sqlite_driver import one_trip_dbapi
 from relais.settings import Settings, get_settings
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
@@ -54,6 +55,7 @@ class Database:
         self.engine: AsyncEngine = create_async_engine(self.url, **kwargs)
         if self.is_sqlite:
             event.listen(self.engine.sync_engine, "connect", _sqlite_on_connect)
+            event.listen(self.engine.sync_engine, "reset", _sqlite_reset)
         self.session_factory: async_sessionmaker[AsyncSession] = async_sessionmaker(
             self.engine, expire_on_commit=False
         )
@@ -88,10 +90,26 @@ def _sqlite_engine_options(url: URL) -> dict[str, Any]:
     database = url.database or ""
     if database in ("", ":memory:") or database.startswith("file::memory:"):
         # One in-memory database is one connection: share it.
-        return {"poolclass": StaticPool}
+        return {"poolclass": StaticPool, "pool_reset_on_return": None, "module": one_trip_dbapi()}
     if not database.startswith("file:"):
         Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-    return {"connect_args": {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}}
+    return {
+        "module": one_trip_dbapi(),  # one trip to the driver's thread per statement
+        "connect_args": {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
+        "pool_reset_on_return": None,  # _sqlite_reset instead
+    }
+
+
+def _sqlite_reset(dbapi_connection: Any, _record: Any, state: PoolResetState) -> None:
+    """A connection back in the pool is rolled back only when a transaction is still
+    open. The pool's own reset rolls back every time, even after a commit; on SQLite's
+    async driver that is one more round trip to its thread at the end of every
+    transaction (opening a case makes two). Unless a statement wrote, the driver has
+    not begun a transaction (it begins one before a write only)."""
+    if state.terminate_only or not state.asyncio_safe or state.transaction_was_reset:
+        return
+    if getattr(dbapi_connection.driver_connection, "in_transaction", True):
+        dbapi_connection.rollback()
 
 
 def _sqlite_on_connect(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:

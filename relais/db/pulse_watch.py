@@ -10,6 +10,12 @@ and wakes the pages whose pulse moved; they then ask their workflow. Changes mad
 through another API replica show in the same rows, so any replica's pages see them.
 
 The polling task runs only while some page watches, and stops with the last one.
+
+A line is stored before its workflow takes it; a door of this process that stores one
+holds its conversation's pages (:meth:`PulseWatch.line_in_flight`) until the workflow
+answered, so a page woken by the new row reads the line at once instead of reading
+"nothing yet" and again a moment later. A line stored through another replica still
+shows by its row; the page then settles (:mod:`application.conversations.live`).
 """
 
 import asyncio
@@ -67,6 +73,8 @@ class PulseWatch:
         self._clock = clock
         self._watchers: dict[str, set[Watcher]] = {}
         self._task: asyncio.Task[None] | None = None
+        self._in_flight: dict[str, int] = {}  # lines stored, their workflow not answered
+        self._held: dict[str, Pulse] = {}  # the last pulse read while lines were in flight
 
     @property
     def watched(self) -> int:
@@ -89,6 +97,31 @@ class PulseWatch:
                 if not watchers:
                     del self._watchers[conversation_id]
 
+    @asynccontextmanager
+    async def line_in_flight(self, conversation_id: str) -> AsyncIterator[None]:
+        """While a line this process stored is on its way to its workflow, its pages are
+        not woken by its row; what moved meanwhile wakes them once it is answered (or
+        failed: they read what is there)."""
+        self._in_flight[conversation_id] = self._in_flight.get(conversation_id, 0) + 1
+        try:
+            yield
+        finally:
+            left = self._in_flight[conversation_id] - 1
+            if left:
+                self._in_flight[conversation_id] = left
+            else:
+                del self._in_flight[conversation_id]
+                held = self._held.pop(conversation_id, None)
+                if held is not None:
+                    self._show(conversation_id, held)
+
+    def _show(self, conversation_id: str, pulse: Pulse) -> None:
+        if conversation_id in self._in_flight:
+            self._held[conversation_id] = pulse
+            return
+        for watcher in list(self._watchers.get(conversation_id, ())):
+            watcher._see(pulse)
+
     async def _run(self) -> None:
         while self._watchers:
             try:
@@ -97,6 +130,5 @@ class PulseWatch:
                 log.warning("live pulse read failed: %s", type(error).__name__)
                 pulses = {}
             for conversation_id, pulse in pulses.items():
-                for watcher in list(self._watchers.get(conversation_id, ())):
-                    watcher._see(pulse)
+                self._show(conversation_id, pulse)
             await asyncio.sleep(self._every)

@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from simulator.basics import deep_merge, field_errors, now_utc
@@ -140,3 +140,26 @@ async def upload_media(
         return _invalid("body", "the file's bytes, 1 byte to 100 MiB")
     item = new_media(state, mime_type=mime_type, content=content, filename=filename)
     return JSONResponse(item.model_dump(exclude={"content_b64", "seed"}), status_code=201)
+
+
+@router.delete("/media/{media_id}", status_code=204)
+async def delete_media(media_id: str, state: StateDep) -> Response:
+    """Meta no longer has this media (its retention is over): its id is unknown to the
+    Graph API (100/33) and its URLs, WhatsApp's and Messenger's, no longer serve it."""
+    if state.meta.media.pop(media_id, None) is None:
+        return _invalid("media_id", "no such media", 404)
+    journal.media_deleted(state, media_id)
+    return Response(status_code=204)
+
+
+@router.post("/media/{media_id}/expire-urls")
+async def expire_media_urls(media_id: str, state: StateDep) -> JSONResponse:
+    """Every URL given so far for this media expires (as days passing would: a
+    Messenger attachment's signed URL, a WhatsApp download URL); the media itself stays,
+    and URLs given from now on serve it (Messenger: ask the message's attachments)."""
+    item = state.meta.media.get(media_id)
+    if item is None:
+        return _invalid("media_id", "no such media", 404)
+    item.url_generation += 1
+    journal.media(state, item)
+    return JSONResponse({"id": item.id, "url_generation": item.url_generation})

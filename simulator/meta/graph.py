@@ -1,7 +1,7 @@
 """The simulated Graph API's routes (served at the simulator's root, as
-``https://graph.facebook.com`` would be): the messages endpoints of both channels, and
-WhatsApp's media lookup. Included after every other router: its two-segment paths
-would otherwise shadow them.
+``https://graph.facebook.com`` would be): the messages endpoints of both channels,
+WhatsApp's media lookup and a Messenger message's attachments. Included after every other
+router: its two-segment paths would otherwise shadow them.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import Response
 
-from simulator.meta import errors, graph_messenger, graph_whatsapp, media
+from simulator.meta import errors, graph_messenger, graph_whatsapp, media, message_attachments
 from simulator.meta.calls import GraphCall
 from simulator.meta.config import Channel
 from simulator.meta.host import SimulatorState, StateDep
@@ -66,3 +66,15 @@ async def get_media(
     if item is None:
         return call.error(errors.unknown_object(media_id), fault="unknown_media")
     return media.media_info(call, item)
+
+
+@router.get("/{version}/{message_id}/attachments")
+async def get_message_attachments(
+    version: Version,
+    message_id: Annotated[str, Path(pattern=r"^m_[A-Za-z0-9_-]{1,200}$")],
+    request: Request,
+    state: StateDep,
+) -> Response:
+    """A Messenger message's files, each with a fresh signed URL."""
+    call = GraphCall(state, request, Channel.MESSENGER, "message_attachments")
+    return await message_attachments.message_attachments(call, message_id)

@@ -5,7 +5,8 @@ Checks after the channel's faults: the page access token (``Authorization: Beare
 ``access_token``; 400, code 190), the page, the body (400, code 100 naming the field:
 ``recipient.id``, ``messaging_type`` RESPONSE | UPDATE | MESSAGE_TAG with ``tag``,
 ``message`` with one of ``text`` (2,000 characters at most) or ``attachment``, optional
-``message.metadata`` (1,000)), a recipient who wrote to the page (100/2018001), the
+``message.metadata`` (1,000) and ``message.quick_replies`` (1 to 13, titles of 20
+characters at most)), a recipient who wrote to the page (100/2018001), the
 24-hour window for RESPONSE/UPDATE and the 7 days of the HUMAN_AGENT tag (10/2018278),
 and an unavailable recipient (551/1545041). Accepted: ``200 {"recipient_id",
 "message_id"}``, then delivery and read events (and an echo if ``echoes``).
@@ -34,6 +35,9 @@ ATTACHMENT_TYPES = frozenset({"image", "video", "audio", "file", "template"})
 SENDER_ACTIONS = frozenset({"typing_on", "typing_off", "mark_seen"})
 MAX_TEXT = 2000
 MAX_METADATA = 1000
+MAX_QUICK_REPLIES = 13
+MAX_QUICK_TITLE = 20
+MAX_PAYLOAD = 1000
 
 
 class Invalid(Exception):
@@ -77,7 +81,28 @@ def parse(body: Any) -> dict[str, Any]:
         raise _bad("message.metadata must be a string of 1000 characters at most")
     parsed = {"psid": psid, "messaging_type": messaging_type, "tag": tag, "text": text}
     parsed |= {"reference": metadata, "media": _attachment(attachment)}
+    parsed["choices"] = _quick_replies(message.get("quick_replies"))
     return parsed
+
+
+def _quick_replies(quick: Any) -> list[dict[str, str]] | None:
+    """``message.quick_replies``: 1 to 13 ``text`` ones, each a title of 20 characters at
+    most and a payload of 1,000."""
+    if quick is None:
+        return None
+    if not isinstance(quick, list) or not 0 < len(quick) <= MAX_QUICK_REPLIES:
+        raise _bad("message.quick_replies must hold 1 to 13 quick replies")
+    choices: list[dict[str, str]] = []
+    for n, reply in enumerate(quick):
+        if not isinstance(reply, dict) or reply.get("content_type") != "text":
+            raise _bad(f"message.quick_replies[{n}].content_type must be 'text' here")
+        title, payload = reply.get("title"), reply.get("payload")
+        if not isinstance(title, str) or not 0 < len(title) <= MAX_QUICK_TITLE:
+            raise _bad(f"message.quick_replies[{n}].title must be 1 to 20 characters")
+        if not isinstance(payload, str | int) or not 0 < len(str(payload)) <= MAX_PAYLOAD:
+            raise _bad(f"message.quick_replies[{n}].payload must be 1 to 1000 characters")
+        choices.append({"id": str(payload), "title": title})
+    return choices
 
 
 def _attachment(attachment: Any) -> dict[str, Any] | None:
@@ -134,6 +159,7 @@ async def send(call: GraphCall, node: str, raw: bytes) -> JSONResponse:
             type="text" if parsed["text"] is not None else parsed["media"]["type"],
             text=parsed["text"],
             media=parsed["media"],
+            choices=parsed["choices"],
             reference=parsed["reference"],
             messaging_type=parsed["messaging_type"],
             tag=parsed["tag"],

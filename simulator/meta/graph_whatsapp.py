@@ -3,11 +3,13 @@ Relais' messages to young people.
 
 Checks, in Meta's order after the channel's faults: the bearer token (401, code 190),
 the business phone number (400, code 100/33), the body (400: 100, 131008 or 131009 naming
-the parameter), an approved template (404, 132001), the customer-service window for a
-free-form message (131047: refused, or accepted then reported ``failed``, per
-``window_error``), then an undeliverable recipient (accepted, then a ``failed`` status
-with 131026). Accepted: ``200 {"messaging_product": "whatsapp", "contacts": [{"input",
-"wa_id"}], "messages": [{"id": "wamid..."}]}`` and status webhooks later.
+the parameter; an ``interactive`` message is a ``button`` one with 1 to 3 reply buttons,
+titles of 20 characters at most), an approved template (404, 132001), the
+customer-service window for a free-form message (131047: refused, or accepted then
+reported ``failed``, per ``window_error``), then an undeliverable recipient (accepted,
+then a ``failed`` status with 131026). Accepted: ``200 {"messaging_product":
+"whatsapp", "contacts": [{"input", "wa_id"}], "messages": [{"id": "wamid..."}]}`` and
+status webhooks later.
 """
 
 from __future__ import annotations
@@ -32,6 +34,10 @@ CAPTIONED = frozenset({"image", "document", "video"})
 MAX_TEXT = 4096
 MAX_CAPTION = 1024
 MAX_REFERENCE = 512
+MAX_BUTTONS = 3
+MAX_BUTTON_TITLE = 20
+MAX_BUTTON_ID = 256
+MAX_INTERACTIVE_BODY = 1024
 
 
 class Invalid(Exception):
@@ -82,7 +88,44 @@ def parse(body: Any, config: WhatsAppConfig, known_media: set[str]) -> dict[str,
         parsed["template"] = _template(content, config)
     elif kind in MEDIA_TYPES:
         parsed["media"] = _media(kind, content, known_media)
+    elif kind == "interactive":
+        parsed["text"], parsed["choices"] = _buttons(content)
     return parsed
+
+
+def _buttons(content: dict[str, Any]) -> tuple[str, list[dict[str, str]]]:
+    """An interactive ``button`` message: its body text and 1 to 3 reply buttons, each
+    with a unique id (256 characters at most) and a unique title (20 at most)."""
+    if content.get("type") != "button":
+        raise Invalid(errors.invalid_parameter("interactive['type']: only 'button' is simulated."))
+    body = content.get("body")
+    text = body.get("text") if isinstance(body, dict) else None
+    if not isinstance(text, str) or not 0 < len(text) <= MAX_INTERACTIVE_BODY:
+        raise Invalid(errors.missing_parameter("interactive['body']['text']"))
+    action = content.get("action")
+    buttons = action.get("buttons") if isinstance(action, dict) else None
+    if not isinstance(buttons, list) or not 0 < len(buttons) <= MAX_BUTTONS:
+        raise Invalid(errors.invalid_value("interactive['action']['buttons']: 1 to 3 buttons."))
+    choices: list[dict[str, str]] = []
+    for n, button in enumerate(buttons):
+        reply = button.get("reply") if isinstance(button, dict) else None
+        if (
+            not isinstance(button, dict)
+            or button.get("type") != "reply"
+            or not isinstance(reply, dict)
+        ):
+            raise Invalid(errors.invalid_value(f"buttons[{n}]: a 'reply' button."))
+        choice, title = reply.get("id"), reply.get("title")
+        if not isinstance(choice, str) or not 0 < len(choice) <= MAX_BUTTON_ID:
+            raise Invalid(errors.invalid_value(f"buttons[{n}]['reply']['id']: 1 to 256 chars."))
+        if not isinstance(title, str) or not 0 < len(title) <= MAX_BUTTON_TITLE:
+            raise Invalid(errors.invalid_value(f"buttons[{n}]['reply']['title']: 1 to 20 chars."))
+        choices.append({"id": choice, "title": title})
+    if len({c["id"] for c in choices}) < len(choices) or len({c["title"] for c in choices}) < len(
+        choices
+    ):
+        raise Invalid(errors.invalid_value("buttons: ids and titles must be unique."))
+    return text, choices
 
 
 def _template(content: dict[str, Any], config: WhatsAppConfig) -> dict[str, Any]:
@@ -157,6 +200,7 @@ async def send(call: GraphCall, phone_number_id: str, raw: bytes) -> JSONRespons
             text=parsed.get("text"),
             template=parsed.get("template"),
             media=parsed.get("media"),
+            choices=parsed.get("choices"),
             reference=parsed["reference"],
             received_at=now_utc(),
             duplicate=False,

@@ -68,6 +68,10 @@ def media(state: SimulatorState, item: MediaItem) -> None:
     _write(state, {"event": "meta.media", "media": item.model_dump(mode="json")})
 
 
+def media_deleted(state: SimulatorState, media_id: str) -> None:
+    _write(state, {"event": "meta.media_deleted", "id": media_id})
+
+
 def user(state: SimulatorState, channel: Channel, user_id: str) -> None:
     settings = state.meta.user(channel, user_id).as_json()
     event = {"event": "meta.user", "channel": channel.value, "user": user_id}
@@ -102,6 +106,8 @@ def apply(meta: MetaState, event: dict[str, Any]) -> None:
     elif kind == "media":
         item = MediaItem.model_validate(event["media"])
         meta.media[item.id] = item
+    elif kind == "media_deleted":
+        meta.media.pop(event["id"], None)
     elif kind == "user":
         channel = Channel(event["channel"])
         meta.users[(channel, event["user"])] = UserState.from_json(event["settings"])

@@ -65,30 +65,32 @@ def public_base(state: SimulatorState, request: Request) -> str:
     return (configured or str(request.base_url)).rstrip("/")
 
 
-def _sign(state: SimulatorState, channel: Channel, media_id: str, expires: int) -> str:
+def _sign(state: SimulatorState, channel: Channel, item: MediaItem, expires: int) -> str:
     key = state.meta.channel(channel).app_secret.get_secret_value().encode()
-    message = f"{channel.value}:{media_id}:{expires}".encode()
-    return hmac.new(key, message, hashlib.sha256).hexdigest()[:32]
+    message = f"{channel.value}:{item.id}:{expires}"
+    if item.url_generation:  # its URLs were expired: those signed before no longer serve
+        message += f":{item.url_generation}"
+    return hmac.new(key, message.encode(), hashlib.sha256).hexdigest()[:32]
 
 
 def whatsapp_url(state: SimulatorState, request: Request, item: MediaItem) -> str:
     ttl = state.meta.live.whatsapp.media_url_ttl_seconds
     expires = int((now_utc() + timedelta(seconds=ttl)).timestamp())
-    signature = _sign(state, Channel.WHATSAPP, item.id, expires)
+    signature = _sign(state, Channel.WHATSAPP, item, expires)
     query = f"mid={item.id}&ext={expires}&hash={signature}"
     return f"{public_base(state, request)}/whatsapp_business/attachments/?{query}"
 
 
 def messenger_url(state: SimulatorState, base: str, item: MediaItem) -> str:
     expires = int((now_utc() + timedelta(days=MESSENGER_URL_DAYS)).timestamp())
-    signature = _sign(state, Channel.MESSENGER, item.id, expires)
+    signature = _sign(state, Channel.MESSENGER, item, expires)
     return f"{base}/messenger_cdn/{item.id}?oh={signature}&oe={expires:x}"
 
 
 def _valid(
-    state: SimulatorState, channel: Channel, media_id: str, expires: int, signature: str
+    state: SimulatorState, channel: Channel, item: MediaItem, expires: int, signature: str
 ) -> bool:
-    expected = _sign(state, channel, media_id, expires)
+    expected = _sign(state, channel, item, expires)
     return hmac.compare_digest(expected, signature) and now_utc().timestamp() < expires
 
 
@@ -105,7 +107,7 @@ async def whatsapp_download(
         return refused
     item = state.meta.media.get(mid)
     expires = int(ext) if ext.isdigit() else 0
-    if item is None or not _valid(state, Channel.WHATSAPP, mid, expires, hash):
+    if item is None or not _valid(state, Channel.WHATSAPP, item, expires, hash):
         return call.answer(404, errors.unknown_object(mid).body(Channel.WHATSAPP), fault="expired")
     call.note(200, message_id=item.id)
     return Response(item.content(), media_type=item.mime_type)
@@ -124,7 +126,7 @@ async def messenger_download(
         expires = int(oe, 16)
     except ValueError:
         expires = 0
-    if item is None or not _valid(state, Channel.MESSENGER, media_id, expires, oh):
+    if item is None or not _valid(state, Channel.MESSENGER, item, expires, oh):
         return call.answer(403, {"detail": "URL signature mismatch or expired"}, fault="expired")
     call.note(200, message_id=item.id)
     return Response(item.content(), media_type=item.mime_type)

@@ -15,7 +15,7 @@ from typing import Any
 from simulator.meta.state import SentMessage
 
 ATTACHMENT_TYPES = frozenset({"image", "video", "audio", "file"})
-INBOUND_TYPES = ATTACHMENT_TYPES | {"text", "sticker", "location", "fallback"}
+INBOUND_TYPES = ATTACHMENT_TYPES | {"text", "sticker", "location", "fallback", "quick_reply"}
 LIKE_STICKER_ID = 369239263222822  # the thumbs-up Messenger sends as a sticker
 
 
@@ -36,11 +36,16 @@ def message(
     at: datetime,
     text: str | None = None,
     url: str | None = None,
+    choice_id: str | None = None,
 ) -> dict[str, Any]:
-    """A young person's message event, of the type they sent."""
+    """A young person's message event, of the type they sent (``quick_reply``: a quick
+    reply tapped: its title as the text, its payload beside it)."""
     content: dict[str, Any] = {"mid": mid}
     if kind == "text":
         content["text"] = text or ""
+    elif kind == "quick_reply":
+        content["text"] = text or ""
+        content["quick_reply"] = {"payload": choice_id or ""}
     elif kind in ATTACHMENT_TYPES:
         content["attachments"] = [{"type": kind, "payload": {"url": url}}]
     elif kind == "sticker":

@@ -52,7 +52,8 @@ def _summary(sent: list[SentMessage], state: StateDep, channel: Channel) -> Chan
 async def requests(
     state: StateDep, channel: Channel | None = None, kind: str | None = None
 ) -> list[GraphRequest]:
-    """Every Graph API request: ``kind`` send, media_info or media_download."""
+    """Every Graph API request: ``kind`` send, media_info, media_download or
+    message_attachments."""
     return [
         r
         for r in state.meta.requests

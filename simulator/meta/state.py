@@ -33,6 +33,11 @@ class SentMessage(BaseModel):
     text: str | None = None
     template: dict[str, Any] | None = None
     media: dict[str, Any] | None = None
+    choices: list[dict[str, str]] | None = Field(
+        default=None,
+        description="Buttons to answer it ({id, title}): WhatsApp reply buttons, Messenger "
+        "quick replies (a tap: /_control/meta/{channel}/users/{user}/tap)",
+    )
     reference: str | None = Field(
         default=None,
         description="Relais' own reference: biz_opaque_callback_data / message.metadata",
@@ -57,6 +62,7 @@ class InboundMessage(BaseModel):
     at: datetime
     body: str = Field(description="The raw webhook body, as signed")
     signature: str = Field(description="X-Hub-Signature-256 as first sent")
+    media_id: str | None = Field(default=None, description="The file it carried, if any")
 
 
 class MediaItem(BaseModel):
@@ -69,6 +75,9 @@ class MediaItem(BaseModel):
     filename: str | None = None
     seed: str | None = None
     content_b64: str | None = Field(default=None, description="Given bytes (uploads)")
+    url_generation: int = Field(
+        default=0, description="Bumped when its URLs expire: URLs signed before no longer serve"
+    )
 
     def content(self) -> bytes:
         if self.content_b64 is not None:
@@ -102,7 +111,7 @@ class GraphRequest(BaseModel):
     channel: Channel | None
     method: str
     path: str
-    kind: str = Field(description="send, media_info, media_download")
+    kind: str = Field(description="send, media_info, media_download, message_attachments")
     status: int
     fault: str | None = None
     error_code: int | None = None

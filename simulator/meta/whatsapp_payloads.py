@@ -15,7 +15,7 @@ from simulator.meta.state import MediaItem, SentMessage
 
 MEDIA_TYPES = frozenset({"image", "document", "audio", "video", "sticker"})
 CAPTIONED = frozenset({"image", "document", "video"})
-INBOUND_TYPES = MEDIA_TYPES | {"text", "location", "contacts", "unsupported"}
+INBOUND_TYPES = MEDIA_TYPES | {"text", "location", "contacts", "unsupported", "interactive"}
 
 
 def _stamp(at: datetime) -> str:
@@ -41,10 +41,18 @@ def message(
     media: MediaItem | None = None,
     caption: str | None = None,
     unsupported_type: str | None = None,
+    choice_id: str | None = None,
+    context: dict[str, str] | None = None,
 ) -> dict[str, Any]:
-    """One entry of ``value.messages``, of the type a young person sent."""
+    """One entry of ``value.messages``, of the type a young person sent (``interactive``:
+    a reply button tapped, ``context`` naming the message it was under)."""
     body: dict[str, Any] = {"from": wa_id, "id": message_id, "timestamp": _stamp(at)}
-    if kind == "text":
+    if context is not None:
+        body["context"] = context
+    if kind == "interactive":
+        reply = {"id": choice_id or "", "title": text or ""}
+        body["interactive"] = {"type": "button_reply", "button_reply": reply}
+    elif kind == "text":
         body["text"] = {"body": text or ""}
     elif kind in MEDIA_TYPES and media is not None:
         item: dict[str, Any] = {"mime_type": media.mime_type, "sha256": media.sha256_b64}

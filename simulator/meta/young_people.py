@@ -73,6 +73,15 @@ class InboundRequest(BaseModel):
     media: MediaSpec | None = None
     media_id: str | None = Field(default=None, description="A media uploaded beforehand")
     unsupported_type: str | None = Field(default=None, max_length=40)
+    choice_id: str | None = Field(
+        default=None,
+        max_length=1000,
+        description="interactive (WhatsApp) / quick_reply (Messenger): the button's id; "
+        "text: its title",
+    )
+    context_id: str | None = Field(
+        default=None, max_length=200, description="WhatsApp: the message the button was under"
+    )
     sent_at: datetime | None = Field(default=None, description="Default now; past: an old one")
     duplicate: bool = Field(default=False, description="Meta delivers the webhook twice")
 
@@ -105,6 +114,8 @@ def _compose(
         return _invalid(f"{prefix}type", f"must be one of {sorted(KINDS[channel])}")
     if message.type == "text" and not message.text:
         return _invalid(f"{prefix}text", "a text message needs its text")
+    if message.type in ("interactive", "quick_reply") and not message.choice_id:
+        return _invalid(f"{prefix}choice_id", "a tapped button needs its id")
     item: MediaItem | None = None
     if message.type in MEDIA_KINDS[channel]:
         item = _media_of(state, message)
@@ -135,6 +146,7 @@ def _post(
             at=one.at,
             body=body,
             signature=signature,
+            media_id=one.media.id if one.media else None,
         )
         state.meta.inbound[one.message_id] = record
         journal.note_inbound(state.meta, record)
@@ -158,7 +170,14 @@ def _post(
 async def inbound(
     channel: Channel, message: InboundRequest, request: Request, state: StateDep
 ) -> JSONResponse:
-    composed = _compose(state, channel, message, public_base(state, request), "")
+    return write(state, channel, message, public_base(state, request))
+
+
+def write(
+    state: SimulatorState, channel: Channel, message: InboundRequest, base: str
+) -> JSONResponse:
+    """One young person's message, posted to Relais as Meta would (202, or 422)."""
+    composed = _compose(state, channel, message, base, "")
     if isinstance(composed, JSONResponse):
         return composed
     webhooks = _post(state, channel, [composed], composed.payload)
@@ -218,6 +237,8 @@ def _whatsapp(
         media=item,
         caption=message.caption,
         unsupported_type=message.unsupported_type,
+        choice_id=message.choice_id,
+        context={"from": display, "id": message.context_id} if message.context_id else None,
     )
     payload = whatsapp_payloads.inbound(
         config.business_account_id, phone_number_id, display, message.name, entry
@@ -243,6 +264,7 @@ def _messenger(
         at=at,
         text=message.text,
         url=url,
+        choice_id=message.choice_id,
     )
     return page_id, message_id, messenger_payloads.envelope(page_id, at, event)
 

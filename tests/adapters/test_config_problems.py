@@ -132,6 +132,11 @@ CASES = {
         "adapters.toml: adapter 'tiktok': overrides.tiktok.config.base_urll: Extra inputs are "
         "not permitted",
     ),
+    "attachments of a type no copy is made in": (
+        '[overrides.tiktok]\nconfig = { attachments = { media_types = ["video/mp4"] } }\n',
+        "adapters.toml: adapter 'tiktok': overrides.tiktok.config.attachments.media_types: "
+        "not attachable: video/mp4",
+    ),
     "override key outside config": (
         '[overrides.tiktok]\nbase_url = "https://x"\n',
         "adapters.toml: adapter 'tiktok': overrides.tiktok.base_url: Extra inputs are not "
@@ -227,3 +232,24 @@ def test_a_valid_file_declares_and_overrides(tmp_path: Path) -> None:
     assert ligue.spec.capabilities == ["handoff"]
     assert ligue.config.smtp.password.get_secret_value() == "secret-pw"
     assert f"{path}: declared ligue-idf" in report.notes
+
+
+def test_a_deployment_says_what_its_platforms_take_beside_a_notice(tmp_path: Path) -> None:
+    """The built-ins declare what the simulator plays; a deployment overrides it, field by
+    field, or with ``false`` for a channel that takes no files."""
+    path = tmp_path / "adapters.toml"
+    path.write_text(
+        "[overrides.tiktok]\nconfig = { attachments = { max_files = 2 } }\n"
+        "[overrides.facebook]\nconfig = { attachments = false }\n",
+        encoding="utf-8",
+    )
+    report = load_adapters(Settings(), read_config_file(path), environ=ENV, plugins=False)
+    assert report.problems == []
+    adapters = {a.info.slug: a for a in report.adapters}
+    tiktok = adapters["tiktok"].notice_channel()
+    assert tiktok is not None and tiktok.accepts_attachments is not None
+    assert tiktok.accepts_attachments.max_files == 2
+    assert "application/pdf" in tiktok.accepts_attachments.media_types  # the rest kept
+    for slug in ("facebook", "snapchat"):
+        channel = adapters[slug].notice_channel()
+        assert channel is not None and channel.accepts_attachments is None

@@ -17,7 +17,17 @@ async def test_integrator_reads_the_catalog(api: AsyncClient) -> None:
     assert {"tiktok", "instagram"} <= set(PLATFORMS)
     assert {s for s, a in adapters.items() if a["capabilities"] == ["handoff"]} == set(PARTNERS)
     assert adapters["pharos"]["delivery"] == "poll"
-    assert adapters["pharos"]["health"]["status"] == "unknown"
+    # What each platform's channel takes beside a notice (the simulator's, built in).
+    assert adapters["facebook"]["accepts_attachments"] == {
+        "max_files": 3,
+        "max_bytes": 4 * 1024 * 1024,
+        "media_types": ["image/png", "image/jpeg"],
+    }
+    assert adapters["tiktok"]["accepts_attachments"]["max_files"] == 5
+    assert adapters["snapchat"]["accepts_attachments"] is None
+    assert adapters["pharos"]["accepts_attachments"] is None
+    # an adapter nobody has called yet: roblox, which no test on this (shared) harness calls
+    assert adapters["roblox"]["health"]["status"] == "unknown"
 
 
 async def test_openapi_documents_every_route_and_the_webhook_bodies(api: AsyncClient) -> None:

@@ -162,6 +162,7 @@ BODIES: dict[tuple[str, str], dict[str, Any] | None] = {
     },
     ("POST", "/cases/{case_id}/notices/{notice_id}/review"): {"choice": "accept"},
     ("POST", "/cases/{case_id}/consents/withdraw"): {"scope": "callback"},
+    ("POST", "/cases/{case_id}/news"): {"wanted": True},
     ("POST", "/cases/{case_id}/callback/claim"): None,
     ("POST", "/cases/{case_id}/callback/reschedule"): {"at": "2030-01-07T18:00:00+01:00"},
     ("POST", "/cases/{case_id}/reopen"): {"reason": "called again"},
@@ -180,7 +181,9 @@ BODIES: dict[tuple[str, str], dict[str, Any] | None] = {
     ("POST", "/cases/{case_id}/evidence"): None,
     ("GET", "/cases/{case_id}/evidence"): None,
     ("GET", "/cases/{case_id}/evidence/{evidence_id}"): None,
+    ("GET", "/cases/{case_id}/evidence/{evidence_id}/thumbnail.jpg"): None,
     ("GET", "/cases/{case_id}/evidence/dossier.pdf"): None,
+    ("POST", "/cases/{case_id}/upload-links"): None,
 }
 
 

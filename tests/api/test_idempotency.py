@@ -9,7 +9,9 @@ import uuid
 from typing import Any
 
 from sqlalchemy import select
+from temporalio.service import RPCError, RPCStatusCode
 
+from application import case_opening
 from domain import contract
 from domain.items import AddItemsRequest
 from relais.db.tables import IdempotencyKeyRow
@@ -267,3 +269,32 @@ async def test_a_caller_refused_at_the_door_leaves_no_key_behind(
     assert (anonymous.status_code, bad_token.status_code) == (401, 401)
     assert wrong_role.status_code == 403
     assert shared.status_code == 201, shared.text  # the 403 did nothing: the key was free
+
+
+async def test_an_opening_stopped_before_its_start_is_retried_into_one_case(
+    api_on_each_database: DatabaseApi, monkeypatch: Any
+) -> None:
+    """Between the first transaction (the key, the case key, the owner's access) and
+    the start of the case, Temporal could not be reached: the retry under the key
+    opens the case, readable with the key already stored, audited once."""
+    on = api_on_each_database
+    key = a_key()
+    start_case = case_opening.start_case
+
+    async def unreachable(*args: Any, **kwargs: Any) -> Any:
+        raise RPCError("connection refused", RPCStatusCode.UNAVAILABLE, b"")
+
+    monkeypatch.setattr(case_opening, "start_case", unreachable)
+    stopped = await on.api.post("/cases", json=intake(), headers=keyed(key))
+    assert stopped.status_code == 503, stopped.text
+    monkeypatch.setattr(case_opening, "start_case", start_case)
+
+    retry = await on.api.post("/cases", json=intake(), headers=keyed(key))
+    assert retry.status_code == 201, retry.text
+    case_id = retry.json()["case_id"]
+    assert (await case_input(on.harness, case_id)).intake.summary == intake()["summary"]
+    assert await audit_actions(on, case_id) == ["case.open"]
+    again = await on.api.post("/cases", json=intake(), headers=keyed(key))
+    assert (again.status_code, again.json()["case_id"]) == (200, case_id)
+    other = await on.api.post("/cases", json=intake(summary="Another call"), headers=keyed(key))
+    assert_refused_as_reused(other)

@@ -307,8 +307,9 @@ async def test_a_partner_answering_about_a_referral_cancelled_at_closing_is_hear
 
     # Past its reopen window the case's workflow has ended (here: ended by an operator).
     await harness.client.get_workflow_handle(contract.SUPPORT_CASE.workflow_id(case_id)).terminate()
-    for attempt in range(2):  # the partner's retry (signed anew): one task
-        raw, headers = signed(partner_says(referral_id, "closed"), at=time.time() - attempt)
+    first_sent = time.time()
+    for attempt in range(2):  # the partner's retry (signed anew, a second apart): one task
+        raw, headers = signed(partner_says(referral_id, "closed"), at=first_sent - attempt)
         later = await harness.api.post(
             "/webhooks/partners/france-victimes", content=raw, headers=headers
         )

@@ -152,6 +152,11 @@ CHECKS: dict[str, Callable[[dict[str, Any], dict[str, Any]], bool]] = {
         and r["load"]["memory"]["relais_worker_rss_mib"] > 0
         and r["load"]["memory"]["bare_worker_rss_mib"] > 0
     ),
+    "exchange_cost": lambda r, s: (
+        r["exchanges"] == s["conversations"] * s["exchanges"]
+        and r["conversation_per_exchange"]["WORKFLOW_TASK_COMPLETED"] >= 2
+        and r["worker_cpu_ms_per_task_polled"] is not None
+    ),
     "metrics_cost": lambda r, s: (
         all(len(r[mode]) == 1 and spread_ok(r[mode][0]["open_case_ms"]) for mode in ("off", "on"))
         and r["on"][0]["api_scrapes"] > 0

@@ -16,7 +16,7 @@ from temporalio.testing import WorkflowEnvironment
 
 from application.conversations.commands import ConversationCommands
 from domain import contract
-from domain.callback_window import ALWAYS_OPEN, OpeningHours
+from domain.callback_window import OpeningHours
 from domain.channel_templates import WHAT_WE_READ
 from domain.conversation import ConversationStatus, ViewRequest
 from domain.intake import Channel
@@ -25,10 +25,11 @@ from relais.clock import utc_now
 from relais.converter import key_store_of
 from relais.crypto.identifiers import ChannelAddress, IdentifierHasher, open_address
 from relais.crypto.transcripts import TranscriptVault
-from relais.db.engine import Database
 from relais.db.repositories.channel_contacts import ChannelContacts
 from relais.db.repositories.conversations import ConversationDirectory
-from relais.db.tables import Base, ChannelContactRow, ConversationMessageRow
+from relais.db.tables import ChannelContactRow, ConversationMessageRow
+from tests.support.databases import database_dump
+from tests.support.policies import fast_policy
 from tests.support.stack import Stack, running_stack
 from tests.support.waiting import eventually
 
@@ -45,7 +46,7 @@ async def stack(
     async with running_stack(
         local_env.client,
         folder,
-        policy=CasePolicy(opening_hours=ALWAYS_OPEN),
+        policy=fast_policy(),
         extra_settings={"channels_max_webhook_bytes": 32 * 1024},
     ) as running:
         for channel in ("whatsapp", "messenger"):
@@ -101,14 +102,6 @@ async def contacts(stack: Stack) -> list[tuple[str, str, str]]:
     async with stack.database.session_factory() as session:
         rows = (await session.execute(select(ChannelContactRow))).scalars().all()
     return [(r.channel, r.identifier_digest, r.conversation_id) for r in rows]
-
-
-async def database_dump(database: Database) -> str:
-    rows: list[str] = []
-    async with database.engine.connect() as conn:
-        for table in Base.metadata.sorted_tables:
-            rows += [repr(tuple(row)) for row in (await conn.execute(select(table))).all()]
-    return "\n".join(rows)
 
 
 def commands(stack: Stack) -> ConversationCommands:
@@ -196,7 +189,7 @@ async def test_messenger_and_what_the_helpline_cannot_read(stack: Stack) -> None
         [
             "[non pris en charge : sticker]",
             WHAT_WE_READ,
-            "[image image/jpeg, non conservé] regardez",
+            "[image image/jpeg] regardez",
         ]
     )
 

@@ -5,7 +5,6 @@ answers, and the young person receives the answer exactly once, whatever Meta do
 between (a 429 storm, transient 500s, an outage): the simulator's control API, which
 records every send Meta accepted, is the proof."""
 
-import uuid
 from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -16,22 +15,26 @@ from temporalio.testing import WorkflowEnvironment
 
 from application.conversations import counsellor as desk
 from application.errors import RequestRejected
-from application.helpline import Helpline
 from application.permits import Actor
-from domain.callback_window import ALWAYS_OPEN
 from domain.channel_templates import APPROVED_TEMPLATES, WHAT_WE_READ
-from domain.policy import CasePolicy
 from relais.clock import utc_now
-from relais.converter import key_store_of
-from relais.crypto.identifiers import IdentifierHasher
-from relais.db.repositories.channel_contacts import ChannelContacts
 from relais.settings import Role
+from tests.channels.support import (
+    answer,
+    finish,
+    helpline_of,
+    meta,
+    meta_stack,
+    no_duplicates,
+    received,
+    reply,
+    take_offer,
+    write,
+)
 from tests.support.client import auth
 from tests.support.console import console_user
-from tests.support.stack import Stack, running_stack
+from tests.support.stack import Stack
 from tests.support.waiting import eventually
-
-FAST = {"retry_delays": [0.02, 0.05], "status_delays": {"sent": 0.01, "delivered": 0.02}}
 
 
 @pytest.fixture(scope="module")
@@ -39,107 +42,8 @@ async def stack(
     local_env: WorkflowEnvironment, tmp_path_factory: pytest.TempPathFactory
 ) -> AsyncIterator[Stack]:
     folder: Path = tmp_path_factory.mktemp("channel-journeys")
-    async with running_stack(
-        local_env.client, folder, policy=CasePolicy(opening_hours=ALWAYS_OPEN)
-    ) as running:
-        for channel in ("whatsapp", "messenger"):
-            await meta(running, channel, **FAST)
+    async with meta_stack(local_env.client, folder) as running:
         yield running
-
-
-async def meta(stack: Stack, channel: str, **knobs: Any) -> None:
-    answer = await stack.simulator.put(f"/_control/meta/{channel}", json=knobs)
-    assert answer.status_code == 200, answer.text
-
-
-async def answer(response: Any, status: int = 200) -> Any:
-    got = await response
-    assert got.status_code == status, got.text
-    return got.json() if got.content else None
-
-
-async def write(stack: Stack, channel: str, sender: str, text: str) -> None:
-    await answer(
-        stack.simulator.post(
-            f"/_control/meta/{channel}/inbound", json={"from": sender, "text": text}
-        ),
-        202,
-    )
-
-
-async def conversation_of(stack: Stack, channel: str, sender: str) -> str:
-    hasher = IdentifierHasher(key_store_of(stack.client.data_converter))
-    digest = await hasher.digest(channel, sender)
-    contacts = ChannelContacts(stack.database)
-
-    async def probe() -> str | None:
-        return await contacts.conversation_of(channel, digest)
-
-    found = await eventually(probe, lambda c: c is not None, what="their conversation")
-    assert found is not None
-    return found
-
-
-async def take_offer(stack: Stack, who: dict[str, str], channel: str, sender: str) -> str:
-    """The counsellor takes this young person's conversation (the queue hears of earlier
-    ones accepted in its own time: their offers may still be on the desk)."""
-    api = stack.api
-    cid = await conversation_of(stack, channel, sender)
-    await answer(
-        api.post("/conversations/desk/presence", json={"presence": "available"}, headers=who)
-    )
-    desk = await eventually(
-        lambda: answer(api.get("/conversations/desk", headers=who)),
-        lambda d: any(o["conversation_id"] == cid for o in d["offers"]),
-        what="an offer on the desk",
-        within=20,
-    )
-    [offer] = [o for o in desk["offers"] if o["conversation_id"] == cid]
-    await eventually(
-        lambda: answer(api.get(f"/conversations/{cid}", headers=who)),
-        lambda r: r["conversation"]["offer"] is not None,
-        what="the offer on the conversation",
-    )
-    await answer(
-        api.post(f"/conversations/{cid}/accept", json={"offer_id": offer["offer_id"]}, headers=who)
-    )
-    return cid
-
-
-async def reply(stack: Stack, cid: str, text: str, who: dict[str, str]) -> Any:
-    headers = {**who, "Idempotency-Key": uuid.uuid4().hex}
-    return await answer(
-        stack.api.post(f"/conversations/{cid}/replies", json={"body": text}, headers=headers),
-        201,
-    )
-
-
-async def received(stack: Stack, channel: str, user: str, count: int) -> list[dict[str, Any]]:
-    async def probe() -> list[dict[str, Any]]:
-        got: list[dict[str, Any]] = await answer(
-            stack.simulator.get(f"/_control/meta/{channel}/users/{user}/received")
-        )
-        return got
-
-    return await eventually(
-        probe, lambda r: len(r) >= count, what=f"{count} messages received", within=30
-    )
-
-
-async def finish(stack: Stack, cid: str, who: dict[str, str]) -> None:
-    """End the chat and wrap it up: the counsellor's place is free for the next one."""
-    await answer(stack.api.post(f"/conversations/{cid}/end", headers=who))
-    await answer(
-        stack.api.post(
-            f"/conversations/{cid}/wrap-up", json={"outcome": "advice_given"}, headers=who
-        )
-    )
-
-
-async def no_duplicates(stack: Stack, channel: str) -> None:
-    deliveries = await answer(stack.simulator.get("/_control/meta/deliveries"))
-    assert deliveries[channel]["duplicate_references"] == []
-    assert deliveries[channel]["without_reference"] == 0
 
 
 @pytest.mark.parametrize(
@@ -188,10 +92,6 @@ async def test_through_a_429_storm_and_transient_errors_the_answer_goes_once(
     assert (second - first).total_seconds() >= 2.9
     await no_duplicates(stack, "whatsapp")
     await finish(stack, cid, me)
-
-
-def helpline_of(stack: Stack) -> Helpline:
-    return Helpline(stack.client, stack.database, stack.registry, stack.settings)
 
 
 async def test_after_24_hours_free_text_is_refused_and_a_template_goes(stack: Stack) -> None:

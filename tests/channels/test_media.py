@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from domain.channel_messages import ChannelMediaKind, MediaContent, MediaReference
-from partners.channel_errors import MediaTooLargeError, OutcomeUnknownError
+from partners.channel_errors import MediaGoneError, MediaTooLargeError, OutcomeUnknownError
 from partners.channel_media import MediaStream
 from partners.errors import PermanentAdapterError, TransientAdapterError
 from tests.channels.stack import Stack
@@ -80,18 +80,61 @@ async def test_messenger_media_at_the_signed_url_of_its_webhook(stack: Stack) ->
             await media.read()
 
 
-async def test_a_tampered_url_or_an_unknown_media_id_is_permanent(stack: Stack) -> None:
+async def test_a_tampered_url_or_an_unknown_media_id_is_gone(stack: Stack) -> None:
     reference = await media_of(stack, "messenger", type="file")
     assert reference.url is not None
-    tampered = reference.model_copy(update={"url": reference.url.replace("oh=", "oh=0")})
+    tampered = reference.model_copy(
+        update={"url": reference.url.replace("oh=", "oh=0"), "message_id": None}
+    )
     unknown = MediaReference(kind=ChannelMediaKind.IMAGE, media_id="1234567890123456")
 
-    with pytest.raises(PermanentAdapterError):
+    with pytest.raises(MediaGoneError):  # Meta's CDN: 403, no Graph code
         async with stack.channel("messenger").fetch_media(tampered, max_bytes=10**6):
             pass
-    with pytest.raises(PermanentAdapterError, match="#100/33"):
+    with pytest.raises(MediaGoneError, match="no longer has"):  # 100/33: unknown object
         async with stack.channel("whatsapp").fetch_media(unknown, max_bytes=10**6):
             pass
+
+
+async def test_an_expired_messenger_url_is_asked_for_again(stack: Stack) -> None:
+    media_id = await upload(stack, SCREENSHOT)
+    reference = await media_of(stack, "messenger", type="image", media_id=media_id)
+    assert reference.message_id is not None and reference.position == 0
+    expired = await stack.sim.post(f"/_control/meta/media/{media_id}/expire-urls")
+    assert expired.status_code == 200, expired.text
+
+    async with stack.channel("messenger").fetch_media(reference, max_bytes=10**6) as media:
+        assert await media.read() == SCREENSHOT
+    calls = await stack.get("/_control/meta/requests", channel="messenger")
+    seen = [(r["kind"], r["status"]) for r in calls]
+    assert seen == [
+        ("media_download", 403),  # the webhook's URL, expired
+        ("message_attachments", 200),  # the message's files, a fresh URL
+        ("media_download", 200),
+    ]
+    deleted = await stack.sim.delete(f"/_control/meta/media/{media_id}")
+    assert deleted.status_code == 204
+    with pytest.raises(MediaGoneError):  # the fresh URL no longer serves, nor the message
+        async with stack.channel("messenger").fetch_media(reference, max_bytes=10**6):
+            pass
+    calls = await stack.get("/_control/meta/requests", channel="messenger")
+    assert [(r["kind"], r["status"]) for r in calls][3:] == [
+        ("media_download", 403),
+        ("message_attachments", 400),
+    ]
+
+
+@pytest.mark.parametrize("channel", ["whatsapp", "messenger"])
+async def test_a_media_meta_no_longer_keeps_is_gone(stack: Stack, channel: str) -> None:
+    media_id = await upload(stack, SCREENSHOT)
+    reference = await media_of(stack, channel, type="image", media_id=media_id)
+    deleted = await stack.sim.delete(f"/_control/meta/media/{media_id}")
+    assert deleted.status_code == 204
+
+    with pytest.raises(MediaGoneError):
+        async with stack.channel(channel).fetch_media(reference, max_bytes=10**6):
+            pass
+    assert (await stack.sim.delete(f"/_control/meta/media/{media_id}")).status_code == 404
 
 
 async def test_a_failing_media_lookup_is_transient_and_creates_nothing(stack: Stack) -> None:

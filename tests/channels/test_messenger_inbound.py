@@ -7,6 +7,7 @@ import pytest
 
 from domain.channel_messages import (
     ChannelMediaKind,
+    ChoiceContent,
     MediaContent,
     TextContent,
     UnsupportedContent,
@@ -102,4 +103,24 @@ def test_several_attachments_in_one_message_keep_stable_ids(stack: Stack) -> Non
 
     assert [m.message_id for m in batch.messages] == ["m_1", "m_1#2", "m_1#3"]
     assert [m.content.type for m in batch.messages] == ["media", "media", "unsupported"]
+    # each file knows its message and place in it: a fresh URL is asked for from them
+    where = [
+        (m.content.media.message_id, m.content.media.position)
+        for m in batch.messages
+        if isinstance(m.content, MediaContent)
+    ]
+    assert where == [("m_1", 0), ("m_1", 1)]
     assert batch.ignored == ["event 'postback'"]
+
+
+async def test_a_quick_reply_tapped_is_a_choice_not_a_text(stack: Stack) -> None:
+    written = await stack.write(
+        "messenger", type="quick_reply", choice_id="news.m0123.no", text="Non merci"
+    )
+    event = written["payload"]["entry"][0]["messaging"][0]
+    assert event["message"]["quick_reply"] == {"payload": "news.m0123.no"}
+    assert event["message"]["text"] == "Non merci"
+
+    message = await stack.message("messenger", written["message_id"])
+
+    assert message.content == ChoiceContent(choice_id="news.m0123.no", title="Non merci")

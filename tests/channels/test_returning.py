@@ -17,8 +17,6 @@ from sqlalchemy import select
 from temporalio.testing import WorkflowEnvironment
 
 from domain import contract
-from domain.callback_window import ALWAYS_OPEN
-from domain.policy import CasePolicy
 from domain.retention import PurgeReport, PurgeRunInput
 from relais.clock import utc_now
 from relais.converter import key_store_of
@@ -30,6 +28,7 @@ from relais.db.repositories.retention import RetentionBook
 from relais.db.tables import ChannelConversationRow
 from tests.support.client import TOKENS, auth
 from tests.support.console import ConsoleUser, console_user
+from tests.support.policies import fast_policy
 from tests.support.stack import Stack, running_stack
 from tests.support.waiting import eventually
 
@@ -43,9 +42,7 @@ async def stack(
     local_env: WorkflowEnvironment, tmp_path_factory: pytest.TempPathFactory
 ) -> AsyncIterator[Stack]:
     folder: Path = tmp_path_factory.mktemp("returning")
-    async with running_stack(
-        local_env.client, folder, policy=CasePolicy(opening_hours=ALWAYS_OPEN)
-    ) as running:
+    async with running_stack(local_env.client, folder, policy=fast_policy()) as running:
         fast = {"retry_delays": [0.2, 0.5, 1.0, 2.0, 4.0, 8.0]}  # as Meta, retried
         answer = await running.simulator.put("/_control/meta/whatsapp", json=fast)
         assert answer.status_code == 200, answer.text

@@ -8,6 +8,7 @@ import pytest
 
 from domain.channel_messages import (
     ChannelMediaKind,
+    ChoiceContent,
     MediaContent,
     TextContent,
     UnsupportedContent,
@@ -108,3 +109,19 @@ async def test_parsing_is_pure_the_same_bytes_give_the_same_events(stack: Stack)
     channel = stack.channel("whatsapp")
 
     assert channel.parse_webhook(body) == channel.parse_webhook(body) == stack.door.batches[0][1]
+
+
+async def test_a_reply_button_tapped_is_a_choice_with_its_id_and_title(stack: Stack) -> None:
+    written = await stack.write(
+        "whatsapp", type="interactive", choice_id="news.m0123.yes", text="Oui, prévenez-moi"
+    )
+    entry = written["payload"]["entry"][0]["changes"][0]["value"]["messages"][0]
+    assert entry["type"] == "interactive"
+    assert entry["interactive"] == {
+        "type": "button_reply",
+        "button_reply": {"id": "news.m0123.yes", "title": "Oui, prévenez-moi"},
+    }
+
+    message = await stack.message("whatsapp", written["message_id"])
+
+    assert message.content == ChoiceContent(choice_id="news.m0123.yes", title="Oui, prévenez-moi")

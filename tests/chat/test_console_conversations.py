@@ -5,12 +5,15 @@ reads it), a refusal beside its field, the live fragments, a case opened from th
 conversation with the pre-chat form filled in, a second conversation attached to it
 as a tab of its own, the chat closed and wrapped up."""
 
+import asyncio
 import re
+import time
 import uuid
 from typing import Any
 
 import httpx
 
+from console.routes.conversation_live import HOLD_SECONDS
 from tests.support.console import ConsoleUser, console_user, hidden_fields
 from tests.support.stack import Stack
 from tests.support.waiting import eventually
@@ -101,10 +104,12 @@ async def test_a_counsellor_answers_from_the_console(stack: Stack) -> None:
         )
         assert taken.headers["location"].startswith(f"/console/conversations?c={cid}")
 
-        page = await screen(lea, cid)
-        assert "Conversation avec un parent (11 à 14 ans)" in page
+        # Its tab comes from the queue, told by the conversation a moment after the
+        # accept (the desk's fragment redraws every second): there on a screen soon after.
+        tab = f'href="/console/conversations?c={cid}" aria-current="page"'
+        page = await eventually(lambda: screen(lea, cid), lambda p: tab in p, what="its tab")
+        assert "Conversation avec un parent (11 à 14 ans) par tchat" in page
         assert "mon fils reçoit des menaces" in page
-        assert f'href="/console/conversations?c={cid}" aria-current="page"' in page
         assert "data-enter-sends" in page
 
         empty = await post(
@@ -126,17 +131,22 @@ async def test_a_counsellor_answers_from_the_console(stack: Stack) -> None:
         )
         assert seen.json()["messages"][-1]["body"] == "Merci de nous écrire.\nDepuis quand ?"
 
-        # the live transcript: 204 while nothing changed, the new line when it comes
+        # the live transcript: held while nothing changed (then 204), answered with the
+        # new line as soon as it comes
         page = await screen(lea, cid)
         live_url = re.search(r'id="transcript" data-status="active" data-live="([^"]+)"', page)
         assert live_url is not None
         url = live_url[1].replace("&amp;", "&").removeprefix("/console")
-        assert (await lea.page(url)).status_code == 204
+        held = asyncio.create_task(lea.page(url))
         await writes(young_person, "depuis lundi")
-        fresh = await eventually(
-            lambda: lea.page(url), lambda r: r.status_code == 200, what="the new line"
-        )
-        assert "depuis lundi" in fresh.text
+        fresh = await held
+        assert fresh.status_code == 200 and "depuis lundi" in fresh.text
+        following = re.search(r'data-live-next="([^"]+)"', fresh.text)
+        assert following is not None
+        next_url = following[1].replace("&amp;", "&").removeprefix("/console")
+        began = time.monotonic()
+        assert (await lea.page(next_url)).status_code == 204  # nothing new: held, then 204
+        assert time.monotonic() - began >= HOLD_SECONDS - 1
 
         # a colleague sees neither the transcript nor its live part
         colleague = console_user(base)

@@ -26,7 +26,7 @@ from application.conversations.young_person_reads import young_person_reads
 from application.errors import RequestRejected
 from application.helpline import Helpline
 from domain.audit_actions import AuditAction
-from domain.conversation import AuthorKind, ConversationStatus, Writer
+from domain.conversation import AuthorKind, ConversationStatus, Delivery, Writer
 from domain.conversation_desk import ConversationOutcome
 from domain.conversation_queue import CounsellorDesk, Presence
 from domain.intake import AgeBand
@@ -110,6 +110,9 @@ async def test_a_counsellor_takes_the_conversation_reads_answers_and_wraps_up(
         "on publie mes photos",
         "Je suis là, tu as bien fait d'écrire.",
     ]
+    # Their page fetched the reply: delivered (the store's mark, not the workflow's).
+    assert read.lines[-1].delivery is Delivery.DELIVERED
+    assert read.conversation.deliveries == "0.1.0.0"
     colleague = counsellor()
     with pytest.raises(RequestRejected) as not_theirs:
         await acts(helpline, colleague, read_conversation, cid)

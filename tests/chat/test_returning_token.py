@@ -10,8 +10,8 @@ from typing import Any
 
 import httpx
 
-from tests.channels.test_channel_door import database_dump
 from tests.support.client import auth
+from tests.support.databases import database_dump
 from tests.support.stack import Stack
 from tests.support.waiting import eventually
 

@@ -7,6 +7,7 @@ import asyncio
 import time
 import uuid
 from datetime import timedelta
+from functools import partial
 
 import pytest
 
@@ -18,6 +19,7 @@ from application.conversations.callback_request import (
     callback_case_id,
 )
 from application.conversations.commands import ConversationOver
+from application.conversations.deliveries import with_deliveries
 from application.conversations.live import young_person_feed
 from application.conversations.requests import CallbackCreate, MessageCreate, PreChatForm
 from application.conversations.starting import start_conversation
@@ -32,6 +34,7 @@ from application.helpline import Helpline
 from domain import contract
 from domain.audit_actions import AuditAction
 from domain.conversation import ConversationStatus, Delivery, LeaveReason, Writer
+from domain.conversation_desk import CounsellorView
 from domain.intake import AgeBand, CallerRole, Channel
 from domain.policy import ConversationPolicy
 from relais.clock import utc_now
@@ -55,6 +58,17 @@ async def write(helpline: Helpline, who: YoungPerson, body: str, key: str | None
         helpline, who, MessageCreate(body=body), key or uuid.uuid4().hex, utc_now()
     )
     return accepted.seq
+
+
+async def listed(helpline: Helpline, *people: YoungPerson) -> None:
+    """Their directory rows are written (by their workflows, a moment after the start):
+    the absence check reads the queue from there."""
+    for who in people:
+        await eventually(
+            partial(helpline.conversation_directory.get, who.conversation_id),
+            lambda r: r is not None,
+            what="its directory row",
+        )
 
 
 async def audit_of(helpline: Helpline, who: YoungPerson) -> list[tuple[str, str | None]]:
@@ -125,9 +139,12 @@ async def test_the_counsellors_reply_reaches_their_page_live(stack: Stack) -> No
     assert took < 2.0, f"the reply took {took:.2f}s to reach the page"
     await feed.aclose()
 
-    # Fetched by the page: delivered, for the counsellor's screen.
+    # Fetched by the page: delivered, for the counsellor's screen (from the store).
+    async def screen() -> CounsellorView:
+        return await with_deliveries(helpline, await counsellor.view(who.conversation_id))
+
     view = await eventually(
-        lambda: counsellor.view(who.conversation_id),
+        screen,
         lambda v: v.messages and v.messages[-1].delivery is Delivery.DELIVERED,
         what="the reply delivered",
     )
@@ -268,6 +285,7 @@ async def test_a_page_closed_while_waiting_leaves_the_queue_a_reload_does_not(
     await counsellor.at_desk()
     await counsellor.accepts(with_counsellor.conversation_id)
     closed, reloaded = [await started(helpline) for _ in range(2)]
+    await listed(helpline, closed, reloaded)
     now = utc_now()
     for who in (closed, reloaded, with_counsellor):
         await page_closed(helpline, who, now)
@@ -290,14 +308,10 @@ async def test_a_page_silent_for_long_leaves_the_queue(stack: Stack) -> None:
     chat = stack.settings.chat.model_copy(update={"silent_after_seconds": 60.0})
     helpline = helpline_of(stack, chat=chat)
     silent = await started(helpline)
+    await listed(helpline, silent)
     now = utc_now()
     assert silent.conversation_id not in await count_the_gone(helpline, now)
     later = now + timedelta(seconds=61)
-    await eventually(
-        lambda: helpline.conversation_directory.get(silent.conversation_id),
-        lambda r: r is not None,
-        what="its directory row",
-    )
     assert silent.conversation_id in await count_the_gone(helpline, later)
     read = await young_person_reads(helpline, silent, 0, utc_now())
     assert read.status is ConversationStatus.ABANDONED

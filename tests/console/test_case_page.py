@@ -19,13 +19,12 @@ import pytest
 from playwright.async_api import expect
 from temporalio.testing import WorkflowEnvironment
 
-from domain.callback_window import ALWAYS_OPEN
-from domain.policy import CasePolicy
 from relais.db import AuditLog
 from tests.support.browser import chromium, needs_chromium
 from tests.support.client import auth
 from tests.support.console import ConsoleUser, console_user
 from tests.support.console_browser import SHOTS, accessible
+from tests.support.policies import fast_policy
 from tests.support.stack import Stack, running_stack
 from tests.support.waiting import eventually
 
@@ -45,7 +44,7 @@ async def stack(
     local_env: WorkflowEnvironment, tmp_path_factory: pytest.TempPathFactory
 ) -> AsyncIterator[Stack]:
     folder: Path = tmp_path_factory.mktemp("case-page")
-    policy = CasePolicy(opening_hours=ALWAYS_OPEN)
+    policy = fast_policy()
     async with running_stack(local_env.client, folder, policy=policy) as running:
         yield running
 

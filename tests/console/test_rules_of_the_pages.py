@@ -12,7 +12,7 @@ from fastapi import Response
 
 from application.errors import Problem
 from application.requests.opening import CaseCreate
-from console import labels
+from console import labels, refusal_words
 from console.catalogues import missing
 from console.forms import Kind, body, from_problems, parse, validated
 from console.i18n import Formats
@@ -76,11 +76,11 @@ def test_a_problem_goes_beside_its_field_or_its_nearest_enclosing_one() -> None:
     ]
     known = ["items.0.location.url", "items.0.platform"]
     errors = from_problems(problems, known)
-    assert errors.by_field == {"items.0.location.url": [labels.PROBLEMS["url_invalid"]]}
+    assert errors.by_field == {"items.0.location.url": [refusal_words.PROBLEMS["url_invalid"]]}
     assert errors.general == [
-        labels.PROBLEMS["location_missing"],
-        labels.PROBLEMS["no_platform_consent"],
-        labels.INVALID,
+        refusal_words.PROBLEMS["location_missing"],
+        refusal_words.PROBLEMS["no_platform_consent"],
+        refusal_words.INVALID,
     ]
 
 
@@ -150,7 +150,7 @@ def test_every_problem_code_the_code_base_raises_is_translated() -> None:
             raised |= set(re.findall(r'code="([a-z_]+)"', text))
     raised.discard("rejected")
     assert len(raised) > 30
-    assert sorted(raised - set(labels.PROBLEMS)) == []
+    assert sorted(raised - set(refusal_words.PROBLEMS)) == []
 
 
 def test_times_are_in_paris_and_formatted_per_language() -> None:

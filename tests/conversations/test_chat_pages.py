@@ -1,13 +1,14 @@
 """The web chat's short-lived rows on SQLite and PostgreSQL: pages in touch, closed,
 back after a reload or silent (only conversations still waiting are counted); the
 young person's write allowance, taken once per slot however many replicas race for
-it; the pulse a live page waits on."""
+it; the pulse a live page waits on, and the web chat lines its page fetched."""
 
 import asyncio
 from datetime import timedelta
 
 from domain.conversation import AuthorKind, ConversationStatus
 from relais.db import Database
+from relais.db.repositories.conversation_messages import SealedMessage, TranscriptRows
 from relais.db.repositories.conversation_pages import ConversationPages, WriteLimits
 from relais.db.repositories.conversation_pulses import ConversationPulses, Pulse
 from relais.db.repositories.conversations import ConversationDirectory, TypingHints
@@ -39,6 +40,20 @@ async def test_pages_closed_or_silent_while_waiting_are_gone(database: Database)
     await pages.forget(["closed", "silent"])
     assert await pages.state("closed") is None
     assert await pages.state("reloaded") == (T0 + 11 * SECOND, None)
+
+
+async def test_a_page_in_touch_is_written_again_once_its_last_sign_is_old(
+    database: Database,
+) -> None:
+    pages, fresh = ConversationPages(database), 90 * SECOND
+    await pages.seen("c", T0, fresh)
+    await pages.seen("c", T0 + 60 * SECOND, fresh)  # a new stream a minute later: as it was
+    assert await pages.state("c") == (T0, None)
+    await pages.seen("c", T0 + 91 * SECOND, fresh)
+    assert await pages.state("c") == (T0 + 91 * SECOND, None)
+    await pages.away("c", "closed", T0 + 92 * SECOND)
+    await pages.seen("c", T0 + 93 * SECOND, fresh)  # back after a reload: at once
+    assert await pages.state("c") == (T0 + 93 * SECOND, None)
 
 
 async def test_rows_of_finished_conversations_are_swept(database: Database) -> None:
@@ -91,3 +106,35 @@ async def test_a_pulse_moves_with_a_stored_message_a_new_row_version_or_writing(
     assert read["c2"] == Pulse()
     later = await pulses.read(["c1"], T0 + 6 * SECOND)
     assert later["c1"].writing == frozenset()  # the hint lapsed
+
+
+def sealed(message_id: str, author_kind: AuthorKind) -> SealedMessage:
+    return SealedMessage(
+        message_id=message_id,
+        conversation_id="c1",
+        key_digest=f"k-{message_id}",
+        body_digest=f"b-{message_id}",
+        author_kind=author_kind.value,
+        author=None,
+        internal=False,
+        stored_at=T0,
+        key_id="key-1",
+        ciphertext=b"sealed",
+    )
+
+
+async def test_the_pulse_counts_answers_apart_and_lines_their_page_fetched(
+    database: Database,
+) -> None:
+    rows, pulses = TranscriptRows(database), ConversationPulses(database)
+    await rows.insert(sealed("m1", AuthorKind.YOUNG_PERSON))
+    await rows.insert(sealed("m2", AuthorKind.COUNSELLOR))
+    await rows.insert(sealed("m3", AuthorKind.COUNSELLOR))
+    assert (await pulses.read(["c1"], T0))["c1"] == Pulse(stored=3, answers=2, fetched=0)
+
+    assert await rows.mark_fetched("c1", ["m2"], T0 + SECOND) == 1
+    assert await rows.mark_fetched("c1", ["m2", "m3"], T0 + 2 * SECOND) == 1  # m2: once
+    assert await rows.mark_fetched("c1", [], T0) == 0
+    assert await rows.fetched("c1") == {"m2", "m3"}
+    assert await rows.fetched("c2") == set()
+    assert (await pulses.read(["c1"], T0))["c1"] == Pulse(stored=3, answers=2, fetched=2)

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from domain.channel_messages import ChannelMediaKind, MediaReference
 from domain.conversation import AuthorKind, ConversationStatus, Writer
 from domain.conversation_records import ConversationRecord, FileTranscriptRequest, TranscriptLine
 from domain.intake import AgeBand, Channel
@@ -120,6 +121,37 @@ async def test_linked_to_a_case_it_goes_with_the_case_and_its_purge(database: Da
         await vault.read_filed("c1")
     with pytest.raises(KeyDestroyed):
         await vault.read_callback_contact("c1")
+
+
+async def test_a_channel_media_reference_is_sealed_with_its_line_and_moves_to_the_case(
+    database: Database,
+) -> None:
+    store = keys(database)
+    vault = TranscriptVault(database, store)
+    await ConversationDirectory(database).upsert(record())
+    media = MediaReference(
+        kind=ChannelMediaKind.IMAGE, media_id="1234567890123456", mime_type="image/jpeg"
+    )
+    photo = await vault.store_message(
+        "c1", "whatsapp:wamid.1", "[image image/jpeg, non conservé]", AuthorKind.YOUNG_PERSON,
+        T0, media=media,
+    )  # fmt: skip
+    text = await vault.store_message("c1", "whatsapp:wamid.2", SECRET, AuthorKind.YOUNG_PERSON, T0)
+    ids = [photo.ref.message_id, text.ref.message_id]
+    assert await vault.with_media("c1", ids) == {photo.ref.message_id}
+    assert await vault.read_media("c1", photo.ref.message_id) == media
+    assert await vault.read_media("c1", text.ref.message_id) is None
+    async with database.session_factory() as session:
+        rows = (await session.scalars(select(ConversationMessageRow))).all()
+    assert not any(b"1234567890123456" in (r.media or b"") for r in rows)  # sealed
+
+    await vault.link("c1", "case-9", retire=True)
+    store.forget()
+    assert await vault.read_media("c1", photo.ref.message_id) == media  # the case's key now
+    await store.destroy_case_key("case-9")
+    store.forget()
+    with pytest.raises(KeyDestroyed):
+        await vault.read_media("c1", photo.ref.message_id)
 
 
 async def test_filing_puts_the_workflows_order_and_drops_what_it_never_accepted(

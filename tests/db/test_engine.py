@@ -57,3 +57,34 @@ def test_bad_schema_options_are_refused() -> None:
 def test_the_password_never_shows_in_its_repr() -> None:
     database = Database("postgresql+asyncpg://relais:s3cret@db.internal/relais")
     assert "s3cret" not in repr(database)
+
+
+async def test_a_sqlite_connection_given_back_with_a_write_open_is_rolled_back(
+    tmp_path: Path,
+) -> None:
+    """The pool rolls back only a connection still in a transaction (not after every
+    commit): a write left open below SQLAlchemy is undone and holds no lock."""
+    path = tmp_path / "relais.db"
+    database = Database(f"sqlite+aiosqlite:///{path}")
+    other = Database(f"sqlite+aiosqlite:///{path}")
+    try:
+        async with database.engine.begin() as conn:
+            await conn.exec_driver_sql("CREATE TABLE probe (x INTEGER)")
+        async with database.engine.connect() as conn:
+            await conn.exec_driver_sql("INSERT INTO probe VALUES (1)")
+            await conn.commit()  # committed: kept
+            raw = await conn.get_raw_connection()
+            # A write the driver began that SQLAlchemy does not know of.
+            await conn.run_sync(
+                lambda _: raw.dbapi_connection.cursor().execute("INSERT INTO probe VALUES (2)")
+            )
+            assert raw.driver_connection.in_transaction
+        async with other.engine.begin() as conn:
+            await conn.exec_driver_sql("PRAGMA busy_timeout=200")  # no 30 s wait for a lock
+            await conn.exec_driver_sql("INSERT INTO probe VALUES (3)")
+        async with other.engine.connect() as conn:
+            rows = (await conn.exec_driver_sql("SELECT x FROM probe ORDER BY x")).all()
+        assert [x for (x,) in rows] == [1, 3]
+    finally:
+        await database.dispose()
+        await other.dispose()

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from devtools.cli import bench_scripts, lint_targets, run_bench, run_tests
+from devtools.cli import bench_scripts, lint_targets, run_bench, run_tests, suite_workers
 from devtools.lock import frozen_without, requirements
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -78,3 +78,14 @@ def test_lock_resolves_the_dependencies_and_dev_extras_of_pyproject() -> None:
     assert any(req.startswith("temporalio") for req in wanted)
     assert any(req.startswith("pytest") for req in wanted)
     assert not any(req.startswith("relais") for req in wanted)
+
+
+def test_the_whole_suite_runs_on_one_process_per_core_unless_told(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("RELAIS_TEST_WORKERS", "3")
+    assert suite_workers() == 3
+    monkeypatch.setenv("RELAIS_TEST_WORKERS", "1")
+    assert suite_workers() == 1
+    monkeypatch.delenv("RELAIS_TEST_WORKERS")
+    assert 1 <= suite_workers() <= 4

@@ -19,10 +19,10 @@ from temporalio.testing import WorkflowEnvironment
 
 from tests.evidence.files import jpeg_with_gps, mp4_bytes, picture, png
 from tests.evidence.support import database_bytes, folder_bytes
-from tests.support.cases import open_case
+from tests.support.cases import INTAKE, intake_body, open_case
 from tests.support.client import auth
-from tests.support.databases import BACKENDS, drop_database, empty_database
-from tests.support.stack import Stack, running_stack
+from tests.support.databases import BACKENDS
+from tests.support.stack import Stack, stack_on
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
@@ -34,12 +34,8 @@ async def stack(
     """The app database on SQLite and on PostgreSQL (where "no byte in the database"
     reads every row of the tables evidence touches)."""
     folder: Path = tmp_path_factory.mktemp("evidence-doors")
-    database = await empty_database(request.param, folder)
-    try:
-        async with running_stack(local_env.client, folder, database=database) as running:
-            yield running
-    finally:
-        await drop_database(database)
+    async with stack_on(request.param, local_env.client, folder) as running:
+        yield running
 
 
 def evidence_folder(stack: Stack) -> Path:
@@ -189,6 +185,42 @@ async def test_the_same_image_in_another_case_is_seen(stack: Stack) -> None:
     assert added.json()["seen_in_other_cases"] == 1
     [entry] = (await manifest(stack, first)).json()["evidence"]
     assert entry["seen_in_other_cases"] == 1
+
+
+async def test_another_case_holding_the_image_is_named_only_to_who_may_read_it(
+    stack: Stack,
+) -> None:
+    """The counsellor who holds both cases is given the other case to open; a colleague
+    whose case holds the same image learns only that other cases hold it."""
+    image = png(picture(seed=32))
+    mine = await open_case(stack)
+    assert (await upload(stack, mine, image)).status_code == 201
+    theirs = await stack.api.post(
+        "/cases",
+        json=intake_body(INTAKE),
+        headers={**auth("colleague"), "Idempotency-Key": uuid.uuid4().hex},
+    )
+    assert theirs.status_code == 201, theirs.text
+    their_case = theirs.json()["case_id"]
+    seen_by_them = await upload(stack, their_case, image, who="colleague")
+    assert seen_by_them.status_code == 201, seen_by_them.text
+    line = seen_by_them.json()
+    assert line["seen_in_other_cases"] == 1
+    assert line["other_cases_readable"] == []
+    assert mine not in seen_by_them.text
+
+    [entry] = (await manifest(stack, mine)).json()["evidence"]
+    assert entry["other_cases_readable"] == []  # not shared with me either
+    shared = await stack.api.post(
+        f"/cases/{their_case}/shares",
+        json={"counsellor": "local-counsellor"},
+        headers=auth("colleague"),
+    )
+    assert shared.status_code == 201, shared.text
+    [entry] = (await manifest(stack, mine)).json()["evidence"]
+    assert entry["other_cases_readable"] == [their_case]
+    [entry] = (await manifest(stack, their_case, who="supervisor")).json()["evidence"]
+    assert entry["other_cases_readable"] == [mine]
 
 
 @pytest.mark.parametrize(

@@ -5,6 +5,7 @@ logs, the exported spans and the app database. And crypto-shredding: once the ca
 key is destroyed, the same raw history no longer opens, while the statistics and the
 audit trail remain."""
 
+import hashlib
 import logging
 from datetime import timedelta
 from pathlib import Path
@@ -14,7 +15,6 @@ from urllib.parse import quote, quote_plus
 import pytest
 from google.protobuf import json_format
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
-from sqlalchemy import select
 from temporalio.api.common.v1 import WorkflowExecution
 from temporalio.api.workflowservice.v1 import (
     DescribeWorkflowExecutionRequest,
@@ -23,20 +23,22 @@ from temporalio.api.workflowservice.v1 import (
 from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 
-from domain.policy import CasePolicy
 from relais.converter import key_store_of
 from relais.crypto.codec import ENCODING, CaseCodec
 from relais.crypto.db_key_store import DatabaseKeyStore
 from relais.crypto.key_store import KeyDestroyed
 from relais.crypto.keyring import MasterKeyring
 from relais.db import AuditLog, Database
-from relais.db.tables import Base
 from relais.logs import QUIET, formatter
 from relais.settings import LogFormat, Settings
 from relais.telemetry import configure_tracing
 from relais.temporal_client import connect_client
+from tests.evidence.files import jpeg_with_gps, picture
+from tests.evidence.support import add_evidence
 from tests.privacy.conftest import PERSONAL
 from tests.support.client import auth
+from tests.support.databases import database_dump
+from tests.support.policies import fast_policy
 from tests.support.stack import Stack, running_stack
 from tests.support.waiting import eventually
 
@@ -73,8 +75,13 @@ async def journey(stack: Stack) -> str:
     opened = await stack.api.post("/cases", json=INTAKE, headers=auth("counsellor"))
     assert opened.status_code == 201, opened.text
     case_id: str = opened.json()["case_id"]
+    # A phone photo of the item (her name as the camera's, a GPS position, her handle as
+    # its file name): TikTok takes files, so the notice attaches its sanitised copy.
+    photo = jpeg_with_gps(picture(81), marker=PERSONAL["first_name"])
+    await add_evidence(stack, case_id, photo, name=f"{PERSONAL['handle']}.jpg")
+    item = {**ITEM, "evidence": [{"digest": hashlib.sha256(photo).hexdigest()}]}
     items = await stack.api.post(
-        f"/cases/{case_id}/items", json={"items": [ITEM]}, headers=auth("counsellor")
+        f"/cases/{case_id}/items", json={"items": [item]}, headers=auth("counsellor")
     )
     assert items.status_code == 202, items.text
     referral = await stack.api.post(
@@ -93,6 +100,9 @@ async def journey(stack: Stack) -> str:
     await eventually(
         view, lambda v: v["status"] == "callback_scheduled", what="notice and referral settled"
     )
+    notices = await stack.simulator.get("/_control/notices", params={"target": "tiktok"})
+    [notice] = notices.json()
+    assert len(notice["attachments"]) == 1  # the attachment's path ran
     closed = await stack.api.post(
         f"/cases/{case_id}/close",
         json={"reason": "resolved", "force": True},
@@ -117,14 +127,6 @@ async def raw_histories(client: Client, case_id: str) -> dict[str, bytes]:
         found[execution.id] = history.SerializeToString() + described.SerializeToString()
         found[execution.id] += json_format.MessageToJson(history).encode()
     return found
-
-
-async def database_dump(database: Database) -> str:
-    rows: list[str] = []
-    async with database.engine.connect() as conn:
-        for table in Base.metadata.sorted_tables:
-            rows += [repr(tuple(row)) for row in (await conn.execute(select(table))).all()]
-    return "\n".join(rows)
 
 
 def assert_clean(where: str, text: str | bytes) -> None:
@@ -156,7 +158,7 @@ async def test_no_personal_data_in_clear_anywhere_and_shredding_makes_it_unreada
     settings = Settings(temporal_address=local_env.client.service_client.config.target_host)
     keys = DatabaseKeyStore(database, MasterKeyring.from_settings(settings))
     client = await connect_client(settings, keys)  # as the API and the worker connect
-    policy = CasePolicy(callback_delay=timedelta(hours=1))
+    policy = fast_policy(callback_delay=timedelta(hours=1))
     try:
         async with running_stack(client, tmp_path, policy=policy, database=database) as stack:
             case_id = await journey(stack)

@@ -6,7 +6,6 @@ from pathlib import Path
 
 from temporalio.testing import WorkflowEnvironment
 
-from domain.policy import CasePolicy
 from tests.referrals.support import (
     case_view,
     handoff_posts,
@@ -17,10 +16,11 @@ from tests.referrals.support import (
     request_referral,
 )
 from tests.support.client import auth
+from tests.support.policies import fast_policy
 from tests.support.stack import running_stack
 from tests.support.waiting import eventually
 
-POLICY = CasePolicy(callback_delay=timedelta(seconds=30))
+POLICY = fast_policy(callback_delay=timedelta(seconds=30))
 NO_CONSENT = {"report_to_platforms": True, "referral_partners": []}
 
 

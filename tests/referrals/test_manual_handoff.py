@@ -9,7 +9,6 @@ from pathlib import Path
 from temporalio.testing import WorkflowEnvironment
 
 from domain import contract
-from domain.policy import CasePolicy
 from domain.tasks import TaskKind
 from tests.referrals.support import (
     case_view,
@@ -22,10 +21,11 @@ from tests.referrals.support import (
     referral_of,
 )
 from tests.support.client import auth
+from tests.support.policies import fast_policy
 from tests.support.stack import Stack, running_stack
 from tests.support.waiting import eventually
 
-POLICY = CasePolicy(callback_delay=timedelta(seconds=30))
+POLICY = fast_policy(callback_delay=timedelta(seconds=30))
 
 
 async def pending_activities(stack: Stack, referral_id: str) -> list[str]:

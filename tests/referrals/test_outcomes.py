@@ -11,7 +11,6 @@ from temporalio.api.sdk.v1 import WorkflowMetadata
 from temporalio.testing import WorkflowEnvironment
 
 from domain import contract
-from domain.policy import CasePolicy
 from relais import search_attributes as sa
 from relais.db import ReferralLedger
 from tests.referrals.support import (
@@ -22,10 +21,11 @@ from tests.referrals.support import (
     refer,
     referral_of,
 )
+from tests.support.policies import fast_policy
 from tests.support.stack import Stack, running_stack
 from tests.support.waiting import eventually
 
-POLICY = CasePolicy(
+POLICY = fast_policy(
     callback_delay=timedelta(seconds=30), referral_poll_interval=timedelta(milliseconds=300)
 )
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from meta_support import WA_ID, Meta, MetaReceiver, fast_meta, whatsapp_text
+from meta_support import GRAPH, WA_ID, WHATSAPP_TOKEN, Meta, MetaReceiver, fast_meta, whatsapp_text
 from sim_support import eventually
 
 from relais.serving import serve_app
@@ -79,3 +79,25 @@ async def test_a_webhook_owed_before_the_restart_is_sent_after_it(
             return any(d.payload == written["payload"] for d in meta_receiver.of("messenger"))
 
         await eventually(delivered)
+
+
+async def test_a_media_meta_no_longer_keeps_stays_gone_after_a_restart(
+    tmp_path: Path, meta_receiver: MetaReceiver
+) -> None:
+    journal = tmp_path / "simulator-state.jsonl"
+    async with running(journal, meta_receiver) as meta:
+        kept = await meta.http.post(
+            "/_control/meta/media", content=b"\x89PNG kept", headers={"content-type": "image/png"}
+        )
+        dropped = await meta.http.post(
+            "/_control/meta/media", content=b"\x89PNG gone", headers={"content-type": "image/png"}
+        )
+        gone_id = dropped.json()["id"]
+        assert (await meta.http.delete(f"/_control/meta/media/{gone_id}")).status_code == 204
+
+    async with running(journal, meta_receiver) as meta:
+        token = {"access_token": WHATSAPP_TOKEN}
+        lookup = await meta.http.get(f"{GRAPH}/{gone_id}", params=token)
+        assert lookup.status_code == 400 and lookup.json()["error"]["error_subcode"] == 33
+        still = await meta.http.get(f"{GRAPH}/{kept.json()['id']}", params=token)
+        assert still.status_code == 200

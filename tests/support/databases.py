@@ -12,11 +12,12 @@ import secrets
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from relais.db import Database
+from relais.db.tables import Base
 
 DEFAULT_POSTGRES_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
 
@@ -80,3 +81,13 @@ async def drop_database(database: Database) -> None:
             await conn.execute(text(f'DROP SCHEMA IF EXISTS "{database.schema}" CASCADE'))
     finally:
         await admin.dispose()
+
+
+async def database_dump(database: Database) -> str:
+    """Every row of every table of the app database, as text: what a scan for
+    personal data reads."""
+    rows: list[str] = []
+    async with database.engine.connect() as conn:
+        for table in Base.metadata.sorted_tables:
+            rows += [repr(tuple(row)) for row in (await conn.execute(select(table))).all()]
+    return "\n".join(rows)

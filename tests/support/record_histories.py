@@ -15,6 +15,7 @@ release on, a change that running cases would replay differently is guarded inst
 """
 
 import asyncio
+import hashlib
 import sys
 import tempfile
 import uuid
@@ -33,6 +34,8 @@ from domain.tasks import TaskKind
 from relais.db.repositories.retention import RetentionBook
 from relais.serving import serve_app
 from tests.adapters.test_http_json_e2e import API_KEY, CONFIG, receiver
+from tests.evidence.files import picture, png
+from tests.evidence.support import add_evidence
 from tests.referrals.support import open_tasks, post_partner_status
 from tests.support.builders import intake_body, item_body
 from tests.support.cases import case_view
@@ -42,6 +45,7 @@ from tests.support.policies import fast_policy
 from tests.support.stack import Stack, running_stack
 from tests.support.temporal import start_local_server
 from tests.support.waiting import eventually
+from tests.takedown.helpers import received_notices
 
 HISTORIES = Path(__file__).resolve().parent.parent / "histories"
 POLICY = fast_policy(
@@ -98,11 +102,35 @@ async def journey(stack: Stack) -> str:
     return case_id
 
 
+async def news_asked_then_withdrawn(stack: Stack) -> str:
+    """News of the case asked for after the opening (on the phone: no conversation
+    reaches them, the timeline says so), the removal's news decided, then a no: the
+    closing's is not; the case ends when its reopen window passes."""
+    case_id = await _open(stack, consents={"report_to_platforms": True})
+    await _post(stack, f"/cases/{case_id}/news", {"wanted": True})
+    await _post(stack, f"/cases/{case_id}/items", {"items": [item_body()]})
+    await _until(
+        stack,
+        case_id,
+        "the removal's news told",
+        lambda v: any(e["code"] == "news.not_sent" for e in v["timeline"]),
+    )
+    await _post(stack, f"/cases/{case_id}/news", {"wanted": False})
+    await _post(stack, f"/cases/{case_id}/close", {"reason": "resolved", "force": True})
+    await _ended(stack.client, contract.SUPPORT_CASE.workflow_id(case_id))
+    return case_id
+
+
 async def notice_refused_then_appealed(stack: Stack) -> str:
-    """The platform refuses; the counsellor appeals (DSA Art. 20) and the appeal wins."""
+    """The platform refuses the notice and its screenshot (TikTok takes files: the
+    sanitised copy goes with it); the counsellor appeals (DSA Art. 20), with the same
+    screenshot, and the appeal wins."""
     await stack.configure_target("tiktok", decision="refused")
     case_id = await _open(stack)
-    await _post(stack, f"/cases/{case_id}/items", {"items": [item_body()]})
+    screenshot = png(picture(7))
+    await add_evidence(stack, case_id, screenshot)
+    item = item_body(evidence=[{"digest": hashlib.sha256(screenshot).hexdigest()}])
+    await _post(stack, f"/cases/{case_id}/items", {"items": [item]})
     view = await _until(stack, case_id, "refused", lambda v: v["notices"][0]["status"] == "refused")
     await stack.configure_target("tiktok", decision="removed")
     notice_id = view["notices"][0]["notice_id"]
@@ -112,6 +140,42 @@ async def notice_refused_then_appealed(stack: Stack) -> str:
         case_id,
         "appeal removed",
         lambda v: [n["status"] for n in v["notices"]] == ["refused", "verified_removed"],
+    )
+    return case_id
+
+
+async def notice_renoticed_with_a_later_file(stack: Stack) -> str:
+    """The platform stays silent; a screenshot is filed under the item after the first
+    notice; the re-notice reads the evidence again and carries it; then the platform
+    removes the content. Runs on ``renotice_stack`` (a re-notice every 2 s)."""
+    await stack.configure_target("tiktok", decision="none")
+    case_id = await _open(stack)
+    [notice_id] = (await _post(stack, f"/cases/{case_id}/items", {"items": [item_body()]}))[
+        "notice_ids"
+    ]
+    await _until(
+        stack, case_id, "acknowledged", lambda v: v["notices"][0]["status"] == "acknowledged"
+    )
+    added = await stack.api.post(
+        f"/cases/{case_id}/evidence",
+        params={"intimate": "false", "item": notice_id},
+        files={"file": ("capture.png", png(picture(8)), "application/octet-stream")},
+        headers={**auth("counsellor"), "Idempotency-Key": uuid.uuid4().hex},
+    )
+    assert added.status_code == 201, added.text
+    renotice = await eventually(
+        lambda: received_notices(stack, "tiktok"),
+        lambda found: any(n["body"].get("renotice_of") and n["attachments"] for n in found),
+        what="a re-notice with the file",
+        within=60,
+    )
+    decided = await stack.simulator.post(
+        "/_control/decide",
+        json={"target": "tiktok", "reference": renotice[0]["reference"], "decision": "removed"},
+    )
+    assert decided.status_code == 200, decided.text
+    await _until(
+        stack, case_id, "removed", lambda v: v["notices"][0]["status"] == "verified_removed"
     )
     return case_id
 
@@ -219,6 +283,12 @@ def usual_stack(client: Client, tmp: Path) -> AbstractAsyncContextManager[Stack]
     return running_stack(client, tmp, policy=POLICY)
 
 
+def renotice_stack(client: Client, tmp: Path) -> AbstractAsyncContextManager[Stack]:
+    return running_stack(
+        client, tmp, policy=POLICY.model_copy(update={"renotice_interval": timedelta(seconds=2)})
+    )
+
+
 @asynccontextmanager
 async def unverifiable_stack(client: Client, tmp: Path) -> AsyncIterator[Stack]:
     """The stack with a declared HTTP-JSON platform ("signal-nord") whose removals
@@ -238,7 +308,9 @@ async def unverifiable_stack(client: Client, tmp: Path) -> AsyncIterator[Stack]:
 
 SCENARIOS: dict[str, tuple[Callable[[Stack], Awaitable[str]], StackFactory]] = {
     "journey": (journey, usual_stack),
+    "news_asked_then_withdrawn": (news_asked_then_withdrawn, usual_stack),
     "notice_refused_then_appealed": (notice_refused_then_appealed, usual_stack),
+    "notice_renoticed_with_a_later_file": (notice_renoticed_with_a_later_file, renotice_stack),
     "notice_removal_unverified": (notice_removal_unverified, unverifiable_stack),
     "referral_phone_handoff": (referral_phone_handoff, usual_stack),
     "referral_failed_then_phone_handoff": (referral_failed_then_phone_handoff, usual_stack),

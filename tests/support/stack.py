@@ -29,6 +29,7 @@ from relais.serving import free_port, serve_app
 from relais.settings import Settings
 from simulator.app import create_app as create_simulator
 from simulator.config import SimulatorConfig
+from tests.support.databases import drop_database, empty_database
 from worker import build_worker
 
 FAST_RETRY = RetryProfile(
@@ -142,3 +143,17 @@ async def running_stack(
         await stack.start_worker()
         exit_stack.push_async_callback(stack.stop_worker)
         yield stack
+
+
+@asynccontextmanager
+async def stack_on(
+    backend: str, client: Client, folder: Path, **options: Any
+) -> AsyncIterator[Stack]:
+    """``running_stack`` on an empty app database of ``backend`` (SQLite or PostgreSQL:
+    ``tests.support.databases.BACKENDS``), dropped afterwards."""
+    database = await empty_database(backend, folder)
+    try:
+        async with running_stack(client, folder, database=database, **options) as running:
+            yield running
+    finally:
+        await drop_database(database)

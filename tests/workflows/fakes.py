@@ -17,6 +17,7 @@ from temporalio.exceptions import ApplicationError
 from temporalio.worker import Worker
 
 from domain import contract
+from domain.case_news import CaseNewsRequest, CaseNewsSent
 from domain.catalog import (
     CHILD_PROTECTION_119,
     FRANCE_VICTIMES,
@@ -27,9 +28,12 @@ from domain.catalog import (
     PartnerCatalog,
     PartnerKind,
 )
+from domain.items import EvidenceHash
 from domain.notice import (
     ContentCheckRequest,
     FetchDecisionRequest,
+    NoticeEvidence,
+    NoticeEvidenceRequest,
     NoticeReceipt,
     PolledDecision,
     SubmitNoticeRequest,
@@ -119,6 +123,14 @@ class FakeActivities:
     hold_referral: ReferralStatus | None = None
     referral_held: asyncio.Event = field(default_factory=asyncio.Event)
     let_record: asyncio.Event = field(default_factory=asyncio.Event)
+    # News of the case told to the young person (its key each time it is asked)
+    news: list[CaseNewsRequest] = field(default_factory=list)
+    news_answer: CaseNewsSent = field(
+        default_factory=lambda: CaseNewsSent(sent=True, channel="whatsapp")
+    )
+    # The case's evidence files a notice adds to its item's hashes (``notice_evidence``).
+    case_evidence: list[EvidenceHash] = field(default_factory=list)
+    evidence_reads: int = 0
 
     def open_tasks(self, kind: TaskKind) -> list[CounsellorTask]:
         closed = {c.task_id for c in self.closed if c.task_id}
@@ -181,6 +193,12 @@ class FakeActivities:
 
     # ---- platforms and partners ----------------------------------------------------------
 
+    @activity.defn(name=contract.NOTICE_EVIDENCE.name)
+    async def notice_evidence(self, request: NoticeEvidenceRequest) -> NoticeEvidence:
+        """The item's hashes and the case's files at the time of the call."""
+        self.evidence_reads += 1
+        return NoticeEvidence(evidence=[*request.item.evidence, *self.case_evidence])
+
     @activity.defn(name=contract.SUBMIT_NOTICE.name)
     async def submit_notice(self, request: SubmitNoticeRequest) -> NoticeReceipt:
         self.submit_attempts += 1
@@ -216,6 +234,11 @@ class FakeActivities:
     @activity.defn(name=contract.FETCH_HANDOFF_STATUS.name)
     async def fetch_handoff_status(self, request: FetchHandoffStatusRequest) -> HandoffStatus:
         return self.partner_status
+
+    @activity.defn(name=contract.SEND_CASE_NEWS.name)
+    async def send_case_news(self, request: CaseNewsRequest) -> CaseNewsSent:
+        self.news.append(request)
+        return self.news_answer
 
     def all(self) -> list[object]:
         return [

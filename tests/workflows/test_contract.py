@@ -10,6 +10,7 @@ import pytest
 from temporalio import activity, workflow
 
 from activities.case_keys import CaseKeyActivities
+from activities.case_news import CaseNewsActivities
 from activities.case_records import CaseRecordActivities
 from activities.conversation_delivery import DeliveryActivities
 from activities.conversation_queue import QueueActivities
@@ -79,6 +80,7 @@ def test_no_handler_is_left_undeclared() -> None:
 
 ACTIVITY_CLASSES = [
     CaseKeyActivities,
+    CaseNewsActivities,
     CaseRecordActivities,
     ConversationRecordActivities,
     DeliveryActivities,

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from temporalio.client import WorkflowHandle
+from temporalio.service import RPCError
 from temporalio.testing import WorkflowEnvironment
 
 from domain import contract
@@ -71,6 +72,14 @@ async def referral(handle: WorkflowHandle[Any, Any]) -> ReferralOutcome:
 
 async def referral_until(handle: WorkflowHandle[Any, Any], what: str, test: Any) -> ReferralOutcome:
     return await eventually(lambda: referral(handle), test, what=what)
+
+
+async def started_at(env: WorkflowEnvironment, handle: WorkflowHandle[Any, Any]) -> datetime | None:
+    """The workflow's own clock, once it exists (None before)."""
+    try:
+        return await env.get_current_time(handle)
+    except RPCError:
+        return None
 
 
 def attempts_by(profile: RetryProfile, elapsed: timedelta) -> tuple[int, timedelta]:
@@ -296,7 +305,11 @@ async def test_the_case_says_in_words_that_its_partner_is_unreachable(
     opened = await until(case, "police referral pending", lambda v: v.referrals)
     referral_id = opened.referrals[0].referral_id
     handle = env.client.get_workflow_handle(contract.REFERRAL.workflow_id(referral_id))
-    started = await env.get_current_time(handle)
+    # the case lists the referral as it starts its workflow: wait for the workflow
+    started = await eventually(
+        lambda: started_at(env, handle), lambda t: t is not None, what="the referral started"
+    )
+    assert started is not None
     await move_to(env, handle, started + timedelta(minutes=20))
     attempts, _ = attempts_by(CATALOG.partners[POLICE].retry, timedelta(minutes=20))
     assert attempts == 11  # 0, 2 s, 6 s, 14 s, 30 s, ... then every 5 minutes

@@ -34,6 +34,7 @@ def test_the_dev_server_registers_each_attribute_under_its_index_type() -> None:
         "ConversationChannel": "Keyword",
         "WaitingSince": "Datetime",
         "CounsellorId": "Keyword",
+        "Helpline": "Keyword",
     }
     # The names the CLI takes are the ones the SDK's keys are indexed under.
     for k in client_side.ALL:

@@ -3,8 +3,10 @@ time-skipping dev server, with the production policy (a re-notice every 24 h, up
 to 7; the platform's SLA, 24 h by default; three checks of a removal an hour apart)
 and the built-in platforms' retry profile, so days pass in seconds."""
 
+import operator
 import uuid
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 from temporalio.client import WorkflowHandle
@@ -12,7 +14,7 @@ from temporalio.testing import WorkflowEnvironment
 
 from domain import contract
 from domain.case import NoticeReviewRequest, NoticeReviewResult
-from domain.items import AddItemsRequest, AddItemsResult
+from domain.items import AddItemsRequest, AddItemsResult, EvidenceHash
 from domain.notice import Decision, NoticeDecision, NoticeOutcome, NoticeStatus, ReviewChoice
 from domain.tasks import TaskKind, task_id
 from tests.support import builders
@@ -151,13 +153,22 @@ async def test_a_silent_platform_is_renoticed_daily_escalated_at_its_sla_up_to_s
     notice_id = sent.notice_id
 
     await move_to(env, handle, sent.submitted_at + PRODUCTION.renotice_interval)
-    breached = await notice_until(handle, "SLA breach", lambda n: n.sla_breached)
+    # the SLA and the first re-notice fall due at the same instant: wait for both
+    breached = await notice_until(
+        handle, "SLA breach and a re-notice", lambda n: n.sla_breached and n.renotices >= 1
+    )
     assert breached.renotices == 1
     [escalation] = fakes.open_tasks(TaskKind.SUPERVISOR_ESCALATION)
     assert escalation.task_id == task_id(notice_id, TaskKind.SUPERVISOR_ESCALATION)
     assert escalation.for_role == "supervisor"
 
-    # A re-notice every 24 h, each under its own idempotency key, up to seven.
+    # A re-notice every 24 h, each under its own idempotency key, up to seven. The clock
+    # moves a day at a time, each re-notice seen before the next day: moved nine days in
+    # one go, the workflow (slow under load) could set its next timer after the clock had
+    # passed it.
+    for day in range(2, PRODUCTION.max_renotices + 1):
+        await move_to(env, handle, sent.submitted_at + day * PRODUCTION.renotice_interval)
+        await seen(lambda: len(fakes.submitted), partial(operator.eq, day + 1), f"re-notice {day}")
     await move_to(env, handle, sent.submitted_at + 9 * PRODUCTION.renotice_interval)
     await seen(lambda: len(fakes.submitted), lambda n: n == 8, "seven re-notices")
     assert [s.idempotency_key for s in fakes.submitted] == [notice_id] + [
@@ -196,3 +207,32 @@ async def test_a_platform_down_for_two_days_gets_the_notice_once_when_back(
     assert sent.submitted_at is not None
     assert abs(sent.submitted_at - started - timedelta(days=2)) < timedelta(minutes=1)
     assert not sent.sla_breached and fakes.open_tasks(TaskKind.NOTICE_REJECTED) == []
+
+
+async def test_a_retried_notice_sends_its_first_body_and_a_renotice_reads_the_evidence_again(
+    time_skipping_env: WorkflowEnvironment, task_queue: str, fakes: FakeActivities
+) -> None:
+    """The evidence hashes are read once, before the first attempt, and carried: a
+    file added to the case while the platform is down does not change the body sent
+    under the notice's key when it is back. A re-notice (its own key) reads them again
+    and carries the file added since."""
+    env = time_skipping_env
+    first = EvidenceHash(digest="a" * 64, media_type="image/png")
+    fakes.case_evidence = [first]
+    fakes.platform_down, fakes.platform_retry_after = True, timedelta(hours=12)
+    handle = await notify(env, task_queue)
+    await seen(lambda: fakes.submit_attempts, bool, "first attempt")
+    fakes.case_evidence.append(EvidenceHash(digest="b" * 64, media_type="image/png"))
+    started = await env.get_current_time(handle)
+    fakes.platform_down = False
+    await move_to(env, handle, started + timedelta(hours=13))
+    sent = await acknowledged(handle)
+    assert sent.submitted_at is not None
+    await move_to(env, handle, sent.submitted_at + PRODUCTION.renotice_interval)
+    await seen(lambda: len(fakes.submitted), lambda n: n == 2, "a re-notice")
+    assert fakes.evidence_reads == 2
+    notice, renotice = fakes.submitted
+    assert [e.digest for e in notice.item.evidence][-1:] == [first.digest]
+    assert "b" * 64 not in [e.digest for e in notice.item.evidence]
+    assert renotice.renotice_of is not None
+    assert [e.digest for e in renotice.item.evidence][-2:] == [first.digest, "b" * 64]

@@ -16,8 +16,9 @@ left unanswered, is escalated to a supervisor.
 
 Every write of a callback field is one of the named transitions below. Each returns
 what the case must do about it (``Effect``: a timeline note, a task to open or
-close); the workflow applies the notes to its state and carries out the tasks. Pure:
-no I/O, no clock (``now`` is given), unit-tested without a server.
+close, ``CallbackPlanned`` for the young person's news); the workflow applies the notes
+and the news to its state and carries out the tasks. Pure: no I/O, no clock (``now`` is
+given), unit-tested without a server.
 """
 
 from dataclasses import dataclass, field
@@ -28,6 +29,7 @@ from pydantic import BaseModel
 
 from domain.callback_window import NoCallbackSlot, SafeWindow, next_callback_slot
 from domain.case import CallbackResult, CallbackView
+from domain.case_news import NewsEvent
 from domain.local_time import local_label
 from domain.policy import CasePolicy
 from domain.tasks import TaskKind
@@ -66,7 +68,21 @@ class CloseTasks:
     kind: TaskKind
 
 
-Effect = Note | OpenTask | CloseTasks
+@dataclass(frozen=True)
+class SendNews:
+    """News of the case for the young person (``workflows.case.news``), sent once."""
+
+    event: NewsEvent
+    key: str
+
+
+@dataclass(frozen=True)
+class CallbackPlanned:
+    """The callback got its time: news for the young person, if they asked for it
+    (the case's state decides, ``CaseState.apply``)."""
+
+
+Effect = Note | OpenTask | CloseTasks | SendNews | CallbackPlanned
 
 
 @dataclass(frozen=True)
@@ -164,6 +180,7 @@ class Callback(BaseModel):
                 code="callback.planned",
                 params={"at": self.due_at.isoformat()},
             ),
+            CallbackPlanned(),
         ]
 
     def on_deadline(self, now: datetime, rules: CallbackRules) -> list[Effect]:

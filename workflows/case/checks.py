@@ -15,6 +15,7 @@ from domain.case import (
     RescheduleCallbackRequest,
     WithdrawConsentRequest,
 )
+from domain.case_news import NewsConsentRequest
 from domain.casework import (
     AssignRequest,
     ChangeUrgencyRequest,
@@ -174,6 +175,23 @@ def withdraw_problems(state: CaseState, request: WithdrawConsentRequest) -> list
     elif request.scope is ConsentScope.CALLBACK and not consents.callback.consented:
         return [
             problem("no_consent_given", ("scope",), "scope: no consent to a callback was given")
+        ]
+    return []
+
+
+def news_consent_problems(state: CaseState, request: NewsConsentRequest) -> list[Problem]:
+    """No more news when none was asked for; the same yes, in the same place, twice."""
+    wanted, news = state.consents.case_news, state.news
+    if not request.wanted and not wanted:
+        return [problem("no_consent_given", ("wanted",), "wanted: no consent to news was given")]
+    same_place = news.conversation_id == request.conversation_id
+    if request.wanted and wanted and same_place and news.stopped_at is None:
+        return [
+            problem(
+                "already_consented",
+                ("wanted",),
+                "wanted: the young person already asked for news of the case, there",
+            )
         ]
     return []
 

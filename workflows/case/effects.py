@@ -3,6 +3,7 @@ schedule, and the projections a supervisor and the directory see (search
 attributes, current details, the directory row), published when they changed.
 Workflow code: runs inside the case, through activities declared in the contract."""
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import TypeVar
 
@@ -16,7 +17,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.tasks import CloseTasksRequest, CounsellorTask, TaskKind, task_id
     from workflows.calls import call, record_call
     from workflows.case import projections as project
-    from workflows.case.callback import CloseTasks, Effect, OpenTask
+    from workflows.case.callback import CloseTasks, Effect, OpenTask, SendNews
     from workflows.case.state import CaseState
 
 RequestT = TypeVar("RequestT")
@@ -24,18 +25,27 @@ ResultT = TypeVar("ResultT")
 
 
 class CaseEffects:
-    def __init__(self, opening: CaseOpening, state: CaseState) -> None:
+    def __init__(
+        self,
+        opening: CaseOpening,
+        state: CaseState,
+        send_news: Callable[[SendNews], None] | None = None,
+    ) -> None:
         self._opening = opening
         self._state = state
+        self._send_news = send_news
         self._published: tuple[object, ...] | None = None
 
     async def carry_out(self, effects: list[Effect]) -> None:
-        """Write a transition's notes to the timeline, then open and close its tasks."""
+        """Write a transition's notes to the timeline, then open and close its tasks and
+        send its news (in the background: ``workflows.case.news_courier``)."""
         for effect in self._state.apply(effects, workflow.now()):
             if isinstance(effect, OpenTask):
                 await self.open_task(effect)
             elif isinstance(effect, CloseTasks):
                 await self.close_tasks(effect.kind)
+            elif isinstance(effect, SendNews) and self._send_news is not None:
+                self._send_news(effect)
 
     def unpublished(self) -> bool:
         return self._published != project.published(self._state, self._opening)

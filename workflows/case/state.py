@@ -14,6 +14,7 @@ from datetime import datetime
 from pydantic import BaseModel, Field
 
 from domain.case import ConsentScope, TimelineEntry, WithdrawConsentRequest
+from domain.case_news import NewsEvent
 from domain.casework import CaseContact, CaseNote
 from domain.catalog import PartnerCatalog
 from domain.intake import CaseOpening, Consents, Intake, Urgency
@@ -30,7 +31,8 @@ from domain.referral import (
 from domain.rules.referral_rules import TAKEN_OVER, answer_after_closing_task, answer_after_end
 from domain.rules.triage import triage
 from domain.tasks import TaskKind
-from workflows.case.callback import Callback, CallbackRules, Effect, Note, OpenTask
+from workflows.case.callback import Callback, CallbackPlanned, CallbackRules, Effect, Note, OpenTask
+from workflows.case.news import CaseNews
 
 MAX_TIMELINE = 500
 
@@ -66,6 +68,7 @@ class CaseState(BaseModel):
     reopened: int = 0
     version: int = Field(default=0, description="Of the directory row: later writes win")
     runs: int = 1
+    news: CaseNews = Field(default_factory=CaseNews, description="News told to the young person")
 
     # ---- opening ---------------------------------------------------------------------------
 
@@ -172,14 +175,18 @@ class CaseState(BaseModel):
         del self.timeline[:-MAX_TIMELINE]
 
     def apply(self, effects: list[Effect], now: datetime) -> list[Effect]:
-        """Write the notes among ``effects`` to the timeline; the rest (tasks) is for
-        the workflow."""
+        """Write the notes among ``effects`` to the timeline and decide the news a
+        planned callback owes; the rest (tasks, news to send) is for the workflow."""
+        news: list[Effect] = []
         for effect in effects:
             if isinstance(effect, Note):
                 self.note(
                     now, effect.kind, effect.detail, effect.actor, effect.code, dict(effect.params)
                 )
-        return [effect for effect in effects if not isinstance(effect, Note)]
+            elif isinstance(effect, CallbackPlanned):  # news for them, once, if they asked
+                run = str(self.reopened)  # moved later as work comes in: not told again
+                news += self.news.due(self.consents.case_news, NewsEvent.CALLBACK_PLANNED, run)
+        return [e for e in effects if not isinstance(e, Note | CallbackPlanned)] + news
 
     def allocate_notice(
         self, item: QualifiedItem, case_id: str, appeal_of: NoticeOutcome | None = None
@@ -365,7 +372,8 @@ class CaseState(BaseModel):
         self.closed_at = now
         self.close_reason = reason
         self.note(now, "closed", f"case closed: {reason}", actor, "case.closed", {"reason": reason})
-        return self.callback.case_closed()
+        closed = self.news.due(self.consents.case_news, NewsEvent.CLOSED, str(self.reopened))
+        return self.callback.case_closed() + closed
 
     def reopen(self, now: datetime, reason: str, actor: str, rules: CallbackRules) -> list[Effect]:
         """Within the reopen window a closed case continues, history and all."""

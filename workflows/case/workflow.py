@@ -47,21 +47,24 @@ with workflow.unsafe.imports_passed_through():
         ReopenRequest,
         WithdrawConsentRequest,
     )
+    from domain.case_news import NewsConsentRequest, NewsEvent, StopCaseNews
     from domain.catalog import PHAROS
     from domain.items import AddItemsRequest, AddItemsResult
-    from domain.notice import NoticeProgress, ReviewChoice
+    from domain.notice import NoticeProgress, NoticeStatus, ReviewChoice
     from domain.referral import (
         LateAnswer,
         LegalBasis,
         ReferralOutcome,
         ReferralProgress,
         ReferralRequest,
+        ReferralStatus,
     )
     from domain.tasks import TaskKind, task_id
     from workflows.case.callback_handlers import CallbackHandlers
     from workflows.case.casework_handlers import CaseworkHandlers
     from workflows.case.children import CaseChildren
     from workflows.case.effects import CaseEffects
+    from workflows.case.news_courier import NewsCourier
     from workflows.case.state import CaseInput, CaseState
     from workflows.rejection import rejection
 
@@ -79,9 +82,10 @@ class SupportCaseWorkflow(CallbackHandlers, CaseworkHandlers):
         else:
             self.state = CaseState.opened(input, workflow.now())
         self._children = CaseChildren(input, self.state, self._settle)
-        self._effects = CaseEffects(input, self.state)
         self._lock = asyncio.Lock()
         self._owed = []
+        self._news = NewsCourier(input, self.state, self._owe)
+        self._effects = CaseEffects(input, self.state, self._news.send)
 
     @workflow.query(name=contract.CASE_VIEW.name)
     def view(self) -> CaseView:
@@ -91,6 +95,7 @@ class SupportCaseWorkflow(CallbackHandlers, CaseworkHandlers):
 
     @workflow.run
     async def run(self, input: CaseInput) -> CaseResult:
+        self._news.resume()
         async with self._lock:
             await self._start_emergency_referrals()
         while not self._closed_for_good():
@@ -101,7 +106,9 @@ class SupportCaseWorkflow(CallbackHandlers, CaseworkHandlers):
                 await self._effects.publish()
             if self._history_too_long():
                 await self._continue_as_new()
-        await workflow.wait_condition(workflow.all_handlers_finished)
+        await workflow.wait_condition(
+            lambda: workflow.all_handlers_finished() and self._news.idle()
+        )
         async with self._lock:
             await self._carry_out_owed()
         return project.result(self.state, input)
@@ -162,7 +169,11 @@ class SupportCaseWorkflow(CallbackHandlers, CaseworkHandlers):
         case's workflow id, so they reach the next run."""
         while True:
             await workflow.wait_condition(
-                lambda: workflow.all_handlers_finished() and not self._lock.locked()
+                lambda: (
+                    workflow.all_handlers_finished()
+                    and not self._lock.locked()
+                    and self._news.idle()
+                )
             )
             if not self._owed:
                 break
@@ -307,13 +318,47 @@ class SupportCaseWorkflow(CallbackHandlers, CaseworkHandlers):
 
     @workflow.signal(name=contract.NOTICE_PROGRESS.name)
     def notice_progress(self, progress: NoticeProgress) -> None:
-        if self.state.notice_progressed(progress) and progress.final:
+        if not self.state.notice_progressed(progress):
+            return
+        if progress.status is NoticeStatus.VERIFIED_REMOVED:  # their news, if they asked
+            self._owe(
+                self.state.news.due(self._news_wanted(), NewsEvent.REMOVED, progress.notice_id)
+            )
+        if progress.final:
             self._settle(progress.notice_id)  # a child of an earlier run has no handle here
 
     @workflow.signal(name=contract.REFERRAL_PROGRESS.name)
     def referral_progress(self, progress: ReferralProgress) -> None:
-        if self.state.referral_progressed(progress) and progress.final:
-            self._settle(progress.referral_id)
+        if not self.state.referral_progressed(progress):
+            return
+        rid = progress.referral_id
+        consented = self.state.legal_basis.get(rid) is LegalBasis.CONSENT
+        if progress.status is ReferralStatus.ACCEPTED and consented:
+            self._owe(self.state.news.due(self._news_wanted(), NewsEvent.REFERRAL_ACCEPTED, rid))
+        if progress.final:
+            self._settle(rid)
+
+    @workflow.signal(name=contract.STOP_CASE_NEWS.name)
+    def stop_case_news(self, request: StopCaseNews) -> None:
+        """The young person answered STOP on their channel: no more news."""
+        self._owe(self.state.news.stop(workflow.now(), request.channel, self._news_wanted()))
+
+    @workflow.update(name=contract.RECORD_NEWS_CONSENT.name)
+    async def record_news_consent(self, request: NewsConsentRequest) -> CaseView:
+        """The young person's yes (here, in this conversation) or no to news, after
+        the opening: what is decided from now on follows it."""
+        async with self._acting():
+            self._validate_record_news_consent(request)
+            self.state.consents.case_news = request.wanted
+            await self._do(self.state.news.answered(request))
+            return project.view(self.state, self._input)
+
+    @record_news_consent.validator
+    def _validate_record_news_consent(self, request: NewsConsentRequest) -> None:
+        self._check(checks.news_consent_problems(self.state, request))
+
+    def _news_wanted(self) -> bool:
+        return self.state.consents.case_news
 
     @workflow.signal(name=contract.ANSWER_AFTER_END.name)
     def answer_after_end(self, answer: LateAnswer) -> None:

@@ -4,8 +4,9 @@ message id so an adapter retrying never sends it twice. A message the channel
 refuses for good is marked failed: the counsellor sees it on their screen.
 
 Web chat (and the app) do not push: the young person's page reads the transcript
-from Relais, and a message is delivered when the page fetched it
-(``YOUNG_PERSON_READ``). Workflow code.
+from Relais, and a message is delivered when the page fetched it, which the door
+records in the store (``application.conversations.deliveries``): the workflow's line
+stays ``pending``. Workflow code.
 """
 
 import asyncio

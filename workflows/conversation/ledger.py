@@ -148,18 +148,6 @@ class Ledger(BaseModel):
             line.view() for line in self.lines if line.seq > seq and (internal or not line.internal)
         ]
 
-    def read_up_to(self, seq: int, at: datetime) -> bool:
-        """The young person's page fetched messages up to ``seq``: what was sent to
-        them until then is delivered. True when a line changed."""
-        changed = False
-        for line in self.lines:
-            if line.seq > seq:
-                break
-            if line.to_young_person and line.delivered_at is None:
-                line.delivered_at = at
-                changed = True
-        return changed
-
     def channel_status(self, note: ChannelStatusNote) -> bool:
         """A status webhook of the channel: the lines it names (by Relais' message id or
         the channel's own), or all those sent before its watermark. True if one changed."""

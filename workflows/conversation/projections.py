@@ -159,6 +159,7 @@ def search_attributes(
     return [
         key(sa.CONVERSATION_STATUS).value_set(state.status.value),
         key(sa.CONVERSATION_CHANNEL).value_set(opening.channel.value),
+        key(sa.HELPLINE).value_set(opening.helpline),
         (
             key(sa.WAITING_SINCE).value_set(state.waiting_since)
             if state.waiting_since

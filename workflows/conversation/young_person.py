@@ -16,7 +16,6 @@ with workflow.unsafe.imports_passed_through():
         MessageAccepted,
         ViewRequest,
         YoungPersonLeaves,
-        YoungPersonRead,
         YoungPersonView,
         YoungPersonWrites,
     )
@@ -80,12 +79,6 @@ class YoungPersonHandlers(ConversationHandlers):
     @request_callback.validator
     def _validate_request_callback(self, request: CallbackRequest) -> None:
         self._refuse(checks.callback_problems(self.state))
-
-    @workflow.signal(name=contract.YOUNG_PERSON_READ.name)
-    def young_person_read(self, read: YoungPersonRead) -> None:
-        """Web chat: their page fetched the transcript up to ``up_to_seq``."""
-        if self._input.channel in PULLED_CHANNELS:
-            self.state.ledger.read_up_to(read.up_to_seq, workflow.now())
 
     @workflow.signal(name=contract.CHANNEL_STATUS.name)
     def channel_status(self, note: ChannelStatusNote) -> None:

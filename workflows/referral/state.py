@@ -28,6 +28,9 @@ from domain.referral import (
 )
 from workflows.search_attributes import key
 
+# A referral is settled when the partner has said what it does with it.
+SETTLED = frozenset({ReferralStatus.ACCEPTED, ReferralStatus.CLOSED, ReferralStatus.DECLINED})
+
 
 class ReferralState(BaseModel):
     """What a ReferralWorkflow works on, whole (what continue-as-new would carry)."""

@@ -15,8 +15,14 @@ from temporalio.common import SearchAttributeUpdate
 
 from domain import search_attributes as sa
 from domain.catalog import AdapterInfo
-from domain.items import QualifiedItem
-from domain.notice import NoticeDecision, NoticeOutcome, NoticeProgress, NoticeStatus
+from domain.items import EvidenceHash, QualifiedItem
+from domain.notice import (
+    NoticeAttachment,
+    NoticeDecision,
+    NoticeOutcome,
+    NoticeProgress,
+    NoticeStatus,
+)
 from domain.policy import CasePolicy
 from domain.records import NoticeRecord
 from workflows.search_attributes import key
@@ -40,6 +46,16 @@ class NoticeState(BaseModel):
     reason: str | None = Field(default=None, description="Why it failed or was refused")
     next_action_at: datetime | None = None
     version: int = Field(default=0, description="Of the ledger row: later writes win")
+    evidence: list[EvidenceHash] | None = Field(
+        default=None,
+        description="The hashes the notice lists, read once before its first submission: "
+        "every attempt and re-notice sends the same body",
+    )
+    attachments: list[NoticeAttachment] = Field(
+        default_factory=list,
+        description="The evidence ids of the files the notice attaches (read with the "
+        "hashes): every attempt and re-notice sends the same files",
+    )
 
 
 class NoticeInput(BaseModel):

@@ -22,6 +22,7 @@ with workflow.unsafe.imports_passed_through():
         Decision,
         FetchDecisionRequest,
         NoticeDecision,
+        NoticeEvidenceRequest,
         NoticeOutcome,
         NoticeReceipt,
         NoticeStatus,
@@ -150,15 +151,33 @@ class TakedownWorkflow:
                 next_renotice = now + policy.renotice_interval
 
     async def _submit(self, key: str, renotice_of: str | None) -> NoticeReceipt:
+        """Read the evidence before the first notice and again before each re-notice
+        (its own key: a file filed under the item since goes with it); a retried
+        submit under one key sends what was read for it."""
+        if self.state.evidence is None or renotice_of is not None:
+            found = await call(
+                contract.NOTICE_EVIDENCE,
+                NoticeEvidenceRequest(
+                    case_id=self._input.case_id,
+                    notice_id=self._input.notice_id,
+                    item=self._input.item,
+                ),
+                summary="the evidence hashes the notice lists",
+                **record_call(self._input.policy),
+            )
+            self.state.evidence = found.evidence
+            self.state.attachments = found.attachments
+        item = self._input.item.model_copy(update={"evidence": self.state.evidence})
         return await call(
             contract.SUBMIT_NOTICE,
             SubmitNoticeRequest(
                 case_id=self._input.case_id,
                 notice_id=self._input.notice_id,
                 idempotency_key=key,
-                item=self._input.item,
+                item=item,
                 renotice_of=renotice_of,
                 appeal_of=self._input.appeal_of_reference,
+                attachments=self.state.attachments,
             ),
             summary=f"{'re-notice' if renotice_of else 'notice'} to {self._input.platform.slug}",
             **partner_call(self._input.platform.retry),

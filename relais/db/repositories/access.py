@@ -8,8 +8,11 @@ from sqlalchemy import ColumnElement, and_, delete, exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.records import AuditEntry
-from relais.db.repositories._sql import SessionSource, sessions_of, table_of
-from relais.db.repositories._sql import _insert as dialect_insert
+from relais.db.repositories._sql import (
+    SessionSource,
+    inserted_unless_present,
+    sessions_of,
+)
 from relais.db.repositories.audit import append
 from relais.db.tables import CaseAccessRow, CaseRow
 
@@ -95,7 +98,6 @@ async def grant_in(
     at: datetime,
 ) -> bool:
     """:meth:`CaseAccessBook.grant` inside the caller's transaction (True: new access)."""
-    table = table_of(CaseAccessRow)
     values = {
         "case_id": case_id,
         "subject": subject,
@@ -103,13 +105,8 @@ async def grant_in(
         "granted_by": granted_by,
         "granted_at": at,
     }
-    statement = (
-        dialect_insert(session, table)
-        .values(values)
-        .on_conflict_do_nothing(index_elements=[table.c.case_id, table.c.subject])
-        .returning(table.c.case_id)
-    )
-    return (await session.execute(statement)).first() is not None
+    # The count of rows written, not RETURNING: one round trip fewer on SQLite.
+    return await inserted_unless_present(session, CaseAccessRow, ("case_id", "subject"), values)
 
 
 def readable_by(subject: str) -> ColumnElement[bool]:

@@ -1,26 +1,53 @@
 """The audit log: who did what on which case, when. Append-only; read oldest first."""
 
+from collections import OrderedDict
 from datetime import datetime
 
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.records import AuditEntry
-from relais.db.repositories._sql import SessionSource, insert_unless_present, sessions_of
+from relais.db.repositories._sql import (
+    SessionSource,
+    insert_unless_present,
+    inserted_unless_present,
+    sessions_of,
+)
 from relais.db.tables import AuditRow
 
 AuditEntries = list[AuditEntry]
+
+READ_KEY_PREFIX = "read:"  # a repeated read's line (``AuditTrail.record_read``)
+READS_REMEMBERED = 10_000
 
 
 class AuditLog:
     def __init__(self, source: SessionSource) -> None:
         self._sessions = sessions_of(source)
+        # The repeated reads' lines this process wrote: a screen that reads again within
+        # the window would write nothing (its key is taken), but the insert still took
+        # SQLite's write lock, a write per live read; it is not tried again.
+        self._reads_written: OrderedDict[str, None] = OrderedDict()
 
     async def record(self, entry: AuditEntry) -> int:
         """Append ``entry`` and return its id. An entry carrying an ``idempotency_key``
         is recorded once: a retry returns the id of the first."""
         async with self._sessions.begin() as session:
             return await append(session, entry)
+
+    async def write(self, entry: AuditEntry) -> None:
+        """:meth:`record` without reading the entry's id back, for the audit lines of
+        requests (nothing there needs the id; on SQLite one round trip fewer)."""
+        key = entry.idempotency_key or ""
+        repeated_read = key.startswith(READ_KEY_PREFIX)
+        if repeated_read and key in self._reads_written:
+            return
+        async with self._sessions.begin() as session:
+            await write_in(session, entry)
+        if repeated_read:
+            self._reads_written[key] = None
+            if len(self._reads_written) > READS_REMEMBERED:
+                self._reads_written.popitem(last=False)
 
     async def list(
         self,
@@ -67,3 +94,13 @@ async def append(session: AsyncSession, entry: AuditEntry) -> int:
         return int(new_id)
     existing = select(AuditRow.id).where(AuditRow.idempotency_key == entry.idempotency_key)
     return int((await session.execute(existing)).scalar_one())
+
+
+async def write_in(session: AsyncSession, entry: AuditEntry) -> bool:
+    """:func:`append` without reading the id back: whether the entry was new (an entry
+    under an ``idempotency_key`` already recorded is not recorded again)."""
+    values = entry.model_dump(exclude={"id"})
+    if entry.idempotency_key is None:
+        await session.execute(insert(AuditRow).values(values))
+        return True
+    return await inserted_unless_present(session, AuditRow, "idempotency_key", values)

@@ -32,6 +32,7 @@ class SealedMessage:
     ciphertext: bytes
     seq: int | None = None
     at: datetime | None = None
+    media: bytes | None = None  # a channel's media reference, sealed like the body
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,7 @@ def _message(row: ConversationMessageRow) -> SealedMessage:
         ciphertext=row.ciphertext,
         seq=row.seq,
         at=row.at,
+        media=row.media,
     )
 
 
@@ -77,6 +79,7 @@ class TranscriptRows:
             "stored_at": message.stored_at,
             "key_id": message.key_id,
             "ciphertext": message.ciphertext,
+            "media": message.media,
         }
         async with self._sessions.begin() as session:
             inserted = await session.execute(
@@ -102,6 +105,34 @@ class TranscriptRows:
         async with self._sessions() as session:
             return [_message(row) for row in (await session.scalars(statement)).all()]
 
+    async def mark_fetched(
+        self, conversation_id: str, message_ids: Sequence[str], at: datetime
+    ) -> int:
+        """The web chat page fetched these lines: delivered at ``at`` (the first fetch
+        stands). Returns how many were not marked before."""
+        if not message_ids:
+            return 0
+        async with self._sessions.begin() as session:
+            marked = await session.execute(
+                update(ConversationMessageRow)
+                .where(
+                    ConversationMessageRow.conversation_id == conversation_id,
+                    ConversationMessageRow.message_id.in_(list(message_ids)),
+                    ConversationMessageRow.fetched_at.is_(None),
+                )
+                .values(fetched_at=at)
+            )
+        return int(marked.rowcount)  # type: ignore[attr-defined]
+
+    async def fetched(self, conversation_id: str) -> set[str]:
+        """The ids of its lines a web chat page fetched."""
+        statement = select(ConversationMessageRow.message_id).where(
+            ConversationMessageRow.conversation_id == conversation_id,
+            ConversationMessageRow.fetched_at.is_not(None),
+        )
+        async with self._sessions() as session:
+            return set((await session.scalars(statement)).all())
+
     async def filed(self, conversation_id: str) -> list[SealedMessage]:
         """The transcript as filed at its end, in order."""
         statement = (
@@ -123,16 +154,22 @@ class TranscriptRows:
         async with self._sessions() as session:
             return [_message(row) for row in (await session.scalars(statement)).all()]
 
-    async def reseal(self, resealed: Sequence[tuple[str, str, bytes]]) -> None:
-        """(message id, key id, ciphertext) for each message moved under another key."""
+    async def reseal(self, resealed: Sequence[tuple[str, str, bytes, bytes | None]]) -> None:
+        """(message id, key id, ciphertext, sealed media reference or None) for each
+        message moved under another key."""
         if not resealed:
             return
         async with self._sessions.begin() as session:
             await session.execute(
                 update(ConversationMessageRow),
                 [
-                    {"message_id": message_id, "key_id": key_id, "ciphertext": ciphertext}
-                    for message_id, key_id, ciphertext in resealed
+                    {
+                        "message_id": message_id,
+                        "key_id": key_id,
+                        "ciphertext": ciphertext,
+                        "media": media,
+                    }
+                    for message_id, key_id, ciphertext, media in resealed
                 ],
             )
 

@@ -29,8 +29,22 @@ class ConversationPages:
     def __init__(self, source: SessionSource) -> None:
         self._sessions = sessions_of(source)
 
-    async def seen(self, conversation_id: str, now: datetime) -> None:
-        """The page is in touch: whatever it said before, it is here."""
+    async def seen(
+        self, conversation_id: str, now: datetime, fresh: timedelta = timedelta(0)
+    ) -> None:
+        """The page is in touch: whatever it said before, it is here. A page already
+        seen within ``fresh`` and not said away is left as it is (a live page says it
+        is here on every stream and poll: rewriting it each time was a write, with
+        SQLite's write lock, for a time the absence check reads to the quarter hour)."""
+        row = ConversationPageRow
+        async with self._sessions() as session:
+            found = (
+                await session.execute(
+                    select(row.seen_at, row.away_at).where(row.conversation_id == conversation_id)
+                )
+            ).first()
+        if found is not None and found.away_at is None and found.seen_at > now - fresh:
+            return
         values = {
             "conversation_id": conversation_id,
             "seen_at": now,

@@ -134,6 +134,25 @@ class EvidenceBook:
         async with self._sessions() as session:
             return [_record(row) for row in (await session.scalars(statement)).all()]
 
+    async def link_item(self, evidence_id: str, case_id: str, item_id: str) -> bool:
+        """File a case's evidence under one of its items (its notice id), once the item
+        exists: only a file not filed under an item yet (a link is never moved). True
+        when the file is filed under ``item_id`` (now or already)."""
+        async with self._sessions.begin() as session:
+            await session.execute(
+                update(EvidenceRow)
+                .where(
+                    EvidenceRow.evidence_id == evidence_id,
+                    EvidenceRow.case_id == case_id,
+                    EvidenceRow.item_id.is_(None),
+                )
+                .values(item_id=item_id)
+            )
+            filed = await session.scalar(
+                select(EvidenceRow.item_id).where(EvidenceRow.evidence_id == evidence_id)
+            )
+        return filed == item_id
+
     async def mark_purged(self, case_id: str, at: datetime) -> int:
         """The case's bytes are gone: object ids cleared, ``purged_at`` stamped; the
         hashes and the chain of custody stay. Idempotent; returns the rows stamped."""

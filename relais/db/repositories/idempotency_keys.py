@@ -15,7 +15,7 @@ from enum import StrEnum
 from sqlalchemy import delete, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from relais.db.repositories._sql import SessionSource, insert_unless_present, sessions_of
+from relais.db.repositories._sql import SessionSource, inserted_unless_present, sessions_of
 from relais.db.tables import IdempotencyKeyRow
 
 # Long enough for any client to retry (a counsellor's screen, a queued offline
@@ -96,10 +96,7 @@ class IdempotencyKeys:
             "route": route,
             "first_used_at": now,
         }
-        inserted = await session.execute(
-            insert_unless_present(session, IdempotencyKeyRow, "key_digest", values)
-        )
-        if inserted.first() is not None:
+        if await inserted_unless_present(session, IdempotencyKeyRow, "key_digest", values):
             return KeyClaim(KeyUse.FIRST, route, now)
         # Taken. Past its retention (not pruned yet) the old use no longer counts.
         replaced = await session.execute(

@@ -14,7 +14,13 @@ from sqlalchemy import delete, select, update
 
 from relais.db.repositories._sql import SessionSource, insert_ignoring_conflicts, sessions_of
 from relais.db.repositories.channel_contacts import SealedAddress
-from relais.db.tables import CaseRow, ChannelContactRow, ChannelConversationRow, ConversationRow
+from relais.db.tables import (
+    CaseRow,
+    ChannelContactRow,
+    ChannelConversationRow,
+    ConversationRow,
+    NewsQuestionRow,
+)
 
 
 @dataclass(frozen=True)
@@ -123,4 +129,6 @@ class ReturningContacts:
             await session.execute(
                 delete(ChannelContactRow).where(ChannelContactRow.conversation_id.in_(theirs))
             )
+            # the questions about news asked in them (ids only, but the case is gone)
+            await session.execute(delete(NewsQuestionRow).where(NewsQuestionRow.case_id == case_id))
         return int(getattr(forgotten, "rowcount", 0) or 0)

@@ -13,6 +13,7 @@ from domain.tasks import TaskKind
 from workflows.case.callback import (
     Callback,
     CallbackPhase,
+    CallbackPlanned,
     CallbackRules,
     CloseTasks,
     Note,
@@ -59,6 +60,7 @@ def test_an_owed_callback_is_planned_48_hours_after_the_last_outcome() -> None:
     callback.owe(consented=True)
     effects = callback.plan(TUESDAY_10H, RULES)
     assert notes(effects) == ["callback planned for Thu 3 Dec 10:00 (Paris)"]
+    assert effects[-1] == CallbackPlanned()  # the young person's news, if they asked
     assert callback.phase is CallbackPhase.PLANNED
     assert callback.due_at == TUESDAY_10H + timedelta(hours=48)
     assert callback.next_deadline(POLICY) == callback.due_at

@@ -12,10 +12,18 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.converter import DataConverter
 
 from domain.case import CallbackResult, TimelineEntry
+from domain.case_news import NewsEvent
 from domain.casework import CaseContact, CaseNote
 from domain.catalog import AdapterInfo, PartnerCatalog, PartnerKind
 from domain.intake import CallerRole, Channel, Urgency
-from domain.notice import Decision, NoticeDecision, NoticeOutcome, NoticeStatus
+from domain.items import EvidenceHash
+from domain.notice import (
+    Decision,
+    NoticeAttachment,
+    NoticeDecision,
+    NoticeOutcome,
+    NoticeStatus,
+)
 from domain.personal import ContactDetails
 from domain.referral import (
     HandoffStatus,
@@ -25,7 +33,8 @@ from domain.referral import (
     ReferralStatus,
 )
 from tests.support.builders import intake, item, opening
-from workflows.case.callback import Callback, CallbackPhase
+from workflows.case.callback import Callback, CallbackPhase, CallbackPlanned, Note, SendNews
+from workflows.case.news import CaseNews
 from workflows.case.state import CaseInput, CaseState
 from workflows.referral.state import ReferralState
 from workflows.takedown.state import NoticeState
@@ -84,6 +93,12 @@ def full_case_state() -> CaseState:
         reopened=1,
         version=7,
         runs=2,
+        news=CaseNews(
+            stopped_at=datetime(2026, 12, 3, 9, 0, tzinfo=UTC),
+            pending={"closed:0": NewsEvent.CLOSED},
+            done=["removed:c-n1"],
+            conversation_id="conv-1",
+        ),
     )
 
 
@@ -104,6 +119,8 @@ def full_notice_state() -> NoticeState:
         reason="why",
         next_action_at=AT,
         version=3,
+        evidence=[EvidenceHash(digest="a" * 64, media_type="image/png")],
+        attachments=[NoticeAttachment(evidence_id="ev-1")],
     )
 
 
@@ -163,3 +180,18 @@ def test_the_case_state_survives_continue_as_new_whole() -> None:
 def test_the_children_states_survive_the_converter_whole(build: Any) -> None:
     state = build()
     assert roundtrip(state, pydantic_data_converter) == state
+
+
+def test_a_planned_callback_is_news_only_for_a_young_person_who_asked() -> None:
+    """The callback says it was planned with a typed effect (not a timeline code the
+    state would match): the state turns it into news, once per opening, with consent."""
+    quiet = full_case_state()
+    quiet.consents.case_news = False
+    assert quiet.apply([CallbackPlanned()], AT) == []
+    asked = full_case_state()
+    asked.consents.case_news, asked.news = True, CaseNews()
+    said = Note("callback", "callback planned", code="callback.planned")
+    assert asked.apply([said, CallbackPlanned()], AT) == [
+        SendNews(NewsEvent.CALLBACK_PLANNED, "callback_planned:1")
+    ]
+    assert asked.apply([CallbackPlanned()], AT) == []  # moved later: not told again

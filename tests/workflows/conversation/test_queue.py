@@ -82,10 +82,20 @@ async def test_a_pass_goes_to_the_next_at_once_and_not_back_for_a_while(
 
 
 async def test_a_counsellor_is_never_offered_more_than_their_capacity(helpline: Helpline) -> None:
+    # About capacity, not lapses: offers and presence that outlast a loaded machine (an
+    # offer once lapsed in CI between being made and accepted).
+    patient = POLICY.model_copy(
+        update={"offer_timeout": timedelta(hours=1), "presence_ttl": timedelta(hours=2)}
+    )
+    helpline = Helpline(helpline.env, helpline.task_queue, policy=patient)
     await helpline.presence("a", capacity=2)
-    chats = [await helpline.open() for _ in range(3)]
+    # One at a time: each reaches the queue (through an activity) before the next opens,
+    # so the third is the one left waiting (opened together, they may arrive in any order).
+    chats = [await helpline.open()]
     first = await helpline.offer_to("a", chats[0])
+    chats.append(await helpline.open())
     second = await helpline.offer_to("a", chats[1])
+    chats.append(await helpline.open())
     await helpline.accept("a", first)
     await helpline.accept("a", second)
     snapshot = await helpline.waiting(chats[2])

@@ -9,6 +9,7 @@ Both channels speak the reference REST contract (docs/simulator.md), so the loca
 simulator plays them; a real integration changes the requests, not the structure.
 """
 
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, Self
 
@@ -28,6 +29,7 @@ from partners.plugin import (
     ItemLocation,
     NoticeChannel,
     NoticeDecision,
+    NoticeFile,
     NoticeReceipt,
     PartnerKind,
     PermanentAdapterError,
@@ -96,7 +98,11 @@ class AcmeSocialNotices(NoticeChannel):
         super().__init__(info)
         self._http = _Client(info.slug, config)
 
-    async def submit_notice(self, request: SubmitNoticeRequest) -> NoticeReceipt:
+    async def submit_notice(
+        self, request: SubmitNoticeRequest, attachments: Sequence[NoticeFile] = ()
+    ) -> NoticeReceipt:
+        # Declares no ``accepts_attachments``: Relais never passes files, the notice
+        # lists the evidence hashes.
         data = await self._http.call(
             "POST",
             f"/platforms/{self.info.slug}/notices",

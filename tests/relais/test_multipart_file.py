@@ -1,6 +1,7 @@
 """The evidence upload's multipart reader: the ``file`` part's bytes exactly, whatever
 the sizes of the pieces the body arrives in (a boundary split between two reads, a
-part's data that looks like the start of a boundary), other parts skipped."""
+part's data that looks like the start of a boundary), other parts skipped; a console
+form's small fields read before any byte of its file."""
 
 import os
 from collections.abc import AsyncIterator
@@ -9,7 +10,13 @@ from typing import Any
 import pytest
 from fastapi import HTTPException
 
-from api.multipart_file import MAX_OTHER_PARTS, file_part
+from relais.multipart_file import (
+    MAX_FIELD,
+    MAX_OTHER_PARTS,
+    chosen_file,
+    fields_then_file,
+    file_part,
+)
 
 BOUNDARY = "----relais-test-boundary"
 
@@ -78,3 +85,33 @@ async def test_other_parts_are_bounded() -> None:
     with pytest.raises(HTTPException) as refused:
         await read(StreamedRequest(sent, 4096))
     assert refused.value.status_code == 413
+
+
+@pytest.mark.parametrize("piece", [1, 13, 4096])
+async def test_a_forms_fields_come_before_any_byte_of_its_file(piece: int) -> None:
+    sent = body(("csrf", b"token-1"), ("intimate", b"no"), ("file", TRICKY), ("after", b"x"))
+    request = StreamedRequest(sent, piece)
+    fields, chunks = await fields_then_file(request)  # type: ignore[arg-type]
+    assert fields == {"csrf": "token-1", "intimate": "no"}
+    assert b"".join([c async for c in chunks]) == TRICKY
+
+
+async def test_a_long_field_is_cut_and_a_form_without_a_file_names_the_field() -> None:
+    sent = body(("csrf", b"t" * (MAX_FIELD + 50)))
+    fields, chunks = await fields_then_file(StreamedRequest(sent, 64))  # type: ignore[arg-type]
+    assert fields == {"csrf": "t" * MAX_FIELD}
+    with pytest.raises(HTTPException) as refused:
+        _ = [c async for c in chunks]
+    assert refused.value.status_code == 422
+
+
+@pytest.mark.parametrize("piece", [1, 13, 4096])
+async def test_an_optional_file_is_none_when_none_was_chosen(piece: int) -> None:
+    """A browser sends a file input left empty as an empty part; a client may leave it out."""
+    for sent in (body(("intimate", b"no"), ("file", b"")), body(("intimate", b"no"))):
+        _, chunks = await fields_then_file(StreamedRequest(sent, piece))  # type: ignore[arg-type]
+        assert await chosen_file(chunks) is None
+    chosen = body(("intimate", b"no"), ("file", TRICKY))
+    _, chunks = await fields_then_file(StreamedRequest(chosen, piece))  # type: ignore[arg-type]
+    upload = await chosen_file(chunks)
+    assert upload is not None and b"".join([c async for c in upload]) == TRICKY
