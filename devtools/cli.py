@@ -91,11 +91,12 @@ def bench_scripts(root: Path) -> list[str]:
     from bench import HELPERS
 
     modules = (path.stem for path in (root / "bench").glob("*.py"))
-    return sorted(name for name in modules if name != "__init__" and name not in HELPERS)
+    return sorted(name for name in modules if not name.startswith("__") and name not in HELPERS)
 
 
 def run_bench(argv: Sequence[str]) -> int:
-    """``./dev bench NAME [ARGS]``: ``python -m bench.NAME ARGS`` in the virtualenv."""
+    """``./dev bench NAME [ARGS]``: ``python -m bench NAME ARGS`` in the virtualenv
+    (``bench/__main__.py``: the script, then an exit that skips interpreter teardown)."""
     scripts = bench_scripts(ROOT)
     name, *rest = list(argv) or [""]
     if name not in scripts:
@@ -104,7 +105,7 @@ def run_bench(argv: Sequence[str]) -> int:
         say("usage: ./dev bench NAME [ARGS] (NAME --help for its arguments, --smoke: tiny run)")
         say("benchmarks: " + ", ".join(scripts))
         return 0 if name in ("-h", "--help") else 2
-    return subprocess.run([sys.executable, "-m", f"bench.{name}", *rest], cwd=ROOT).returncode
+    return subprocess.run([sys.executable, "-m", "bench", name, *rest], cwd=ROOT).returncode
 
 
 def lint_targets(root: Path) -> list[str]:
