@@ -25,7 +25,7 @@ from pydantic import BaseModel, Field
 from application.acting import CASE_WORKERS, Permit, service
 from application.audit_trail import AuditTrail
 from application.case_access import Access, CaseAccessPolicy
-from application.errors import Gone, NotFound, Problem, RequestRejected
+from application.errors import Gone, NotFound, Problem, RequestRejected, key_reused
 from application.evidence_parts import EvidenceParts
 from application.helpline import Helpline
 from application.permits import Actor
@@ -41,7 +41,6 @@ from relais.crypto.key_store import KeyDestroyed
 from relais.db.repositories.evidence import EvidenceConflict
 from relais.evidence.vault import EvidenceNotFound, EvidenceNotKept
 
-KEY_FIELD = ("header", "Idempotency-Key")
 HASH_ROUTES = ("take_it_down", "stopncii")
 
 
@@ -109,19 +108,6 @@ def intimate_unanswered(loc: tuple[str, ...]) -> RequestRejected:
                 msg="intimate: say whether the file is an intimate image (true or false)",
                 type="intimate_unanswered",
                 code="intimate_unanswered",
-            )
-        ]
-    )
-
-
-def key_reused() -> RequestRejected:
-    return RequestRejected(
-        [
-            Problem(
-                loc=KEY_FIELD,
-                msg="Idempotency-Key: already used for another file",
-                type="idempotency_key_reused",
-                code="idempotency_key_reused",
             )
         ]
     )
@@ -234,7 +220,7 @@ async def add_evidence(
             key=key,
         )
     except EvidenceConflict:
-        raise key_reused() from None
+        raise key_reused("file") from None
     return await evidence_line(parts, record, (helpline, permit.actor))
 
 

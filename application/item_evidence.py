@@ -25,8 +25,8 @@ from pydantic import BaseModel, Field
 
 from application.acting import COUNSELLORS, Permit, service
 from application.case_actions import qualify
-from application.errors import NotFound, Problem, RequestRejected
-from application.evidence import evidence_id_for, intimate_unanswered, key_reused, take_in
+from application.errors import NotFound, Problem, RequestRejected, key_reused
+from application.evidence import evidence_id_for, intimate_unanswered, take_in
 from application.helpline import Helpline
 from application.requests.case_actions import ItemsCreate
 from domain.case import CaseStatus
@@ -128,7 +128,7 @@ async def add_item_with_file(
             key=key,
         )
     except EvidenceConflict:
-        raise key_reused() from None
+        raise key_reused("file") from None
     file = ItemFile(
         evidence_id=record.evidence_id,
         sha256=record.hashes.sha256,

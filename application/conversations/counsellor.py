@@ -57,7 +57,6 @@ from relais.crypto.transcripts import ConversationClosed, KeyReused
 from relais.settings import Role
 
 ANSWERING = (Role.COUNSELLOR, Role.SUPERVISOR)  # supervisors answer too, and take transfers
-KEY_FIELD = ("header", "Idempotency-Key")
 
 
 class TranscriptLine(BaseModel):

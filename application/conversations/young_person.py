@@ -31,7 +31,6 @@ from domain.conversation import (
 from relais.crypto.transcripts import ConversationClosed, KeyReused
 from relais.db.repositories.conversation_pages import ConversationPages
 
-KEY_FIELD = ("header", "Idempotency-Key")
 NO_MESSAGES = ViewRequest(since_seq=2**31)  # where it stands, without its lines
 
 
