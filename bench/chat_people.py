@@ -60,6 +60,7 @@ class YoungPerson:
     conversation_id: str = ""
     seen: dict[str, float] = field(default_factory=dict)  # a line's body -> when it came
     arrived: asyncio.Event = field(default_factory=asyncio.Event)
+    shown: asyncio.Event = field(default_factory=asyncio.Event)  # the stream's first update
     last_seq: int = 0
     reader: asyncio.Task[None] | None = None
 
@@ -91,6 +92,7 @@ class YoungPerson:
             if message["author"] == "counsellor":
                 self.seen.setdefault(message["body"], now)
         self.arrived.set()
+        self.shown.set()
 
     async def writes(self, text: str) -> None:
         key = {"Idempotency-Key": uuid.uuid4().hex}

@@ -97,11 +97,14 @@ async def relais_chats(
     young = [
         YoungPerson(httpx.AsyncClient(base_url=base, timeout=60)) for _ in range(conversations)
     ]
+
+    async def arrives(y: YoungPerson) -> None:
+        await y.start()
+        y.listen()  # as the chat page does: live from the start (their place while waiting)
+
     for batch in range(0, conversations, BATCH):
-        await asyncio.gather(*(y.start() for y in young[batch : batch + BATCH]))
+        await asyncio.gather(*(arrives(y) for y in young[batch : batch + BATCH]))
     taken = await take_offers(bench, desks, conversations)
-    for y in young:
-        y.listen()
     timings = Timings()
 
     async def conversation(y: YoungPerson) -> None:
@@ -117,6 +120,7 @@ async def relais_chats(
             read = await y.reads(answer)
             return (shown - began) * 1000, (read - replied) * 1000
 
+        await y.shown.wait()  # they write once their page shows the conversation
         there, back = await exchanges(one, seconds, think)
         timings.to_counsellor.extend(there)
         timings.to_young_person.extend(back)

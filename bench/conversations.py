@@ -16,7 +16,8 @@ read until it names the offer. The two take turns a round at a time.
 
 The offers first. Then ``--conversations`` young people each with one of
 ``--counsellors`` counsellors signed in to the console, exchanging for ``--seconds``
-(a pause of ``--think`` seconds on average between exchanges); then the worker's
+(a pause of ``--think`` seconds on average between exchanges; each page live from its
+conversation's start, as the chat page is, and writing once it shows); then the worker's
 memory with ``--open`` conversations open (the rest waiting in the queue).
 
     ./dev bench conversations      # 50 waiting, 30 rounds; 200 conversations, 50 counsellors
