@@ -204,7 +204,13 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--conversations", type=int, default=200, help="at once (200)")
     parser.add_argument("--counsellors", type=int, default=50, help="answering them (50)")
     parser.add_argument("--seconds", type=float, default=60.0, help="of exchanges (60)")
-    parser.add_argument("--think", type=float, default=5.0, help="pause between (5 s)")
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=20.0,
+        help="pause between exchanges, on average (20 s: a line each way about every 20 s, "
+        "a brisk chat; 5 s asks 40 exchanges a second of the whole stack)",
+    )
     parser.add_argument("--open", type=int, default=1000, help="for the memory (1,000)")
     parser.add_argument(
         "--poll", type=float, default=0.05, help="seconds between reads of a screen (0.05)"
