@@ -204,10 +204,38 @@ async def add_evidence(
                 )
             ]
         )
-    me = permit.actor.subject
-    evidence_id = evidence_id_for(case_id, me, key) if key else None
+    record = await take_in_as(
+        helpline,
+        permit,
+        case_id,
+        stream,
+        key,
+        intimate=intimate,
+        channel=channel,
+        at=at,
+        item_id=item_id,
+    )
+    return await evidence_line(parts, record, (helpline, permit.actor))
+
+
+async def take_in_as(
+    helpline: Helpline,
+    permit: Permit,
+    case_id: str,
+    stream: AsyncIterable[bytes],
+    key: str | None,
+    *,
+    intimate: bool,
+    channel: EvidenceChannel,
+    at: datetime,
+    item_id: str | None = None,
+) -> EvidenceRecord | HashesOnly:
+    """:func:`take_in` of a counsellor's file under their request's key: its evidence id
+    derived from the case, them and the key (a retry is the same file); the key sent
+    again with another file is refused, never merged."""
+    evidence_id = evidence_id_for(case_id, permit.actor.subject, key) if key else None
     try:
-        record = await take_in(
+        return await take_in(
             helpline,
             helpline.audit(permit),
             case_id,
@@ -221,7 +249,6 @@ async def add_evidence(
         )
     except EvidenceConflict:
         raise key_reused("file") from None
-    return await evidence_line(parts, record, (helpline, permit.actor))
 
 
 async def take_in(

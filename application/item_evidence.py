@@ -25,8 +25,8 @@ from pydantic import BaseModel, Field
 
 from application.acting import COUNSELLORS, Permit, service
 from application.case_actions import qualify
-from application.errors import NotFound, Problem, RequestRejected, key_reused
-from application.evidence import evidence_id_for, intimate_unanswered, take_in
+from application.errors import NotFound, Problem, RequestRejected
+from application.evidence import intimate_unanswered, take_in_as
 from application.helpline import Helpline
 from application.requests.case_actions import ItemsCreate
 from domain.case import CaseStatus
@@ -34,7 +34,6 @@ from domain.evidence import EvidenceChannel, EvidenceRecord, HashesOnly
 from domain.intake import Consents
 from domain.items import EvidenceHash
 from domain.rules.validation import item_problems
-from relais.db.repositories.evidence import EvidenceConflict
 
 FIELD_INTIMATE = ("body", "intimate")
 
@@ -114,21 +113,16 @@ async def add_item_with_file(
     if intimate is None:
         raise intimate_unanswered(FIELD_INTIMATE)
     await _check_item(helpline, case_id, body)
-    evidence_id = evidence_id_for(case_id, permit.actor.subject, key) if key else None
-    try:
-        record = await take_in(
-            helpline,
-            helpline.audit(permit),
-            case_id,
-            stream,
-            intimate=intimate,
-            channel=EvidenceChannel.CONSOLE,
-            at=at,
-            evidence_id=evidence_id,
-            key=key,
-        )
-    except EvidenceConflict:
-        raise key_reused("file") from None
+    record = await take_in_as(
+        helpline,
+        permit,
+        case_id,
+        stream,
+        key,
+        intimate=intimate,
+        channel=EvidenceChannel.CONSOLE,
+        at=at,
+    )
     file = ItemFile(
         evidence_id=record.evidence_id,
         sha256=record.hashes.sha256,
