@@ -20,7 +20,7 @@ from relais.db.repositories.channel_contacts import ChannelContacts
 from relais.db.repositories.conversations import ConversationDirectory
 from tests.support.client import auth
 from tests.support.policies import fast_policy
-from tests.support.stack import Stack, running_stack
+from tests.support.stack import Stack, running_stack, stack_on
 from tests.support.waiting import eventually
 
 FAST = {"retry_delays": [0.02, 0.05], "status_delays": {"sent": 0.01, "delivered": 0.02}}
@@ -161,9 +161,17 @@ async def media_lines(stack: Stack, cid: str, count: int) -> list[dict[str, Any]
 
 
 @asynccontextmanager
-async def meta_stack(client: Client, folder: Path) -> AsyncIterator[Stack]:
-    """A whole stack (fast policy) whose simulated Meta answers at once on both channels."""
-    async with running_stack(client, folder, policy=fast_policy()) as running:
+async def meta_stack(
+    client: Client, folder: Path, backend: str | None = None
+) -> AsyncIterator[Stack]:
+    """A whole stack (fast policy) whose simulated Meta answers at once on both channels;
+    ``backend``: on an empty app database of it (``stack_on``), else a SQLite file."""
+    stack = (
+        stack_on(backend, client, folder, policy=fast_policy())
+        if backend is not None
+        else running_stack(client, folder, policy=fast_policy())
+    )
+    async with stack as running:
         for channel in ("whatsapp", "messenger"):
             await meta(running, channel, **FAST)
         yield running

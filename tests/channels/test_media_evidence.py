@@ -20,12 +20,12 @@ from sqlalchemy import text
 from temporalio.testing import WorkflowEnvironment
 
 from tests.channels.support import (
-    FAST,
     answer,
     finish,
     keyed,
     media_lines,
     meta,
+    meta_stack,
     sends_a_picture,
     take_offer,
 )
@@ -34,8 +34,7 @@ from tests.evidence.support import database_bytes, folder_bytes
 from tests.support.client import TOKENS, auth
 from tests.support.console import console_user
 from tests.support.databases import BACKENDS
-from tests.support.policies import fast_policy
-from tests.support.stack import Stack, stack_on
+from tests.support.stack import Stack
 
 SENDERS = {"whatsapp": "33611118001", "messenger": "7100000000008001"}
 
@@ -47,9 +46,7 @@ async def stack(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> AsyncIterator[Stack]:
     folder: Path = tmp_path_factory.mktemp("channel-media")
-    async with stack_on(request.param, local_env.client, folder, policy=fast_policy()) as running:
-        for channel in ("whatsapp", "messenger"):
-            await meta(running, channel, **FAST)
+    async with meta_stack(local_env.client, folder, request.param) as running:
         yield running
 
 

@@ -11,12 +11,11 @@ from playwright.async_api import expect
 from temporalio.testing import WorkflowEnvironment
 
 from tests.channels.support import (
-    FAST,
     answer,
     finish,
     keyed,
     media_lines,
-    meta,
+    meta_stack,
     sends_a_picture,
     take_offer,
 )
@@ -24,8 +23,7 @@ from tests.evidence.files import picture, png
 from tests.support.browser import chromium, needs_chromium
 from tests.support.client import auth
 from tests.support.console_browser import SHOTS, accessible, switch_language
-from tests.support.policies import fast_policy
-from tests.support.stack import Stack, running_stack
+from tests.support.stack import Stack
 
 pytestmark = [needs_chromium, pytest.mark.slow]
 
@@ -35,8 +33,7 @@ async def stack(
     local_env: WorkflowEnvironment, tmp_path_factory: pytest.TempPathFactory
 ) -> AsyncIterator[Stack]:
     folder: Path = tmp_path_factory.mktemp("channel-media-browser")
-    async with running_stack(local_env.client, folder, policy=fast_policy()) as running:
-        await meta(running, "whatsapp", **FAST)
+    async with meta_stack(local_env.client, folder) as running:
         yield running
 
 

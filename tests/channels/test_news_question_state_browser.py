@@ -11,12 +11,11 @@ from playwright.async_api import expect
 from temporalio.testing import WorkflowEnvironment
 
 from tests.channels.support import (
-    FAST,
     ask,
     case_from,
     case_view,
     finish,
-    meta,
+    meta_stack,
     received,
     take_offer,
     tap,
@@ -25,8 +24,7 @@ from tests.channels.support import (
 from tests.support.browser import chromium, needs_chromium
 from tests.support.client import auth
 from tests.support.console_browser import accessible, switch_language
-from tests.support.policies import fast_policy
-from tests.support.stack import Stack, running_stack
+from tests.support.stack import Stack
 from tests.support.waiting import eventually
 
 pytestmark = [needs_chromium, pytest.mark.slow]
@@ -37,8 +35,7 @@ async def stack(
     local_env: WorkflowEnvironment, tmp_path_factory: pytest.TempPathFactory
 ) -> AsyncIterator[Stack]:
     folder: Path = tmp_path_factory.mktemp("news-question-browser")
-    async with running_stack(local_env.client, folder, policy=fast_policy()) as running:
-        await meta(running, "whatsapp", **FAST)
+    async with meta_stack(local_env.client, folder) as running:
         yield running
 
 

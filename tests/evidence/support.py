@@ -7,8 +7,10 @@ from typing import Any
 
 from sqlalchemy import text
 
+from domain.policy import MB
 from relais.db import Database
 from relais.evidence.store import EvidenceStore
+from tests.evidence.files import picture, png
 from tests.support.client import auth
 from tests.support.stack import Stack
 
@@ -59,3 +61,24 @@ async def database_bytes(database: Database) -> bytes:
             result = await conn.execute(text(f"SELECT t::text FROM {table} t"))
             rows += "\n".join(r[0] for r in result).encode()
     return bytes(rows)
+
+
+# The console's upload tests run with small limits, so that a file over them stays small.
+SMALL_LIMITS = {"max_bytes": 2 * MB, "max_video_bytes": 3 * MB}
+
+
+def refused_uploads(seed: int) -> list[tuple[bytes, str | None, int, str, str]]:
+    """Files a console upload under ``SMALL_LIMITS`` refuses: (bytes, the intimate answer,
+    status, the field named, the French words beside it). ``seed``: pictures of their own."""
+    return [
+        (b"x" * (2 * MB + 1), "no", 413, "file", "Le fichier est trop lourd : 2 Mo au plus (3 Mo"),
+        (b"PK\x03\x04 a zip file", "no", 415, "file", "Ce type de fichier n'est pas accepté"),
+        (png(picture(seed=seed))[:3000], "no", 422, "file", "Le fichier est incomplet"),
+        (
+            png(picture(seed=seed + 1)),
+            None,
+            422,
+            "intimate",
+            "Indiquez s'il s'agit d'une image intime.",
+        ),
+    ]

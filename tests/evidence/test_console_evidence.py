@@ -17,8 +17,9 @@ from playwright.async_api import expect
 from sqlalchemy import text
 from temporalio.testing import WorkflowEnvironment
 
+from domain.policy import MB
 from tests.evidence.files import jpeg_with_gps, mp4_bytes, pdf_with_author, picture, png
-from tests.evidence.support import add_evidence
+from tests.evidence.support import SMALL_LIMITS, add_evidence, refused_uploads
 from tests.support.browser import chromium
 from tests.support.cases import add_items, open_case
 from tests.support.client import auth
@@ -28,7 +29,6 @@ from tests.support.policies import fast_policy
 from tests.support.stack import Stack, running_stack
 
 FORM = "evidence-upload"
-MB = 1_000_000  # as the evidence policy counts (domain.policy.MB)
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +36,7 @@ async def stack(
     local_env: WorkflowEnvironment, tmp_path_factory: pytest.TempPathFactory
 ) -> AsyncIterator[Stack]:
     folder: Path = tmp_path_factory.mktemp("console-evidence")
-    limit = {"max_bytes": 2 * MB, "max_video_bytes": 3 * MB}
+    limit = SMALL_LIMITS
     async with running_stack(
         local_env.client, folder, policy=fast_policy(), extra_settings={"evidence_policy": limit}
     ) as running:
@@ -156,15 +156,7 @@ async def test_a_pdf_opens_in_the_browsers_viewer_never_cached(stack: Stack) -> 
     ).status_code == 404
 
 
-@pytest.mark.parametrize(
-    ("data", "intimate", "status", "field", "words"),
-    [
-        (b"x" * (2 * MB + 1), "no", 413, "file", "Le fichier est trop lourd : 2 Mo au plus (3 Mo"),
-        (b"PK\x03\x04 a zip file", "no", 415, "file", "Ce type de fichier n'est pas accepté"),
-        (png(picture(seed=3))[:3000], "no", 422, "file", "Le fichier est incomplet"),
-        (png(picture(seed=4)), None, 422, "intimate", "Indiquez s'il s'agit d'une image intime."),
-    ],
-)
+@pytest.mark.parametrize(("data", "intimate", "status", "field", "words"), refused_uploads(seed=3))
 async def test_a_file_not_taken_is_named_beside_its_field_and_nothing_is_kept(
     stack: Stack,
     data: bytes,

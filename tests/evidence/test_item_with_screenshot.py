@@ -20,6 +20,7 @@ from sqlalchemy import text
 from temporalio.testing import WorkflowEnvironment
 
 from tests.evidence.files import jpeg_with_gps, picture, png
+from tests.evidence.support import SMALL_LIMITS, refused_uploads
 from tests.evidence.test_notice_attachments import (
     GPS_IFD,
     file_received,
@@ -36,7 +37,6 @@ from tests.support.databases import BACKENDS
 from tests.support.stack import Stack, stack_on
 
 FORM = "items"
-MB = 1_000_000
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
@@ -46,7 +46,7 @@ async def stack(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> AsyncIterator[Stack]:
     folder: Path = tmp_path_factory.mktemp("item-screenshot")
-    limit = {"max_bytes": 2 * MB, "max_video_bytes": 3 * MB}
+    limit = SMALL_LIMITS
     settings = {"evidence_policy": limit}
     async with stack_on(
         request.param, local_env.client, folder, extra_settings=settings
@@ -197,15 +197,7 @@ async def test_a_double_submit_adds_one_file_and_one_item(stack: Stack) -> None:
     assert len(await audit(stack, case_id, "case.items.add")) == 1
 
 
-@pytest.mark.parametrize(
-    ("data", "intimate", "status", "field", "words"),
-    [
-        (b"x" * (2 * MB + 1), "no", 413, "file", "Le fichier est trop lourd : 2 Mo au plus (3 Mo"),
-        (b"PK\x03\x04 a zip file", "no", 415, "file", "Ce type de fichier n'est pas accepté"),
-        (png(picture(seed=5))[:3000], "no", 422, "file", "Le fichier est incomplet"),
-        (png(picture(seed=6)), None, 422, "intimate", "Indiquez s'il s'agit d'une image intime."),
-    ],
-)
+@pytest.mark.parametrize(("data", "intimate", "status", "field", "words"), refused_uploads(seed=5))
 async def test_a_file_refused_qualifies_no_item(
     stack: Stack, data: bytes, intimate: str | None, status: int, field: str, words: str
 ) -> None:
