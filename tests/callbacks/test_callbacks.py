@@ -30,11 +30,20 @@ FAST_CALLBACKS = fast_policy(
 
 
 async def callback_due(stack: Stack, case_id: str, attempt: int) -> dict[str, Any]:
-    return await eventually(
+    """Wait until the case says the attempt is due, then until the counsellors' queue
+    lists it: the queue's row is written by an activity after the case's own state
+    changes, so the two are a moment apart."""
+    view = await eventually(
         lambda: case_view(stack.api, case_id),
         lambda v: v["status"] == "callback_due" and v["callback"]["attempts"] == attempt - 1,
         what=f"callback attempt {attempt} due",
     )
+    await eventually(
+        lambda: stack.api.get("/callbacks", headers=auth("counsellor")),
+        lambda r: [c["case_id"] for c in r.json()] == [case_id],
+        what=f"callback attempt {attempt} in the counsellors' queue, and only it",
+    )
+    return view
 
 
 async def record(stack: Stack, case_id: str, result: str, **extra: Any) -> Any:
@@ -52,8 +61,6 @@ async def test_three_unanswered_attempts_then_a_supervisor_is_alerted(
         case_id = await open_case(stack)
         for attempt in (1, 2, 3):
             await callback_due(stack, case_id, attempt)
-            queue = (await stack.api.get("/callbacks", headers=auth("counsellor"))).json()
-            assert [c["case_id"] for c in queue] == [case_id]
             response = await record(stack, case_id, "not_reached")
             assert response.status_code == 200, response.text
         view = response.json()
