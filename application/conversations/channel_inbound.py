@@ -72,6 +72,17 @@ CHANNEL_PRE_CHAT = PreChatForm(
 _CUT = "…"
 
 
+@dataclass(frozen=True)
+class InboundLine:
+    """One message on its way into a conversation: its key (the channel's message id),
+    its transcript line, the file it refers to, when it came."""
+
+    key: str
+    body: str
+    media: MediaReference | None
+    now: datetime
+
+
 @dataclass
 class ChannelIntake:
     """What one webhook brought (counts and ids only, safe to log)."""
@@ -185,16 +196,17 @@ async def _take(
 ) -> bool:
     """The message into their conversation going on, or (``may_start``) a new one;
     False when it went nowhere (a late tap, with no conversation going on)."""
-    key = f"{message.channel}:{message.message_id}"
-    body = transcript_line(message)
     content = message.content
-    media = content.media if isinstance(content, MediaContent) else None
+    line = InboundLine(
+        key=f"{message.channel}:{message.message_id}",
+        body=transcript_line(message),
+        media=content.media if isinstance(content, MediaContent) else None,
+        now=now,
+    )
     current = await contacts.conversation_of(channel.value, digest)
     if current is not None:
         try:  # claimed by a concurrent delivery, its start may still be landing
-            await _write_once_started(
-                helpline, YoungPerson(current, channel), body, key, now, intake, media
-            )
+            await _write_once_started(helpline, YoungPerson(current, channel), line, intake)
             return True
         except ConversationOver:  # their last conversation is over
             if not may_start:
@@ -213,7 +225,7 @@ async def _take(
     )
     who = YoungPerson(chosen, channel)
     if helpline_hours(helpline, now).open_now:
-        if await _start_with(helpline, who, body, key, now, intake, media):
+        if await _start_with(helpline, who, line, intake):
             return True
     else:
         try:  # missed: started to be counted, its message refused as the web chat's is
@@ -222,7 +234,7 @@ async def _take(
         except Conflict:
             pass  # a concurrent delivery for the same person started it first
     try:
-        await _write_once_started(helpline, who, body, key, now, intake, media)
+        await _write_once_started(helpline, who, line, intake)
     except ConversationOver:
         # Written while the helpline is closed: the conversation is missed (never queued,
         # counted) as the web chat's is; acknowledged, or the platform retries forever.
@@ -236,20 +248,14 @@ STARTING = (0.05, 0.1, 0.2, 0.4, 0.8)
 
 
 async def _write_once_started(
-    helpline: Helpline,
-    who: YoungPerson,
-    body: str,
-    key: str,
-    now: datetime,
-    intake: ChannelIntake,
-    media: MediaReference | None,
+    helpline: Helpline, who: YoungPerson, line: InboundLine, intake: ChannelIntake
 ) -> None:
     """The message into a conversation another delivery is starting. Still not found
     after :data:`STARTING`: 503, so the platform retries it (never a 404 for a message
     that is theirs: it would be dropped)."""
     for pause in (*STARTING, None):
         try:
-            await _write(helpline, who, body, key, now, intake, media)
+            await _write(helpline, who, line, intake)
             return
         except NotFound:
             if pause is None:
@@ -260,13 +266,7 @@ async def _write_once_started(
 
 
 async def _start_with(
-    helpline: Helpline,
-    who: YoungPerson,
-    body: str,
-    key: str,
-    now: datetime,
-    intake: ChannelIntake,
-    media: MediaReference | None,
+    helpline: Helpline, who: YoungPerson, line: InboundLine, intake: ChannelIntake
 ) -> bool:
     """A new conversation started with its first message already in it: the message is
     sealed in the store, then the start (one call the server answers without waiting on
@@ -274,18 +274,23 @@ async def _start_with(
     (Meta retries slow ones). False when a concurrent delivery for the same person
     started it first: the message then goes in as any later one does."""
     stored = await helpline.transcripts.store_message(
-        who.conversation_id, key, body, AuthorKind.YOUNG_PERSON, now, media=media
+        who.conversation_id,
+        line.key,
+        line.body,
+        AuthorKind.YOUNG_PERSON,
+        line.now,
+        media=line.media,
     )
     try:
         await start_conversation(
-            helpline, CHANNEL_PRE_CHAT, now, who.channel, who.conversation_id, stored.ref
+            helpline, CHANNEL_PRE_CHAT, line.now, who.channel, who.conversation_id, stored.ref
         )
     except Conflict:
         return False
     intake.conversations_started.append(who.conversation_id)
     intake.messages += 1
     await who.audit(helpline.audit_log).record(
-        AuditAction.CONVERSATION_WRITE, None, "seq=1", key=key
+        AuditAction.CONVERSATION_WRITE, None, "seq=1", key=line.key
     )
     return True
 
@@ -298,21 +303,15 @@ async def _still_missed(helpline: Helpline, conversation_id: str, now: datetime)
 
 
 async def _write(
-    helpline: Helpline,
-    who: YoungPerson,
-    body: str,
-    key: str,
-    now: datetime,
-    intake: ChannelIntake,
-    media: MediaReference | None = None,
+    helpline: Helpline, who: YoungPerson, line: InboundLine, intake: ChannelIntake
 ) -> None:
-    accepted = await record_message(helpline, who, body, key, now, media)
+    accepted = await record_message(helpline, who, line.body, line.key, line.now, line.media)
     intake.messages += 1
     if accepted.already_recorded:
         intake.already_recorded += 1
         return
     await who.audit(helpline.audit_log).record(
-        AuditAction.CONVERSATION_WRITE, None, f"seq={accepted.seq}", key=key
+        AuditAction.CONVERSATION_WRITE, None, f"seq={accepted.seq}", key=line.key
     )
 
 

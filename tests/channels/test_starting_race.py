@@ -18,6 +18,7 @@ from domain.intake import Channel
 
 NOW = datetime(2026, 12, 5, 12, tzinfo=UTC)
 WHO = YoungPerson("c" * 24, Channel.WHATSAPP)
+LINE = channel_inbound.InboundLine(key="k", body="un", media=None, now=NOW)
 
 
 def written_after(not_found: int, calls: list[str]) -> Any:
@@ -39,7 +40,7 @@ async def test_the_message_goes_in_once_the_other_start_has_landed(
 ) -> None:
     calls: list[str] = []
     monkeypatch.setattr(channel_inbound, "_write", written_after(2, calls))
-    await channel_inbound._write_once_started(None, WHO, "un", "k", NOW, None, None)  # type: ignore[arg-type]
+    await channel_inbound._write_once_started(None, WHO, LINE, None)  # type: ignore[arg-type]
     assert calls == ["write"] * 3
 
 
@@ -49,5 +50,5 @@ async def test_a_conversation_never_found_is_late_not_missing(
     calls: list[str] = []
     monkeypatch.setattr(channel_inbound, "_write", written_after(99, calls))
     with pytest.raises(Unavailable):
-        await channel_inbound._write_once_started(None, WHO, "un", "k", NOW, None, None)  # type: ignore[arg-type]
+        await channel_inbound._write_once_started(None, WHO, LINE, None)  # type: ignore[arg-type]
     assert len(calls) == len(channel_inbound.STARTING) + 1
