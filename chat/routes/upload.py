@@ -17,6 +17,7 @@ from fastapi.responses import Response
 from application.errors import Gone, NotFound, RateLimited
 from application.upload_links import (
     LinkClosed,
+    UploadLinkState,
     send_through_link,
     upload_link_state,
 )
@@ -62,26 +63,28 @@ def _page(p: ChatPage, token: str, uses_left: int, status: int = 200, **said: ob
     return p.render("upload.html", status_code=status, state="upload", **{**context, **said})
 
 
-@router.get("/{token}", include_in_schema=False)
-async def upload_page(p: AnyPage, token: Token) -> Response:
+async def _link_state(p: ChatPage, token: str) -> UploadLinkState | Response:
+    """The link's state, or the page saying why it no longer works."""
     try:
-        state = await upload_link_state(p.helpline, token, p.at)
+        return await upload_link_state(p.helpline, token, p.at)
     except LinkClosed as closed:
         return _closed(p, closed.why, 410)
     except NotFound:
         return _closed(p, "unknown", 404)
-    return _page(p, token, state.uses_left)
+
+
+@router.get("/{token}", include_in_schema=False)
+async def upload_page(p: AnyPage, token: Token) -> Response:
+    state = await _link_state(p, token)
+    return state if isinstance(state, Response) else _page(p, token, state.uses_left)
 
 
 @router.post("/{token}", include_in_schema=False)
 async def send_file(request: Request, p: AnyPage, token: Token) -> Response:
     same_site_form(request)
-    try:
-        state = await upload_link_state(p.helpline, token, p.at)
-    except LinkClosed as closed:
-        return _closed(p, closed.why, 410)
-    except NotFound:
-        return _closed(p, "unknown", 404)
+    state = await _link_state(p, token)
+    if isinstance(state, Response):
+        return state
     fields, chunks = await fields_then_file(request)
     answer = fields.get("intimate")
     if answer not in ("yes", "no"):
