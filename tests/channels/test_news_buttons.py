@@ -95,7 +95,11 @@ async def test_they_tap_yes_and_the_removal_reaches_them_replays_and_forgeries_c
     )
     assert [line["author"] for line in read["lines"][-2:]] == ["counsellor", "young_person"]
     log = AuditLog(stack.database)
-    answers = await log.list(actor=f"conversation:{cid}", action="case.news.consent")
+    answers = await eventually(  # written once the case took it, as the webhook goes on
+        lambda: log.list(actor=f"conversation:{cid}", action="case.news.consent"),
+        bool,
+        what="their answer audited",
+    )
     assert [(e.case_id, e.detail) for e in answers] == [(case_id, f"wanted=True channel={channel}")]
     lea = console_user(str(stack.api.base_url))
     await lea.sign_in("local-counsellor-token")
