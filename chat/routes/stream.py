@@ -4,8 +4,10 @@
 open), and an end within ``RELAIS_CHAT__STREAM_SECONDS`` (drawn for each stream between
 half of it and all of it): the browser's EventSource
 reconnects at once (``retry``), so a server stopping waits on open streams that long at most and
-a page that is gone stops being read. A page whose stream cannot stay open polls
-``/chat/api/updates`` instead."""
+a page that is gone stops being read. A page whose stream cannot stay open (a restart,
+a proxy cutting it) polls ``/chat/api/updates`` instead, every 2 to 3 s, and tries the
+stream again after 5 s, then twice as long each time it fails again (at most a minute);
+the pauses are drawn at random, so pages a restart cut off together come back apart."""
 
 import asyncio
 import logging

@@ -277,36 +277,54 @@
     }
   }
 
-  // Server-sent events; a poll when they cannot stay open.
+  // Server-sent events; a poll when they cannot stay open (the server restarting, a
+  // proxy that cuts them), the stream tried again after a pause that grows while it
+  // keeps failing. Pauses are drawn at random so that the pages a restart cut off do
+  // not all come back in the same instant.
   let source = null;
   let pollTimer = null;
   let failures = 0;
+  let streamPause = 0; // before trying the stream again, once polling
+  let streamAgainAt = 0;
+
+  function spread(ms) { return ms + Math.random() * ms / 2; }
 
   function poll() {
     pollTimer = window.setTimeout(async function () {
+      let answered = false;
       try {
         const answer = await fetch("/chat/api/updates?after=" + lastSeq, { credentials: "same-origin" });
         if (answer.status === 401 || answer.status === 404) { replaceWithChat(); return; }
-        if (answer.ok) { apply(await answer.json()); }
+        if (answer.ok) { apply(await answer.json()); answered = true; }
       } catch (error) { /* offline for a moment */ }
-      if (!over) { poll(); }
-    }, 2000);
+      if (over) { return; }
+      pollTimer = null;
+      if (answered && window.EventSource && Date.now() >= streamAgainAt) { listen(); } else { poll(); }
+    }, spread(2000));
+  }
+
+  function fallBackToPolling() {
+    source.close();
+    source = null;
+    streamPause = Math.min(streamPause ? streamPause * 2 : 5000, 60000);
+    streamAgainAt = Date.now() + spread(streamPause);
+    poll();
   }
 
   function listen() {
     if (over || source || pollTimer) { return; }
     if (!window.EventSource) { poll(); return; }
+    failures = 0;
     source = new EventSource("/chat/api/events?after=" + lastSeq);
     source.addEventListener("update", function (event) {
       failures = 0;
+      streamPause = 0;
       apply(JSON.parse(event.data));
     });
     source.addEventListener("error", function () {
       failures += 1;
       if (source && (source.readyState === EventSource.CLOSED || failures > 3)) {
-        source.close();
-        source = null;
-        poll();
+        fallBackToPolling();
       }
     });
   }

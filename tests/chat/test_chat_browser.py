@@ -48,11 +48,15 @@ def neutral_site() -> FastAPI:
 
 
 @asynccontextmanager
-async def chat_app(stack: Stack, helpline: Helpline, **changes: Any) -> AsyncIterator[str]:
+async def chat_app(
+    stack: Stack, helpline: Helpline, chat_changes: dict[str, Any] | None = None, **changes: Any
+) -> AsyncIterator[str]:
     """The stack's system behind an API with its own queue (``helpline``) and a
     neutral site of our own for the quick exit (the machine is offline)."""
     async with serve_app(neutral_site(), port=free_port()) as neutral:
-        chat = helpline.settings.chat.model_copy(update={"quick_exit_url": f"{neutral}/"})
+        chat = helpline.settings.chat.model_copy(
+            update={"quick_exit_url": f"{neutral}/", **(chat_changes or {})}
+        )
         settings = helpline.settings.model_copy(update={"chat": chat, **changes})
         app = create_app(
             settings,
@@ -180,6 +184,60 @@ async def test_a_young_person_writes_and_reads_the_answer_live_then_leaves_quick
         )
         assert view.status is ConversationStatus.WRAPPING_UP
         await context.close()
+
+
+async def test_a_page_cut_off_from_its_stream_keeps_up_then_listens_live_again(
+    stack: Stack,
+) -> None:
+    """A server restarting, or a proxy cutting the stream: the page keeps up by polling,
+    then goes back to the live stream once it opens again (streams last 1 s here)."""
+    helpline = helpline_of(stack)
+    stream = "**/chat/api/events*"
+    async with (
+        chat_app(stack, helpline, chat_changes={"stream_seconds": 1.0}) as url,
+        chromium() as browser,
+    ):
+        context, page = await phone(browser)
+        polls: list[str] = []
+        streams: list[int] = []  # the status of each stream that answered
+
+        def seen(response: Any) -> None:
+            if "/chat/api/updates" in response.url:
+                polls.append(response.url)
+            elif "/chat/api/events" in response.url:
+                streams.append(response.status)
+
+        page.on("response", seen)
+        await page.goto(f"{url}/chat")
+        await page.get_by_label("Moi : c'est à propos de moi").check()
+        await page.get_by_label("Âge du jeune concerné").select_option("15_17")
+        await page.get_by_label("J'ai lu et j'accepte").check()
+        await page.get_by_role("button", name="Commencer la conversation").click()
+        await expect(page.get_by_label("Votre message")).to_be_visible()
+        who = await session_of(context)
+        polls.clear()  # the pre-chat page's look for a conversation going on
+        await eventually(lambda: _now(streams), lambda s: 200 in s, what="a stream")
+        assert not polls  # live from the start
+
+        await page.route(stream, lambda route: route.abort())
+        await eventually(lambda: _now(polls), bool, what="the page polling", within=20)
+        counsellor = Counsellor(helpline)
+        await counsellor.at_desk()
+        await counsellor.accepts(who.conversation_id)
+        await expect(page.get_by_text("Un écoutant est avec vous.")).to_be_visible()
+
+        streams.clear()
+        await page.unroute(stream)
+        await eventually(lambda: _now(streams), lambda s: 200 in s, what="a stream again")
+        polled = len(polls)
+        await counsellor.replies(who.conversation_id, "Je suis là, je t'écoute.")
+        await expect(page.locator(".line.theirs .body")).to_have_text("Je suis là, je t'écoute.")
+        assert len(polls) == polled, "the reply came by a poll: the page did not listen again"
+        await context.close()
+
+
+async def _now(seen: list[Any]) -> list[Any]:
+    return list(seen)
 
 
 async def test_after_a_long_wait_the_page_offers_a_callback(stack: Stack) -> None:
