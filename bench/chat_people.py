@@ -63,6 +63,7 @@ class YoungPerson:
     shown: asyncio.Event = field(default_factory=asyncio.Event)  # the stream's first update
     last_seq: int = 0
     reader: asyncio.Task[None] | None = None
+    streams: int = 0  # streams opened: each begins with a read of the conversation
 
     async def start(self) -> None:
         started = await self.http.post("/chat/api/conversations", json=START)
@@ -79,6 +80,7 @@ class YoungPerson:
             headers = {"Last-Event-ID": str(self.last_seq)}
             try:
                 async with self.http.stream("GET", "/chat/api/events", headers=headers) as got:
+                    self.streams += 1
                     async for line in got.aiter_lines():
                         if line.startswith("data: "):
                             self._update(json.loads(line[6:]))

@@ -118,10 +118,14 @@ async def test_an_exchange_costs_two_workflow_tasks_and_one_screen_query(
         )
         await exchange("warm-again")
         before = await tasks_and_events(stack, cid)
+        streams = young.streams
         sent.clear()
         for k in range(EXCHANGES):
             await exchange(f"m{k}")
         after = await tasks_and_events(stack, cid)
+        # A stream ends after 30-60 s and the page opens the next one with a read of
+        # its own: a slow run may see one.
+        reconnects = young.streams - streams
     finally:
         await young.close()
         await counsellor.http.aclose()
@@ -137,7 +141,8 @@ async def test_an_exchange_costs_two_workflow_tasks_and_one_screen_query(
     assert calls["update:young_person_writes"] == calls["update:counsellor_replies"] == 1
     assert not any(k.startswith("signal") for k in sent), calls
     # The screen asks the workflow once per line it shows (its lines opened from that
-    # same answer); the page once, for the reply (its own line it drew from its answer).
+    # same answer); the page once, for the reply (its own line it drew from its answer),
+    # and once for each stream it opened again.
     assert calls["query:counsellor_view"] == 1, calls
-    assert calls["query:young_person_view"] == 1, calls
+    assert sent["query:young_person_view"] == EXCHANGES + reconnects, (calls, reconnects)
     assert not any(k.startswith(("query_queue", "signal_queue")) for k in sent), calls
