@@ -1,7 +1,8 @@
 """The conversations screen's live parts, small fragments its script redraws: the
 desk (offers and tabs, every second), the open transcript held until something changes
 (a long poll: 204 while nothing did, so polling reads no personal data and does not
-flood the audit trail), and the page's heartbeat that keeps the presence."""
+flood the audit trail), the question about news of the case while it waits for their
+answer, and the page's heartbeat that keeps the presence."""
 
 from dataclasses import dataclass
 from typing import Annotated
@@ -10,8 +11,9 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from application.conversations import counsellor as desk
+from application.conversations import news_state
 from application.conversations.live import first_change
-from application.errors import NotFound, RequestRejected
+from application.errors import DomainError, NotFound, RequestRejected
 from console.routes.conversations import (
     Chosen,
     ConversationId,
@@ -69,6 +71,22 @@ async def transcript_now(
     if whole is None:
         return Response(status_code=404, headers=HEADERS)
     return p.render("conversations_transcript.html", read=whole, state=state_of(whole))
+
+
+@router.get("/{cid}/news/state")
+async def news_question_now(p: SignedIn, cid: ConversationId, active: int = 0) -> Response:
+    """Where the question about news stands (redrawn every second while it waits for
+    their answer: once answered, its drawing says so and the script stops asking);
+    204 when the question is not offered here any more."""
+    p.refresh_session = active == 1
+    try:
+        view = await desk.conversation_now(p.helpline, await permit(p, desk.conversation_now), cid)
+        news = await news_state.news_here(p.helpline, await permit(p, news_state.news_here), view)
+    except DomainError:
+        return Response(status_code=404, headers=HEADERS)
+    if news is None:
+        return Response(status_code=204, headers=HEADERS)
+    return p.render("conversation_news_state.html", news=news)
 
 
 HOLD_SECONDS = 10.0  # a screen's request waits this long for a change, then 204

@@ -30,9 +30,11 @@
   }
 
   // A live region is redrawn from its URL every second, unless the counsellor is in it
-  // (focus inside): what they type elsewhere on the page is never touched.
+  // (focus inside): what they type elsewhere on the page is never touched. A drawing
+  // that holds [data-live-done] is settled: the region is not asked again.
   document.querySelectorAll("[data-live]").forEach(function (region) {
     let busy = false;
+    let timer = null;
     async function refresh() {
       if (busy) { return; }
       busy = true;
@@ -57,6 +59,7 @@
             return;
           }
           if (region.dataset.scroll === "end") { region.scrollTop = region.scrollHeight; }
+          if (region.querySelector("[data-live-done]")) { window.clearInterval(timer); }
           region.dispatchEvent(new CustomEvent("redrawn", { bubbles: true }));
         }
       } catch (ignored) {
@@ -66,7 +69,7 @@
       }
     }
     region.dataset.drawn = region.innerHTML;
-    window.setInterval(refresh, 1000);
+    timer = window.setInterval(refresh, 1000);
   });
 
   // The conversations screen: the presence held while the page is open (a heartbeat

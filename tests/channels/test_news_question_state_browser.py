@@ -1,6 +1,7 @@
 """In Chromium, on the whole stack with the simulator playing WhatsApp: the
 conversation screen's status line for the question about news (sent and waiting, then
-their Yes) is read as a status and the screen passes axe-core's check in French and
+their Yes, shown as it comes without a reload, after which the line is not asked for
+again) is read as a status and the screen passes axe-core's check in French and
 English."""
 
 from collections.abc import AsyncIterator
@@ -62,15 +63,27 @@ async def test_the_question_s_state_is_a_status_line_and_the_screen_is_accessibl
         send = page.get_by_role("button", name="Envoyer la question avec boutons")
         await expect(send).to_have_count(0)
         await accessible(page, "the news question waiting (fr)")
+        asked: list[str] = []  # the page's requests: the question's line, the desk
+        page.on("request", lambda request: asked.append(request.url))
 
         await tap(stack, "whatsapp", sender, "Oui, prévenez-moi")
+        answered = page.get_by_role("status").filter(has_text="Réponse : Oui")
+        await expect(answered).to_be_visible(timeout=15_000)  # live, no reload
         await eventually(
             lambda: case_view(stack, me, case_id),
             lambda v: v["consents"]["case_news"] is True,
             what="their yes recorded",
         )
+        # Settled: the desk is redrawn twice more, the question's line is not asked again.
+        lines, desks = _count(asked, "/news/state"), _count(asked, "/conversations/live")
+        await eventually(
+            lambda: _counted(asked, "/conversations/live"),
+            lambda n: n >= desks + 2,
+            what="two more rounds of the desk",
+        )
+        assert _count(asked, "/news/state") == lines
         await page.goto(screen)
-        await expect(page.get_by_role("status").filter(has_text="Réponse : Oui")).to_be_visible()
+        await expect(answered).to_be_visible()
         await accessible(page, "the news question answered (fr)")
         await switch_language(page)
         await page.goto(screen)
@@ -81,3 +94,11 @@ async def test_the_question_s_state_is_a_status_line_and_the_screen_is_accessibl
         await switch_language(page)
         await context.close()
     await finish(stack, cid, me)
+
+
+def _count(urls: list[str], part: str) -> int:
+    return sum(part in url for url in urls)
+
+
+async def _counted(urls: list[str], part: str) -> int:
+    return _count(urls, part)
