@@ -75,8 +75,10 @@ async def test_the_screen_says_not_asked_then_waiting_then_their_yes_and_the_cas
     await lea.sign_in("local-counsellor-token")
 
     text = await screen_text(lea, cid)
-    assert '<p role="status" id="news-question-state">' in text
+    assert '<p role="status" id="news-question-state"' in text
     assert "Question avec boutons pas encore envoyée." in text and SEND in text
+    live = f'data-live="/console/conversations/{cid}/news/state"'
+    assert live not in text  # nothing to wait for
     assert "Le dossier : aucune demande de nouvelles." in text
 
     sent = await lea.send(
@@ -90,6 +92,13 @@ async def test_the_screen_says_not_asked_then_waiting_then_their_yes_and_the_cas
     assert f"Question envoyée à {at}, en attente de sa réponse." in text
     assert SEND not in text  # not offered again while it waits (its buttons still answer)
     assert "Le dossier : aucune demande de nouvelles." in text
+    assert live in text  # redrawn while it waits: the line alone, not yet settled
+    line = await lea.page(f"/conversations/{cid}/news/state")
+    assert line.status_code == 200 and "en attente de sa réponse" in html.unescape(line.text)
+    assert "data-live-done" not in line.text
+    other = console_user(str(stack.api.base_url))  # a colleague the conversation is not with
+    await other.sign_in("local-colleague-token")
+    assert (await other.page(f"/conversations/{cid}/news/state")).status_code == 404
 
     await tap(stack, channel, sender, "Oui, prévenez-moi")
     answered = await eventually(
@@ -106,6 +115,8 @@ async def test_the_screen_says_not_asked_then_waiting_then_their_yes_and_the_cas
     said = hour(stack, "fr", consented["at"])
     assert f"Le dossier : nouvelles demandées, sur {named} ({said})." in text
     assert SEND not in text and "en attente de sa réponse" not in text
+    line = await lea.page(f"/conversations/{cid}/news/state")
+    assert "Réponse : Oui" in html.unescape(line.text) and "data-live-done" in line.text
 
     lea.http.cookies.set("relais_console_lang", "en", path="/console")
     text = await screen_text(lea, cid)
