@@ -5,6 +5,7 @@ needs a server next to a worker in one process.
 """
 
 import asyncio
+import random
 import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -15,11 +16,23 @@ import uvicorn
 GRACEFUL_STOP_SECONDS = 5
 
 
+# Ports for servers are drawn below the kernel's ephemeral range: a port the kernel
+# hands out (bind to 0) can be taken by any outgoing connection before the server
+# binds it, and a busy run makes thousands of them.
+LISTEN_PORTS = range(20000, 32000)
+
+
 def free_port(host: str = "127.0.0.1") -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((host, 0))
-        port: int = sock.getsockname()[1]
-        return port
+    """A port nothing listens on now, outside the range outgoing connections use."""
+    for _ in range(200):
+        port = random.choice(LISTEN_PORTS)
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+            try:
+                sock.bind((host, port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError(f"no free port on {host} in {LISTEN_PORTS}")
 
 
 @asynccontextmanager

@@ -266,7 +266,10 @@ async def test_one_person_writing_twice_at_once_has_one_conversation(stack: Stac
 
     assert await settled(stack, "whatsapp", first_two[0]) == [200]
     for message_id in racing:
-        assert await settled(stack, "whatsapp", message_id) == [200]
+        # Taken at once, or (the other delivery's start still landing after the door's
+        # pauses, on a slow machine) a 503 that Meta's retry then lands: never a 4xx.
+        answered = await settled(stack, "whatsapp", message_id)
+        assert answered[-1] == 200 and set(answered[:-1]) <= {503}, answered
     batched = await conversation_of(stack, "whatsapp", sender)
     raced = await conversation_of(stack, "whatsapp", "33700000006")
     assert batched is not None and raced is not None and batched != raced

@@ -13,7 +13,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -25,6 +24,8 @@ from pathlib import Path
 
 import obstore
 from obstore.store import S3Store
+
+from relais.serving import free_port
 
 ACCESS_KEY = "relais-test"
 SECRET_KEY = "relais-test-secret-key"
@@ -41,14 +42,10 @@ class S3Server:
 
 
 def _free_ports(count: int) -> list[int]:
-    sockets = [socket.socket() for _ in range(count)]
-    try:
-        for s in sockets:
-            s.bind(("127.0.0.1", 0))
-        return [s.getsockname()[1] for s in sockets]
-    finally:
-        for s in sockets:
-            s.close()
+    ports: set[int] = set()
+    while len(ports) < count:
+        ports.add(free_port())  # outside the range outgoing connections use
+    return sorted(ports)
 
 
 def weed_binary() -> str:
