@@ -9,8 +9,8 @@ marked purged, the key destroyed again, idempotently); their hashes stay."""
 from temporalio import activity
 
 from domain import contract
+from domain.audit import AuditEntry
 from domain.audit_actions import AuditAction
-from domain.records import AuditEntry
 from domain.retention import DuePurges, DuePurgesRequest, PurgedCase, SchedulePurgeRequest
 from relais.db import AuditLog, Database
 from relais.db.repositories.retention import RetentionBook

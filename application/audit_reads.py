@@ -5,8 +5,8 @@ from datetime import datetime
 
 from application.acting import FIGURE_READERS, Permit, service
 from application.helpline import Helpline
+from domain.audit import AuditEntry
 from domain.audit_actions import AuditAction
-from domain.records import AuditEntry
 
 
 @service(*FIGURE_READERS)

@@ -17,8 +17,8 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Protocol
 
+from domain.audit import AuditEntry
 from domain.audit_actions import AuditAction
-from domain.records import AuditEntry
 from relais.clock import utc_now
 from relais.db.repositories.audit import READ_KEY_PREFIX
 

@@ -3,9 +3,15 @@
 Idempotent when the counsellor's client sends an ``Idempotency-Key``: the case id is
 derived from the caller and the key, and starting an existing workflow id (running
 or closed) is refused by Temporal, which tells us the case already exists.
+
+Every door that opens a case (a counsellor, a partner, a young person asking for a
+callback) hands the case the audit trail's line of its opening (:class:`OpeningLine`),
+and the case writes it once started: the trail holds it exactly when the case exists,
+also when the answer to the request that opened it was lost on the way.
 """
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -27,6 +33,7 @@ from application.errors import NotFound
 from application.helpline import Helpline
 from application.requests.opening import CaseCreate, InboundReferral
 from domain import contract
+from domain.audit import AuditEntry
 from domain.audit_actions import AuditAction
 from domain.case import CaseStatus
 from domain.catalog import PartnerCatalog
@@ -78,12 +85,28 @@ def initial_search_attributes(
     )
 
 
+@dataclass(frozen=True)
+class OpeningLine:
+    """The audit trail's line of an opening: who opens the case (``trail``), the
+    action, and what the line says given the urgency triage set (``detail``)."""
+
+    trail: AuditTrail
+    action: AuditAction
+    detail: Callable[[Urgency], str]
+
+    def entry(self, case_id: str, urgency: Urgency, key: str | None) -> AuditEntry:
+        """Written by an activity, which may run again: the line always carries a
+        key. A retry under the request's key finds its line written; without one, the
+        case id stands for it (such a request opens a new case each time)."""
+        return self.trail.entry(self.action, case_id, self.detail(urgency), key=key or case_id)
+
+
 async def start_case(
     client: Client,
     settings: Settings,
     catalog: PartnerCatalog,
     *,
-    opened_by: str,
+    opened_as: OpeningLine,
     intake: Intake,
     contact: ContactDetails,
     idempotency_key: str | None,
@@ -92,9 +115,11 @@ async def start_case(
     case_id: str | None = None,
     policy: CasePolicy | None = None,
 ) -> OpenedCase:
-    """``referred_by``: the partner slug, when a partner handed the case over;
+    """``opened_as``: who opens it, and the audit line the case writes of it;
+    ``referred_by``: the partner slug, when a partner handed the case over;
     ``case_id``: derived from the caller and the key when not given; ``policy``: the
     settings' unless given (a callback a young person asked for is owed at once)."""
+    opened_by = opened_as.trail.actor
     case_id = case_id or derive_case_id(opened_by, idempotency_key)
     workflow_id = contract.SUPPORT_CASE.workflow_id(case_id)
     urgency = triage(intake, referred_by=referred_by).urgency
@@ -106,6 +131,7 @@ async def start_case(
         contact=contact,
         policy=policy or settings.case_policy(),
         catalog=catalog,
+        opening_line=opened_as.entry(case_id, urgency, idempotency_key),
     )
     try:
         await client.start_workflow(
@@ -170,7 +196,7 @@ async def open_case(
     read it (docs/privacy.md), and the audit trail says so, once however often the
     request is retried under its key.
 
-    At the speed of the engine under it: two transactions of the app database, around
+    At the speed of the engine under it: one transaction of the app database, then
     the one call to Temporal that starts the case.
 
     1. Before the start, together or not at all: the request's idempotency key (when
@@ -179,15 +205,16 @@ async def open_case(
        stored before any history holds a payload it seals; the codec then finds it in
        its cache, not in the database) and the counsellor's access as owner (their
        case id is theirs alone: derived from them and their key).
-    2. After the start, the audit line: written once the case exists, so a start that
-       failed or timed out never leaves a "case.open" for a case that did not open
-       (the key stays taken: the retry the answer asks for writes it, once).
+    2. The audit line goes with the start, in the case's input: the case writes it
+       once started (``workflows.case.effects``). A start that failed never leaves a
+       "case.open" for a case that did not open, and a start whose answer was lost
+       (a timeout, the API stopped) still leaves the line of the case it opened.
 
     Nothing is read back (the case key is used as made, the inserts say whether they
-    wrote from their row counts): on SQLite 4 trips to the driver's thread for the
-    first transaction (one a statement, ``relais.db.sqlite_driver``, and the commit)
-    and 2 for the second; on PostgreSQL 8 and 6 round trips, 3 of each the pool's
-    pre-ping (docs/benchmarks.md, "Opening a case: the round trips that remain").
+    wrote from their row counts): on SQLite 4 trips to the driver's thread (one a
+    statement, ``relais.db.sqlite_driver``, and the commit); on PostgreSQL 8 round
+    trips, 3 of them the pool's pre-ping (docs/benchmarks.md, "Opening a case: the
+    round trips that remain").
     """
     counsellor = permit.actor.subject
     case_id = derive_case_id(counsellor, key)
@@ -203,21 +230,19 @@ async def open_case(
         await grant_in(session, case_id, counsellor, AccessReason.OWNER, counsellor, utc_now())
     if created is not None:
         store.remember(created)
-    opened = await start_case(
+    return await start_case(
         helpline.client,
         helpline.settings,
         helpline.catalog,
-        opened_by=counsellor,
+        opened_as=OpeningLine(
+            helpline.audit(permit), AuditAction.CASE_OPEN, lambda u: f"urgency={u.value}"
+        ),
         intake=body.intake(),
         contact=body.contact,
         idempotency_key=key,
         now=utc_now(),
         case_id=case_id,
     )
-    await helpline.audit(permit).record(
-        AuditAction.CASE_OPEN, opened.case_id, f"urgency={opened.urgency.value}", key=key
-    )
-    return opened
 
 
 def inbound_subject(slug: str) -> str:
@@ -233,22 +258,15 @@ async def open_inbound_case(helpline: Helpline, partner: str, body: InboundRefer
     partners = helpline.catalog
     if partners.partner(partner) is None:
         raise NotFound(f"no partner '{partner}' is registered")
-    opened = await start_case(
+    trail = AuditTrail(helpline.audit_log, actor=inbound_subject(partner), role="partner")
+    return await start_case(
         helpline.client,
         helpline.settings,
         partners,
-        opened_by=inbound_subject(partner),
+        opened_as=OpeningLine(trail, AuditAction.CASE_OPEN_INBOUND, lambda _: f"partner={partner}"),
         intake=body.intake(),
         contact=body.contact,
         idempotency_key=body.inbound_reference,
         now=utc_now(),
         referred_by=partner,
     )
-    audit = AuditTrail(helpline.audit_log, actor=inbound_subject(partner), role="partner")
-    await audit.record(
-        AuditAction.CASE_OPEN_INBOUND,
-        opened.case_id,
-        f"partner={partner}",
-        key=body.inbound_reference,
-    )
-    return opened

@@ -11,6 +11,7 @@ activities never import each other: both depend on this module.
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
+from domain.audit import AuditEntry
 from domain.case import (
     CallbackOutcomeRequest,
     CaseView,
@@ -246,6 +247,7 @@ TRANSIENT_PARTNER_ERROR = "TransientPartnerError"
 # ---- Activities ------------------------------------------------------------------------
 # The app database (idempotent writes: upserts by id and version)
 RECORD_CASE = Activity("record_case", CaseRecord, type(None))
+RECORD_AUDIT = Activity("record_audit", AuditEntry, type(None))  # once per idempotency key
 RECORD_NOTICE = Activity("record_notice", NoticeRecord, type(None))
 RECORD_REFERRAL = Activity("record_referral", ReferralRecord, type(None))
 OPEN_TASK = Activity("open_task", CounsellorTask, bool)  # False: it existed already

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field
 
+from domain.audit import AuditEntry
 from domain.callback_window import SafeWindow
 from domain.catalog import PartnerCatalog
 from domain.personal import ContactDetails
@@ -131,3 +132,9 @@ class CaseOpening(BaseModel):
     contact: ContactDetails = Field(default_factory=ContactDetails)
     policy: CasePolicy = Field(default_factory=CasePolicy)
     catalog: PartnerCatalog = Field(default_factory=PartnerCatalog)
+    opening_line: AuditEntry | None = Field(
+        default=None,
+        description="The audit trail's line for this opening (who opened the case, as "
+        "what, when): the case writes it once started, so the trail holds it exactly when "
+        "the case exists, whatever became of the answer to the request that opened it",
+    )

@@ -120,21 +120,6 @@ class TaskRecord(BaseModel):
     done_at: datetime | None = None
 
 
-class AuditEntry(BaseModel):
-    at: datetime
-    actor: str
-    role: str
-    action: str = Field(description='e.g. "case.open", "case.read", "notice.decision"')
-    case_id: str | None = None
-    detail: str | None = Field(default=None, description="Non-personal detail")
-    idempotency_key: str | None = Field(
-        default=None,
-        max_length=256,
-        description="Set by writers that retry (activities): the entry is recorded once",
-    )
-    id: int | None = None
-
-
 class CaseFilter(BaseModel):
     status: CaseStatus | None = None
     urgency: Urgency | None = None

@@ -8,7 +8,7 @@ from api.doors import HelplineDep, permitted
 from api.schemas.audit import AuditQuery
 from application.acting import Permit
 from application.audit_reads import read_audit_trail
-from domain.records import AuditEntry
+from domain.audit import AuditEntry
 
 router = APIRouter(prefix="/audit", tags=["audit"])
 

@@ -24,7 +24,7 @@ the counsellor who takes it may read it (as for a partner's referral).
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from application.case_opening import derive_case_id, start_case
+from application.case_opening import OpeningLine, derive_case_id, start_case
 from application.conversations.acting import YoungPerson
 from application.conversations.commands import ConversationCommands, ConversationOver, over
 from application.conversations.requests import CallbackCreate
@@ -66,11 +66,14 @@ async def ask_for_callback(
         await helpline.transcripts.store_callback_contact(cid, body.contact(), now)
         await _conversation_ends_for_a_callback(calls, cid, body)
     case_id = callback_case_id(who)
-    opened = await start_case(
+    trail = who.audit(helpline.audit_log)
+    await start_case(
         helpline.client,
         helpline.settings,
         helpline.catalog,
-        opened_by=who.subject,
+        opened_as=OpeningLine(
+            trail, AuditAction.CASE_OPEN, lambda u: f"urgency={u.value} from=conversation callback"
+        ),
         intake=_intake(seen, body),
         contact=body.contact(),
         idempotency_key=CASE_KEY,
@@ -85,14 +88,7 @@ async def ask_for_callback(
         update_id=f"{contract.LINK_CASE.name}:{cid}:{case_id}",
     )
     await ConversationPages(helpline.database).forget([cid])
-    trail = who.audit(helpline.audit_log)
     await trail.record(AuditAction.CONVERSATION_CALLBACK_REQUEST, case_id, None, key=CASE_KEY)
-    await trail.record(
-        AuditAction.CASE_OPEN,
-        case_id,
-        f"urgency={opened.urgency.value} from=conversation callback",
-        key=CASE_KEY,
-    )
     return CallbackArranged(case_id=case_id, status=ConversationStatus.CALLBACK_REQUESTED)
 
 

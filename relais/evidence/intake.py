@@ -27,6 +27,7 @@ from collections.abc import AsyncIterable
 from dataclasses import dataclass
 from datetime import datetime
 
+from domain.audit import AuditEntry
 from domain.evidence import (
     EvidenceChannel,
     EvidenceHashes,
@@ -35,7 +36,6 @@ from domain.evidence import (
     HashesOnly,
 )
 from domain.policy import EvidencePolicy
-from domain.records import AuditEntry
 from relais.crypto.key_store import KeyStore
 from relais.db.repositories.evidence import EvidenceBook, EvidenceConflict, hashes_only_of
 from relais.evidence.arrival import Arrival

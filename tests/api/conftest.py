@@ -17,6 +17,7 @@ is read from its Temporal history, decoded with the client's data converter.
 
 import json
 import time
+import uuid
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -48,6 +49,7 @@ from tests.support.client import (
 from tests.support.databases import BACKENDS, drop_database, empty_database
 from tests.support.stack import Stack, running_stack
 from tests.support.waiting import eventually
+from worker import build_worker
 
 WEBHOOK_SECRET = "test-webhook-secret"
 
@@ -132,22 +134,29 @@ async def api_on_each_database(
     api_harness: ApiHarness,
     tmp_path_factory: pytest.TempPathFactory,
 ) -> AsyncIterator[DatabaseApi]:
-    """The API on SQLite (the stack's own), then on PostgreSQL: a second API process
-    with its own app database (what the API itself writes: idempotency keys, case
-    access, the audit trail, webhook seals), the same Temporal and worker."""
+    """The API on SQLite (the stack's own), then on PostgreSQL: a second API with its
+    own app database (idempotency keys, case access, the audit trail, webhook seals)
+    and, as deployed, its own worker writing to that database (a case writes the
+    audit line of its opening), on the same Temporal."""
     if request.param == "sqlite":
         yield DatabaseApi("sqlite", api_harness.api, api_harness.database, api_harness)
         return
     database = await empty_database("postgresql", tmp_path_factory.mktemp("api-postgres"))
     try:
         await database.create_schema()
+        settings = api_harness.settings.model_copy(
+            update={"task_queue": f"test-pg-{uuid.uuid4().hex[:12]}"}
+        )
         app = create_app(
-            api_harness.settings,
+            settings,
             temporal_client=api_harness.client,
             database=database,
             registry=api_harness.registry,
         )
-        async with serve_app(app) as base_url:
+        worker = build_worker(
+            api_harness.client, settings.task_queue, database, api_harness.registry
+        )
+        async with worker, serve_app(app) as base_url:
             async with httpx.AsyncClient(base_url=base_url, timeout=30) as api:
                 yield DatabaseApi("postgresql", api, database, api_harness)
     finally:

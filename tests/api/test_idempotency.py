@@ -18,6 +18,7 @@ from relais.db.tables import IdempotencyKeyRow
 from relais.settings import Role
 from tests.api.conftest import DatabaseApi, case_input, intake, item, updates_accepted
 from tests.support.client import harness_auth, harness_subject
+from tests.support.waiting import eventually
 
 COUNSELLOR = harness_auth(Role.COUNSELLOR)
 REUSED = {"loc": ["header", "Idempotency-Key"], "type": "value_error"}
@@ -43,11 +44,17 @@ def assert_refused_as_reused(response: Any) -> str:
 
 
 async def audit_actions(on: DatabaseApi, case_id: str) -> list[str]:
-    response = await on.api.get(
-        "/audit", params={"case_id": case_id}, headers=harness_auth(Role.AUDITOR)
-    )
-    assert response.status_code == 200, response.text
-    return [e["action"] for e in response.json() if e["action"] != "audit.read"]
+    """The case's audit lines, once the case has written the line of its opening (it
+    does once started: ``application.case_opening``)."""
+
+    async def lines() -> list[str]:
+        response = await on.api.get(
+            "/audit", params={"case_id": case_id}, headers=harness_auth(Role.AUDITOR)
+        )
+        assert response.status_code == 200, response.text
+        return [e["action"] for e in response.json() if e["action"] != "audit.read"]
+
+    return await eventually(lines, lambda found: "case.open" in found, what="the opening's line")
 
 
 async def test_a_retried_intake_opens_one_case_and_another_intake_is_refused(

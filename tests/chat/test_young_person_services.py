@@ -269,7 +269,11 @@ async def test_after_a_long_wait_a_callback_opens_a_case_with_the_callback_owed(
     )
     assert filed[0].body == "j'ai besoin d'aide pour une photo"
 
-    trail = await audit_of(helpline, who)
+    trail = await eventually(
+        lambda: audit_of(helpline, who),
+        lambda lines: AuditAction.CASE_OPEN in [a for a, _ in lines],
+        what="the case's line of its opening",
+    )
     assert (AuditAction.CONVERSATION_CALLBACK_REQUEST, None) in trail
     assert [a for a, _ in trail].count(AuditAction.CASE_OPEN) == 1
     assert all("12 34" not in (d or "") and "Sam" not in (d or "") for _, d in trail)

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy.exc import IntegrityError
 
-from domain.records import AuditEntry
+from domain.audit import AuditEntry
 from relais.db import AuditLog, Database
 from relais.db.repositories.access import AccessReason, CaseAccessBook
 from tests.db.builders import T0

@@ -5,7 +5,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy.exc import StatementError
 
-from domain.records import AuditEntry, CaseFilter
+from domain.audit import AuditEntry
+from domain.records import CaseFilter
 from relais.db import AuditLog, CaseDirectory, Database, TaskBoard
 from tests.db.builders import T0, case_record, task_record
 

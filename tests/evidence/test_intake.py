@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from domain.audit import AuditEntry
 from domain.evidence import (
     EvidenceChannel,
     EvidenceKind,
@@ -16,7 +17,6 @@ from domain.evidence import (
     Refusal,
 )
 from domain.policy import EvidencePolicy
-from domain.records import AuditEntry
 from relais.crypto.key_store import KeyDestroyed
 from relais.db.repositories.audit import AuditLog
 from relais.db.repositories.evidence import EvidenceConflict

@@ -64,7 +64,11 @@ async def test_inbound_referral_opens_one_case_however_often_it_is_sent(
         found = await eventually(lambda: cases_on_queue(stack), bool, what="the case listed")
         assert found == [f"case-{ours}"]
         # One case opened for one reference: audited once, however often it was sent.
-        audit = await AuditLog(stack.database).list(case_id=ours)
+        audit = await eventually(
+            lambda: AuditLog(stack.database).list(case_id=ours),
+            lambda lines: any(e.action == "case.open.inbound" for e in lines),
+            what="the case's line of its opening",
+        )
         assert [e.action for e in audit if e.actor == "partner:france-victimes"] == [
             "case.open.inbound"
         ]

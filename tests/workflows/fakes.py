@@ -17,6 +17,7 @@ from temporalio.exceptions import ApplicationError
 from temporalio.worker import Worker
 
 from domain import contract
+from domain.audit import AuditEntry
 from domain.case_news import CaseNewsRequest, CaseNewsSent
 from domain.catalog import (
     CHILD_PROTECTION_119,
@@ -99,6 +100,9 @@ class FakeActivities:
     tasks: dict[str, CounsellorTask] = field(default_factory=dict)
     closed: list[CloseTasksRequest] = field(default_factory=list)
     cases: dict[str, CaseRecord] = field(default_factory=dict)
+    # The audit trail's lines workflows wrote, by idempotency key (recorded once each)
+    audit: dict[str, AuditEntry] = field(default_factory=dict)
+    audit_writes: int = 0
     notices: dict[str, NoticeRecord] = field(default_factory=dict)
     referrals: dict[str, ReferralRecord] = field(default_factory=dict)
     submitted: list[SubmitNoticeRequest] = field(default_factory=list)
@@ -146,6 +150,12 @@ class FakeActivities:
     @activity.defn(name=contract.RECORD_CASE.name)
     async def record_case(self, record: CaseRecord) -> None:
         self.cases[record.case_id] = record
+
+    @activity.defn(name=contract.RECORD_AUDIT.name)
+    async def record_audit(self, entry: AuditEntry) -> None:
+        assert entry.idempotency_key is not None
+        self.audit_writes += 1
+        self.audit.setdefault(entry.idempotency_key, entry)
 
     @activity.defn(name=contract.RECORD_NOTICE.name)
     async def record_notice(self, record: NoticeRecord) -> None:

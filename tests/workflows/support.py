@@ -9,6 +9,7 @@ from temporalio.client import WorkflowHandle
 from temporalio.testing import WorkflowEnvironment
 
 from domain import contract
+from domain.audit import AuditEntry
 from domain.case import CaseView
 from domain.policy import CasePolicy
 from domain.tasks import TaskKind
@@ -22,9 +23,15 @@ PRODUCTION = CasePolicy()
 
 
 async def open_case(
-    env: WorkflowEnvironment, task_queue: str, policy: CasePolicy = PRODUCTION, **intake: Any
+    env: WorkflowEnvironment,
+    task_queue: str,
+    policy: CasePolicy = PRODUCTION,
+    opening_line: AuditEntry | None = None,
+    **intake: Any,
 ) -> WorkflowHandle[Any, Any]:
-    opening = builders.opening(intake=builders.intake(**intake), catalog=CATALOG, policy=policy)
+    opening = builders.opening(
+        intake=builders.intake(**intake), catalog=CATALOG, policy=policy, opening_line=opening_line
+    )
     return await env.client.start_workflow(
         contract.SUPPORT_CASE.name,
         opening,

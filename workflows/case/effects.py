@@ -1,5 +1,5 @@
-"""What a case does outside itself, for the workflow: tasks for people, the purge
-schedule, and the projections a supervisor and the directory see (search
+"""What a case does outside itself, for the workflow: the audit line of its opening,
+tasks for people, the purge schedule, and the projections a supervisor and the directory see (search
 attributes, current details, the directory row), published when they changed.
 Workflow code: runs inside the case, through activities declared in the contract."""
 
@@ -61,6 +61,12 @@ class CaseEffects:
         workflow.set_current_details(project.details_markdown(state, opening))
         await self._record(contract.RECORD_CASE, project.record(state, opening, workflow.now()))
         self._published = published
+
+    async def record_opening(self) -> None:
+        """The audit trail's line for the case's opening, as its door wrote it: once the
+        case exists, whether or not the request that opened it heard back."""
+        if self._opening.opening_line is not None:
+            await self._record(contract.RECORD_AUDIT, self._opening.opening_line)
 
     async def open_task(self, task: OpenTask) -> None:
         case_id = self._opening.case_id

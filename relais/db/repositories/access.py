@@ -7,7 +7,7 @@ from enum import StrEnum
 from sqlalchemy import ColumnElement, and_, delete, exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.records import AuditEntry
+from domain.audit import AuditEntry
 from relais.db.repositories._sql import (
     SessionSource,
     inserted_unless_present,

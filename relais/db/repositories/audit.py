@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.records import AuditEntry
+from domain.audit import AuditEntry
 from relais.db.repositories._sql import (
     SessionSource,
     insert_unless_present,

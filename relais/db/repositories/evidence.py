@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import select, update
 
+from domain.audit import AuditEntry
 from domain.evidence import (
     EvidenceChannel,
     EvidenceHashes,
@@ -16,7 +17,6 @@ from domain.evidence import (
     HashesOnly,
     PerceptualHash,
 )
-from domain.records import AuditEntry
 from relais.db.repositories._sql import SessionSource, insert_unless_present, sessions_of
 from relais.db.repositories.audit import append
 from relais.db.tables import EvidenceRow

@@ -3,13 +3,14 @@ time-skipping dev server, with the production durations (48 h to the callback,
 24 h between attempts and re-notices, the platform's SLA, 2 h to a phone handoff),
 so days pass in seconds and every deadline is checked to the minute."""
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from temporalio.client import WorkflowUpdateStage
 from temporalio.testing import WorkflowEnvironment
 
 from domain import contract
+from domain.audit import AuditEntry
 from domain.callback_window import OpeningHours, SafeWindow, next_callback_slot
 from domain.case import (
     CallbackOutcomeRequest,
@@ -268,6 +269,37 @@ async def test_a_case_continues_as_new_with_its_whole_state(
     assert len([e for e in after.timeline if "rescheduled" in e.detail]) == 12
     assert after.timeline[0].kind == "opened"
     assert after.callback.due_at is not None and after.callback.due_at > start + timedelta(days=11)
+
+
+async def test_a_case_writes_the_line_of_its_opening_once_in_all_its_runs(
+    time_skipping_env: WorkflowEnvironment, task_queue: str, fakes: FakeActivities
+) -> None:
+    """The door hands the case the audit line of its opening; the case writes it once
+    started (the trail holds it exactly when the case exists), and not again when it
+    continues as new."""
+    env = time_skipping_env
+    line = AuditEntry(
+        at=datetime(2026, 12, 4, 9, 30, tzinfo=UTC),
+        actor="counsellor-1",
+        role="counsellor",
+        action="case.open",
+        case_id="the-case",
+        detail="urgency=high",
+        idempotency_key="act:the-request",
+    )
+    policy = PRODUCTION.model_copy(update={"history_event_budget": 100})
+    case = await open_case(env, task_queue, policy=policy, opening_line=line)
+    await seen(lambda: fakes.audit, lambda a: "act:the-request" in a, what="the opening's line")
+    assert fakes.audit == {"act:the-request": line}
+
+    start = await env.get_current_time(case)
+    for day in range(1, 13):
+        await case.execute_update(
+            contract.RESCHEDULE_CALLBACK.name,
+            RescheduleCallbackRequest(at=start + timedelta(days=day), actor="counsellor-1"),
+        )
+    await until(case, "next run", lambda v: v.runs >= 2)
+    assert fakes.audit_writes == 1
 
 
 def close(took: timedelta, expected: timedelta) -> bool:
