@@ -305,3 +305,29 @@ async def test_an_opening_stopped_before_its_start_is_retried_into_one_case(
     assert (again.status_code, again.json()["case_id"]) == (200, case_id)
     other = await on.api.post("/cases", json=intake(summary="Another call"), headers=keyed(key))
     assert_refused_as_reused(other)
+
+
+async def test_an_opening_whose_answer_was_lost_is_audited_by_the_case_it_opened(
+    api_on_each_database: DatabaseApi, monkeypatch: Any
+) -> None:
+    """Temporal started the case, then its answer was lost (a deadline passed on the
+    way back): the counsellor is told to retry (503), and the trail already says the
+    case was opened, by whom, once, before any retry; the retry finds the case."""
+    on = api_on_each_database
+    key = a_key()
+    start_case = case_opening.start_case
+
+    async def started_then_lost(*args: Any, **kwargs: Any) -> Any:
+        await start_case(*args, **kwargs)
+        raise RPCError("deadline exceeded", RPCStatusCode.DEADLINE_EXCEEDED, b"")
+
+    monkeypatch.setattr(case_opening, "start_case", started_then_lost)
+    lost = await on.api.post("/cases", json=intake(), headers=keyed(key))
+    assert lost.status_code == 503, lost.text
+    monkeypatch.setattr(case_opening, "start_case", start_case)
+
+    case_id = case_opening.derive_case_id(harness_subject(Role.COUNSELLOR), key)
+    assert await audit_actions(on, case_id) == ["case.open"]
+    retry = await on.api.post("/cases", json=intake(), headers=keyed(key))
+    assert (retry.status_code, retry.json()["case_id"]) == (200, case_id)
+    assert await audit_actions(on, case_id) == ["case.open"]
