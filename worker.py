@@ -93,7 +93,7 @@ def activities(
         handoffs.hand_over,
         handoffs.fetch_handoff_status,
         records.record_case,
-        records.record_audit,
+        records.record_case_opened,
         records.record_notice,
         records.record_referral,
         records.open_task,

@@ -7,11 +7,15 @@ Temporal may retry them freely.
 from temporalio import activity
 
 from domain import contract
-from domain.audit import AuditEntry
-from domain.records import CaseRecord, NoticeRecord, ReferralRecord, TaskRecord
+from domain.records import (
+    CaseOpenedRecord,
+    CaseRecord,
+    NoticeRecord,
+    ReferralRecord,
+    TaskRecord,
+)
 from domain.tasks import CloseTasksRequest, CounsellorTask
 from relais.db import CaseDirectory, Database, NoticeLedger, ReferralLedger, TaskBoard
-from relais.db.repositories.audit import AuditLog
 
 
 class CaseRecordActivities:
@@ -20,19 +24,18 @@ class CaseRecordActivities:
         self._notices = NoticeLedger(database)
         self._referrals = ReferralLedger(database)
         self._tasks = TaskBoard(database)
-        self._audit = AuditLog(database)
 
     @activity.defn(name=contract.RECORD_CASE.name)
     async def record_case(self, record: CaseRecord) -> None:
         await self._cases.upsert(record)
 
-    @activity.defn(name=contract.RECORD_AUDIT.name)
-    async def record_audit(self, entry: AuditEntry) -> None:
-        """A line a workflow carries for the audit trail; its idempotency key (the
-        door sets one) records it once however often this is retried."""
-        if entry.idempotency_key is None:
-            raise ValueError("a line written by a workflow needs its idempotency key")
-        await self._audit.write(entry)
+    @activity.defn(name=contract.RECORD_CASE_OPENED.name)
+    async def record_case_opened(self, opened: CaseOpenedRecord) -> None:
+        """The case's first row and the audit line of its opening, in one transaction;
+        the line's idempotency key (its door sets one) keeps it once across retries."""
+        if opened.opening_line.idempotency_key is None:
+            raise ValueError("the line of an opening needs its idempotency key")
+        await self._cases.upsert(opened.record, audited=opened.opening_line)
 
     @activity.defn(name=contract.RECORD_NOTICE.name)
     async def record_notice(self, record: NoticeRecord) -> None:

@@ -11,7 +11,6 @@ activities never import each other: both depend on this module.
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from domain.audit import AuditEntry
 from domain.case import (
     CallbackOutcomeRequest,
     CaseView,
@@ -96,7 +95,7 @@ from domain.notice import (
     PolledDecision,
     SubmitNoticeRequest,
 )
-from domain.records import CaseRecord, NoticeRecord, ReferralRecord
+from domain.records import CaseOpenedRecord, CaseRecord, NoticeRecord, ReferralRecord
 from domain.referral import (
     FetchHandoffStatusRequest,
     HandoffReceipt,
@@ -247,7 +246,8 @@ TRANSIENT_PARTNER_ERROR = "TransientPartnerError"
 # ---- Activities ------------------------------------------------------------------------
 # The app database (idempotent writes: upserts by id and version)
 RECORD_CASE = Activity("record_case", CaseRecord, type(None))
-RECORD_AUDIT = Activity("record_audit", AuditEntry, type(None))  # once per idempotency key
+# The first row of a case, with the audit line of its opening (one transaction)
+RECORD_CASE_OPENED = Activity("record_case_opened", CaseOpenedRecord, type(None))
 RECORD_NOTICE = Activity("record_notice", NoticeRecord, type(None))
 RECORD_REFERRAL = Activity("record_referral", ReferralRecord, type(None))
 OPEN_TASK = Activity("open_task", CounsellorTask, bool)  # False: it existed already

@@ -10,6 +10,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
+from domain.audit import AuditEntry
 from domain.case import CaseStatus
 from domain.intake import AgeBand, CallerRole, Category, Channel, Urgency
 from domain.items import LegalQualification
@@ -38,6 +39,14 @@ class CaseRecord(BaseModel):
     sla_breached: bool = False
     notices_open: int = 0
     referrals_open: int = 0
+
+
+class CaseOpenedRecord(BaseModel):
+    """A case's first directory row and the audit trail's line of its opening, which
+    the door that opened it handed over: stored together, once the case exists."""
+
+    record: CaseRecord
+    opening_line: AuditEntry
 
 
 class NoticeRecord(BaseModel):

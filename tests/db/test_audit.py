@@ -7,9 +7,9 @@ import pytest
 from sqlalchemy.exc import IntegrityError
 
 from domain.audit import AuditEntry
-from relais.db import AuditLog, Database
+from relais.db import AuditLog, CaseDirectory, Database
 from relais.db.repositories.access import AccessReason, CaseAccessBook
-from tests.db.builders import T0
+from tests.db.builders import T0, case_record
 
 
 def entry(minutes: int, **changes: object) -> AuditEntry:
@@ -97,3 +97,23 @@ async def test_an_access_and_its_audit_line_are_stored_together_or_not_at_all(
 
     assert set(await book.subjects("case-1")) == {"counsellor-a"}
     assert [e.action for e in await audit.list(case_id="case-1")] == ["case.open"]
+
+
+async def test_a_cases_first_row_and_the_line_of_its_opening_are_stored_together_once(
+    database: Database,
+) -> None:
+    """The case writes its first directory row with the audit line its door handed it
+    (``record_case_opened``): retried, the line stays one; refused, neither is kept."""
+    cases, audit = CaseDirectory(database), AuditLog(database)
+    opened = entry(0, action="case.open", idempotency_key="act:first-request")
+    for _ in range(2):  # the activity run again after its answer was lost
+        await cases.upsert(case_record("case-1"), audited=opened)
+    assert [e.action for e in await audit.list(case_id="case-1")] == ["case.open"]
+    assert await cases.get("case-1") is not None
+
+    refused = entry(0, action="case.open", idempotency_key="act:second").model_copy(
+        update={"actor": None, "case_id": "case-2"}
+    )
+    with pytest.raises(IntegrityError):
+        await cases.upsert(case_record("case-2"), audited=refused)
+    assert await cases.get("case-2") is None

@@ -39,7 +39,7 @@ from domain.notice import (
     PolledDecision,
     SubmitNoticeRequest,
 )
-from domain.records import CaseRecord, NoticeRecord, ReferralRecord
+from domain.records import CaseOpenedRecord, CaseRecord, NoticeRecord, ReferralRecord
 from domain.referral import (
     FetchHandoffStatusRequest,
     HandoffReceipt,
@@ -151,11 +151,13 @@ class FakeActivities:
     async def record_case(self, record: CaseRecord) -> None:
         self.cases[record.case_id] = record
 
-    @activity.defn(name=contract.RECORD_AUDIT.name)
-    async def record_audit(self, entry: AuditEntry) -> None:
-        assert entry.idempotency_key is not None
+    @activity.defn(name=contract.RECORD_CASE_OPENED.name)
+    async def record_case_opened(self, opened: CaseOpenedRecord) -> None:
+        line = opened.opening_line
+        assert line.idempotency_key is not None
         self.audit_writes += 1
-        self.audit.setdefault(entry.idempotency_key, entry)
+        self.audit.setdefault(line.idempotency_key, line)
+        await self.record_case(opened.record)
 
     @activity.defn(name=contract.RECORD_NOTICE.name)
     async def record_notice(self, record: NoticeRecord) -> None:

@@ -1,5 +1,5 @@
-"""What a case does outside itself, for the workflow: the audit line of its opening,
-tasks for people, the purge schedule, and the projections a supervisor and the directory see (search
+"""What a case does outside itself, for the workflow: tasks for people, the purge
+schedule, and the projections a supervisor and the directory see (search
 attributes, current details, the directory row), published when they changed.
 Workflow code: runs inside the case, through activities declared in the contract."""
 
@@ -13,6 +13,7 @@ with workflow.unsafe.imports_passed_through():
     from domain import contract
     from domain.contract import Activity
     from domain.intake import CaseOpening
+    from domain.records import CaseOpenedRecord
     from domain.retention import SchedulePurgeRequest
     from domain.tasks import CloseTasksRequest, CounsellorTask, TaskKind, task_id
     from workflows.calls import call, record_call
@@ -59,14 +60,17 @@ class CaseEffects:
         state.version += 1
         workflow.upsert_search_attributes(project.search_attributes(state, opening))
         workflow.set_current_details(project.details_markdown(state, opening))
-        await self._record(contract.RECORD_CASE, project.record(state, opening, workflow.now()))
+        record = project.record(state, opening, workflow.now())
+        line = opening.opening_line
+        if state.version == 1 and line is not None:
+            # The case's first row goes with the audit line of its opening, handed over
+            # by the door that opened it: the trail says so once the case exists,
+            # whether or not that request heard back (application.case_opening).
+            opened = CaseOpenedRecord(record=record, opening_line=line)
+            await self._record(contract.RECORD_CASE_OPENED, opened)
+        else:
+            await self._record(contract.RECORD_CASE, record)
         self._published = published
-
-    async def record_opening(self) -> None:
-        """The audit trail's line for the case's opening, as its door wrote it: once the
-        case exists, whether or not the request that opened it heard back."""
-        if self._opening.opening_line is not None:
-            await self._record(contract.RECORD_AUDIT, self._opening.opening_line)
 
     async def open_task(self, task: OpenTask) -> None:
         case_id = self._opening.case_id

@@ -5,8 +5,8 @@ The journey, as it reads below:
 1. **Opening** (``__init__``, pure): triage sets the urgency and allocates the
    emergency referrals; the timeline says the case is open; a callback is owed when
    the young person consented. Updates that arrive with the first task already see
-   the opened case. ``run`` then starts the emergency referrals before anything else,
-   and writes the audit line of the opening its door handed it.
+   the opened case. ``run`` then starts the emergency referrals before anything else;
+   the case's first directory row carries the audit line of its opening.
 2. **Work**: counsellors add qualified items (a TakedownWorkflow per notice), ask
    for referrals (a ReferralWorkflow per handoff), review refused notices, withdraw
    consents. Children report their progress by signal.
@@ -99,8 +99,6 @@ class SupportCaseWorkflow(CallbackHandlers, CaseworkHandlers):
         self._news.resume()
         async with self._lock:
             await self._start_emergency_referrals()
-            if input.carried is None:
-                await self._effects.record_opening()
         while not self._closed_for_good():
             await self._sleep_until_needed()
             async with self._lock:

@@ -2,9 +2,11 @@
 
 from sqlalchemy import ColumnElement, delete, exists, func, insert, select
 
+from domain.audit import AuditEntry
 from domain.records import CaseFilter, CaseRecord
 from relais.db.repositories._sql import SessionSource, sessions_of, upsert_unless_older
 from relais.db.repositories.access import readable_by
+from relais.db.repositories.audit import write_in
 from relais.db.tables import CaseLabelRow, CaseRow
 
 # (label kind, CaseRecord list field) pairs mirrored into ``case_labels``.
@@ -16,12 +18,16 @@ class CaseDirectory:
     def __init__(self, source: SessionSource) -> None:
         self._sessions = sessions_of(source)
 
-    async def upsert(self, record: CaseRecord) -> bool:
-        """Store ``record`` unless a newer version is stored; True when it was written."""
+    async def upsert(self, record: CaseRecord, *, audited: AuditEntry | None = None) -> bool:
+        """Store ``record`` unless a newer version is stored; True when it was written.
+        ``audited``: an audit line stored in the same transaction (the case's opening,
+        with its first row), once under its idempotency key, whatever the row did."""
         values = record.model_dump()
         for _, field in _LABELS:
             values[field] = [str(slug) for slug in values[field]]
         async with self._sessions.begin() as session:
+            if audited is not None:
+                await write_in(session, audited)
             statement = upsert_unless_older(session, CaseRow, "case_id", values)
             if (await session.execute(statement)).first() is None:
                 return False
