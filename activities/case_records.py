@@ -5,6 +5,7 @@ Temporal may retry them freely.
 """
 
 from temporalio import activity
+from temporalio.exceptions import ApplicationError
 
 from domain import contract
 from domain.records import (
@@ -33,8 +34,10 @@ class CaseRecordActivities:
     async def record_case_opened(self, opened: CaseOpenedRecord) -> None:
         """The case's first row and the audit line of its opening, in one transaction;
         the line's idempotency key (its door sets one) keeps it once across retries."""
-        if opened.opening_line.idempotency_key is None:
-            raise ValueError("the line of an opening needs its idempotency key")
+        if opened.opening_line.idempotency_key is None:  # a door's mistake: retrying won't mend it
+            raise ApplicationError(
+                "the line of an opening needs its idempotency key", non_retryable=True
+            )
         await self._cases.upsert(opened.record, audited=opened.opening_line)
 
     @activity.defn(name=contract.RECORD_NOTICE.name)
