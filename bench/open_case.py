@@ -6,10 +6,17 @@ workflow with its encrypted input, the audit line) against the SDK's bare
 ``start_workflow`` of a two-activity workflow, on the same dev server (SQLite file),
 each at the same fixed rate (an open loop: requests go out on schedule whether or
 not the earlier ones have answered). The two take turns a second at a time, so a
-burst of load from elsewhere on a shared machine weighs on both alike.
+burst of load from elsewhere on a shared machine weighs on both alike; so does a
+``GET /livez`` through the same HTTP client: what the HTTP exchange alone costs.
+
+The requests go through aiohttp, whose own cost is close to a browser's: httpx, the
+client the other benchmarks use, spends about 1 ms more of its own on every exchange
+on this machine (docs/benchmarks.md, "The bench's own HTTP client"): ``--client httpx``
+measures through it.
 
     ./dev bench open_case    # 10/s for 20 s
     ./dev bench open_case --rate 20 --seconds 30
+    ./dev bench open_case --client httpx
 """
 
 import argparse
@@ -17,11 +24,14 @@ import asyncio
 import json
 import sys
 import time
+import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import aiohttp
+
 from bench.cli import parse_args
-from bench.common import Bench, bench_stack, intake, print_table, spread
+from bench.common import TOKEN, Bench, bench_stack, intake, print_table, spread
 
 
 async def at_rate(call: Callable[[], Awaitable[Any]], rate: float, seconds: float) -> list[float]:
@@ -44,27 +54,65 @@ async def at_rate(call: Callable[[], Awaitable[Any]], rate: float, seconds: floa
     return latencies
 
 
-async def measure(bench: Bench, rate: float, seconds: float) -> dict[str, Any]:
+class LeanDoor:
+    """``POST /cases`` and ``GET /livez`` through aiohttp, as the bench's httpx does."""
+
+    def __init__(self, session: aiohttp.ClientSession) -> None:
+        self.session = session
+
+    async def open_case(self, body: dict[str, Any]) -> None:
+        headers = {**TOKEN, "Idempotency-Key": uuid.uuid4().hex}
+        async with self.session.post("/cases", json=body, headers=headers) as response:
+            response.raise_for_status()
+            await response.read()
+
+    async def livez(self) -> None:
+        async with self.session.get("/livez") as response:
+            response.raise_for_status()
+            await response.read()
+
+
+class HttpxDoor:
+    def __init__(self, bench: Bench) -> None:
+        self.bench = bench
+
+    async def open_case(self, body: dict[str, Any]) -> None:
+        await self.bench.open_case(body)
+
+    async def livez(self) -> None:
+        (await self.bench.api.get("/livez")).raise_for_status()
+
+
+async def measure(
+    bench: Bench, door: LeanDoor | HttpxDoor, rate: float, seconds: float
+) -> dict[str, Any]:
     body = intake()
-    for _ in range(5):  # warm up both paths
-        await bench.open_case(body)
+    for _ in range(5):  # warm up every path
+        await door.open_case(body)
         await bench.bare_start()
+        await door.livez()
     relais: list[float] = []
     bare: list[float] = []
+    exchange: list[float] = []
     for _ in range(max(1, round(seconds))):  # a second of each, in turn
-        relais += await at_rate(lambda: bench.open_case(body), rate, 1.0)
+        relais += await at_rate(lambda: door.open_case(body), rate, 1.0)
         bare += await at_rate(bench.bare_start, rate, 1.0)
+        exchange += await at_rate(door.livez, rate, 1.0)
     return {
         "rate_per_second": rate,
         "requests": len(relais),
         "relais_ms": spread(relais),
         "bare_ms": spread(bare),
+        "livez_ms": spread(exchange),
     }
 
 
-async def run(rate: float, seconds: float, keep: str | None) -> dict[str, Any]:
+async def run(rate: float, seconds: float, keep: str | None, client: str) -> dict[str, Any]:
     async with bench_stack(keep=keep) as bench:
-        return await measure(bench, rate, seconds)
+        if client == "httpx":
+            return await measure(bench, HttpxDoor(bench), rate, seconds)
+        async with aiohttp.ClientSession(bench.stack.api_url) as session:
+            return await measure(bench, LeanDoor(session), rate, seconds)
 
 
 GOAL = {"p50": 2.0, "p99": 3.0}  # issue 20, item 7: within 2x of bare at p50, 3x at p99
@@ -87,15 +135,20 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--rate", type=float, default=10.0, help="requests a second (10)")
     parser.add_argument("--seconds", type=float, default=20.0, help="for how long (20)")
     parser.add_argument("--keep", help="folder to keep logs and databases in")
+    parser.add_argument(
+        "--client", choices=("aiohttp", "httpx"), default="aiohttp", help="HTTP client (aiohttp)"
+    )
     args = parse_args(parser, argv, SMOKE)
-    result = asyncio.run(run(args.rate, args.seconds, args.keep))
-    r, b = result["relais_ms"], result["bare_ms"]
+    result = asyncio.run(run(args.rate, args.seconds, args.keep, args.client))
+    r, b, x = result["relais_ms"], result["bare_ms"], result["livez_ms"]
     print_table(
-        f"open case at {args.rate:g}/s for {args.seconds:g} s ({result['requests']} each)",
+        f"open case at {args.rate:g}/s for {args.seconds:g} s ({result['requests']} each, "
+        f"through {args.client})",
         [
             ("POST /cases", f"p50 {r['p50']} ms, p99 {r['p99']} ms, max {r['max']} ms"),
             ("bare start_workflow", f"p50 {b['p50']} ms, p99 {b['p99']} ms, max {b['max']} ms"),
             ("POST /cases / bare", ratios(r, b)),
+            ("GET /livez (the exchange)", f"p50 {x['p50']} ms, p99 {x['p99']} ms"),
         ],
     )
     print(json.dumps(result))
