@@ -97,12 +97,14 @@ KEY_HEADER = ("header", "Idempotency-Key")
 
 
 def key_reused(what: str, loc: tuple[str, ...] = KEY_HEADER) -> RequestRejected:
-    """An idempotency key sent again for another ``what``: refused, never merged."""
+    """An idempotency key sent again for another ``what``: refused, never merged.
+    ``loc``: where the key came from (the header, or a path part that stands for one,
+    such as a message's ``seq``); the message names it."""
     return RequestRejected(
         [
             Problem(
                 loc=loc,
-                msg=f"Idempotency-Key: already used for another {what}",
+                msg=f"{loc[-1]}: already used for another {what}",
                 type="idempotency_key_reused",
                 code="idempotency_key_reused",
             )

@@ -34,7 +34,7 @@ from application.conversations.channel_inbound import channel_adapter
 from application.conversations.commands import ConversationCommands
 from application.conversations.counsellor import ANSWERING, not_with_you
 from application.conversations.files import media_evidence_id, media_key, no_case_yet
-from application.errors import Gone, NotFound, Problem, RequestRejected, Unavailable
+from application.errors import Gone, NotFound, Problem, RequestRejected, Unavailable, key_reused
 from application.evidence import EvidenceLine, evidence_line, take_in
 from application.helpline import Helpline
 from domain import contract
@@ -157,17 +157,8 @@ async def _fetch_into_case(
         ) from None
     except MediaTooLargeError:
         raise EvidenceRefused(Refusal.TOO_LARGE, "the file is over the limit") from None
-    except EvidenceConflict:
-        raise RequestRejected(
-            [
-                Problem(
-                    loc=("path", "seq"),
-                    msg="seq: this message's evidence id is already another file's",
-                    type="idempotency_key_reused",
-                    code="idempotency_key_reused",
-                )
-            ]
-        ) from None
+    except EvidenceConflict:  # the message's evidence id stands for its key
+        raise key_reused("file", loc=("path", "seq")) from None
     except TransientAdapterError:
         raise
     except PermanentAdapterError:
