@@ -23,7 +23,9 @@ def main(argv: list[str] | None = None) -> None:
     app = create_app(settings, create_schema=args.create_schema)
     # What start-up built (modules, routes, models) lives as long as the process: kept
     # out of the collector's passes: a full pass over it held up the requests for 97 ms
-    # in a 20 s open-case bench (docs/benchmarks.md, "A full collection").
+    # in a 20 s open-case bench (docs/benchmarks.md, "A full collection"). Collected
+    # first, so start-up's own garbage is freed rather than kept for good.
+    gc.collect()
     gc.freeze()
     # No access log: a request line can carry a case id next to a query string.
     # log_config=None: uvicorn's own lines go through our handler (text or JSON).
