@@ -2,7 +2,7 @@
 
 Relais' ``POST /cases`` (API process: validation, the request's key, the case key and
 the owner's access in one transaction of the app database, the start of the case
-workflow with its encrypted input, the audit line) against the SDK's bare
+workflow with its encrypted input, which carries the audit line) against the SDK's bare
 ``start_workflow`` of a two-activity workflow, on the same dev server (SQLite file),
 each at the same fixed rate (an open loop: requests go out on schedule whether or
 not the earlier ones have answered). The two take turns a second at a time, so a
@@ -55,7 +55,8 @@ async def at_rate(call: Callable[[], Awaitable[Any]], rate: float, seconds: floa
 
 
 class LeanDoor:
-    """``POST /cases`` and ``GET /livez`` through aiohttp, as the bench's httpx does."""
+    """``POST /cases`` (as ``Bench.open_case`` sends it through httpx) and ``GET /livez``,
+    through aiohttp."""
 
     def __init__(self, session: aiohttp.ClientSession) -> None:
         self.session = session
