@@ -4,7 +4,6 @@ time-skipping dev server, with the production durations (48 h to the callback,
 so days pass in seconds and every deadline is checked to the minute."""
 
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from temporalio.client import WorkflowUpdateStage
 from temporalio.testing import WorkflowEnvironment
@@ -27,7 +26,6 @@ from domain.items import AddItemsRequest, AddItemsResult
 from domain.notice import Decision, NoticeDecision, NoticeStatus
 from domain.tasks import TaskKind
 from tests.support import builders
-from tests.support.waiting import eventually
 from tests.workflows.fakes import FakeActivities
 from tests.workflows.support import PRODUCTION, move_to, open_case, seen, task_ids, until, view
 
@@ -47,19 +45,24 @@ async def test_the_callback_falls_due_48_hours_on_and_escalates_unclaimed_then_o
 
     await move_to(env, case, expected)
     await until(case, "callback due", lambda v: v.status is CaseStatus.CALLBACK_DUE)
-    assert task_ids(fakes, TaskKind.CALLBACK_DUE) == [f"{case_id}:callback_due:callback-1"]
+    # The task is opened by an activity after the status turns: waited for, not raced.
+    due = [f"{case_id}:callback_due:callback-1"]
+    await seen(lambda: task_ids(fakes, TaskKind.CALLBACK_DUE), lambda ids: ids == due, "due task")
 
     await move_to(env, case, expected + PRODUCTION.callback_claim_within)
     await until(case, "unclaimed escalation", lambda v: v.callback.overdue)
-    assert task_ids(fakes, TaskKind.SUPERVISOR_ESCALATION) == [
-        f"{case_id}:supervisor_escalation:callback-unclaimed-1"
-    ]
+    unclaimed = [f"{case_id}:supervisor_escalation:callback-unclaimed-1"]
+    await seen(
+        lambda: task_ids(fakes, TaskKind.SUPERVISOR_ESCALATION),
+        lambda ids: ids == unclaimed,
+        "unclaimed escalation task",
+    )
 
     await move_to(env, case, expected + PRODUCTION.callback_overdue_after)
-    await eventually(
-        lambda: _async(lambda: task_ids(fakes, TaskKind.SUPERVISOR_ESCALATION)),
+    await seen(
+        lambda: task_ids(fakes, TaskKind.SUPERVISOR_ESCALATION),
         lambda ids: len(ids) == 2,
-        what="overdue escalation",
+        "overdue escalation",
     )
     assert f"{case_id}:supervisor_escalation:callback-overdue-1" in task_ids(
         fakes, TaskKind.SUPERVISOR_ESCALATION
@@ -92,9 +95,12 @@ async def test_three_unanswered_attempts_a_day_apart_alert_a_supervisor(
             assert abs(planned.callback.due_at - spacing) < timedelta(seconds=5)
     assert planned.callback.due_at is None
     assert planned.status is CaseStatus.AWAITING_CLOSURE
-    assert task_ids(fakes, TaskKind.SUPERVISOR_ESCALATION) == [
-        f"{planned.case_id}:supervisor_escalation:callbacks-exhausted-3"
-    ]
+    exhausted = [f"{planned.case_id}:supervisor_escalation:callbacks-exhausted-3"]
+    await seen(
+        lambda: task_ids(fakes, TaskKind.SUPERVISOR_ESCALATION),
+        lambda ids: ids == exhausted,
+        "exhausted escalation task",
+    )
 
 
 async def test_a_silent_platform_is_renoticed_daily_and_escalated_at_its_sla(
@@ -130,19 +136,17 @@ async def test_a_silent_platform_is_renoticed_daily_and_escalated_at_its_sla(
     assert viewed.status is CaseStatus.AWAITING_PLATFORM
 
     await move_to(env, notice, submitted_at + 2 * PRODUCTION.renotice_interval)
-    await eventually(
-        lambda: _async(lambda: len(fakes.submitted)), lambda n: n == 3, what="second re-notice"
-    )
+    await seen(lambda: len(fakes.submitted), lambda n: n == 3, "second re-notice")
     await notice.signal(contract.DECISION.name, NoticeDecision(decision=Decision.REMOVED))
     done = await until(
         case, "removal verified", lambda v: v.notices[0].status is NoticeStatus.VERIFIED_REMOVED
     )
     assert done.notices[0].renotices == 2
     # The ledger has each step as the DSA reporting needs it.
-    record = await eventually(
-        lambda: _async(lambda: fakes.notices[notice_id]),
+    record = await seen(
+        lambda: fakes.notices[notice_id],
         lambda r: r.verified_at is not None,
-        what="the verified notice in the ledger",
+        "the verified notice in the ledger",
     )
     assert record.acknowledged_at == record.submitted_at is not None
     day = PRODUCTION.renotice_interval
@@ -177,10 +181,10 @@ async def test_an_emergency_handoff_stuck_for_two_hours_asks_for_a_phone_handoff
     )
     assert task_ids(fakes, TaskKind.MANUAL_HANDOFF) == []
     await move_to(env, handle, started + PRODUCTION.emergency_handoff_deadline)
-    await eventually(
-        lambda: _async(lambda: task_ids(fakes, TaskKind.MANUAL_HANDOFF)),
+    await seen(
+        lambda: task_ids(fakes, TaskKind.MANUAL_HANDOFF),
         lambda ids: ids == [f"{referral.referral_id}:manual_handoff"],
-        what="phone handoff task",
+        "phone handoff task",
     )
     assert (await view(case)).referrals[0].status.value == "pending"
 
@@ -305,7 +309,3 @@ async def test_a_case_writes_the_line_of_its_opening_once_in_all_its_runs(
 def close(took: timedelta, expected: timedelta) -> bool:
     """Equal to the second (the virtual clock moves by the test's steps)."""
     return abs(took - expected) < timedelta(seconds=5)
-
-
-async def _async(value: Any) -> Any:
-    return value()
